@@ -1,0 +1,205 @@
+/**
+ * The `s2s` command: the service itself (`s2s serve`) and the operator commands. Each command uses the same
+ * configuration as the service; with the embedded database, a command that finds the service running says so.
+ */
+import { parseArgs } from 'node:util';
+import { verifyAuditChain } from './audit/record-audit.js';
+import { formatDemoCredentials, seedDemo } from './demo/seed-demo.js';
+import { importRegister } from './establishments/import-register.js';
+import { AccountError, findUserByEmail, createUser } from './identity/accounts.js';
+import { createApiToken } from './identity/api-tokens.js';
+import { roles } from './identity/permissions.js';
+import { configHelp, ConfigError, loadConfig } from './platform/config.js';
+import { DataDirInUseError } from './platform/data-dir-lock.js';
+import type { Role } from './platform/schema.js';
+import { createServices, type Services } from './platform/services.js';
+import { buildApp } from './platform/web/app.js';
+
+export interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+class UsageError extends Error {}
+
+const usage = `Usage: s2s <command> [options]
+
+Commands:
+  serve                                   Start the service (http://localhost:3000 by default)
+  establishments import FILE.csv          Import a GIAS establishment extract (Windows-1252 CSV)
+  users add --email E --name N --org ORG --role R
+                                          Add a user; ORG is a LAEstab, an LA code or DFE. Prints a set-up link
+  tokens create --email E --name LABEL    Create an API token for a user; prints it once
+  audit verify                            Check the audit trail's hash chain; exits 1 naming the first bad row
+  ctf validate FILE...                    Validate CTF/ATF files
+  ctf generate --out DIR [...]            Write synthetic, fictitious CTFs
+
+Configuration comes from the environment: s2s serve --help lists it.`;
+
+async function withServices<T>(purpose: string, io: Io, work: (services: Services) => Promise<T>): Promise<T> {
+  const services = await createServices(loadConfig(), {
+    purpose,
+    onWarning: (m) => io.stderr.write(`warning: ${m}\n`),
+  });
+  try {
+    return await work(services);
+  } finally {
+    await services.close();
+  }
+}
+
+async function serve(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } }, strict: true });
+  if (values.help) {
+    io.stdout.write(`Usage: s2s serve\n\nStarts the s2s service.\n\n${configHelp()}\n`);
+    return 0;
+  }
+  const config = loadConfig();
+  const services = await createServices(config, {
+    purpose: 's2s serve',
+    onWarning: (m) => io.stderr.write(`warning: ${m}\n`),
+  });
+  const demo = config.seedDemo ? await seedDemo(services) : [];
+  const app = await buildApp(services, { logger: { level: config.logLevel }, demo: config.seedDemo });
+  await app.listen({ port: config.port, host: config.host });
+  io.stdout.write(
+    `s2s is running at ${config.publicUrl} (database: ${services.databaseKind === 'pglite' ? `embedded, ${config.dataDir}` : 'PostgreSQL'})\n`,
+  );
+  if (demo.length > 0) io.stdout.write(formatDemoCredentials(demo, config.publicUrl) + '\n');
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  io.stdout.write('stopping…\n');
+  await app.close();
+  await services.close();
+  return 0;
+}
+
+async function establishments(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'import' || rest.length !== 1) throw new UsageError('Usage: s2s establishments import FILE.csv');
+  const file = rest[0]!;
+  return withServices('s2s establishments import', io, async (services) => {
+    const report = await importRegister(services.db, file, services.now());
+    io.stdout.write(
+      `added ${report.added}, updated ${report.updated}, unchanged ${report.unchanged}, rejected ${report.rejected.length}` +
+        ` (local authorities: added ${report.localAuthorities.added}, updated ${report.localAuthorities.updated})\n`,
+    );
+    for (const r of report.rejected) io.stdout.write(`${file}:${r.line}: rejected: ${r.reason}\n`);
+    return 0;
+  });
+}
+
+async function users(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'add') throw new UsageError('Usage: s2s users add --email E --name N --org ORG --role R');
+  const { values } = parseArgs({
+    args: rest,
+    options: { email: { type: 'string' }, name: { type: 'string' }, org: { type: 'string' }, role: { type: 'string' } },
+    strict: true,
+  });
+  const missing = (['email', 'name', 'org', 'role'] as const).filter((k) => !values[k]);
+  if (missing.length > 0)
+    throw new UsageError(
+      `Missing ${missing.map((m) => `--${m}`).join(', ')}. Usage: s2s users add --email E --name N --org ORG --role R`,
+    );
+  if (!(roles as readonly string[]).includes(values.role!))
+    throw new UsageError(`--role must be one of: ${roles.join(', ')}`);
+  return withServices('s2s users add', io, async (services) => {
+    const { user, setupLink } = await createUser(
+      services,
+      { email: values.email!, name: values.name!, org: values.org!, role: values.role as Role },
+      null,
+    );
+    io.stdout.write(
+      `Added ${user.email} (${user.role}, ${user.orgCode}).\nSet-up link (works once, for 7 days): ${setupLink}\n`,
+    );
+    return 0;
+  });
+}
+
+async function tokens(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'create') throw new UsageError('Usage: s2s tokens create --email E --name LABEL');
+  const { values } = parseArgs({
+    args: rest,
+    options: { email: { type: 'string' }, name: { type: 'string' } },
+    strict: true,
+  });
+  if (!values.email || !values.name) throw new UsageError('Usage: s2s tokens create --email E --name LABEL');
+  return withServices('s2s tokens create', io, async (services) => {
+    const user = await findUserByEmail(services.db, values.email!);
+    if (!user) throw new AccountError('USER_NOT_FOUND', `There is no account with email ${values.email}`);
+    const { token } = await createApiToken(services, user, values.name!, null);
+    io.stdout.write(`${token}\n`);
+    io.stderr.write('This token is shown once. It acts as the user with their permissions until revoked.\n');
+    return 0;
+  });
+}
+
+async function audit(args: string[], io: Io): Promise<number> {
+  if (args[0] !== 'verify' || args.length !== 1) throw new UsageError('Usage: s2s audit verify');
+  return withServices('s2s audit verify', io, async (services) => {
+    const report = await verifyAuditChain(services.db, services.keys.auditKey);
+    if (report.ok) {
+      io.stdout.write(`audit trail intact: ${report.checked} rows, head ${report.headHash}\n`);
+      return 0;
+    }
+    io.stdout.write(
+      `audit trail BROKEN at row ${report.firstBad!.seq}: ${report.firstBad!.reason} (${report.checked} rows before it are intact)\n`,
+    );
+    return 1;
+  });
+}
+
+async function ctf(args: string[], io: Io): Promise<number> {
+  const { ctfCommand } = await import('./ctf/cli.js');
+  return ctfCommand(args, io);
+}
+
+const commands: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  serve,
+  establishments,
+  users,
+  tokens,
+  audit,
+  ctf,
+};
+
+export async function main(
+  argv: string[],
+  io: Io = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${usage}\n`);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr.write(`s2s: unknown command "${name}"\n\n${usage}\n`);
+    return 2;
+  }
+  try {
+    return await command(args, io);
+  } catch (error) {
+    if (
+      error instanceof UsageError ||
+      (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
+      io.stderr.write(`s2s: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError || error instanceof DataDirInUseError || error instanceof AccountError) {
+      io.stderr.write(`s2s: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof Error && /GIAS|Line 1|empty/.test(error.message)) {
+      io.stderr.write(`s2s: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { testDatabases } from '../../test/support/databases.js';
+import { testServices } from '../../test/support/services.js';
+import { sampleRegisterFile } from '../demo/seed-demo.js';
+import { readCsv } from './csv.js';
+import { decodeWindows1252, encodeWindows1252 } from './windows-1252.js';
+import { importRegister } from './import-register.js';
+import { sampleEstablishments, sampleRegisterCsvText } from './sample-register.js';
+import { searchEstablishments } from './search-establishments.js';
+
+async function* text(value: string) {
+  yield value;
+}
+
+describe('CSV reading', () => {
+  it('handles quotes, doubled quotes, newlines in quotes and CRLF, reporting start lines', async () => {
+    const records = [];
+    for await (const r of readCsv(text('a,b\r\n"x, y","say ""hi"""\r\n"two\nlines",z\r\n'))) records.push(r);
+    assert.deepEqual(records, [
+      { line: 1, fields: ['a', 'b'] },
+      { line: 2, fields: ['x, y', 'say "hi"'] },
+      { line: 3, fields: ['two\nlines', 'z'] },
+    ]);
+  });
+
+  it('writes Windows-1252 and refuses what it cannot hold', () => {
+    assert.deepEqual([...encodeWindows1252('Dâf’')], [0x44, 0xe2, 0x66, 0x92]);
+    assert.throws(() => encodeWindows1252('Glan Dŵr'), /cannot be written/);
+    assert.equal(
+      decodeWindows1252(Uint8Array.of(0x53, 0x74, 0x20, 0x4d, 0x61, 0x72, 0x79, 0x92, 0x73, 0x80)),
+      'St Mary’s€',
+    );
+  });
+});
+
+for (const database of await testDatabases()) {
+  describe(`establishment register import (${database.name})`, () => {
+    let services: Awaited<ReturnType<typeof testServices>>;
+    before(async () => {
+      services = await testServices(await database.open());
+    });
+    after(() => services.close());
+
+    it('imports the shipped sample extract, decoding Windows-1252', async () => {
+      const report = await importRegister(services.db, sampleRegisterFile, services.now());
+      assert.equal(report.added, sampleEstablishments.length);
+      assert.deepEqual(report.rejected, []);
+      assert.equal(report.localAuthorities.added, 5);
+      const welsh = await services.db
+        .selectFrom('establishments')
+        .select('name')
+        .where('laestab', '=', '6602402')
+        .executeTakeFirstOrThrow();
+      assert.equal(welsh.name, 'Ysgol Gymraeg Bro Dâf');
+      const wales = await services.db
+        .selectFrom('local_authorities')
+        .select('nation')
+        .where('code', '=', '660')
+        .executeTakeFirstOrThrow();
+      assert.equal(wales.nation, 'wales');
+    });
+
+    it('reports everything unchanged on a second import', async () => {
+      const report = await importRegister(services.db, sampleRegisterFile, services.now());
+      assert.deepEqual(
+        { added: report.added, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected.length },
+        { added: 0, updated: 0, unchanged: sampleEstablishments.length, rejected: 0 },
+      );
+    });
+
+    it('rejects malformed rows with line and reason, imports the rest, and counts updates', async () => {
+      const good = sampleEstablishments
+        .slice(0, 3)
+        .map((e, i) => (i === 0 ? { ...e, name: `${e.name} (renamed)` } : e));
+      const lines = sampleRegisterCsvText(good).trimEnd().split('\r\n');
+      const header = lines[0]!;
+      const bad = [
+        lines[1]!.replace(/^900001,823,/, '900901,82,'), // LA code two digits
+        lines[2]!.replace(/^900002,823,Ashdown Vale,2002,/, '900902,823,Ashdown Vale,,'), // no establishment number
+        lines[3]!.replace(/^900003,/, '9x,'), // URN not numeric
+      ];
+      const csv = [header, ...lines.slice(1), ...bad, 'too,few'].join('\r\n') + '\r\n';
+      const report = await importRegister(services.db, text(csv), services.now());
+      assert.equal(report.updated, 1, 'the renamed school is updated');
+      assert.equal(report.unchanged, 2);
+      assert.deepEqual(
+        report.rejected.map((r) => r.line),
+        [5, 6, 7, 8],
+      );
+      assert.match(report.rejected[0]!.reason, /LA \(code\) “82”/);
+      assert.match(report.rejected[1]!.reason, /EstablishmentNumber is empty/);
+      assert.match(report.rejected[2]!.reason, /URN “9x”/);
+      assert.match(report.rejected[3]!.reason, /2 fields where the header has/);
+    });
+
+    it('refuses a file that is not a GIAS extract, naming the missing columns', async () => {
+      await assert.rejects(
+        importRegister(services.db, text('Name,Town\r\nA,B\r\n'), services.now()),
+        /missing columns URN, LA \(code\)/,
+      );
+    });
+
+    it('finds schools by name (with a typo), LAEstab, old LAEstab, URN and LA code', async () => {
+      const byName = await searchEstablishments(services.db, 'hollins lane');
+      assert.equal(byName[0]?.laestab, '8232003');
+      const typo = await searchEstablishments(services.db, 'Holins Lane Primary');
+      assert.ok(typo.some((e) => e.laestab === '8232003'));
+      assert.equal((await searchEstablishments(services.db, '823/2003'))[0]?.name, 'Hollins Lane Primary School');
+      const renumbered = await searchEstablishments(services.db, '8232001');
+      assert.deepEqual(renumbered.map((e) => e.laestab).sort(), ['8232001', '8232005']);
+      assert.equal(renumbered.find((e) => e.laestab === '8232005')?.previousLaestab, '8232001');
+      assert.equal((await searchEstablishments(services.db, '900201'))[0]?.laestab, '9092201');
+      assert.ok((await searchEstablishments(services.db, '660')).every((e) => e.laCode === '660'));
+      assert.deepEqual(await searchEstablishments(services.db, '%'), []);
+    });
+  });
+}

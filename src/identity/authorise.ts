@@ -1,0 +1,56 @@
+/**
+ * Enforces each route's declared access rule before its handler runs. Deny unless allowed: a page asks an
+ * anonymous visitor to sign in, the API answers 401; a signed-in user without the permission gets 403.
+ */
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../platform/services.js';
+import { auditActor } from './accounts.js';
+import { can } from './permissions.js';
+
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isApi(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/');
+}
+
+export const authorise = fp<{ services: Services }>(async (app, { services }) => {
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const config = request.routeOptions.config;
+    const access = config.access;
+    // Pages in the middle of sign-in (two-factor, enrolment) are for a session at that stage only.
+    if (config.signInStage) {
+      if (request.session?.stage === config.signInStage) return;
+      return reply.redirect('/sign-in', 303);
+    }
+    if (access === 'public') return;
+    const user = request.user;
+    if (!user) {
+      if (isApi(request)) {
+        throw new HttpError(
+          401,
+          'UNAUTHENTICATED',
+          'Send a valid API token in the Authorization header: Bearer <token>',
+        );
+      }
+      return reply.redirect('/sign-in', 303);
+    }
+    if (access === 'signed-in' || (access !== undefined && can(user.role, access))) return;
+    await services.audit({
+      action: 'access.denied',
+      outcome: 'denied',
+      actor: auditActor(user),
+      sourceIp: request.ip,
+      details: { method: request.method, route: request.routeOptions.url ?? '', permission: access ?? 'none' },
+    });
+    throw new HttpError(403, 'FORBIDDEN', 'Your role does not allow this. Ask your s2s administrator if you need it.');
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * The one permissions map: what each role may do. Every route names one of these permissions (or `public` /
+ * `signed-in`), and the authorisation matrix test is generated from this map, so a route without a rule, or a
+ * rule that drifts from this table, fails the suite. Deny unless listed.
+ */
+import type { Role } from '../platform/schema.js';
+
+export const roles: readonly Role[] = ['school-user', 'la-user', 'la-admin', 'dfe-admin'];
+
+export const roleNames: Record<Role, string> = {
+  'school-user': 'School user',
+  'la-user': 'Local authority user',
+  'la-admin': 'Local authority administrator',
+  'dfe-admin': 'DfE administrator',
+};
+
+export const permissions = {
+  'establishments:search': ['school-user', 'la-user', 'la-admin', 'dfe-admin'],
+  'account:tokens': ['school-user', 'la-user', 'la-admin', 'dfe-admin'],
+  'users:manage': ['la-admin', 'dfe-admin'],
+  'audit:view': ['la-admin', 'dfe-admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof permissions;
+
+/** What a route requires: a permission, any signed-in user, or nobody (public pages: sign-in, health). */
+export type Access = Permission | 'signed-in' | 'public';
+
+export function can(role: Role, permission: Permission): boolean {
+  return (permissions[permission] as readonly Role[]).includes(role);
+}
+
+/**
+ * Which roles a manager may create or change. LA admins look after their LA's staff and its schools' staff;
+ * DfE admins look after LA admins and each other. Nobody manages accounts outside that reach.
+ */
+export const manageableRoles: Record<Role, readonly Role[]> = {
+  'school-user': [],
+  'la-user': [],
+  'la-admin': ['school-user', 'la-user'],
+  'dfe-admin': ['la-admin', 'dfe-admin'],
+};

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { testDatabases } from '../../test/support/databases.js';
+import { testServices } from '../../test/support/services.js';
+import { BlobNotFoundError, createBlobStore, type BlobStore } from './blobs.js';
+import { IntegrityError } from './keys.js';
+import { openStream, sealStream } from './sealed-stream.js';
+
+async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of source) parts.push(Buffer.from(part));
+  return Buffer.concat(parts);
+}
+
+async function* chunks(data: Buffer, size: number) {
+  for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
+}
+
+describe('sealed stream', () => {
+  const key = crypto.randomBytes(32);
+
+  for (const size of [0, 1, 65535, 65536, 65537, 3 * 65536, 200_001]) {
+    it(`round-trips ${size} bytes, whatever the chunking`, async () => {
+      const data = crypto.randomBytes(size);
+      const sealed = await collect(sealStream(key, chunks(data, 7919)));
+      assert.deepEqual(await collect(openStream(key, chunks(sealed, 4096))), data);
+      assert.ok(
+        !sealed.includes(data.subarray(0, Math.min(32, size))) || size === 0,
+        'plaintext must not appear in the sealed form',
+      );
+    });
+  }
+
+  it('refuses an altered byte, a dropped tail and a wrong key', async () => {
+    const data = crypto.randomBytes(150_000);
+    const sealed = await collect(sealStream(key, chunks(data, 65536)));
+    const altered = Buffer.from(sealed);
+    altered[70_000] = altered[70_000]! ^ 1;
+    await assert.rejects(collect(openStream(key, [altered])), IntegrityError);
+    // Cutting at a segment boundary must still be noticed: the last segment carries a flag.
+    await assert.rejects(collect(openStream(key, [sealed.subarray(0, 12 + 2 * (65536 + 16))])), IntegrityError);
+    await assert.rejects(collect(openStream(crypto.randomBytes(32), [sealed])), IntegrityError);
+  });
+});
+
+for (const database of await testDatabases()) {
+  for (const kind of ['fs', 'postgres'] as const) {
+    describe(`blob store: ${kind} bodies on ${database.name}`, () => {
+      let services: Awaited<ReturnType<typeof testServices>>;
+      let blobs: BlobStore;
+      before(async () => {
+        services = await testServices(await database.open());
+        blobs = createBlobStore({
+          db: services.db,
+          wrapKey: services.keys.wrapKey,
+          kind,
+          dir: path.join(services.dataDir, 'blobs'),
+        });
+      });
+      after(() => services.close());
+
+      it('stores encrypted and returns exactly the bytes put in, with size and SHA-256', async () => {
+        const body = Buffer.concat([Buffer.from('<CTfile>'), crypto.randomBytes(300_000), Buffer.from('</CTfile>')]);
+        const stored = await blobs.put(chunks(body, 10_000));
+        assert.equal(stored.size, body.length);
+        assert.equal(stored.sha256, crypto.createHash('sha256').update(body).digest('hex'));
+        assert.deepEqual(await blobs.read(stored.id), body);
+        if (kind === 'fs') {
+          const files = fs.readdirSync(path.join(services.dataDir, 'blobs'), { recursive: true }) as string[];
+          const file = files.map((f) => path.join(services.dataDir, 'blobs', f)).find((f) => f.endsWith(stored.id))!;
+          const raw = fs.readFileSync(file);
+          assert.equal(raw.includes(Buffer.from('<CTfile>')), false, 'the body on disk is not plaintext');
+        } else {
+          const rows = await services.db
+            .selectFrom('blob_chunks')
+            .select('data')
+            .where('blob_id', '=', stored.id)
+            .execute();
+          assert.ok(rows.length > 0);
+          assert.equal(Buffer.concat(rows.map((r) => r.data)).includes(Buffer.from('<CTfile>')), false);
+        }
+      });
+
+      it('fails loudly when the stored body is tampered with', async () => {
+        const stored = await blobs.put(Buffer.from('a pupil record'.repeat(1000)));
+        if (kind === 'fs') {
+          const files = fs.readdirSync(path.join(services.dataDir, 'blobs'), { recursive: true }) as string[];
+          const file = files.map((f) => path.join(services.dataDir, 'blobs', f)).find((f) => f.endsWith(stored.id))!;
+          const raw = fs.readFileSync(file);
+          raw[raw.length - 20] = raw[raw.length - 20]! ^ 0xff;
+          fs.writeFileSync(file, raw);
+        } else {
+          const row = await services.db
+            .selectFrom('blob_chunks')
+            .select('data')
+            .where('blob_id', '=', stored.id)
+            .where('seq', '=', 0)
+            .executeTakeFirstOrThrow();
+          const data = Buffer.from(row.data);
+          data[data.length - 20] = data[data.length - 20]! ^ 0xff;
+          await services.db
+            .updateTable('blob_chunks')
+            .set({ data })
+            .where('blob_id', '=', stored.id)
+            .where('seq', '=', 0)
+            .execute();
+        }
+        await assert.rejects(blobs.read(stored.id), IntegrityError);
+      });
+
+      it('crypto-shreds: after delete the key is gone and the body cannot be read', async () => {
+        const stored = await blobs.put(Buffer.from('to be forgotten'));
+        await blobs.delete(stored.id);
+        const key = await services.db
+          .selectFrom('blob_keys')
+          .select('blob_id')
+          .where('blob_id', '=', stored.id)
+          .executeTakeFirst();
+        assert.equal(key, undefined);
+        await assert.rejects(blobs.read(stored.id), BlobNotFoundError);
+      });
+    });
+  }
+}

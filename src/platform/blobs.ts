@@ -1,0 +1,175 @@
+/**
+ * Encrypted storage for file bodies. Each body gets a fresh data key, wrapped by the master key and kept in
+ * `blob_keys`; the sealed body goes to the filesystem or to PostgreSQL. Deleting a blob deletes its key first:
+ * once the key row is gone no copy of the body (backups included) can be read again.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Db } from './database.js';
+import { IntegrityError, openSecret, sealSecret } from './keys.js';
+import { openStream, sealStream } from './sealed-stream.js';
+
+export interface StoredBlob {
+  id: string;
+  size: number;
+  sha256: string;
+}
+
+export interface BlobStore {
+  readonly kind: 'fs' | 'postgres';
+  /** Encrypts and stores a body; returns its plaintext size and SHA-256. */
+  put(body: AsyncIterable<Uint8Array> | Uint8Array, id?: string): Promise<StoredBlob>;
+  /** Streams the plaintext, verifying integrity as it goes; the stream errors with IntegrityError on tampering. */
+  get(id: string): Promise<Readable>;
+  /** Reads a whole (small) body into memory. */
+  read(id: string): Promise<Buffer>;
+  /** Crypto-shreds: destroys the data key, then removes the body. */
+  delete(id: string): Promise<void>;
+}
+
+export class BlobNotFoundError extends Error {
+  readonly code = 'BLOB_NOT_FOUND';
+}
+
+/** Where sealed bodies physically live. */
+interface BodyStore {
+  write(id: string, sealed: AsyncIterable<Buffer>): Promise<void>;
+  read(id: string): AsyncIterable<Buffer>;
+  remove(id: string): Promise<void>;
+}
+
+function fsBodies(dir: string): BodyStore {
+  // Two levels of fan-out keep directories small at national volumes.
+  const fileFor = (id: string) => path.join(dir, id.slice(0, 2), id.slice(2, 4), id);
+  return {
+    async write(id, sealed) {
+      const file = fileFor(id);
+      await fsp.mkdir(path.dirname(file), { recursive: true });
+      const temporary = `${file}.${process.pid}.tmp`;
+      await pipeline(Readable.from(sealed), fs.createWriteStream(temporary, { mode: 0o600 }));
+      const handle = await fsp.open(temporary, 'r');
+      await handle.sync();
+      await handle.close();
+      await fsp.rename(temporary, file);
+    },
+    async *read(id) {
+      yield* fs.createReadStream(fileFor(id), { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>;
+    },
+    async remove(id) {
+      await fsp.rm(fileFor(id), { force: true });
+    },
+  };
+}
+
+function postgresBodies(db: Db): BodyStore {
+  const CHUNK = 1024 * 1024;
+  return {
+    async write(id, sealed) {
+      let seq = 0;
+      let pending = Buffer.alloc(0);
+      const flush = async (data: Buffer) => {
+        await db.insertInto('blob_chunks').values({ blob_id: id, seq: seq++, data }).execute();
+      };
+      for await (const part of sealed) {
+        pending = Buffer.concat([pending, part]);
+        while (pending.length >= CHUNK) {
+          await flush(pending.subarray(0, CHUNK));
+          pending = pending.subarray(CHUNK);
+        }
+      }
+      if (pending.length > 0 || seq === 0) await flush(pending);
+    },
+    async *read(id) {
+      // One chunk at a time keeps memory flat for large bodies.
+      for (let seq = 0; ; seq++) {
+        const row = await db
+          .selectFrom('blob_chunks')
+          .select('data')
+          .where('blob_id', '=', id)
+          .where('seq', '=', seq)
+          .executeTakeFirst();
+        if (!row) return;
+        yield row.data;
+      }
+    },
+    async remove(id) {
+      await db.deleteFrom('blob_chunks').where('blob_id', '=', id).execute();
+    },
+  };
+}
+
+export function createBlobStore(options: { db: Db; wrapKey: Buffer; kind: 'fs' | 'postgres'; dir: string }): BlobStore {
+  const { db, wrapKey, kind } = options;
+  const bodies = kind === 'fs' ? fsBodies(options.dir) : postgresBodies(db);
+
+  const dataKeyFor = async (id: string): Promise<Buffer> => {
+    const row = await db.selectFrom('blob_keys').select('wrapped_key').where('blob_id', '=', id).executeTakeFirst();
+    if (!row) throw new BlobNotFoundError(`no stored file body ${id}`);
+    return openSecret(wrapKey, row.wrapped_key, `blob:${id}`);
+  };
+
+  return {
+    kind,
+    async put(body, id = crypto.randomUUID()) {
+      const dataKey = crypto.randomBytes(32);
+      const hash = crypto.createHash('sha256');
+      let size = 0;
+      const source: AsyncIterable<Uint8Array> =
+        body instanceof Uint8Array
+          ? (async function* () {
+              yield body;
+            })()
+          : body;
+      async function* measured() {
+        for await (const chunk of source) {
+          hash.update(chunk);
+          size += chunk.byteLength;
+          yield chunk;
+        }
+      }
+      // The key row goes in first: a body without a key is unreadable, a key without a body is reported.
+      await db
+        .insertInto('blob_keys')
+        .values({ blob_id: id, wrapped_key: sealSecret(wrapKey, dataKey, `blob:${id}`), store: kind })
+        .execute();
+      try {
+        await bodies.write(id, sealStream(dataKey, measured()));
+      } catch (error) {
+        await db.deleteFrom('blob_keys').where('blob_id', '=', id).execute();
+        await bodies.remove(id).catch(() => undefined);
+        throw error;
+      }
+      const sha256 = hash.digest('hex');
+      await db.updateTable('blob_keys').set({ size, sha256 }).where('blob_id', '=', id).execute();
+      return { id, size, sha256 };
+    },
+    async get(id) {
+      const dataKey = await dataKeyFor(id);
+      const sealed = bodies.read(id);
+      async function* verified() {
+        try {
+          yield* openStream(dataKey, sealed);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+            throw new IntegrityError(`the stored body of ${id} is missing`);
+          }
+          throw error;
+        }
+      }
+      return Readable.from(verified(), { objectMode: false });
+    },
+    async read(id) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await this.get(id)) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    },
+    async delete(id) {
+      await db.deleteFrom('blob_keys').where('blob_id', '=', id).execute();
+      await bodies.remove(id);
+    },
+  };
+}

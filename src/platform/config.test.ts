@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, configReference, loadConfig } from './config.js';
+
+describe('configuration', () => {
+  it('defaults to the embedded database in ./data on port 3000', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 3000);
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.dataDir, path.resolve('./data'));
+    assert.equal(config.blobStore, 'fs');
+    assert.equal(config.publicUrl, 'http://localhost:3000');
+  });
+
+  it('names every wrong variable at once', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty', S2S_BLOB_STORE: 's3', DATABASE_URL: 'mysql://x', S2S_MASTER_KEY: 'short' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        for (const name of ['PORT', 'S2S_BLOB_STORE', 'DATABASE_URL', 'S2S_MASTER_KEY'])
+          assert.match(error.message, new RegExp(name));
+        return true;
+      },
+    );
+  });
+
+  it('accepts a master key as hex or base64', () => {
+    assert.doesNotThrow(() => loadConfig({ S2S_MASTER_KEY: 'ab'.repeat(32) }));
+    assert.doesNotThrow(() => loadConfig({ S2S_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }));
+  });
+
+  it('documents every setting with its default', () => {
+    const variables = configReference().map((s) => s.variable);
+    for (const name of ['PORT', 'S2S_DATA_DIR', 'DATABASE_URL', 'S2S_MASTER_KEY', 'S2S_BLOB_STORE'])
+      assert.ok(variables.includes(name), name);
+    for (const s of configReference()) assert.ok(s.doc.length > 10 && s.defaultText.length > 0, s.variable);
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * Configuration from the environment, validated at start. Each setting has a default that makes the embedded
+ * mode work out of the box, a line of documentation (used by `s2s serve --help` and docs/configuration.md), and a
+ * message that names the variable when its value is wrong.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+interface Setting<T> {
+  variable: string;
+  doc: string;
+  defaultText: string;
+  parse: (raw: string | undefined) => T;
+}
+
+function setting<T>(variable: string, doc: string, defaultText: string, schema: z.ZodType<T>): Setting<T> {
+  return {
+    variable,
+    doc,
+    defaultText,
+    parse(raw) {
+      const result = schema.safeParse(raw === '' ? undefined : raw);
+      if (!result.success) {
+        const reason = result.error.issues.map((issue) => issue.message).join('; ');
+        throw new ConfigError(`${variable}: ${reason}`);
+      }
+      return result.data;
+    },
+  };
+}
+
+export class ConfigError extends Error {}
+
+const positiveInt = (fallback: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(max))
+    .optional()
+    .transform((value) => value ?? fallback);
+
+export const settings = {
+  port: setting('PORT', 'TCP port the service listens on.', '3000', positiveInt(3000, 65535)),
+  host: setting(
+    'HOST',
+    'Address the service listens on.',
+    '0.0.0.0',
+    z
+      .string()
+      .optional()
+      .transform((v) => v ?? '0.0.0.0'),
+  ),
+  dataDir: setting(
+    'S2S_DATA_DIR',
+    'Directory for the embedded database, the file blob store and the generated key file.',
+    './data',
+    z
+      .string()
+      .optional()
+      .transform((v) => path.resolve(v ?? './data')),
+  ),
+  databaseUrl: setting(
+    'DATABASE_URL',
+    'PostgreSQL connection string (postgres://user:password@host:5432/db). Unset: embedded PGlite in S2S_DATA_DIR.',
+    'unset',
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+  ),
+  databasePoolSize: setting(
+    'S2S_DATABASE_POOL_SIZE',
+    'Connections each node keeps open to PostgreSQL (server mode only).',
+    '10',
+    positiveInt(10, 500),
+  ),
+  masterKey: setting(
+    'S2S_MASTER_KEY',
+    'Master key that wraps every file’s data key: 32 bytes as 64 hex characters or base64. Unset: read S2S_MASTER_KEY_FILE, or in embedded mode create S2S_DATA_DIR/master.key with a warning.',
+    'unset',
+    z
+      .string()
+      .refine((v) => decodeKey(v) !== undefined, 'must be 32 bytes written as 64 hex characters or as base64')
+      .optional(),
+  ),
+  masterKeyFile: setting(
+    'S2S_MASTER_KEY_FILE',
+    'File holding the master key (same format as S2S_MASTER_KEY). Used when S2S_MASTER_KEY is unset.',
+    'unset',
+    z.string().optional(),
+  ),
+  blobStore: setting(
+    'S2S_BLOB_STORE',
+    'Where encrypted file bodies live: fs (S2S_DATA_DIR/blobs) or postgres (in the database, for nodes without shared disk).',
+    'fs',
+    z
+      .enum(['fs', 'postgres'], { message: 'must be fs or postgres' })
+      .optional()
+      .transform((v) => v ?? 'fs'),
+  ),
+  publicUrl: setting(
+    'S2S_PUBLIC_URL',
+    'Address users reach the service at; used in set-up links. An https address makes cookies Secure.',
+    'http://localhost:PORT',
+    z.string().url('must be a full URL such as https://s2s.example.gov.uk').optional(),
+  ),
+  logLevel: setting(
+    'LOG_LEVEL',
+    'Log level: fatal, error, warn, info, debug, trace or silent.',
+    'info',
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino log level' })
+      .optional()
+      .transform((v) => v ?? 'info'),
+  ),
+  seedDemo: setting(
+    'S2S_DEMO',
+    'Seed the demo establishments and one account per role when the database is empty: true or false.',
+    'true',
+    z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .optional()
+      .transform((v) => v !== 'false'),
+  ),
+  sessionIdleMinutes: setting(
+    'S2S_SESSION_IDLE_MINUTES',
+    'A session ends after this many minutes without a request.',
+    '30',
+    positiveInt(30, 24 * 60),
+  ),
+  sessionMaxHours: setting(
+    'S2S_SESSION_MAX_HOURS',
+    'A session ends this many hours after sign-in, whatever the activity.',
+    '12',
+    positiveInt(12, 7 * 24),
+  ),
+  trustProxy: setting(
+    'S2S_TRUST_PROXY',
+    'Trust X-Forwarded-For from this many proxies in front of the service (0: none). Source addresses in the audit trail depend on it.',
+    '0',
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number')
+      .optional()
+      .transform((v) => Number(v ?? '0')),
+  ),
+  maxEventLoopDelayMs: setting(
+    'S2S_MAX_EVENT_LOOP_DELAY_MS',
+    'Above this event-loop delay the node answers 503 with Retry-After instead of stalling.',
+    '1000',
+    positiveInt(1000, 60_000),
+  ),
+} as const;
+
+type Settings = typeof settings;
+export type Config = { [K in keyof Settings]: ReturnType<Settings[K]['parse']> } & { publicUrl: string };
+
+export function decodeKey(text: string): Buffer | undefined {
+  const trimmed = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) {
+    const bytes = Buffer.from(trimmed, 'base64');
+    if (bytes.length === 32) return bytes;
+  }
+  return undefined;
+}
+
+/** Reads every setting; collects all problems so that one start names every wrong variable at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, s] of Object.entries(settings)) {
+    try {
+      values[key] = s.parse(env[s.variable]);
+    } catch (error) {
+      problems.push(error instanceof ConfigError ? error.message : String(error));
+    }
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`Configuration is not valid:\n  ${problems.join('\n  ')}`);
+  }
+  const config = values as Config;
+  config.publicUrl = (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/$/, '');
+  return config;
+}
+
+export function configHelp(): string {
+  const lines = Object.values(settings).map((s) => `  ${s.variable.padEnd(28)} ${s.doc} (default: ${s.defaultText})`);
+  return `Environment variables:\n${lines.join('\n')}`;
+}
+
+export function configReference(): Array<{ variable: string; doc: string; defaultText: string }> {
+  return Object.values(settings).map(({ variable, doc, defaultText }) => ({ variable, doc, defaultText }));
+}

@@ -1,0 +1,14 @@
+/**
+ * Every migration, in order. Listed by hand (not read from disk) so that the compiled service and the tests
+ * run exactly the same set, and so a template database can be keyed by this list.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import * as foundation from './0001-foundation.js';
+
+export const migrations: Record<string, Migration> = {
+  '0001-foundation': foundation,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

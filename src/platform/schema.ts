@@ -1,0 +1,137 @@
+/** Table types for Kysely: the one description of the database that every query is checked against. */
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A calendar date as 'YYYY-MM-DD'. */
+type DateOnly = string;
+type Json = ColumnType<Record<string, unknown>, string, string>;
+
+export interface LocalAuthoritiesTable {
+  code: string;
+  name: string;
+  nation: 'england' | 'wales';
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface EstablishmentsTable {
+  laestab: string;
+  urn: string | null;
+  la_code: string;
+  establishment_number: string;
+  name: string;
+  type_code: string;
+  type_name: string;
+  type_group: string;
+  phase: string;
+  status: string;
+  open_date: DateOnly | null;
+  close_date: DateOnly | null;
+  street: string;
+  town: string;
+  postcode: string;
+  previous_laestab: string | null;
+  ukprn: string | null;
+  last_changed: DateOnly | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export type Role = 'school-user' | 'la-user' | 'la-admin' | 'dfe-admin';
+export type OrgKind = 'dfe' | 'la' | 'school';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  org_kind: OrgKind;
+  org_code: string;
+  la_code: string | null;
+  role: Role;
+  status: Generated<'active' | 'disabled'>;
+  password_hash: string | null;
+  totp_secret: Buffer | null;
+  totp_enrolled_at: Timestamp | null;
+  totp_last_step: number | null;
+  failed_sign_ins: Generated<number>;
+  locked_until: Timestamp | null;
+  setup_token_hash: string | null;
+  setup_expires_at: Timestamp | null;
+  created_at: GeneratedTimestamp;
+  created_by: string | null;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  stage: 'two-factor' | 'enrol' | 'active';
+  pending_totp_secret: Buffer | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  source_ip: string | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  label: string;
+  token_hash: string;
+  prefix: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface AuditEventsTable {
+  seq: number;
+  at: Timestamp;
+  actor_user_id: string | null;
+  actor_email: string | null;
+  actor_role: string | null;
+  org_kind: string | null;
+  org_code: string | null;
+  la_code: string | null;
+  action: string;
+  outcome: 'success' | 'failure' | 'denied';
+  target_kind: string | null;
+  target_id: string | null;
+  source_ip: string | null;
+  details: Json;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface BlobKeysTable {
+  blob_id: string;
+  wrapped_key: Buffer;
+  store: 'fs' | 'postgres';
+  size: number | null;
+  sha256: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface BlobChunksTable {
+  blob_id: string;
+  seq: number;
+  data: Buffer;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: Timestamp;
+  count: number;
+}
+
+export interface Database {
+  local_authorities: LocalAuthoritiesTable;
+  establishments: EstablishmentsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_events: AuditEventsTable;
+  blob_keys: BlobKeysTable;
+  blob_chunks: BlobChunksTable;
+  rate_limits: RateLimitsTable;
+}

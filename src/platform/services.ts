@@ -1,0 +1,66 @@
+/**
+ * Wires every dependency by hand, in one place: configuration, database, keys, blob store, audit and clock.
+ * The return type is the `Services` type; tests build the same graph with real parts and a fixed clock.
+ */
+import path from 'node:path';
+import { auditRecorder } from '../audit/record-audit.js';
+import { createBlobStore } from './blobs.js';
+import type { Config } from './config.js';
+import { migrateToLatest, openDatabase, type OpenedDatabase } from './database.js';
+import { deriveKeys, loadMasterKey } from './keys.js';
+
+export interface ServiceOptions {
+  /** An already-open database (tests pass a copy of the template); otherwise opened from config. */
+  database?: OpenedDatabase;
+  now?: () => Date;
+  /** What the process is doing, recorded in the embedded data directory's lock. */
+  purpose?: string;
+  onWarning?: (message: string) => void;
+}
+
+export async function createServices(config: Config, options: ServiceOptions = {}) {
+  const embedded = !config.databaseUrl;
+  const master = loadMasterKey({
+    masterKey: config.masterKey,
+    masterKeyFile: config.masterKeyFile,
+    dataDir: config.dataDir,
+    embedded,
+  });
+  if (master.createdFile) {
+    options.onWarning?.(
+      `Created a new master key at ${master.createdFile}. Every stored file is encrypted under it: back it up ` +
+        'separately from the data, and set S2S_MASTER_KEY (or S2S_MASTER_KEY_FILE) in production.',
+    );
+  }
+  const keys = deriveKeys(master.key);
+  const opened =
+    options.database ??
+    (await openDatabase(
+      { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize },
+      options.purpose ?? 's2s',
+    ));
+  await migrateToLatest(opened.db);
+  const now = options.now ?? (() => new Date());
+  const db = opened.db;
+  const audit = auditRecorder(db, keys.auditKey, now);
+  const blobs = createBlobStore({
+    db,
+    wrapKey: keys.wrapKey,
+    kind: config.blobStore,
+    dir: path.join(config.dataDir, 'blobs'),
+  });
+  return {
+    config,
+    db,
+    databaseKind: opened.kind,
+    keys,
+    secretsKey: keys.secretsKey,
+    publicUrl: config.publicUrl,
+    now,
+    audit,
+    blobs,
+    close: () => opened.close(),
+  };
+}
+
+export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -1,0 +1,64 @@
+/**
+ * One error handler. Pages get a GOV.UK-style page that says what to do next and nothing about internals; the
+ * API gets `{ "error": { "code", "message" } }`. Server faults are logged with the request id and user id only.
+ */
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isApi } from '../../identity/authorise.js';
+
+const pagesByStatus: Record<number, { title: string; paragraphs: string[] }> = {
+  400: { title: 'Sorry, there is a problem with your request', paragraphs: ['Go back and check what you entered.'] },
+  401: { title: 'You need to sign in', paragraphs: ['Sign in to use this part of s2s.'] },
+  403: {
+    title: 'You do not have permission to see this page',
+    paragraphs: ['If you think you should, ask your s2s administrator (your local authority’s approver).'],
+  },
+  404: {
+    title: 'Page not found',
+    paragraphs: [
+      'If you typed the web address, check it is correct.',
+      'If you followed a link to a file or record, it may have been removed, collected or expired, or it may belong to another organisation.',
+    ],
+  },
+  413: { title: 'The file or form is too large', paragraphs: ['Go back and send something smaller.'] },
+  429: { title: 'Too many requests', paragraphs: ['Wait a minute, then try again.'] },
+  500: {
+    title: 'Sorry, there is a problem with the service',
+    paragraphs: ['Try again later. Anything you had already sent has been kept.'],
+  },
+  503: {
+    title: 'Sorry, the service is busy',
+    paragraphs: [
+      's2s is handling a lot of work at the moment. Try again in a few seconds. Nothing you sent has been lost.',
+    ],
+  },
+};
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) {
+  if (isApi(request)) return reply.code(status).send({ error: { code, message } });
+  const page = pagesByStatus[status] ?? pagesByStatus[status >= 500 ? 500 : 400]!;
+  const paragraphs = status === 403 && code !== 'FORBIDDEN' ? [message] : page.paragraphs;
+  return reply.render(
+    'platform/views/error.njk',
+    { title: page.title, paragraphs, link: { href: '/', text: 'Go to the home page' } },
+    status,
+  );
+}
+
+export const handleErrors = fp(async (app) => {
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
+    let status = error.statusCode ?? 500;
+    if (status < 400 || status > 599) status = 500;
+    if (status >= 500) {
+      request.log.error({ err: error, reqId: request.id, userId: request.user?.id }, 'request failed');
+    }
+    if (status === 503) reply.header('retry-after', '10');
+    const code = status >= 500 ? 'INTERNAL' : (error.code ?? 'BAD_REQUEST');
+    const message = status >= 500 ? pagesByStatus[status === 503 ? 503 : 500]!.paragraphs[0]! : error.message;
+    return sendError(request, reply, status, code, message);
+  });
+
+  app.setNotFoundHandler({ preHandler: [] }, (request, reply) =>
+    sendError(request, reply, 404, 'NOT_FOUND', 'There is nothing at this address.'),
+  );
+});

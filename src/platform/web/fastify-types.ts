@@ -1,0 +1,23 @@
+/** What s2s adds to Fastify's request, reply and route config. */
+import type { User } from '../../identity/accounts.js';
+import type { Access } from '../../identity/permissions.js';
+import type { Session } from '../../identity/sessions.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The permission this route needs. Required on every route: the app refuses to start without it. */
+    access?: Access;
+    /** Session stage a route serves before sign-in is complete (two-factor and enrolment pages). */
+    signInStage?: Session['stage'];
+  }
+  interface FastifyRequest {
+    user: User | null;
+    organisationName: string | null;
+    session: Session | null;
+    /** How the user was authenticated: a browser session cookie or an API bearer token. */
+    via: 'session' | 'token' | null;
+  }
+  interface FastifyReply {
+    cspNonce: { script: string; style: string };
+  }
+}

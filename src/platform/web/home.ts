@@ -1,0 +1,38 @@
+/** The home page: what the signed-in user can do, by role. Anonymous visitors are sent to sign in. */
+import type { FastifyPluginAsync } from 'fastify';
+import { can } from '../../identity/permissions.js';
+import { roleNames } from '../../identity/permissions.js';
+import type { Services } from '../services.js';
+
+export const homeRoutes: FastifyPluginAsync<{ services: Services }> = async (app) => {
+  app.get('/', { config: { access: 'public' } }, async (request, reply) => {
+    const user = request.user;
+    if (!user) return reply.redirect('/sign-in', 303);
+    const tasks = [
+      can(user.role, 'establishments:search') && {
+        href: '/find-a-school',
+        title: 'Find a school',
+        text: 'Look up a school’s LAEstab, URN and status before you send a file.',
+      },
+      can(user.role, 'users:manage') && {
+        href: '/users',
+        title: 'Manage users',
+        text:
+          user.role === 'la-admin'
+            ? 'Add and look after accounts for your local authority and its schools.'
+            : 'Add and look after local authority administrators.',
+      },
+      can(user.role, 'audit:view') && {
+        href: '/audit',
+        title: 'Audit trail',
+        text: 'See who signed in, who changed accounts and who opened pupil records.',
+      },
+      can(user.role, 'account:tokens') && {
+        href: '/account/api-tokens',
+        title: 'API tokens',
+        text: 'Let your management information system (MIS) send and collect files for you.',
+      },
+    ].filter(Boolean);
+    return reply.render('platform/views/home.njk', { title: 'Home', tasks, roleName: roleNames[user.role] });
+  });
+};

@@ -1,0 +1,72 @@
+/**
+ * `reply.render(template, context, status)`: renders a page inside the GOV.UK layout with what every page needs
+ * (the user, the navigation for their role, a CSRF token for forms, the CSP nonce).
+ */
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { can, type Permission } from '../../identity/permissions.js';
+import { randomToken } from '../keys.js';
+import type { Services } from '../services.js';
+import { ANONYMOUS_COOKIE, csrfToken } from './csrf.js';
+import { createViews } from './views.js';
+
+declare module 'fastify' {
+  interface FastifyReply {
+    render(template: string, context?: Record<string, unknown>, status?: number): FastifyReply;
+  }
+}
+
+const navigationItems: Array<{ href: string; text: string; permission: Permission | 'signed-in' }> = [
+  { href: '/', text: 'Home', permission: 'signed-in' },
+  { href: '/find-a-school', text: 'Find a school', permission: 'establishments:search' },
+  { href: '/users', text: 'Users', permission: 'users:manage' },
+  { href: '/audit', text: 'Audit trail', permission: 'audit:view' },
+  { href: '/account/api-tokens', text: 'API tokens', permission: 'account:tokens' },
+];
+
+function navigationFor(request: FastifyRequest) {
+  const user = request.user;
+  if (!user) return [];
+  const path = request.url.split('?')[0]!;
+  return navigationItems
+    .filter((item) => item.permission === 'signed-in' || can(user.role, item.permission))
+    .map((item) => ({
+      href: item.href,
+      text: item.text,
+      active: item.href === '/' ? path === '/' : path.startsWith(item.href),
+    }));
+}
+
+/** The CSRF token for this browser; before sign-in, a random cookie is set to bind it to. */
+export function formToken(services: Services, request: FastifyRequest, reply: FastifyReply): string {
+  if (request.session) return csrfToken(services.keys.csrfKey, request.session.idHash);
+  let anonymous = request.cookies[ANONYMOUS_COOKIE];
+  if (!anonymous || anonymous.length < 20 || anonymous.length > 100) {
+    anonymous = randomToken();
+    request.cookies[ANONYMOUS_COOKIE] = anonymous;
+    reply.setCookie(ANONYMOUS_COOKIE, anonymous, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: services.config.publicUrl.startsWith('https:'),
+    });
+  }
+  return csrfToken(services.keys.csrfKey, anonymous);
+}
+
+export const pages = fp<{ services: Services; demo: boolean }>(async (app, { services, demo }) => {
+  const views = createViews();
+  app.decorateReply('render', function (this: FastifyReply, template: string, context = {}, status = 200) {
+    const request = this.request;
+    const html = views.render(template, {
+      ...context,
+      user: request.user,
+      organisationName: request.organisationName,
+      navigation: navigationFor(request),
+      csrfToken: formToken(services, request, this),
+      cspNonce: this.cspNonce?.script,
+      demo,
+    });
+    return this.code(status).type('text/html; charset=utf-8').send(html);
+  });
+});
