@@ -24,6 +24,8 @@ export function isApi(request: FastifyRequest): boolean {
 
 export const authorise = fp<{ services: Services }>(async (app, { services }) => {
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    // Unknown addresses get the 404 page, signed in or not.
+    if (request.is404) return;
     const config = request.routeOptions.config;
     const access = config.access;
     // Pages in the middle of sign-in (two-factor, enrolment) are for a session at that stage only.

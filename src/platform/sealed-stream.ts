@@ -26,7 +26,10 @@ function sealSegment(key: Buffer, prefix: Buffer, index: number, last: boolean, 
 }
 
 /** Encrypts a stream of plaintext chunks; yields the sealed format: magic ‖ nonce prefix ‖ segments. */
-export async function* sealStream(key: Buffer, source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+export async function* sealStream(
+  key: Buffer,
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): AsyncGenerator<Buffer> {
   const prefix = crypto.randomBytes(7);
   yield Buffer.concat([MAGIC, prefix]);
   let pending = Buffer.alloc(0);
@@ -43,7 +46,10 @@ export async function* sealStream(key: Buffer, source: AsyncIterable<Uint8Array>
 }
 
 /** Decrypts the sealed format, verifying each segment before yielding it. Throws IntegrityError on tampering. */
-export async function* openStream(key: Buffer, source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+export async function* openStream(
+  key: Buffer,
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): AsyncGenerator<Buffer> {
   const header = MAGIC.length + 7;
   const sealedSegment = SEGMENT + TAG;
   let pending = Buffer.alloc(0);

@@ -1,7 +1,7 @@
 /**
  * Builds the web application from small, named steps, in the order a request meets them: security headers and
- * load shedding, parsing, static assets, who the user is, what they may do, CSRF, then each capability's routes,
- * then one error handler. The whole request pipeline reads on one screen.
+ * load shedding, parsing, static assets, who the user is, what they may do, CSRF, then one error handler, then
+ * each capability's routes. The whole request pipeline reads on one screen.
  */
 import './fastify-types.js';
 import cookie from '@fastify/cookie';
@@ -14,6 +14,7 @@ import { auditRoutes } from '../../audit/routes.js';
 import { establishmentRoutes } from '../../establishments/routes.js';
 import { authenticate } from '../../identity/authenticate.js';
 import { authorise } from '../../identity/authorise.js';
+import type { Access } from '../../identity/permissions.js';
 import { identityRoutes } from '../../identity/routes.js';
 import type { Services } from '../services.js';
 import { postgresRateLimitStore } from '../rate-limit-store.js';
@@ -24,6 +25,19 @@ import { healthRoutes } from './health.js';
 import { homeRoutes } from './home.js';
 import { pages } from './pages.js';
 import { staticAssets } from './static-assets.js';
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: Access;
+  signInStage?: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteEntry[];
+  }
+}
 
 export interface AppOptions {
   logger?: boolean | { level: string };
@@ -41,10 +55,17 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     routerOptions: { ignoreTrailingSlash: true },
   });
 
-  // 1. Every route must say who may call it; the app refuses to start otherwise.
+  // 1. Every route must say who may call it; the app refuses to start otherwise. The table of routes feeds the
+  // authorisation matrix test.
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     if (!route.config?.access) {
       throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule (config.access)`);
+    }
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD')
+        routeTable.push({ method, url: route.url, access: route.config.access, signInStage: route.config.signInStage });
     }
   });
 
@@ -95,16 +116,17 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(authorise, { services });
   await app.register(checkCsrf, { services });
 
-  // 9. Capabilities.
+  // 9. One error handler, and plain pages that reveal nothing internal. Registered before the routes so that
+  // every route's context inherits it.
+  await app.register(handleErrors);
+
+  // 10. Capabilities.
   await app.register(healthRoutes, { services });
   await app.register(homeRoutes, { services });
   await app.register(identityRoutes, { services });
   await app.register(establishmentRoutes, { services });
   await app.register(auditRoutes, { services });
   await app.register(apiDocsRoutes);
-
-  // 10. One error handler, and plain pages that reveal nothing internal.
-  await app.register(handleErrors);
 
   // Nothing shown to a signed-in user may be kept by a browser or proxy cache.
   app.addHook('onSend', async (_request, reply) => {

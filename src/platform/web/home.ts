@@ -1,13 +1,12 @@
-/** The home page: what the signed-in user can do, by role. Anonymous visitors are sent to sign in. */
+/** The home page: what the signed-in user can do, by role. */
 import type { FastifyPluginAsync } from 'fastify';
 import { can } from '../../identity/permissions.js';
 import { roleNames } from '../../identity/permissions.js';
 import type { Services } from '../services.js';
 
 export const homeRoutes: FastifyPluginAsync<{ services: Services }> = async (app) => {
-  app.get('/', { config: { access: 'public' } }, async (request, reply) => {
-    const user = request.user;
-    if (!user) return reply.redirect('/sign-in', 303);
+  app.get('/', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const user = request.user!;
     const tasks = [
       can(user.role, 'establishments:search') && {
         href: '/find-a-school',

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { TEST_MASTER_KEY } from '../test/support/services.js';
+import { main } from './cli.js';
+import { sampleRegisterFile } from './demo/seed-demo.js';
+import { openPGlite } from './platform/database.js';
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += String(d)));
+  stderr.on('data', (d) => (err += String(d)));
+  const code = await main(argv, { stdout, stderr });
+  return { code, out, err };
+}
+
+describe('s2s command line on the embedded database', () => {
+  let dataDir: string;
+  before(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 's2s-cli-'));
+    process.env.S2S_DATA_DIR = dataDir;
+    process.env.S2S_MASTER_KEY = TEST_MASTER_KEY;
+    delete process.env.DATABASE_URL;
+  });
+  after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('imports the sample register, then finds everything unchanged', async () => {
+    const first = await run('establishments', 'import', sampleRegisterFile);
+    assert.equal(first.code, 0, first.err);
+    assert.match(first.out, /^added 27, updated 0, unchanged 0, rejected 0/);
+    const second = await run('establishments', 'import', sampleRegisterFile);
+    assert.match(second.out, /^added 0, updated 0, unchanged 27, rejected 0/);
+  });
+
+  it('prints each rejected row with its file and line', async () => {
+    const file = path.join(dataDir, 'bad.csv');
+    const lines = fs.readFileSync(sampleRegisterFile, 'latin1').split('\r\n');
+    fs.writeFileSync(file, [lines[0], lines[1], lines[2]!.replace(',823,', ',8x3,')].join('\r\n'), 'latin1');
+    const result = await run('establishments', 'import', file);
+    assert.equal(result.code, 0);
+    assert.match(result.out, /unchanged 1, rejected 1/);
+    assert.ok(
+      result.out.includes(`${file}:3: rejected: LA (code) “8x3” is not a 3-digit local authority code`),
+      result.out,
+    );
+  });
+
+  it('adds users with a set-up link, and creates tokens shown once', async () => {
+    const added = await run(
+      'users',
+      'add',
+      '--email',
+      'Head@Hollins.example',
+      '--name',
+      'Pat Head',
+      '--org',
+      '8232003',
+      '--role',
+      'school-user',
+    );
+    assert.equal(added.code, 0, added.err);
+    assert.match(
+      added.out,
+      /Set-up link \(works once, for 7 days\): http:\/\/localhost:3000\/set-up\/[A-Za-z0-9_-]{43}/,
+    );
+    const wrongRole = await run(
+      'users',
+      'add',
+      '--email',
+      'a@b.example',
+      '--name',
+      'A',
+      '--org',
+      '823',
+      '--role',
+      'superuser',
+    );
+    assert.equal(wrongRole.code, 2);
+    assert.match(wrongRole.err, /--role must be one of/);
+    const wrongOrg = await run(
+      'users',
+      'add',
+      '--email',
+      'a@b.example',
+      '--name',
+      'A',
+      '--org',
+      '999',
+      '--role',
+      'la-user',
+    );
+    assert.equal(wrongOrg.code, 1);
+    assert.match(wrongOrg.err, /no local authority with code 999/);
+    const token = await run('tokens', 'create', '--email', 'head@hollins.example', '--name', 'MIS');
+    assert.equal(token.code, 0, token.err);
+    assert.match(token.out, /^s2s_[A-Za-z0-9_-]{43}\n$/);
+  });
+
+  it('verifies the audit trail, and names the row someone altered', async () => {
+    const intact = await run('audit', 'verify');
+    assert.equal(intact.code, 0, intact.err);
+    assert.match(intact.out, /audit trail intact: [1-9]\d* rows/);
+    const opened = await openPGlite(dataDir, 'test');
+    await sql`UPDATE audit_events SET action = 'nothing-to-see' WHERE seq = 2`.execute(opened.db);
+    await opened.close();
+    const broken = await run('audit', 'verify');
+    assert.equal(broken.code, 1);
+    assert.match(broken.out, /audit trail BROKEN at row 2: row 2 was altered/);
+  });
+
+  it('says plainly when the running service holds the data directory', async () => {
+    const holder = spawn('sleep', ['30']);
+    try {
+      fs.writeFileSync(path.join(dataDir, 's2s.lock'), JSON.stringify({ pid: holder.pid, purpose: 's2s serve' }));
+      const result = await run('audit', 'verify');
+      assert.equal(result.code, 1);
+      assert.match(result.err, /in use by another s2s process \(pid \d+, s2s serve\).*stop the service first/);
+    } finally {
+      holder.kill();
+      fs.rmSync(path.join(dataDir, 's2s.lock'), { force: true });
+    }
+  });
+
+  it('answers usage errors with exit code 2', async () => {
+    assert.equal((await run('frobnicate')).code, 2);
+    assert.equal((await run('establishments', 'import')).code, 2);
+    assert.equal((await run('audit')).code, 2);
+  });
+});
