@@ -23,7 +23,7 @@ export function isApi(request: FastifyRequest): boolean {
 }
 
 export const authorise = fp<{ services: Services }>(async (app, { services }) => {
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
     // Unknown addresses get the 404 page, signed in or not.
     if (request.is404) return;
     const config = request.routeOptions.config;

@@ -37,3 +37,13 @@ describe('configuration', () => {
     for (const s of configReference()) assert.ok(s.doc.length > 10 && s.defaultText.length > 0, s.variable);
   });
 });
+
+describe('configuration documentation', () => {
+  it('lists every variable in docs/configuration.md', async () => {
+    const fs = await import('node:fs');
+    const { projectRoot } = await import('./web/project-root.js');
+    const doc = fs.readFileSync(path.join(projectRoot, 'docs', 'configuration.md'), 'utf8');
+    for (const { variable } of configReference())
+      assert.ok(doc.includes(`\`${variable}\``), `${variable} is not documented`);
+  });
+});

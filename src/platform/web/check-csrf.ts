@@ -5,7 +5,7 @@ import type { Services } from '../services.js';
 import { ANONYMOUS_COOKIE, csrfValid } from './csrf.js';
 
 export const checkCsrf = fp<{ services: Services }>(async (app, { services }) => {
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preValidation', async (request) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
     if (isApi(request)) return;
     const binding = request.session?.idHash ?? request.cookies[ANONYMOUS_COOKIE];
