@@ -11,6 +11,7 @@ import { createApiToken } from './identity/api-tokens.js';
 import { roles } from './identity/permissions.js';
 import { configHelp, ConfigError, loadConfig } from './platform/config.js';
 import { DataDirInUseError } from './platform/data-dir-lock.js';
+import { scheduleHousekeeping } from './platform/housekeeping.js';
 import type { Role } from './platform/schema.js';
 import { createServices, type Services } from './platform/services.js';
 import { buildApp } from './platform/web/app.js';
@@ -62,6 +63,9 @@ async function serve(args: string[], io: Io): Promise<number> {
   const demo = config.seedDemo ? await seedDemo(services) : [];
   const app = await buildApp(services, { logger: { level: config.logLevel }, demo: config.seedDemo });
   await app.listen({ port: config.port, host: config.host });
+  const stopHousekeeping = scheduleHousekeeping(services, (error) =>
+    app.log.error({ err: error }, 'housekeeping failed'),
+  );
   io.stdout.write(
     `s2s is running at ${config.publicUrl} (database: ${services.databaseKind === 'pglite' ? `embedded, ${config.dataDir}` : 'PostgreSQL'})\n`,
   );
@@ -72,6 +76,7 @@ async function serve(args: string[], io: Io): Promise<number> {
     process.once('SIGTERM', stop);
   });
   io.stdout.write('stopping…\n');
+  stopHousekeeping();
   await app.close();
   await services.close();
   return 0;

@@ -37,8 +37,10 @@ export function postgresRateLimitStore(db: Db, now: () => Date) {
         .catch((error: Error) => callback(error));
     }
 
-    child(routeOptions: { url?: string; method?: unknown }) {
-      return new PostgresStore().withPrefix(`${String(routeOptions.method ?? '')} ${routeOptions.url ?? ''}`);
+    // Each limited route counts separately: the plugin passes the route as `routeInfo`.
+    child(options: object) {
+      const route = (options as { routeInfo?: { url?: string; method?: unknown } }).routeInfo;
+      return new PostgresStore().withPrefix(`${String(route?.method ?? '')} ${route?.url ?? ''}`);
     }
   }
   return PostgresStore;
