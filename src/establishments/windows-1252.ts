@@ -1,6 +1,7 @@
 /**
- * Windows-1252, the encoding of DfE's GIAS extracts. Written out here because Node 20's TextDecoder treats the
- * label as ISO-8859-1 and turns bytes 0x80–0x9F (’ “ ” – € …) into invisible control characters.
+ * Windows-1252, the encoding of DfE's GIAS extracts. Written out here because Node 20's TextDecoder, outside
+ * stream mode, treats the label as ISO-8859-1 and turns bytes 0x80–0x9F (’ “ ” – € …) into control characters;
+ * a table is also simpler to trust than that distinction.
  */
 
 // Bytes 0x80–0x9F; the five bytes Windows-1252 leaves undefined map to the same code point, as WHATWG does.
