@@ -33,4 +33,9 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    // Progressive-enhancement scripts served to browsers.
+    files: ['public/**/*.js'],
+    languageOptions: { globals: { XMLHttpRequest: 'readonly', FormData: 'readonly', HTMLScriptElement: 'readonly' } },
+  },
 );
