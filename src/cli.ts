@@ -11,7 +11,7 @@ import { createApiToken } from './identity/api-tokens.js';
 import { roles } from './identity/permissions.js';
 import { configHelp, ConfigError, loadConfig } from './platform/config.js';
 import { DataDirInUseError } from './platform/data-dir-lock.js';
-import { scheduleHousekeeping } from './platform/housekeeping.js';
+import { housekeeping, scheduleHousekeeping } from './platform/housekeeping.js';
 import type { Role } from './platform/schema.js';
 import { createServices, type Services } from './platform/services.js';
 import { buildApp } from './platform/web/app.js';
@@ -32,6 +32,7 @@ Commands:
                                           Add a user; ORG is a LAEstab, an LA code or DFE. Prints a set-up link
   tokens create --email E --name LABEL    Create an API token for a user; prints it once
   audit verify                            Check the audit trail's hash chain; exits 1 naming the first bad row
+  purge                                   Destroy files past their retention now (the service also does it every 10 minutes)
   ctf validate FILE...                    Validate CTF/ATF files
   ctf generate --out DIR [...]            Write synthetic, fictitious CTFs
 
@@ -159,6 +160,17 @@ async function audit(args: string[], io: Io): Promise<number> {
   });
 }
 
+async function purge(args: string[], io: Io): Promise<number> {
+  if (args.length > 0) throw new UsageError('Usage: s2s purge');
+  return withServices('s2s purge', io, async (services) => {
+    const report = await housekeeping(services);
+    io.stdout.write(
+      `destroyed ${report.files} expired files (${report.repositoryRecords} unknown-destination records), removed ${report.sessions} expired sessions\n`,
+    );
+    return 0;
+  });
+}
+
 async function ctf(args: string[], io: Io): Promise<number> {
   const { ctfCommand } = await import('./ctf/cli.js');
   return ctfCommand(args, io);
@@ -170,6 +182,7 @@ const commands: Record<string, (args: string[], io: Io) => Promise<number>> = {
   users,
   tokens,
   audit,
+  purge,
   ctf,
 };
 

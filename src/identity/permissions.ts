@@ -16,6 +16,11 @@ export const roleNames: Record<Role, string> = {
 
 export const permissions = {
   'establishments:search': ['school-user', 'la-user', 'la-admin', 'dfe-admin'],
+  // DfE staff administer the service; they neither send nor receive pupil files.
+  'transfers:send': ['school-user', 'la-user', 'la-admin'],
+  'transfers:receive': ['school-user', 'la-user', 'la-admin'],
+  // LA staff see what waits, uncollected, at their schools.
+  'transfers:oversee': ['la-user', 'la-admin'],
   'account:tokens': ['school-user', 'la-user', 'la-admin', 'dfe-admin'],
   'users:manage': ['la-admin', 'dfe-admin'],
   'audit:view': ['la-admin', 'dfe-admin'],

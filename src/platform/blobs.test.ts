@@ -84,6 +84,25 @@ for (const database of await testDatabases()) {
         }
       });
 
+      it('reads any byte range without reading the rest, verifying what it reads', async () => {
+        const body = crypto.randomBytes(3 * 65536 + 1234);
+        const stored = await blobs.put(chunks(body, 50_000));
+        assert.equal(await blobs.sizeOf(stored.id), body.length);
+        for (const [start, end] of [
+          [0, 0],
+          [0, 10],
+          [65530, 65550],
+          [65536, 131072],
+          [100, body.length],
+          [body.length - 5, body.length],
+        ] as const) {
+          assert.deepEqual(await blobs.readRange(stored.id, start, end), body.subarray(start, end), `${start}-${end}`);
+        }
+        await assert.rejects(blobs.readRange(stored.id, 0, body.length + 1), RangeError);
+        const empty = await blobs.put(Buffer.alloc(0));
+        assert.equal((await blobs.readRange(empty.id, 0, 0)).length, 0);
+      });
+
       it('fails loudly when the stored body is tampered with', async () => {
         const stored = await blobs.put(Buffer.from('a pupil record'.repeat(1000)));
         if (kind === 'fs') {
@@ -109,6 +128,7 @@ for (const database of await testDatabases()) {
             .execute();
         }
         await assert.rejects(blobs.read(stored.id), IntegrityError);
+        await assert.rejects(blobs.readRange(stored.id, 0, 100), IntegrityError);
       });
 
       it('crypto-shreds: after delete the key is gone and the body cannot be read', async () => {

@@ -11,7 +11,15 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Db } from './database.js';
 import { IntegrityError, openSecret, sealSecret } from './keys.js';
-import { openStream, sealStream } from './sealed-stream.js';
+import {
+  HEADER_LENGTH,
+  noncePrefix,
+  openSegment,
+  openStream,
+  SEGMENT,
+  sealStream,
+  segmentSpan,
+} from './sealed-stream.js';
 
 export interface StoredBlob {
   id: string;
@@ -27,6 +35,10 @@ export interface BlobStore {
   get(id: string): Promise<Readable>;
   /** Reads a whole (small) body into memory. */
   read(id: string): Promise<Buffer>;
+  /** Reads plaintext bytes [start, end) without reading the rest: for one pupil of a large file, or a zip's index. */
+  readRange(id: string, start: number, end: number): Promise<Buffer>;
+  /** The plaintext size of a stored body. */
+  sizeOf(id: string): Promise<number>;
   /** Crypto-shreds: destroys the data key, then removes the body. */
   delete(id: string): Promise<void>;
 }
@@ -39,6 +51,7 @@ export class BlobNotFoundError extends Error {
 interface BodyStore {
   write(id: string, sealed: AsyncIterable<Buffer>): Promise<void>;
   read(id: string): AsyncIterable<Buffer>;
+  readAt(id: string, offset: number, length: number): Promise<Buffer>;
   remove(id: string): Promise<void>;
 }
 
@@ -58,6 +71,16 @@ function fsBodies(dir: string): BodyStore {
     },
     async *read(id) {
       yield* fs.createReadStream(fileFor(id), { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>;
+    },
+    async readAt(id, offset, length) {
+      const handle = await fsp.open(fileFor(id), 'r');
+      try {
+        const buffer = Buffer.alloc(length);
+        const { bytesRead } = await handle.read(buffer, 0, length, offset);
+        return buffer.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
     },
     async remove(id) {
       await fsp.rm(fileFor(id), { force: true });
@@ -96,6 +119,21 @@ function postgresBodies(db: Db): BodyStore {
         yield row.data;
       }
     },
+    async readAt(id, offset, length) {
+      const first = Math.floor(offset / CHUNK);
+      const last = Math.floor((offset + length - 1) / CHUNK);
+      const rows = await db
+        .selectFrom('blob_chunks')
+        .select('data')
+        .where('blob_id', '=', id)
+        .where('seq', '>=', first)
+        .where('seq', '<=', last)
+        .orderBy('seq')
+        .execute();
+      const joined = Buffer.concat(rows.map((r) => r.data));
+      const from = offset - first * CHUNK;
+      return joined.subarray(from, from + length);
+    },
     async remove(id) {
       await db.deleteFrom('blob_chunks').where('blob_id', '=', id).execute();
     },
@@ -106,11 +144,16 @@ export function createBlobStore(options: { db: Db; wrapKey: Buffer; kind: 'fs' |
   const { db, wrapKey, kind } = options;
   const bodies = kind === 'fs' ? fsBodies(options.dir) : postgresBodies(db);
 
-  const dataKeyFor = async (id: string): Promise<Buffer> => {
-    const row = await db.selectFrom('blob_keys').select('wrapped_key').where('blob_id', '=', id).executeTakeFirst();
+  const keyRow = async (id: string) => {
+    const row = await db
+      .selectFrom('blob_keys')
+      .select(['wrapped_key', 'size'])
+      .where('blob_id', '=', id)
+      .executeTakeFirst();
     if (!row) throw new BlobNotFoundError(`no stored file body ${id}`);
-    return openSecret(wrapKey, row.wrapped_key, `blob:${id}`);
+    return { dataKey: openSecret(wrapKey, row.wrapped_key, `blob:${id}`), size: row.size };
   };
+  const dataKeyFor = async (id: string): Promise<Buffer> => (await keyRow(id)).dataKey;
 
   return {
     kind,
@@ -166,6 +209,28 @@ export function createBlobStore(options: { db: Db; wrapKey: Buffer; kind: 'fs' |
       const chunks: Buffer[] = [];
       for await (const chunk of await this.get(id)) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks);
+    },
+    async sizeOf(id) {
+      const { size } = await keyRow(id);
+      if (size === null) throw new BlobNotFoundError(`stored file body ${id} is incomplete`);
+      return size;
+    },
+    async readRange(id, start, end) {
+      const { dataKey, size } = await keyRow(id);
+      if (size === null) throw new BlobNotFoundError(`stored file body ${id} is incomplete`);
+      if (start < 0 || end > size || start > end)
+        throw new RangeError(`range ${start}-${end} is outside a body of ${size} bytes`);
+      if (start === end) return Buffer.alloc(0);
+      const prefix = noncePrefix(await bodies.readAt(id, 0, HEADER_LENGTH));
+      const parts: Buffer[] = [];
+      for (let index = Math.floor(start / SEGMENT); index * SEGMENT < end; index++) {
+        const span = segmentSpan(size, index);
+        const plain = openSegment(dataKey, prefix, index, span.last, await bodies.readAt(id, span.offset, span.length));
+        const from = Math.max(0, start - index * SEGMENT);
+        const to = Math.min(plain.length, end - index * SEGMENT);
+        parts.push(plain.subarray(from, to));
+      }
+      return Buffer.concat(parts);
     },
     async delete(id) {
       await db.deleteFrom('blob_keys').where('blob_id', '=', id).execute();

@@ -151,6 +151,61 @@ export const settings = {
     '1000',
     positiveInt(1000, 60_000),
   ),
+  maxFileMb: setting(
+    'S2S_MAX_FILE_MB',
+    'Largest single file (or zip) accepted, in megabytes.',
+    '100',
+    positiveInt(100, 4096),
+  ),
+  maxFilesPerRequest: setting(
+    'S2S_MAX_FILES_PER_REQUEST',
+    'Most files in one upload request; send more as a .zip.',
+    '100',
+    positiveInt(100, 10_000),
+  ),
+  maxZipEntries: setting('S2S_MAX_ZIP_ENTRIES', 'Most files in one .zip upload.', '5000', positiveInt(5000, 100_000)),
+  maxZipRatio: setting(
+    'S2S_MAX_ZIP_RATIO',
+    'Largest compression ratio of a .zip entry; beyond it the zip is refused as a zip bomb.',
+    '200',
+    positiveInt(200, 10_000),
+  ),
+  maxZipTotalMb: setting(
+    'S2S_MAX_ZIP_TOTAL_MB',
+    'Largest total uncompressed size of a .zip upload, in megabytes.',
+    '2048',
+    positiveInt(2048, 65_536),
+  ),
+  bulkWorkers: setting(
+    'S2S_BULK_WORKERS',
+    'Bulk jobs (zip unpacking) each node runs at once; the rest wait in a queue shared fairly between organisations.',
+    '2',
+    positiveInt(2, 64),
+  ),
+  maxConcurrentUploads: setting(
+    'S2S_MAX_CONCURRENT_UPLOADS',
+    'Upload requests one node handles at once; beyond it the node answers 503 with Retry-After.',
+    '64',
+    positiveInt(64, 10_000),
+  ),
+  retentionCollectedDays: setting(
+    'S2S_RETENTION_COLLECTED_DAYS',
+    'Days a collected file is kept after its first collection, then destroyed.',
+    '30',
+    positiveInt(30, 3650),
+  ),
+  retentionUncollectedDays: setting(
+    'S2S_RETENTION_UNCOLLECTED_DAYS',
+    'Days an uncollected file is kept after it was sent, then destroyed (senders and LAs are warned a week before).',
+    '60',
+    positiveInt(60, 3650),
+  ),
+  repositoryRetentionDays: setting(
+    'S2S_REPOSITORY_RETENTION_DAYS',
+    'Days an unknown-destination (XXXXXXX/MMMMMMM) file and its pupils stay in the repository.',
+    '365',
+    positiveInt(365, 3650),
+  ),
 } as const;
 
 type Settings = typeof settings;

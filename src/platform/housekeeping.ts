@@ -1,19 +1,29 @@
 /**
- * Periodic tidying that any node may run at any time: expired sessions and stale rate-limit counters are
- * deleted. Each step is an idempotent DELETE, so nodes running it at once do no harm.
+ * Periodic tidying that any node may run at any time: expired sessions, stale rate-limit counters and
+ * idempotency keys are deleted, and files past their retention are destroyed. Each step is idempotent or claims
+ * its rows with SKIP LOCKED, so nodes running it at once do no harm.
  */
 import { purgeExpiredSessions } from '../identity/sessions.js';
+import { IDEMPOTENCY_HOURS } from '../transfers/idempotency.js';
+import { purgeExpired } from '../transfers/retention.js';
 import { purgeRateLimits } from './rate-limit-store.js';
 import type { Services } from './services.js';
 
-export async function housekeeping(services: Services): Promise<{ sessions: number }> {
+export async function housekeeping(
+  services: Services,
+): Promise<{ sessions: number; files: number; repositoryRecords: number }> {
   const now = services.now();
   const sessions = await purgeExpiredSessions(services.db, now, {
     idleMinutes: services.config.sessionIdleMinutes,
     maxHours: services.config.sessionMaxHours,
   });
   await purgeRateLimits(services.db, new Date(now.getTime() - 60 * 60_000));
-  return { sessions };
+  await services.db
+    .deleteFrom('idempotency_keys')
+    .where('created_at', '<', new Date(now.getTime() - IDEMPOTENCY_HOURS * 3_600_000))
+    .execute();
+  const purged = await purgeExpired(services);
+  return { sessions, ...purged };
 }
 
 /** Runs housekeeping every `minutes` until stopped; failures are logged, never fatal. */

@@ -124,7 +124,115 @@ export interface RateLimitsTable {
   count: number;
 }
 
+export type DestinationKind = 'school' | 'la' | 'unknown' | 'outside-maintained-sector';
+export type FileStatus = 'delivered' | 'in-repository' | 'removed' | 'expired';
+
+export interface TransferFilesTable {
+  id: string;
+  blob_id: string;
+  file_name: string;
+  file_type: 'CTF' | 'ATF' | 'census' | 'generic';
+  source_code: string;
+  sender_user_id: string;
+  sender_org_kind: OrgKind;
+  sender_org_code: string;
+  sender_la_code: string | null;
+  destination_code: string;
+  destination_kind: DestinationKind;
+  recipient_org_kind: 'school' | 'la' | null;
+  recipient_org_code: string | null;
+  recipient_la_code: string | null;
+  redirected_from: string | null;
+  pupils: number;
+  size: number;
+  sha256: string;
+  layout: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  status: FileStatus;
+  received_at: Timestamp;
+  collected_at: Timestamp | null;
+  collected_by: string | null;
+  removed_at: Timestamp | null;
+  removed_by: string | null;
+  expires_at: Timestamp;
+  purged_at: Timestamp | null;
+}
+
+export interface TransferDownloadsTable {
+  file_id: string;
+  user_id: string;
+  org_code: string;
+  at: Timestamp;
+}
+
+export interface RepositoryRecordsTable {
+  id: string;
+  file_id: string;
+  pupil_index: number;
+  byte_start: number;
+  byte_end: number;
+  upn: string | null;
+  former_upns: ColumnType<string[], string[] | undefined, string[]>;
+  uln: string | null;
+  surname: string | null;
+  forename: string | null;
+  middle_names: string | null;
+  preferred_surname: string | null;
+  preferred_forename: string | null;
+  former_surname: string | null;
+  former_forename: string | null;
+  date_of_birth: DateOnly | null;
+  sex: string | null;
+  postcode: string | null;
+  left_laestab: string | null;
+  left_la_code: string | null;
+  left_school_name: string | null;
+  left_on: DateOnly | null;
+  uploaded_at: Timestamp;
+  expires_at: Timestamp;
+  status: ColumnType<
+    'active' | 'found' | 'expired',
+    'active' | 'found' | 'expired' | undefined,
+    'active' | 'found' | 'expired'
+  >;
+}
+
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  fingerprint: string | null;
+  status_code: number | null;
+  response: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  created_at: Timestamp;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  org_code: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  attempts: ColumnType<number, number | undefined, number>;
+  result: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  error: string | null;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  lease_until: Timestamp | null;
+}
+
+export interface JobItemsTable {
+  job_id: string;
+  seq: number;
+  result: ColumnType<Record<string, unknown>, string, string>;
+}
+
 export interface Database {
+  job_items: JobItemsTable;
+  transfer_files: TransferFilesTable;
+  transfer_downloads: TransferDownloadsTable;
+  repository_records: RepositoryRecordsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  jobs: JobsTable;
   local_authorities: LocalAuthoritiesTable;
   establishments: EstablishmentsTable;
   users: UsersTable;

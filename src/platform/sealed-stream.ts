@@ -8,8 +8,9 @@ import crypto from 'node:crypto';
 import { IntegrityError } from './keys.js';
 
 const MAGIC = Buffer.from('S2SB1');
-const SEGMENT = 64 * 1024;
+export const SEGMENT = 64 * 1024;
 const TAG = 16;
+export const HEADER_LENGTH = MAGIC.length + 7;
 
 function nonceFor(prefix: Buffer, index: number, last: boolean): Buffer {
   const nonce = Buffer.alloc(12);
@@ -88,4 +89,32 @@ export async function* openStream(
   }
   if (!prefix) throw new IntegrityError('file body is truncated (no header)');
   yield open(pending, true);
+}
+
+/** Where segment `index` of a body of `size` plaintext bytes sits in the sealed form, and whether it is the last. */
+export function segmentSpan(size: number, index: number): { offset: number; length: number; last: boolean } {
+  const count = size === 0 ? 1 : Math.ceil(size / SEGMENT);
+  const last = index === count - 1;
+  const plain = last ? size - index * SEGMENT : SEGMENT;
+  return { offset: HEADER_LENGTH + index * (SEGMENT + TAG), length: plain + TAG, last };
+}
+
+/** The nonce prefix from a sealed body's header; throws IntegrityError when the header is not ours. */
+export function noncePrefix(header: Buffer): Buffer {
+  if (header.length < HEADER_LENGTH || !header.subarray(0, MAGIC.length).equals(MAGIC)) {
+    throw new IntegrityError('file body is not in s2s format');
+  }
+  return Buffer.from(header.subarray(MAGIC.length, HEADER_LENGTH));
+}
+
+/** Opens one sealed segment on its own, for random access into a body. */
+export function openSegment(key: Buffer, prefix: Buffer, index: number, last: boolean, sealed: Buffer): Buffer {
+  if (sealed.length < TAG) throw new IntegrityError(`file body segment ${index} is truncated`);
+  const decipher = crypto.createDecipheriv('aes-256-gcm', key, nonceFor(prefix, index, last));
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG));
+  try {
+    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG)), decipher.final()]);
+  } catch {
+    throw new IntegrityError(`file body segment ${index} failed its integrity check: the stored file was altered`);
+  }
 }

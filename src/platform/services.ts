@@ -7,6 +7,7 @@ import { auditRecorder } from '../audit/record-audit.js';
 import { createBlobStore } from './blobs.js';
 import type { Config } from './config.js';
 import { migrateToLatest, openDatabase, type OpenedDatabase } from './database.js';
+import { jobQueue } from './jobs.js';
 import { deriveKeys, loadMasterKey } from './keys.js';
 
 export interface ServiceOptions {
@@ -16,6 +17,7 @@ export interface ServiceOptions {
   /** What the process is doing, recorded in the embedded data directory's lock. */
   purpose?: string;
   onWarning?: (message: string) => void;
+  onJobError?: (error: unknown) => void;
 }
 
 export async function createServices(config: Config, options: ServiceOptions = {}) {
@@ -43,6 +45,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const now = options.now ?? (() => new Date());
   const db = opened.db;
   const audit = auditRecorder(db, keys.auditKey, now);
+  const jobs = jobQueue(db, now, options.onJobError);
   const blobs = createBlobStore({
     db,
     wrapKey: keys.wrapKey,
@@ -59,7 +62,11 @@ export async function createServices(config: Config, options: ServiceOptions = {
     now,
     audit,
     blobs,
-    close: () => opened.close(),
+    jobs,
+    async close() {
+      await jobs.stop();
+      await opened.close();
+    },
   };
 }
 

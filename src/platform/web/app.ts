@@ -7,6 +7,7 @@ import './fastify-types.js';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -16,6 +17,9 @@ import { authenticate } from '../../identity/authenticate.js';
 import { authorise } from '../../identity/authorise.js';
 import type { Access } from '../../identity/permissions.js';
 import { identityRoutes } from '../../identity/routes.js';
+import { transferApiRoutes } from '../../transfers/api-routes.js';
+import { transferPages } from '../../transfers/pages.js';
+import { UNZIP_JOB, unpackZip, type ZipPayload } from '../../transfers/unpack-zip.js';
 import type { Services } from '../services.js';
 import { postgresRateLimitStore } from '../rate-limit-store.js';
 import { apiDocsRoutes } from './api-docs.js';
@@ -101,6 +105,17 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // 4. Parsing, with small limits: forms are short.
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
+  // Uploads stream part by part; the file-size limit is one byte over the configured one so that the
+  // transfer code, which counts as it reads, reports the limit in its own words.
+  await app.register(multipart, {
+    limits: {
+      fileSize: services.config.maxFileMb * 1024 * 1024 + 1,
+      files: services.config.maxFilesPerRequest,
+      fields: 5,
+      fieldSize: 1024,
+      parts: services.config.maxFilesPerRequest + 5,
+    },
+  });
   await app.register(rateLimit, {
     global: false,
     store: postgresRateLimitStore(services.db, services.now),
@@ -126,6 +141,13 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(identityRoutes, { services });
   await app.register(establishmentRoutes, { services });
   await app.register(auditRoutes, { services });
+  await app.register(transferApiRoutes, { services });
+  await app.register(transferPages, { services });
+
+  // This node's share of the bulk work.
+  services.jobs.register(UNZIP_JOB, (job, context) => unpackZip(services, job.payload as ZipPayload, context));
+  services.jobs.start(services.config.bulkWorkers);
+  app.addHook('onClose', async () => services.jobs.stop());
   await app.register(apiDocsRoutes);
 
   // Nothing shown to a signed-in user may be kept by a browser or proxy cache.

@@ -175,6 +175,9 @@ describe('route rules', () => {
     const { permissions } = await import('../../identity/permissions.js');
     assert.deepEqual(permissions, {
       'establishments:search': ['school-user', 'la-user', 'la-admin', 'dfe-admin'],
+      'transfers:send': ['school-user', 'la-user', 'la-admin'],
+      'transfers:receive': ['school-user', 'la-user', 'la-admin'],
+      'transfers:oversee': ['la-user', 'la-admin'],
       'account:tokens': ['school-user', 'la-user', 'la-admin', 'dfe-admin'],
       'users:manage': ['la-admin', 'dfe-admin'],
       'audit:view': ['la-admin', 'dfe-admin'],

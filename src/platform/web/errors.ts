@@ -20,6 +20,7 @@ const pagesByStatus: Record<number, { title: string; paragraphs: string[] }> = {
       'If you followed a link to a file or record, it may have been removed, collected or expired, or it may belong to another organisation.',
     ],
   },
+  409: { title: 'This cannot be done', paragraphs: [] },
   413: { title: 'The file or form is too large', paragraphs: ['Go back and send something smaller.'] },
   429: { title: 'Too many requests', paragraphs: ['Wait a minute, then try again.'] },
   500: {
@@ -37,7 +38,8 @@ const pagesByStatus: Record<number, { title: string; paragraphs: string[] }> = {
 export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) {
   if (isApi(request)) return reply.code(status).send({ error: { code, message } });
   const page = pagesByStatus[status] ?? pagesByStatus[status >= 500 ? 500 : 400]!;
-  const paragraphs = status === 403 && code !== 'FORBIDDEN' ? [message] : page.paragraphs;
+  const paragraphs =
+    (status === 403 && code !== 'FORBIDDEN') || page.paragraphs.length === 0 ? [message] : page.paragraphs;
   return reply.render(
     'platform/views/error.njk',
     { title: page.title, paragraphs, link: { href: '/', text: 'Go to the home page' } },

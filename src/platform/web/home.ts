@@ -8,6 +8,21 @@ export const homeRoutes: FastifyPluginAsync<{ services: Services }> = async (app
   app.get('/', { config: { access: 'signed-in' } }, async (request, reply) => {
     const user = request.user!;
     const tasks = [
+      can(user.role, 'transfers:receive') && {
+        href: '/inbox',
+        title: 'Inbox',
+        text: 'Collect the CTFs and other files sent to you.',
+      },
+      can(user.role, 'transfers:send') && {
+        href: '/send',
+        title: 'Send files',
+        text: 'Send a CTF when a pupil leaves, or other files to a school or local authority. See who collected them on the sent list.',
+      },
+      can(user.role, 'transfers:oversee') && {
+        href: '/files-within-la',
+        title: 'Files at your schools',
+        text: 'See files waiting at your schools, and chase those not collected before they are deleted.',
+      },
       can(user.role, 'establishments:search') && {
         href: '/find-a-school',
         title: 'Find a school',

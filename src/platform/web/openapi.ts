@@ -28,6 +28,81 @@ export const openApiDocument = {
           },
         },
       },
+      UploadAnswer: {
+        type: 'object',
+        required: ['files'],
+        properties: { files: { type: 'array', items: { $ref: '#/components/schemas/UploadResult' } } },
+      },
+      Problem: {
+        type: 'object',
+        required: ['code', 'message'],
+        properties: {
+          code: {
+            type: 'string',
+            description: 'Stable code, e.g. UPN_CHECK_LETTER, FILE_NAME_INVALID, DESTINATION_CLOSED, DUPLICATE',
+          },
+          message: { type: 'string', description: 'What is wrong and what to do, in plain English' },
+          line: { type: 'integer' },
+          column: { type: 'integer' },
+          path: { type: 'string', description: 'Element path in the XML, e.g. /CTfile/CTFpupilData/Pupil[3]/UPN' },
+        },
+      },
+      UploadResult: {
+        type: 'object',
+        required: ['id', 'fileName', 'status'],
+        properties: {
+          id: { type: ['string', 'null'], format: 'uuid' },
+          fileName: { type: 'string' },
+          fileType: { type: ['string', 'null'], enum: ['CTF', 'ATF', 'census', 'generic', null] },
+          source: { type: ['string', 'null'] },
+          destination: {
+            type: ['string', 'null'],
+            description: 'Where it was delivered (a renumbered school’s new number)',
+          },
+          destinationKind: {
+            type: ['string', 'null'],
+            enum: ['school', 'la', 'unknown', 'outside-maintained-sector', null],
+          },
+          pupils: { type: 'integer' },
+          sha256: { type: ['string', 'null'] },
+          status: { type: 'string', enum: ['delivered', 'in-repository', 'rejected'] },
+          errors: { type: 'array', items: { $ref: '#/components/schemas/Problem' } },
+          warnings: { type: 'array', items: { $ref: '#/components/schemas/Problem' } },
+          redirectedFrom: { type: 'string', description: 'The old number the sender used' },
+          duplicateOf: { type: 'string', format: 'uuid' },
+        },
+      },
+      InboxFile: {
+        type: 'object',
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          fileName: { type: 'string' },
+          fileType: { type: 'string' },
+          source: { type: 'string' },
+          destination: { type: 'string' },
+          sha256: { type: 'string' },
+          pupils: { type: 'integer' },
+          size: { type: 'integer' },
+          receivedAt: { type: 'string', format: 'date-time' },
+          collectedAt: { type: ['string', 'null'], format: 'date-time' },
+        },
+      },
+      SentFile: {
+        allOf: [
+          { $ref: '#/components/schemas/InboxFile' },
+          {
+            type: 'object',
+            properties: {
+              deliveredTo: { type: ['string', 'null'] },
+              redirectedFrom: { type: ['string', 'null'] },
+              state: { type: 'string', enum: ['waiting', 'collected', 'in-repository', 'expired', 'removed'] },
+              collectedBy: { type: ['string', 'null'], description: 'Email of the person who first collected it' },
+              expiresAt: { type: 'string', format: 'date-time' },
+              removedAt: { type: ['string', 'null'], format: 'date-time' },
+            },
+          },
+        ],
+      },
       Establishment: {
         type: 'object',
         properties: {
@@ -50,6 +125,10 @@ export const openApiDocument = {
       },
     },
     responses: {
+      NotFound: {
+        description: 'No such file, or not one this user may see (the two are deliberately indistinguishable).',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
       Unauthenticated: {
         description: 'No valid API token was sent.',
         content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
@@ -61,6 +140,128 @@ export const openApiDocument = {
     },
   },
   paths: {
+    '/api/v1/files': {
+      post: {
+        summary: 'Send files',
+        description:
+          'multipart/form-data with one or more parts named "file". A .zip part is unpacked and each entry treated as a file. Each file is checked by the CTF engine; a refused file is not stored. The answer has one entry per file. Send an Idempotency-Key header to make retries safe: a retried request gets the first answer and stores nothing twice.',
+        parameters: [
+          { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                properties: { file: { type: 'array', items: { type: 'string', format: 'binary' } } },
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Every file was accepted.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/UploadAnswer' } } },
+          },
+          '207': {
+            description: 'Some files were accepted, some refused.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/UploadAnswer' } } },
+          },
+          '422': {
+            description: 'No file was accepted (or the Idempotency-Key was reused for other files).',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/UploadAnswer' } } },
+          },
+          '400': {
+            description: 'No files in the request.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '409': { description: 'A request with this Idempotency-Key is still running.' },
+          '413': { description: 'Too many files in one request (send a .zip).' },
+          '503': { description: 'Busy: retry after Retry-After seconds. Nothing from the request was kept.' },
+        },
+      },
+    },
+    '/api/v1/inbox': {
+      get: {
+        summary: 'Files waiting for your organisation',
+        responses: {
+          '200': {
+            description: 'Newest first.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: { files: { type: 'array', items: { $ref: '#/components/schemas/InboxFile' } } },
+                },
+              },
+            },
+          },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+        },
+      },
+    },
+    '/api/v1/sent': {
+      get: {
+        summary: 'Files your organisation sent, with who collected them and when',
+        responses: {
+          '200': {
+            description: 'Newest first.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: { files: { type: 'array', items: { $ref: '#/components/schemas/SentFile' } } },
+                },
+              },
+            },
+          },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+        },
+      },
+    },
+    '/api/v1/files/{id}': {
+      get: {
+        summary: 'A file’s details',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: {
+          '200': {
+            description: 'The file.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/SentFile' } } },
+          },
+          '404': { $ref: '#/components/responses/NotFound' },
+        },
+      },
+      delete: {
+        summary: 'Remove a file you sent that has not been collected',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: {
+          '204': { description: 'Removed; its content is destroyed.' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '409': {
+            description: 'Already collected.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
+        },
+      },
+    },
+    '/api/v1/files/{id}/content': {
+      get: {
+        summary: 'Collect a file: exactly the bytes sent',
+        description:
+          'Records who collected it and when (re-downloads are allowed and recorded). X-Content-SHA256 carries the SHA-256 of the body.',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: {
+          '200': {
+            description: 'The file.',
+            content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+          },
+          '404': { $ref: '#/components/responses/NotFound' },
+        },
+      },
+    },
     '/api/v1/me': {
       get: {
         summary: 'Who this token acts as',

@@ -18,6 +18,10 @@ declare module 'fastify' {
 
 const navigationItems: Array<{ href: string; text: string; permission: Permission | 'signed-in' }> = [
   { href: '/', text: 'Home', permission: 'signed-in' },
+  { href: '/inbox', text: 'Inbox', permission: 'transfers:receive' },
+  { href: '/send', text: 'Send files', permission: 'transfers:send' },
+  { href: '/sent', text: 'Sent files', permission: 'transfers:send' },
+  { href: '/files-within-la', text: 'Files at your schools', permission: 'transfers:oversee' },
   { href: '/find-a-school', text: 'Find a school', permission: 'establishments:search' },
   { href: '/users', text: 'Users', permission: 'users:manage' },
   { href: '/audit', text: 'Audit trail', permission: 'audit:view' },

@@ -1,0 +1,186 @@
+/**
+ * The bulk-work queue, kept in PostgreSQL so any node can take any job. Each node runs a few workers; a worker
+ * claims the queued job whose organisation has the fewest jobs running (then the oldest), with FOR UPDATE SKIP
+ * LOCKED, so one LA's many zips cannot starve another organisation's. A claim is a lease: a node that dies leaves
+ * its job to be taken over when the lease runs out, and the job resumes from the items it had recorded.
+ */
+import crypto from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+
+const LEASE_MS = 5 * 60_000;
+
+export interface Job {
+  id: string;
+  kind: string;
+  orgCode: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+}
+
+export interface JobContext {
+  /** Results recorded by an earlier attempt, by item number. */
+  done: Map<number, Record<string, unknown>>;
+  /** Records one finished item (and extends the lease). */
+  record(seq: number, result: Record<string, unknown>): Promise<void>;
+}
+
+export type JobHandler = (job: Job, context: JobContext) => Promise<Record<string, unknown>>;
+
+export interface FinishedJob {
+  state: 'done' | 'failed';
+  result: Record<string, unknown> | null;
+  error: string | null;
+}
+
+export function jobQueue(db: Db, now: () => Date, onError: (error: unknown) => void = () => undefined) {
+  const handlers = new Map<string, JobHandler>();
+  const finished = new EventEmitter();
+  finished.setMaxListeners(0);
+  let running = false;
+  let wake: (() => void) | undefined;
+  const loops: Promise<void>[] = [];
+
+  async function claim(): Promise<Job | undefined> {
+    const at = now();
+    const lease = new Date(at.getTime() + LEASE_MS);
+    const result = await sql<{
+      id: string;
+      kind: string;
+      org_code: string;
+      payload: Record<string, unknown>;
+      attempts: number;
+    }>`
+      UPDATE jobs SET state = 'running', started_at = ${at}, lease_until = ${lease}, attempts = attempts + 1
+      WHERE id = (
+        SELECT j.id FROM jobs j
+        WHERE j.state = 'queued' OR (j.state = 'running' AND j.lease_until < ${at})
+        ORDER BY (
+          SELECT count(*) FROM jobs r WHERE r.org_code = j.org_code AND r.state = 'running' AND r.lease_until >= ${at}
+        ), j.created_at
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED
+      )
+      RETURNING id, kind, org_code, payload, attempts`.execute(db);
+    const row = result.rows[0];
+    return row
+      ? { id: row.id, kind: row.kind, orgCode: row.org_code, payload: row.payload, attempts: row.attempts }
+      : undefined;
+  }
+
+  async function run(job: Job): Promise<void> {
+    const handler = handlers.get(job.kind);
+    const items = await db.selectFrom('job_items').select(['seq', 'result']).where('job_id', '=', job.id).execute();
+    const context: JobContext = {
+      done: new Map(items.map((i) => [i.seq, i.result])),
+      async record(seq, result) {
+        await db
+          .insertInto('job_items')
+          .values({ job_id: job.id, seq, result: JSON.stringify(result) })
+          .onConflict((oc) => oc.columns(['job_id', 'seq']).doNothing())
+          .execute();
+        await db
+          .updateTable('jobs')
+          .set({ lease_until: new Date(now().getTime() + LEASE_MS) })
+          .where('id', '=', job.id)
+          .execute();
+      },
+    };
+    try {
+      if (!handler) throw new Error(`no handler for jobs of kind ${job.kind}`);
+      const result = await handler(job, context);
+      await db
+        .updateTable('jobs')
+        .set({ state: 'done', result: JSON.stringify(result), finished_at: now(), lease_until: null })
+        .where('id', '=', job.id)
+        .execute();
+    } catch (error) {
+      onError(error);
+      await db
+        .updateTable('jobs')
+        .set({
+          state: 'failed',
+          error: error instanceof Error ? error.message : String(error),
+          finished_at: now(),
+          lease_until: null,
+        })
+        .where('id', '=', job.id)
+        .execute();
+    }
+    finished.emit(job.id);
+  }
+
+  async function loop(): Promise<void> {
+    while (running) {
+      let job: Job | undefined;
+      try {
+        job = await claim();
+      } catch (error) {
+        onError(error);
+      }
+      if (job) {
+        await run(job);
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 250);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  return {
+    register(kind: string, handler: JobHandler) {
+      handlers.set(kind, handler);
+    },
+    async enqueue(kind: string, orgCode: string, payload: Record<string, unknown>): Promise<string> {
+      const id = crypto.randomUUID();
+      await db
+        .insertInto('jobs')
+        .values({ id, kind, org_code: orgCode, payload: JSON.stringify(payload), state: 'queued', created_at: now() })
+        .execute();
+      wake?.();
+      return id;
+    },
+    /** Resolves when the job has finished on any node. */
+    async waitFor(id: string, timeoutMs = 30 * 60_000): Promise<FinishedJob> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const row = await db
+          .selectFrom('jobs')
+          .select(['state', 'result', 'error'])
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow();
+        if (row.state === 'done' || row.state === 'failed')
+          return { state: row.state, result: row.result, error: row.error };
+        if (Date.now() > deadline) throw new Error(`job ${id} did not finish in time`);
+        // Woken at once when this node finishes the job; otherwise (another node) checked again shortly.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, 500);
+          function done() {
+            clearTimeout(timer);
+            finished.off(id, done);
+            resolve();
+          }
+          finished.on(id, done);
+        });
+      }
+    },
+    start(workers: number) {
+      if (running) return;
+      running = true;
+      for (let i = 0; i < workers; i++) loops.push(loop());
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await Promise.all(loops.splice(0));
+    },
+  };
+}
+
+export type JobQueue = ReturnType<typeof jobQueue>;

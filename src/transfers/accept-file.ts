@@ -1,0 +1,316 @@
+/**
+ * Accepts one file: checks its name and that the sender may send from its source, finds where it goes, then
+ * streams it once — encrypting it into the blob store while the CTF engine validates it — and records it in the
+ * destination's inbox or, for XXXXXXX/MMMMMMM, in the unknown-destination repository with one record per pupil.
+ * A refused file leaves nothing stored. Memory does not grow with the file.
+ */
+import crypto from 'node:crypto';
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { parseCtf, parseFileName, teeChunks, type CtfIssue, type CtfPupil } from '../ctf/index.js';
+import type { RecordAudit } from '../audit/record-audit.js';
+import { auditActor, type User } from '../identity/accounts.js';
+import type { BlobStore } from '../platform/blobs.js';
+import type { Config } from '../platform/config.js';
+import type { Db } from '../platform/database.js';
+import { rejected, type FileProblem, type FileResult } from './file-result.js';
+import { routeDestination } from './route-destination.js';
+
+export interface TransferDeps {
+  db: Db;
+  blobs: BlobStore;
+  now: () => Date;
+  audit: RecordAudit;
+  config: Config;
+}
+
+const genericExtensions = new Set(['xml', 'csv', 'txt', 'pdf']);
+const DAY = 86_400_000;
+
+function problem(issue: CtfIssue): FileProblem {
+  return { code: issue.code, message: issue.message, line: issue.line, column: issue.column, path: issue.path };
+}
+
+/** Reads a body to its end without keeping it: a refused part must still be consumed for the next to arrive. */
+async function drain(body: AsyncIterable<Uint8Array>): Promise<void> {
+  try {
+    for await (const _chunk of body) {
+      // discard
+    }
+  } catch {
+    // A body that fails while being discarded changes nothing: the file is refused either way.
+  }
+}
+
+class FileTooLarge extends Error {}
+
+function isTooLarge(error: unknown): boolean {
+  return error instanceof FileTooLarge || (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE';
+}
+
+/** Only the last segment of a name counts; it must be plain text of sensible length. */
+export function cleanFileName(raw: string): string {
+  const base = raw.split(/[\\/]/).pop() ?? '';
+  const printable = [...base].filter((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f).join('');
+  return printable.slice(0, 255);
+}
+
+export function maySendFrom(sender: User, source: string): boolean {
+  if (sender.role === 'school-user') return source === sender.orgCode;
+  if (sender.role === 'la-user' || sender.role === 'la-admin')
+    return sender.laCode !== null && source.startsWith(sender.laCode);
+  return false;
+}
+
+function pupilIdentity(p: CtfPupil, sourceLaestab: string | null) {
+  const leaving = p.schoolHistory.find((h) => h.lea !== null && h.estab !== null && h.lea + h.estab === sourceLaestab);
+  return {
+    pupil_index: p.index,
+    byte_start: p.byteRange.start,
+    byte_end: p.byteRange.end,
+    upn: p.upn,
+    former_upns: p.formerUpns,
+    uln: p.uln,
+    surname: p.surname,
+    forename: p.forename,
+    middle_names: p.middleNames,
+    preferred_surname: p.preferredSurname,
+    preferred_forename: p.preferredForename,
+    former_surname: p.formerSurname,
+    former_forename: p.formerForename,
+    date_of_birth: p.dateOfBirth && /^\d{4}-\d{2}-\d{2}$/.test(p.dateOfBirth) ? p.dateOfBirth : null,
+    sex: p.sex,
+    postcode: p.postcode,
+    left_on: leaving?.leavingDate && /^\d{4}-\d{2}-\d{2}$/.test(leaving.leavingDate) ? leaving.leavingDate : null,
+  };
+}
+
+export async function acceptFile(
+  deps: TransferDeps,
+  sender: User,
+  rawName: string,
+  body: AsyncIterable<Uint8Array>,
+  sourceIp: string | null,
+): Promise<FileResult> {
+  const fileName = cleanFileName(rawName);
+  const parsedName = parseFileName(fileName);
+  if (!parsedName) {
+    await drain(body);
+    return rejected(fileName, [
+      {
+        code: 'FILE_NAME_INVALID',
+        message:
+          'The file name does not follow the convention <source LAEstab>_<type>_<destination>_<nnn>.XML, for example 8232003_CTF_3304101_001.XML (a CTF to school 3304101), 8232003_CTF_XXXXXXX_001.XML (destination unknown) or 8232003_CTF_823LLLL_001.XML (to the LA).',
+      },
+    ]);
+  }
+  const summary: Partial<FileResult> = {
+    fileType: parsedName.type,
+    source: parsedName.source,
+    destination: parsedName.destination,
+    destinationKind: parsedName.destinationKind,
+  };
+  if (!maySendFrom(sender, parsedName.source)) {
+    await drain(body);
+    const yours =
+      sender.role === 'school-user'
+        ? `your school’s LAEstab, ${sender.orgCode}`
+        : `your local authority (${sender.laCode}) or one of its schools`;
+    return rejected(
+      fileName,
+      [
+        {
+          code: 'SOURCE_NOT_YOURS',
+          message: `The file name says it comes from ${parsedName.source}, but you can only send files from ${yours}.`,
+        },
+      ],
+      summary,
+    );
+  }
+  if (parsedName.type === 'generic' && !genericExtensions.has(parsedName.extension.toLowerCase())) {
+    await drain(body);
+    return rejected(
+      fileName,
+      [
+        {
+          code: 'FILE_TYPE_NOT_ALLOWED',
+          message: `Files ending .${parsedName.extension} cannot be sent. s2s carries .xml, .csv, .txt and .pdf files.`,
+        },
+      ],
+      summary,
+    );
+  }
+  const routed = await routeDestination(deps.db, parsedName.destination, parsedName.destinationKind);
+  if ('problem' in routed) {
+    await drain(body);
+    return rejected(fileName, [routed.problem], summary);
+  }
+  const route = routed.route;
+
+  const maxBytes = deps.config.maxFileMb * 1024 * 1024;
+  let size = 0;
+  let tooLarge = false;
+  async function* counted(): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const chunk of body) {
+        size += chunk.byteLength;
+        if (size > maxBytes) throw new FileTooLarge();
+        yield chunk;
+      }
+    } catch (error) {
+      if (!isTooLarge(error)) throw error;
+      tooLarge = true;
+      await drain(body);
+    }
+  }
+
+  const structured = parsedName.type === 'CTF' || parsedName.type === 'ATF';
+  const pass = new PassThrough({ highWaterMark: 1 << 20 });
+  const storing = deps.blobs.put(pass);
+  const records: ReturnType<typeof pupilIdentity>[] = [];
+  let errors: FileProblem[] = [];
+  let warnings: FileProblem[] = [];
+  let pupils = 0;
+  let layout: Record<string, unknown> | null = null;
+  let sourceSchoolName: string | null = null;
+  let sourceLaestab: string | null = null;
+  try {
+    const write = async (chunk: Uint8Array) => {
+      if (!pass.write(chunk)) await once(pass, 'drain');
+    };
+    if (structured) {
+      const result = await parseCtf(teeChunks(counted(), write), {
+        fileName,
+        retainPupils: false,
+        consumeAll: true,
+        onPupil: route.to === 'repository' ? (p) => void records.push(pupilIdentity(p, parsedName.source)) : undefined,
+      });
+      errors = result.errors.map(problem);
+      warnings = result.warnings.map(problem);
+      pupils = result.pupilCount;
+      layout = result.layout ? { ...result.layout } : null;
+      sourceSchoolName = result.header?.source.schoolName ?? null;
+      sourceLaestab = result.header?.source.laestab ?? null;
+    } else {
+      for await (const chunk of counted()) await write(chunk);
+    }
+    pass.end();
+  } catch (error) {
+    pass.destroy(error as Error);
+    await storing.catch(() => undefined);
+    throw error;
+  }
+  const blob = await storing;
+  if (tooLarge) {
+    errors = [{ code: 'FILE_TOO_LARGE', message: `The file is larger than the limit of ${deps.config.maxFileMb} MB.` }];
+  } else if (size === 0) {
+    errors = errors.length > 0 ? errors : [{ code: 'FILE_EMPTY', message: 'The file is empty.' }];
+  }
+  if (errors.length > 0) {
+    await deps.blobs.delete(blob.id);
+    return rejected(fileName, errors, { ...summary, pupils, sha256: blob.sha256, warnings });
+  }
+
+  const now = deps.now();
+  const id = crypto.randomUUID();
+  const inRepository = route.to === 'repository';
+  const repositoryExpiry = new Date(now.getTime() + deps.config.repositoryRetentionDays * DAY);
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('transfer_files')
+        .values({
+          id,
+          blob_id: blob.id,
+          file_name: fileName,
+          file_type: parsedName.type,
+          source_code: parsedName.source,
+          sender_user_id: sender.id,
+          sender_org_kind: sender.orgKind,
+          sender_org_code: sender.orgCode,
+          sender_la_code: sender.laCode,
+          destination_code: parsedName.destination,
+          destination_kind: parsedName.destinationKind,
+          recipient_org_kind: route.to === 'inbox' ? route.orgKind : null,
+          recipient_org_code: route.to === 'inbox' ? route.orgCode : null,
+          recipient_la_code: route.to === 'inbox' ? route.laCode : (sourceLaestab?.slice(0, 3) ?? sender.laCode),
+          redirected_from: route.to === 'inbox' ? (route.redirectedFrom ?? null) : null,
+          pupils,
+          size: blob.size,
+          sha256: blob.sha256,
+          layout: layout ? JSON.stringify(layout) : null,
+          status: inRepository ? 'in-repository' : 'delivered',
+          received_at: now,
+          expires_at: inRepository
+            ? repositoryExpiry
+            : new Date(now.getTime() + deps.config.retentionUncollectedDays * DAY),
+        })
+        .execute();
+      if (inRepository && records.length > 0) {
+        const leftLaestab = sourceLaestab ?? parsedName.source;
+        for (let start = 0; start < records.length; start += 500) {
+          await trx
+            .insertInto('repository_records')
+            .values(
+              records.slice(start, start + 500).map((r) => ({
+                ...r,
+                id: crypto.randomUUID(),
+                file_id: id,
+                left_laestab: leftLaestab,
+                left_la_code: leftLaestab.slice(0, 3),
+                left_school_name: sourceSchoolName,
+                uploaded_at: now,
+                expires_at: repositoryExpiry,
+              })),
+            )
+            .execute();
+        }
+      }
+    });
+  } catch (error) {
+    await deps.blobs.delete(blob.id);
+    if ((error as { code?: string }).code !== '23505') throw error;
+    const earlier = await deps.db
+      .selectFrom('transfer_files')
+      .select(['id', 'received_at'])
+      .where('sender_org_code', '=', sender.orgCode)
+      .where('destination_code', '=', parsedName.destination)
+      .where('sha256', '=', blob.sha256)
+      .where('status', 'in', ['delivered', 'in-repository'])
+      .executeTakeFirst();
+    const when = earlier
+      ? new Date(earlier.received_at).toLocaleString('en-GB', { timeZone: 'Europe/London' })
+      : 'earlier';
+    return rejected(
+      fileName,
+      [
+        {
+          code: 'DUPLICATE',
+          message: `This file is identical to one you sent to ${parsedName.destination} on ${when}; it has not been sent again. Remove the earlier file first if it needs replacing.`,
+        },
+      ],
+      { ...summary, pupils, sha256: blob.sha256, ...(earlier ? { duplicateOf: earlier.id } : {}) },
+    );
+  }
+  await deps.audit({
+    action: 'file.sent',
+    actor: auditActor(sender),
+    target: { kind: 'file', id },
+    sourceIp,
+    details: { fileType: parsedName.type, destination: parsedName.destination, pupils, size: blob.size },
+  });
+  return {
+    id,
+    fileName,
+    fileType: parsedName.type,
+    source: parsedName.source,
+    // A renumbered school's file is reported under the number it was delivered to.
+    destination: route.to === 'inbox' && route.redirectedFrom ? route.orgCode : parsedName.destination,
+    destinationKind: parsedName.destinationKind,
+    pupils,
+    sha256: blob.sha256,
+    status: inRepository ? 'in-repository' : 'delivered',
+    ...(warnings.length > 0 ? { warnings } : {}),
+    ...(route.to === 'inbox' && route.redirectedFrom ? { redirectedFrom: route.redirectedFrom } : {}),
+  };
+}

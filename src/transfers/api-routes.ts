@@ -1,0 +1,200 @@
+/**
+ * The transfers API for MIS suppliers and LA scripts: upload (multipart, with zips and Idempotency-Key), the
+ * inbox, a file's details and content, and the sent list with removal.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../platform/services.js';
+import { downloadFile, fileFor, listInbox, listSent, removeFile, type FileSummary } from './collect-files.js';
+import { uploadStatusCode, type FileResult } from './file-result.js';
+import {
+  abandonIdempotent,
+  beginIdempotent,
+  finishIdempotent,
+  RequestFingerprint,
+  validIdempotencyKey,
+} from './idempotency.js';
+import { sendFiles, type UploadPart } from './send-files.js';
+import { contentDisposition, sentState, uploadGate } from './upload-support.js';
+
+function inboxEntry(f: FileSummary) {
+  return {
+    id: f.id,
+    fileName: f.fileName,
+    fileType: f.fileType,
+    source: f.source,
+    destination: f.recipient ?? f.destination,
+    sha256: f.sha256,
+    pupils: f.pupils,
+    size: f.size,
+    receivedAt: f.receivedAt.toISOString(),
+    collectedAt: f.collectedAt?.toISOString() ?? null,
+  };
+}
+
+function sentEntry(f: FileSummary) {
+  return {
+    ...inboxEntry(f),
+    destination: f.destination,
+    deliveredTo: f.recipient,
+    redirectedFrom: f.redirectedFrom,
+    state: sentState(f),
+    collectedBy: f.collectedBy,
+    expiresAt: f.expiresAt.toISOString(),
+    removedAt: f.removedAt?.toISOString() ?? null,
+  };
+}
+
+export function multipartParts(request: FastifyRequest, fingerprint?: RequestFingerprint): AsyncIterable<UploadPart> {
+  return (async function* () {
+    for await (const part of request.parts()) {
+      if (part.type !== 'file') continue;
+      const body = fingerprint ? fingerprint.wrap(part.filename, part.file) : part.file;
+      yield { fileName: part.filename, body };
+    }
+  })();
+}
+
+export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const gate = uploadGate(services.config.maxConcurrentUploads);
+
+  app.post(
+    '/api/v1/files',
+    { config: { access: 'transfers:send' } },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!request.isMultipart()) {
+        return reply.code(415).send({
+          error: {
+            code: 'NOT_MULTIPART',
+            message: 'Send files as multipart/form-data, one or more parts named "file".',
+          },
+        });
+      }
+      const user = request.user!;
+      const key = request.headers['idempotency-key'];
+      if (key !== undefined && (typeof key !== 'string' || !validIdempotencyKey(key))) {
+        return reply.code(400).send({
+          error: {
+            code: 'IDEMPOTENCY_KEY_INVALID',
+            message: 'Idempotency-Key must be 1 to 200 visible ASCII characters.',
+          },
+        });
+      }
+      const fingerprint = new RequestFingerprint();
+      if (key) {
+        const begun = await beginIdempotent(services.db, user.id, key, services.now());
+        if (begun.state === 'in-progress') {
+          return reply
+            .code(409)
+            .header('retry-after', '5')
+            .send({
+              error: {
+                code: 'IDEMPOTENCY_KEY_IN_USE',
+                message: 'A request with this Idempotency-Key is still being processed. Retry shortly.',
+              },
+            });
+        }
+        if (begun.state === 'replay') {
+          for await (const part of multipartParts(request, fingerprint)) {
+            for await (const _chunk of part.body) {
+              // hashed by the fingerprint, then dropped
+            }
+          }
+          if (begun.fingerprint !== fingerprint.digest()) {
+            return reply.code(422).send({
+              error: {
+                code: 'IDEMPOTENCY_KEY_REUSED',
+                message:
+                  'This Idempotency-Key was used for a request with different files. Use a new key for a new request.',
+              },
+            });
+          }
+          return reply.code(begun.statusCode).header('idempotent-replayed', 'true').send(begun.response);
+        }
+      }
+      const release = gate.enter();
+      if (!release) {
+        if (key) await abandonIdempotent(services.db, user.id, key);
+        return reply
+          .code(503)
+          .header('retry-after', '10')
+          .send({
+            error: {
+              code: 'BUSY',
+              message:
+                'Too many uploads are in progress. Retry after the number of seconds in Retry-After; nothing from this request was kept.',
+            },
+          });
+      }
+      let files: FileResult[];
+      try {
+        files = await sendFiles(services, user, multipartParts(request, fingerprint), request.ip);
+      } catch (error) {
+        if (key) await abandonIdempotent(services.db, user.id, key);
+        throw error;
+      } finally {
+        release();
+      }
+      if (files.length === 0) {
+        if (key) await abandonIdempotent(services.db, user.id, key);
+        return reply.code(400).send({
+          error: { code: 'NO_FILES', message: 'The request held no files: send one or more parts named "file".' },
+        });
+      }
+      const status = uploadStatusCode(files);
+      const body = { files };
+      if (key) await finishIdempotent(services.db, user.id, key, fingerprint.digest(), status, body);
+      return reply.code(status).send(body);
+    },
+  );
+
+  app.get('/api/v1/inbox', { config: { access: 'transfers:receive' } }, async (request) => ({
+    files: (await listInbox(services.db, request.user!)).map(inboxEntry),
+  }));
+
+  app.get('/api/v1/sent', { config: { access: 'transfers:send' } }, async (request) => ({
+    files: (await listSent(services.db, request.user!)).map(sentEntry),
+  }));
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/files/:id',
+    { config: { access: 'transfers:receive' } },
+    async (request, reply) => {
+      const file = await fileFor(services.db, request.user!, request.params.id);
+      if (!file) return reply.callNotFound();
+      return sentEntry(file);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/files/:id/content',
+    { config: { access: 'transfers:receive' } },
+    async (request, reply) => {
+      const download = await downloadFile(services, request.user!, request.params.id, request.ip);
+      if (!download) return reply.callNotFound();
+      return reply
+        .header('content-type', 'application/octet-stream')
+        .header('content-disposition', contentDisposition(download.file.fileName))
+        .header('content-length', String(download.file.size))
+        .header('x-content-sha256', download.file.sha256)
+        .send(download.content);
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/api/v1/files/:id',
+    { config: { access: 'transfers:send' } },
+    async (request, reply) => {
+      const outcome = await removeFile(services, request.user!, request.params.id, request.ip);
+      if (!outcome) return reply.callNotFound();
+      if (outcome === 'collected') {
+        return reply.code(409).send({
+          error: {
+            code: 'ALREADY_COLLECTED',
+            message: 'The file has been collected, so it can no longer be removed.',
+          },
+        });
+      }
+      return reply.code(204).send();
+    },
+  );
+};

@@ -1,0 +1,228 @@
+/**
+ * Collecting files: the inbox of an organisation, one file's details, and its content. A file is visible to its
+ * destination organisation and, for oversight, to that organisation's LA; its sender sees its details (not its
+ * content). Everyone else is told it does not exist. Every download is recorded and audited; the destination's
+ * first download marks the file collected and starts its shorter retention.
+ */
+import type { Readable } from 'node:stream';
+import { auditActor, type User } from '../identity/accounts.js';
+import type { Db } from '../platform/database.js';
+import type { TransferDeps } from './accept-file.js';
+
+export interface FileSummary {
+  id: string;
+  fileName: string;
+  fileType: string;
+  source: string;
+  destination: string;
+  destinationKind: string;
+  recipient: string | null;
+  recipientLa: string | null;
+  senderOrg: string;
+  redirectedFrom: string | null;
+  pupils: number;
+  size: number;
+  sha256: string;
+  status: string;
+  receivedAt: Date;
+  collectedAt: Date | null;
+  collectedBy: string | null;
+  expiresAt: Date;
+  removedAt: Date | null;
+}
+
+const columns = [
+  'f.id',
+  'f.file_name',
+  'f.file_type',
+  'f.source_code',
+  'f.destination_code',
+  'f.destination_kind',
+  'f.recipient_org_code',
+  'f.recipient_org_kind',
+  'f.recipient_la_code',
+  'f.sender_org_code',
+  'f.redirected_from',
+  'f.pupils',
+  'f.size',
+  'f.sha256',
+  'f.status',
+  'f.received_at',
+  'f.collected_at',
+  'f.expires_at',
+  'f.removed_at',
+  'f.blob_id',
+  'u.email as collected_by_email',
+] as const;
+
+function query(db: Db) {
+  return db.selectFrom('transfer_files as f').leftJoin('users as u', 'u.id', 'f.collected_by').select(columns);
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof query>['execute']>>[number];
+
+function summary(r: Row): FileSummary {
+  return {
+    id: r.id,
+    fileName: r.file_name,
+    fileType: r.file_type,
+    source: r.source_code,
+    destination: r.destination_code,
+    destinationKind: r.destination_kind,
+    recipient: r.recipient_org_code,
+    recipientLa: r.recipient_la_code,
+    senderOrg: r.sender_org_code,
+    redirectedFrom: r.redirected_from,
+    pupils: r.pupils,
+    size: r.size,
+    sha256: r.sha256,
+    status: r.status,
+    receivedAt: new Date(r.received_at),
+    collectedAt: r.collected_at ? new Date(r.collected_at) : null,
+    collectedBy: r.collected_by_email,
+    expiresAt: new Date(r.expires_at),
+    removedAt: r.removed_at ? new Date(r.removed_at) : null,
+  };
+}
+
+function isRecipient(user: User, r: Row): boolean {
+  return r.recipient_org_kind === user.orgKind && r.recipient_org_code === user.orgCode;
+}
+
+/** LA staff oversee files sent to their LA's schools and to the LA itself. */
+function isRecipientsLa(user: User, r: Row): boolean {
+  return (
+    (user.role === 'la-user' || user.role === 'la-admin') &&
+    r.recipient_org_kind !== null &&
+    r.recipient_la_code === user.laCode
+  );
+}
+
+export const INBOX_LIMIT = 500;
+
+/** Files waiting for (or recently collected by) the user's organisation, newest first. */
+export async function listInbox(db: Db, user: User): Promise<FileSummary[]> {
+  const rows = await query(db)
+    .where('f.recipient_org_kind', '=', user.orgKind === 'school' ? 'school' : 'la')
+    .where('f.recipient_org_code', '=', user.orgCode)
+    .where('f.status', '=', 'delivered')
+    .orderBy('f.received_at', 'desc')
+    .limit(INBOX_LIMIT)
+    .execute();
+  return rows.map(summary);
+}
+
+/** Files sent to an LA's schools (for LA staff): what is waiting, what was collected. */
+export async function listFilesWithinLa(db: Db, user: User): Promise<FileSummary[]> {
+  if (user.role !== 'la-user' && user.role !== 'la-admin') return [];
+  const rows = await query(db)
+    .where('f.recipient_la_code', '=', user.laCode)
+    .where('f.recipient_org_kind', '=', 'school')
+    .where('f.status', '=', 'delivered')
+    .orderBy('f.received_at', 'desc')
+    .limit(INBOX_LIMIT)
+    .execute();
+  return rows.map(summary);
+}
+
+export async function listSent(db: Db, user: User): Promise<FileSummary[]> {
+  const rows = await query(db)
+    .where('f.sender_org_code', '=', user.orgCode)
+    .where('f.sender_org_kind', '=', user.orgKind)
+    .orderBy('f.received_at', 'desc')
+    .limit(INBOX_LIMIT)
+    .execute();
+  return rows.map(summary);
+}
+
+async function findRow(db: Db, id: string): Promise<Row | undefined> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  return query(db).where('f.id', '=', id).executeTakeFirst();
+}
+
+/** A file's details for someone entitled to see them, or undefined (callers answer 404). */
+export async function fileFor(db: Db, user: User, id: string): Promise<FileSummary | undefined> {
+  const row = await findRow(db, id);
+  if (!row) return undefined;
+  const sender = row.sender_org_code === user.orgCode;
+  return isRecipient(user, row) || isRecipientsLa(user, row) || sender ? summary(row) : undefined;
+}
+
+export interface Download {
+  file: FileSummary;
+  content: Readable;
+}
+
+/** The exact bytes sent, for the destination (or its LA); records the collection and audits it. */
+export async function downloadFile(
+  deps: TransferDeps,
+  user: User,
+  id: string,
+  sourceIp: string | null,
+): Promise<Download | undefined> {
+  const row = await findRow(deps.db, id);
+  if (!row || row.status !== 'delivered' || !(isRecipient(user, row) || isRecipientsLa(user, row))) return undefined;
+  const content = await deps.blobs.get(row.blob_id);
+  const now = deps.now();
+  await deps.db
+    .insertInto('transfer_downloads')
+    .values({ file_id: id, user_id: user.id, org_code: user.orgCode, at: now })
+    .execute();
+  const firstCollection = isRecipient(user, row) && row.collected_at === null;
+  if (firstCollection) {
+    await deps.db
+      .updateTable('transfer_files')
+      .set({
+        collected_at: now,
+        collected_by: user.id,
+        expires_at: new Date(now.getTime() + deps.config.retentionCollectedDays * 86_400_000),
+      })
+      .where('id', '=', id)
+      .where('collected_at', 'is', null)
+      .execute();
+  }
+  await deps.audit({
+    action: 'file.downloaded',
+    actor: auditActor(user),
+    target: { kind: 'file', id },
+    sourceIp,
+    details: { pupils: row.pupils, firstCollection, as: isRecipient(user, row) ? 'recipient' : 'local-authority' },
+  });
+  const file = await fileFor(deps.db, user, id);
+  return { file: file!, content };
+}
+
+/** The sender removes a file that has not been collected; its content is destroyed at once. */
+export async function removeFile(
+  deps: TransferDeps,
+  user: User,
+  id: string,
+  sourceIp: string | null,
+): Promise<'removed' | 'collected' | undefined> {
+  const row = await findRow(deps.db, id);
+  if (!row || row.sender_org_code !== user.orgCode || row.status !== 'delivered') return undefined;
+  if (row.collected_at) return 'collected';
+  const now = deps.now();
+  const updated = await deps.db
+    .updateTable('transfer_files')
+    .set({ status: 'removed', removed_at: now, removed_by: user.id, purged_at: now })
+    .where('id', '=', id)
+    .where('collected_at', 'is', null)
+    .where('status', '=', 'delivered')
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) return 'collected';
+  await deps.blobs.delete(row.blob_id);
+  await deps.audit({ action: 'file.removed', actor: auditActor(user), target: { kind: 'file', id }, sourceIp });
+  return 'removed';
+}
+
+/** What the user may do with a file they can see. */
+export function fileActions(user: User, file: FileSummary): { download: boolean; remove: boolean } {
+  const recipient = file.recipient !== null && file.recipient === user.orgCode;
+  const overseer = user.orgKind === 'la' && file.recipient !== null && file.recipientLa === user.laCode;
+  const delivered = file.status === 'delivered';
+  return {
+    download: delivered && (recipient || overseer),
+    remove: delivered && file.collectedAt === null && file.senderOrg === user.orgCode,
+  };
+}

@@ -1,0 +1,51 @@
+/** The answer for one file of an upload, as the API and the upload page show it. */
+import type { DestinationKind } from '../platform/schema.js';
+
+export interface FileProblem {
+  code: string;
+  message: string;
+  line?: number;
+  column?: number;
+  path?: string;
+}
+
+export interface FileResult {
+  id: string | null;
+  fileName: string;
+  fileType: string | null;
+  source: string | null;
+  destination: string | null;
+  destinationKind: DestinationKind | null;
+  pupils: number;
+  sha256: string | null;
+  status: 'delivered' | 'in-repository' | 'rejected';
+  errors?: FileProblem[];
+  warnings?: FileProblem[];
+  /** The number the sender used, when the school has been renumbered and the file went to its new number. */
+  redirectedFrom?: string;
+  /** The earlier identical file, when this one was refused as a duplicate. */
+  duplicateOf?: string;
+}
+
+export function rejected(fileName: string, errors: FileProblem[], partial: Partial<FileResult> = {}): FileResult {
+  return {
+    id: null,
+    fileName,
+    fileType: null,
+    source: null,
+    destination: null,
+    destinationKind: null,
+    pupils: 0,
+    sha256: null,
+    ...partial,
+    status: 'rejected',
+    errors,
+  };
+}
+
+/** 201 when every file was accepted, 422 when none was, 207 when some were. */
+export function uploadStatusCode(results: FileResult[]): 201 | 207 | 422 {
+  const accepted = results.filter((r) => r.status !== 'rejected').length;
+  if (results.length > 0 && accepted === results.length) return 201;
+  return accepted === 0 ? 422 : 207;
+}

@@ -1,0 +1,174 @@
+/**
+ * Transfer pages: send files, the inbox, a file's page with its download, the sent list (with who collected what
+ * and when), and for LA staff the files waiting at their schools. Every page works without JavaScript; the send
+ * page adds drag and drop and a progress bar when it can.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { HttpError } from '../identity/authorise.js';
+import type { Services } from '../platform/services.js';
+import { csrfValid } from '../platform/web/csrf.js';
+import {
+  downloadFile,
+  fileActions,
+  fileFor,
+  listFilesWithinLa,
+  listInbox,
+  listSent,
+  removeFile,
+} from './collect-files.js';
+import { uploadStatusCode } from './file-result.js';
+import { expiresSoon } from './retention.js';
+import { sendFiles, type UploadPart } from './send-files.js';
+import { contentDisposition, sentState, uploadGate } from './upload-support.js';
+
+const stateTags: Record<string, { text: string; classes: string }> = {
+  waiting: { text: 'Waiting', classes: 'govuk-tag--blue' },
+  collected: { text: 'Collected', classes: 'govuk-tag--green' },
+  'in-repository': { text: 'In unknown-destination repository', classes: 'govuk-tag--purple' },
+  expired: { text: 'Expired', classes: 'govuk-tag--grey' },
+  removed: { text: 'Removed', classes: 'govuk-tag--grey' },
+};
+
+export const transferPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const gate = uploadGate(services.config.maxConcurrentUploads);
+
+  app.get('/send', { config: { access: 'transfers:send' } }, async (request, reply) =>
+    reply.render('transfers/views/send.njk', {
+      title: 'Send files',
+      maxFileMb: services.config.maxFileMb,
+      user: request.user,
+    }),
+  );
+
+  app.post('/send', { config: { access: 'transfers:send' } }, async (request, reply) => {
+    if (!request.isMultipart()) throw new HttpError(400, 'NOT_MULTIPART', 'Choose the files to send.');
+    const release = gate.enter();
+    if (!release) throw new HttpError(503, 'BUSY', 'Too many uploads are in progress.');
+    try {
+      const binding = request.session?.idHash;
+      let csrfChecked = false;
+      // The form puts its CSRF token before the files, so it is checked before any file is read.
+      const parts = (async function* (): AsyncGenerator<UploadPart> {
+        for await (const part of request.parts()) {
+          if (part.type === 'field') {
+            if (part.fieldname === '_csrf') csrfChecked = csrfValid(services.keys.csrfKey, binding, part.value);
+            continue;
+          }
+          if (!csrfChecked)
+            throw new HttpError(
+              403,
+              'CSRF',
+              'This form has expired or did not come from s2s. Go back, reload the page and try again.',
+            );
+          if (part.filename === '') {
+            for await (const _chunk of part.file) {
+              // an empty file input: nothing chosen
+            }
+            continue;
+          }
+          yield { fileName: part.filename, body: part.file };
+        }
+      })();
+      const results = await sendFiles(services, request.user!, parts, request.ip);
+      if (!csrfChecked)
+        throw new HttpError(
+          403,
+          'CSRF',
+          'This form has expired or did not come from s2s. Go back, reload the page and try again.',
+        );
+      if (results.length === 0) {
+        return reply.render(
+          'transfers/views/send.njk',
+          {
+            title: 'Send files',
+            maxFileMb: services.config.maxFileMb,
+            errors: [{ text: 'Choose one or more files to send', href: '#files' }],
+          },
+          400,
+        );
+      }
+      const status = uploadStatusCode(results);
+      return reply.render('transfers/views/sent-results.njk', {
+        title: status === 422 ? 'No files were sent' : 'Files sent',
+        results,
+        accepted: results.filter((r) => r.status !== 'rejected').length,
+      });
+    } finally {
+      release();
+    }
+  });
+
+  app.get('/inbox', { config: { access: 'transfers:receive' } }, async (request, reply) => {
+    const files = await listInbox(services.db, request.user!);
+    return reply.render('transfers/views/inbox.njk', { title: 'Inbox', files });
+  });
+
+  app.get('/sent', { config: { access: 'transfers:send' } }, async (request, reply) => {
+    const now = services.now();
+    const files = (await listSent(services.db, request.user!)).map((f) => ({
+      ...f,
+      state: stateTags[sentState(f)],
+      expiringSoon: expiresSoon(f, now),
+    }));
+    return reply.render('transfers/views/sent.njk', { title: 'Sent files', files });
+  });
+
+  app.get('/files-within-la', { config: { access: 'transfers:oversee' } }, async (request, reply) => {
+    const user = request.user!;
+    const now = services.now();
+    const files = (await listFilesWithinLa(services.db, user)).map((f) => ({
+      ...f,
+      expiringSoon: expiresSoon(f, now),
+    }));
+    return reply.render('transfers/views/within-la.njk', {
+      title: 'Files waiting at your schools',
+      files,
+      expiring: files.filter((f) => f.expiringSoon).length,
+    });
+  });
+
+  app.get<{ Params: { id: string } }>(
+    '/files/:id',
+    { config: { access: 'transfers:receive' } },
+    async (request, reply) => {
+      const user = request.user!;
+      const file = await fileFor(services.db, user, request.params.id);
+      if (!file) return reply.callNotFound();
+      const actions = fileActions(user, file);
+      return reply.render('transfers/views/file.njk', {
+        title: file.fileName,
+        file,
+        state: stateTags[sentState(file)],
+        canDownload: actions.download,
+        canRemove: actions.remove,
+        backLink: file.recipient === user.orgCode ? '/inbox' : '/sent',
+      });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/files/:id/download',
+    { config: { access: 'transfers:receive' } },
+    async (request, reply) => {
+      const download = await downloadFile(services, request.user!, request.params.id, request.ip);
+      if (!download) return reply.callNotFound();
+      return reply
+        .header('content-type', 'application/octet-stream')
+        .header('content-disposition', contentDisposition(download.file.fileName))
+        .header('content-length', String(download.file.size))
+        .send(download.content);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/files/:id/remove',
+    { config: { access: 'transfers:send' } },
+    async (request, reply) => {
+      const outcome = await removeFile(services, request.user!, request.params.id, request.ip);
+      if (!outcome) return reply.callNotFound();
+      if (outcome === 'collected')
+        throw new HttpError(409, 'ALREADY_COLLECTED', 'The file has been collected, so it can no longer be removed.');
+      return reply.redirect('/sent', 303);
+    },
+  );
+};

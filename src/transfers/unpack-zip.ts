@@ -1,0 +1,190 @@
+/**
+ * Unpacks a .zip upload, entry by entry, from its encrypted copy in the blob store (read by range, so nothing is
+ * ever written to disk in clear and memory stays flat), and sends each entry through `acceptFile`. A zip that
+ * could harm the service is refused whole before any entry is read: too many entries, declared sizes beyond the
+ * limits, compression ratios of a zip bomb, paths that climb out (zip slip). Nested archives are refused entry by
+ * entry. Sizes are checked again while reading, since declared sizes can lie.
+ */
+import { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import { getUser } from '../identity/accounts.js';
+import type { BlobStore } from '../platform/blobs.js';
+import type { JobContext } from '../platform/jobs.js';
+import { acceptFile, cleanFileName, type TransferDeps } from './accept-file.js';
+import { rejected, type FileResult } from './file-result.js';
+
+export const UNZIP_JOB = 'unpack-zip';
+
+export interface ZipPayload extends Record<string, unknown> {
+  blobId: string;
+  zipName: string;
+  userId: string;
+  sourceIp: string | null;
+}
+
+class BlobReader extends yauzl.RandomAccessReader {
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly id: string,
+  ) {
+    super();
+  }
+  override _readStreamForRange(start: number, end: number): Readable {
+    const { blobs, id } = this;
+    return Readable.from(
+      (async function* () {
+        // Large ranges (an entry's compressed data) are read a megabyte at a time.
+        for (let from = start; from < end; from += 1 << 20)
+          yield await blobs.readRange(id, from, Math.min(end, from + (1 << 20)));
+      })(),
+    );
+  }
+}
+
+const archiveEnding = /\.(zip|7z|rar|gz|tgz|tar|bz2|xz|cab|jar)$/i;
+
+export class ZipRefused extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function entriesOf(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
+  const entries: yauzl.Entry[] = [];
+  for await (const entry of zip.eachEntry()) entries.push(entry);
+  return entries;
+}
+
+/** Opens the zip and checks it as a whole; returns its file entries (folders are skipped). */
+export async function inspectZip(
+  deps: TransferDeps,
+  blobId: string,
+): Promise<{ zip: yauzl.ZipFile; entries: yauzl.Entry[] }> {
+  const size = await deps.blobs.sizeOf(blobId);
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.fromRandomAccessReaderPromise(new BlobReader(deps.blobs, blobId), size, {
+      lazyEntries: true,
+      autoClose: false,
+      validateEntrySizes: true,
+      decodeStrings: true,
+    });
+  } catch (error) {
+    throw new ZipRefused('ZIP_INVALID', `The .zip file cannot be read: ${(error as Error).message}.`);
+  }
+  const { config } = deps;
+  if (zip.entryCount > config.maxZipEntries) {
+    zip.close();
+    throw new ZipRefused(
+      'ZIP_TOO_MANY_ENTRIES',
+      `The .zip holds ${zip.entryCount} files; the limit is ${config.maxZipEntries}. Split it into smaller zips.`,
+    );
+  }
+  let entries: yauzl.Entry[];
+  try {
+    entries = await entriesOf(zip);
+  } catch (error) {
+    zip.close();
+    const message = (error as Error).message;
+    if (/relative path|absolute path|invalid characters/.test(message)) {
+      throw new ZipRefused(
+        'ZIP_UNSAFE_PATH',
+        `The .zip contains a file whose path points outside the zip (${message}). It has been refused.`,
+      );
+    }
+    throw new ZipRefused('ZIP_INVALID', `The .zip file cannot be read: ${message}.`);
+  }
+  const files = entries.filter((e) => !e.fileName.endsWith('/'));
+  let total = 0;
+  for (const entry of files) {
+    total += entry.uncompressedSize;
+    const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
+    if (ratio > config.maxZipRatio && entry.uncompressedSize > 1024 * 1024) {
+      zip.close();
+      throw new ZipRefused(
+        'ZIP_BOMB',
+        `${cleanFileName(entry.fileName)} in the .zip expands ${Math.round(ratio)} times (the limit is ${config.maxZipRatio}): the zip has been refused.`,
+      );
+    }
+  }
+  if (total > config.maxZipTotalMb * 1024 * 1024) {
+    zip.close();
+    throw new ZipRefused(
+      'ZIP_TOO_LARGE',
+      `The files in the .zip add up to more than ${config.maxZipTotalMb} MB. Split it into smaller zips.`,
+    );
+  }
+  return { zip, entries: files };
+}
+
+/** The job: each entry in order, resuming after the entries an earlier attempt finished. */
+export async function unpackZip(
+  deps: TransferDeps,
+  payload: ZipPayload,
+  context: JobContext,
+): Promise<{ files: FileResult[] }> {
+  const sender = await getUser(deps.db, payload.userId);
+  const results: FileResult[] = [];
+  try {
+    let opened: Awaited<ReturnType<typeof inspectZip>>;
+    try {
+      opened = await inspectZip(deps, payload.blobId);
+    } catch (error) {
+      if (!(error instanceof ZipRefused)) throw error;
+      return { files: [rejected(payload.zipName, [{ code: error.code, message: error.message }])] };
+    }
+    const { zip, entries } = opened;
+    try {
+      for (const [index, entry] of entries.entries()) {
+        const earlier = context.done.get(index);
+        if (earlier) {
+          results.push(earlier as unknown as FileResult);
+          continue;
+        }
+        const name = cleanFileName(entry.fileName);
+        let result: FileResult;
+        if (archiveEnding.test(name)) {
+          result = rejected(name, [
+            {
+              code: 'NESTED_ARCHIVE',
+              message: 'An archive inside a .zip is not unpacked: send its files in the outer zip.',
+            },
+          ]);
+        } else if (entry.uncompressedSize > deps.config.maxFileMb * 1024 * 1024) {
+          result = rejected(name, [
+            { code: 'FILE_TOO_LARGE', message: `The file is larger than the limit of ${deps.config.maxFileMb} MB.` },
+          ]);
+        } else {
+          try {
+            const stream = await zip.openReadStreamPromise(entry);
+            result = await acceptFile(deps, sender, name, stream, payload.sourceIp);
+          } catch (error) {
+            // A damaged entry (or one larger than it declared) is refused; the other entries still go.
+            result = rejected(name, [
+              {
+                code: 'ZIP_ENTRY_INVALID',
+                message: `This file in the .zip cannot be read: ${(error as Error).message}.`,
+              },
+            ]);
+          }
+        }
+        result = { ...result, fileName: `${payload.zipName}/${result.fileName}` };
+        await context.record(index, result as unknown as Record<string, unknown>);
+        results.push(result);
+        // Let interactive requests in between entries.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      zip.close();
+    }
+    if (entries.length === 0)
+      return { files: [rejected(payload.zipName, [{ code: 'ZIP_EMPTY', message: 'The .zip holds no files.' }])] };
+    return { files: results };
+  } finally {
+    // The zip itself is not kept: its entries were stored (encrypted) one by one.
+    await deps.blobs.delete(payload.blobId).catch(() => undefined);
+  }
+}
