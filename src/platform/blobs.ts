@@ -39,8 +39,11 @@ export interface BlobStore {
   readRange(id: string, start: number, end: number): Promise<Buffer>;
   /** The plaintext size of a stored body. */
   sizeOf(id: string): Promise<number>;
-  /** Crypto-shreds: destroys the data key, then removes the body. */
-  delete(id: string): Promise<void>;
+  /**
+   * Crypto-shreds: destroys the data key, then removes the body. Pass the caller's transaction so that the key
+   * goes with the caller's own change (and, on the embedded database, so that it does not wait on itself).
+   */
+  delete(id: string, within?: Db): Promise<void>;
 }
 
 export class BlobNotFoundError extends Error {
@@ -52,7 +55,7 @@ interface BodyStore {
   write(id: string, sealed: AsyncIterable<Buffer>): Promise<void>;
   read(id: string): AsyncIterable<Buffer>;
   readAt(id: string, offset: number, length: number): Promise<Buffer>;
-  remove(id: string): Promise<void>;
+  remove(id: string, within?: Db): Promise<void>;
 }
 
 function fsBodies(dir: string): BodyStore {
@@ -134,8 +137,8 @@ function postgresBodies(db: Db): BodyStore {
       const from = offset - first * CHUNK;
       return joined.subarray(from, from + length);
     },
-    async remove(id) {
-      await db.deleteFrom('blob_chunks').where('blob_id', '=', id).execute();
+    async remove(id, within = db) {
+      await within.deleteFrom('blob_chunks').where('blob_id', '=', id).execute();
     },
   };
 }
@@ -232,9 +235,9 @@ export function createBlobStore(options: { db: Db; wrapKey: Buffer; kind: 'fs' |
       }
       return Buffer.concat(parts);
     },
-    async delete(id) {
-      await db.deleteFrom('blob_keys').where('blob_id', '=', id).execute();
-      await bodies.remove(id);
+    async delete(id, within = db) {
+      await within.deleteFrom('blob_keys').where('blob_id', '=', id).execute();
+      await bodies.remove(id, within);
     },
   };
 }

@@ -157,6 +157,12 @@ export const settings = {
     '100',
     positiveInt(100, 4096),
   ),
+  maxZipMb: setting(
+    'S2S_MAX_ZIP_MB',
+    'Largest .zip upload, in megabytes (its files are checked one by one).',
+    '500',
+    positiveInt(500, 16_384),
+  ),
   maxFilesPerRequest: setting(
     'S2S_MAX_FILES_PER_REQUEST',
     'Most files in one upload request; send more as a .zip.',

@@ -25,7 +25,7 @@ export async function purgeExpired(deps: TransferDeps): Promise<PurgeReport> {
         LIMIT ${BATCH}
         FOR UPDATE SKIP LOCKED`.execute(trx);
       for (const row of rows.rows) {
-        await deps.blobs.delete(row.blob_id);
+        await deps.blobs.delete(row.blob_id, trx);
         await trx
           .updateTable('transfer_files')
           .set({ status: 'expired', purged_at: now })

@@ -27,7 +27,7 @@ export async function sendZip(
   sourceIp: string | null,
 ): Promise<FileResult[]> {
   const zipName = cleanFileName(part.fileName);
-  const maxBytes = deps.config.maxFileMb * 1024 * 1024;
+  const maxBytes = deps.config.maxZipMb * 1024 * 1024;
   let size = 0;
   let tooLarge = false;
   async function* limited() {
@@ -48,7 +48,7 @@ export async function sendZip(
     await deps.blobs.delete(blob.id);
     return [
       rejected(zipName, [
-        { code: 'FILE_TOO_LARGE', message: `The .zip is larger than the limit of ${deps.config.maxFileMb} MB.` },
+        { code: 'FILE_TOO_LARGE', message: `The .zip is larger than the limit of ${deps.config.maxZipMb} MB.` },
       ]),
     ];
   }

@@ -105,11 +105,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // 4. Parsing, with small limits: forms are short.
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
-  // Uploads stream part by part; the file-size limit is one byte over the configured one so that the
-  // transfer code, which counts as it reads, reports the limit in its own words.
+  // Uploads stream part by part. The parser only truncates a part one byte past the larger limit; the
+  // transfer code counts as it reads and refuses that file alone, in its own words, leaving the rest.
   await app.register(multipart, {
+    throwFileSizeLimit: false,
     limits: {
-      fileSize: services.config.maxFileMb * 1024 * 1024 + 1,
+      fileSize: Math.max(services.config.maxFileMb, services.config.maxZipMb) * 1024 * 1024 + 1,
       files: services.config.maxFilesPerRequest,
       fields: 5,
       fieldSize: 1024,
