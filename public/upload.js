@@ -17,10 +17,18 @@ if (form && progressBox && window.XMLHttpRequest && window.FormData) {
       }
     });
     request.addEventListener('load', () => {
-      // The server answers with a whole page (results or errors): show it as if the form had posted normally.
-      document.open();
-      document.write(request.responseText);
-      document.close();
+      // The server answers with a whole page (results or errors). Its main content replaces this page's, as if
+      // the form had posted normally; nothing from it is executed.
+      const answer = new DOMParser().parseFromString(request.responseText, 'text/html');
+      const main = answer.querySelector('main');
+      if (!main) {
+        form.submit();
+        return;
+      }
+      document.querySelector('main').replaceWith(document.importNode(main, true));
+      document.title = answer.title;
+      document.querySelector('main h1')?.setAttribute('tabindex', '-1');
+      document.querySelector('main h1')?.focus();
     });
     request.addEventListener('error', () => form.submit());
     progressBox.hidden = false;

@@ -40,7 +40,7 @@ export const transferPages: FastifyPluginAsync<{ services: Services }> = async (
     }),
   );
 
-  app.post('/send', { config: { access: 'transfers:send' } }, async (request, reply) => {
+  app.post('/send', { config: { access: 'transfers:send', csrfInHandler: true } }, async (request, reply) => {
     if (!request.isMultipart()) throw new HttpError(400, 'NOT_MULTIPART', 'Choose the files to send.');
     const release = gate.enter();
     if (!release) throw new HttpError(503, 'BUSY', 'Too many uploads are in progress.');

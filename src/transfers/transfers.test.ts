@@ -283,3 +283,30 @@ for (const database of await testDatabases()) {
     });
   });
 }
+
+describe('under load', () => {
+  it('answers 503 with Retry-After when a node is at its upload limit, keeping nothing, and recovers', async () => {
+    const [database] = await testDatabases();
+    const services = await testServices(await database!.open(), { env: { S2S_MAX_CONCURRENT_UPLOADS: '1' } });
+    await seedRegister(services);
+    const app = await buildApp(services);
+    try {
+      const token = await tokenFor(services, (await addUser(services, { role: 'school-user', org: '8232003' })).user);
+      const files = [
+        ctfFile('8232003', '3304101', { seed: 'load-1' }),
+        ctfFile('8232003', '3304101', { seed: 'load-2' }),
+      ];
+      const [first, second] = await Promise.all(files.map((f) => upload(app, token, [f])));
+      assert.deepEqual([first!.statusCode, second!.statusCode].sort(), [201, 503]);
+      const busy = first!.statusCode === 503 ? first! : second!;
+      assert.equal(busy.headers['retry-after'], '10');
+      assert.equal(busy.json().error.code, 'BUSY');
+      assert.equal((await services.db.selectFrom('transfer_files').select('id').execute()).length, 1);
+      const retried = await upload(app, token, [files[first!.statusCode === 503 ? 0 : 1]!]);
+      assert.equal(retried.statusCode, 201, 'the same upload goes through once the node has room');
+    } finally {
+      await app.close();
+      await services.close();
+    }
+  });
+});

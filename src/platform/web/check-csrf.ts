@@ -8,6 +8,7 @@ export const checkCsrf = fp<{ services: Services }>(async (app, { services }) =>
   app.addHook('preValidation', async (request) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
     if (isApi(request)) return;
+    if (request.routeOptions.config.csrfInHandler && request.isMultipart()) return;
     const binding = request.session?.idHash ?? request.cookies[ANONYMOUS_COOKIE];
     const body = request.body as Record<string, unknown> | undefined;
     const token = body?._csrf ?? request.headers['x-csrf-token'];

@@ -7,6 +7,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The permission this route needs. Required on every route: the app refuses to start without it. */
     access?: Access;
+    /**
+     * A multipart form whose handler checks the CSRF token itself, from the form's first field, before it reads
+     * any file: the token cannot be checked earlier without buffering the upload.
+     */
+    csrfInHandler?: boolean;
     /** Session stage a route serves before sign-in is complete (two-factor and enrolment pages). */
     signInStage?: Session['stage'];
   }
