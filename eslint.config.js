@@ -36,6 +36,13 @@ export default tseslint.config(
   {
     // Progressive-enhancement scripts served to browsers.
     files: ['public/**/*.js'],
-    languageOptions: { globals: { XMLHttpRequest: 'readonly', FormData: 'readonly', DOMParser: 'readonly', HTMLScriptElement: 'readonly' } },
+    languageOptions: {
+      globals: {
+        XMLHttpRequest: 'readonly',
+        FormData: 'readonly',
+        DOMParser: 'readonly',
+        HTMLScriptElement: 'readonly',
+      },
+    },
   },
 );
