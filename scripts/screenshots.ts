@@ -1,10 +1,12 @@
 /**
- * Takes the screenshots in docs/screenshots/ (sign-in, two-factor set-up, home, find-a-school results) from the
+ * Takes the screenshots in docs/screenshots/ (sign-in, two-factor set-up, home, find-a-school results, sending
+ * files, the receiving school's inbox and the sender's sent list) from the
  * real app in demo mode, with fictitious people and the sample register, at a 1200px-wide viewport.
  * Run: node --import tsx scripts/screenshots.ts
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { projectRoot } from '../src/platform/web/project-root.js';
@@ -15,9 +17,11 @@ import {
   launchBrowser,
   openPage,
   searchForSchool,
+  signIn,
   startApp,
   submitPassword,
 } from '../test/support/browser.js';
+import { ctfFile } from '../test/support/transfers.js';
 import { addUser } from '../test/support/world.js';
 
 const outputDir = path.join(projectRoot, 'docs', 'screenshots');
@@ -66,6 +70,42 @@ try {
   await page.goto('/find-a-school');
   await searchForSchool(page, 'Meadowbank');
   await shoot(page, 'find-a-school');
+
+  // Send two CTFs (one refused, to show how problems are reported) to Brackenford High, which collects one.
+  const good = ctfFile('8232003', '3304101', { pupils: 3, seed: 'screenshot-good' });
+  const broken = ctfFile('8232003', '9092201', { pupils: 2, seed: 'screenshot-bad' });
+  const brokenBytes = Buffer.from(
+    broken.bytes.toString().replace(/<UPN>([A-Z])/, (_m, letter: string) => `<UPN>${letter === 'A' ? 'B' : 'A'}`),
+  );
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 's2s-screenshots-'));
+  fs.writeFileSync(path.join(folder, good.name), good.bytes);
+  fs.writeFileSync(path.join(folder, broken.name), brokenBytes);
+  await page.goto('/send');
+  await shoot(page, 'send-files');
+  await page.locator('input[type=file]').setInputFiles([path.join(folder, good.name), path.join(folder, broken.name)]);
+  await page.getByRole('button', { name: 'Send files' }).click();
+  await page.getByRole('heading', { name: 'Files sent' }).waitFor();
+  await shoot(page, 'send-results');
+
+  const receiver = await addUser(services, {
+    role: 'school-user',
+    org: '3304101',
+    name: 'Priya Shah',
+    email: 'data@brackenford-high.example',
+  });
+  const other = await openPage(browser, running.baseUrl, { width: 1200, height: 800 });
+  await signIn(other, services, receiver);
+  await other.goto('/inbox');
+  await shoot(other, 'inbox');
+  await other.getByRole('link', { name: good.name }).click();
+  const downloading = other.waitForEvent('download');
+  await other.getByRole('button', { name: 'Download file' }).click();
+  await (await downloading).path();
+  await closePage(other);
+
+  await page.goto('/sent');
+  await shoot(page, 'sent');
+  fs.rmSync(folder, { recursive: true, force: true });
 
   await closePage(page);
 } finally {
