@@ -14,7 +14,7 @@ import {
   validIdempotencyKey,
 } from './idempotency.js';
 import { sendFiles, type UploadPart } from './send-files.js';
-import { contentDisposition, sentState, uploadGate } from './upload-support.js';
+import { sendDownload, sentState, uploadGate } from './upload-support.js';
 
 function inboxEntry(f: FileSummary) {
   return {
@@ -171,12 +171,7 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
     async (request, reply) => {
       const download = await downloadFile(services, request.user!, request.params.id, request.ip);
       if (!download) return reply.callNotFound();
-      return reply
-        .header('content-type', 'application/octet-stream')
-        .header('content-disposition', contentDisposition(download.file.fileName))
-        .header('content-length', String(download.file.size))
-        .header('x-content-sha256', download.file.sha256)
-        .send(download.content);
+      return sendDownload(reply, download);
     },
   );
 

@@ -19,7 +19,7 @@ import {
 import { uploadStatusCode } from './file-result.js';
 import { expiresSoon } from './retention.js';
 import { sendFiles, type UploadPart } from './send-files.js';
-import { contentDisposition, sentState, uploadGate } from './upload-support.js';
+import { sendDownload, sentState, uploadGate } from './upload-support.js';
 
 const stateTags: Record<string, { text: string; classes: string }> = {
   waiting: { text: 'Waiting', classes: 'govuk-tag--blue' },
@@ -152,11 +152,7 @@ export const transferPages: FastifyPluginAsync<{ services: Services }> = async (
     async (request, reply) => {
       const download = await downloadFile(services, request.user!, request.params.id, request.ip);
       if (!download) return reply.callNotFound();
-      return reply
-        .header('content-type', 'application/octet-stream')
-        .header('content-disposition', contentDisposition(download.file.fileName))
-        .header('content-length', String(download.file.size))
-        .send(download.content);
+      return sendDownload(reply, download);
     },
   );
 

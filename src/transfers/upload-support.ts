@@ -1,5 +1,6 @@
-/** Small pieces the upload and collection routes share: a per-node upload gate, safe download names, sent states. */
-import type { FileSummary } from './collect-files.js';
+/** Small pieces the upload and collection routes share: a per-node upload gate, downloads, sent states. */
+import type { FastifyReply } from 'fastify';
+import type { Download, FileSummary } from './collect-files.js';
 
 /** Bounds how many uploads one node works on at once; past that, callers answer 503 instead of queuing in memory. */
 export function uploadGate(limit: number) {
@@ -39,4 +40,14 @@ export function sentState(f: Pick<FileSummary, 'status' | 'collectedAt'>): SentS
   if (f.status === 'expired') return 'expired';
   if (f.status === 'in-repository') return 'in-repository';
   return f.collectedAt ? 'collected' : 'waiting';
+}
+
+/** Sends a collected file: exactly the stored bytes, with a safe name and their SHA-256 for the client to check. */
+export function sendDownload(reply: FastifyReply, download: Download): FastifyReply {
+  return reply
+    .header('content-type', 'application/octet-stream')
+    .header('content-disposition', contentDisposition(download.file.fileName))
+    .header('content-length', String(download.file.size))
+    .header('x-content-sha256', download.file.sha256)
+    .send(download.content);
 }
