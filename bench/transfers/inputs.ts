@@ -49,7 +49,10 @@ export function benchEstablishments(): SampleEstablishment[] {
   return [...sampleEstablishments, ...extra];
 }
 
-export const benchLaCodes = [...sampleLocalAuthorities.map((la) => la.code), ...extraLocalAuthorities.map((la) => la.code)];
+export const benchLaCodes = [
+  ...sampleLocalAuthorities.map((la) => la.code),
+  ...extraLocalAuthorities.map((la) => la.code),
+];
 
 export function openBenchSchools(): SampleEstablishment[] {
   return benchEstablishments().filter((e) => e.statusName === 'Open' || e.statusName === 'Open, but proposed to close');
@@ -142,10 +145,7 @@ function saveSet(dir: string, set: string, files: InputFile[]): void {
     offset += f.bytes.length;
     return entry;
   });
-  writeFileSync(
-    join(dir, `${set}.bin`),
-    Buffer.concat(files.map((f) => f.bytes)),
-  );
+  writeFileSync(join(dir, `${set}.bin`), Buffer.concat(files.map((f) => f.bytes)));
   writeFileSync(join(dir, `${set}.json`), JSON.stringify(index));
 }
 
@@ -204,8 +204,16 @@ function generate(options: InputOptions): void {
       return ctf(source, destinationFor(source), pupils);
     });
 
-  saveSet(dir, 'sustained', many(options.sustainedFiles, options.pupilsPerFile, () => random.pick(schools)));
-  saveSet(dir, 'singles', many(options.singleFiles, options.pupilsPerFile, () => random.pick(schools)));
+  saveSet(
+    dir,
+    'sustained',
+    many(options.sustainedFiles, options.pupilsPerFile, () => random.pick(schools)),
+  );
+  saveSet(
+    dir,
+    'singles',
+    many(options.singleFiles, options.pupilsPerFile, () => random.pick(schools)),
+  );
   for (let i = 0; i < options.zips; i++) {
     const laCode = benchLaCodes[i % benchLaCodes.length]!;
     const own = schools.filter((s) => s.laCode === laCode);

@@ -1,0 +1,34 @@
+/**
+ * The s2s service as the transfers benchmark runs it: its own process (so the load generator never shares its
+ * event loop), configured from the environment like `s2s serve` (DATABASE_URL, S2S_BULK_WORKERS …), listening on a
+ * free loopback port that it reports as one JSON line on stdout. run.ts bundles this file with esbuild and starts
+ * it with plain `node`, so no TypeScript loader runs inside the measured process.
+ */
+
+import { loadConfig } from '../../src/platform/config.js';
+import { createServices } from '../../src/platform/services.js';
+import { buildApp } from '../../src/platform/web/app.js';
+
+const config = loadConfig(process.env);
+const services = await createServices(config, {
+  purpose: 'transfers benchmark',
+  onJobError: (error) => console.error('bulk job failed:', error),
+});
+// Errors only (5xx with their stack), to stdout as pino writes them; run.ts keeps them in a log file.
+const app = await buildApp(services, { logger: { level: 'error' } });
+await app.listen({ host: '127.0.0.1', port: 0 });
+const address = app.server.address();
+const port = typeof address === 'object' && address ? address.port : 0;
+process.stdout.write(`${JSON.stringify({ listening: port, pid: process.pid })}\n`);
+
+let closing = false;
+async function shutdown(): Promise<void> {
+  if (closing) return;
+  closing = true;
+  await app.close();
+  await services.close();
+  // An explicit exit lets --cpu-prof write its profile.
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', () => void shutdown());
