@@ -71,6 +71,10 @@ function fsBodies(dir: string): BodyStore {
       await handle.sync();
       await handle.close();
       await fsp.rename(temporary, file);
+      // The rename is durable only once the directory entry is on disk: an acknowledged file must survive a crash.
+      const directory = await fsp.open(path.dirname(file), 'r');
+      await directory.sync();
+      await directory.close();
     },
     async *read(id) {
       yield* fs.createReadStream(fileFor(id), { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>;
