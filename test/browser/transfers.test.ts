@@ -19,110 +19,113 @@ import {
   startApp,
   type RunningApp,
 } from '../support/browser.js';
+import { testDatabases } from '../support/databases.js';
 import { ctfFile } from '../support/transfers.js';
 import { addUser } from '../support/world.js';
 
-describe('sending and collecting a CTF (browser)', { skip: browserSkip() }, () => {
-  let running: RunningApp;
-  let browser: Browser;
-  let folder: string;
-  const pages: Page[] = [];
+for (const database of await testDatabases()) {
+  describe(`sending and collecting a CTF (browser, ${database.name})`, { skip: browserSkip() }, () => {
+    let running: RunningApp;
+    let browser: Browser;
+    let folder: string;
+    const pages: Page[] = [];
 
-  before(async () => {
-    browser = await launchBrowser();
-    running = await startApp();
-    folder = fs.mkdtempSync(path.join(os.tmpdir(), 's2s-browser-files-'));
+    before(async () => {
+      browser = await launchBrowser();
+      running = await startApp({ database });
+      folder = fs.mkdtempSync(path.join(os.tmpdir(), 's2s-browser-files-'));
+    });
+    after(async () => {
+      await Promise.all(pages.map((page) => closePage(page)));
+      await browser?.close();
+      await running?.close();
+      fs.rmSync(folder, { recursive: true, force: true });
+    });
+
+    async function newPage(javaScriptEnabled = true): Promise<Page> {
+      const page = await openPage(browser, running.baseUrl, { javaScriptEnabled });
+      pages.push(page);
+      return page;
+    }
+
+    async function sendFrom(page: Page, file: { name: string; bytes: Buffer }): Promise<void> {
+      const local = path.join(folder, file.name);
+      fs.writeFileSync(local, file.bytes);
+      await page.goto('/send');
+      await expectAccessible(page);
+      await page.locator('input[type=file]').setInputFiles(local);
+      await page.getByRole('button', { name: 'Send files' }).click();
+      await page.getByRole('heading', { name: 'Files sent' }).waitFor();
+    }
+
+    it('school A sends a CTF that only school B collects, byte for byte', async () => {
+      const { services } = running;
+      const a = await addUser(services, { role: 'school-user', org: '8232003', name: 'Sam Okafor' });
+      const b = await addUser(services, { role: 'school-user', org: '3304101', name: 'Priya Shah' });
+      const c = await addUser(services, { role: 'school-user', org: '9092201', name: 'Kim Lee' });
+      const file = ctfFile('8232003', '3304101', { pupils: 3, seed: 'browser-journey' });
+
+      const sender = await newPage();
+      await signIn(sender, services, a);
+      await sendFrom(sender, file);
+      assert.match(
+        await sender.locator('table').innerText(),
+        new RegExp(`${file.name}[\\s\\S]*3304101[\\s\\S]*3[\\s\\S]*Delivered`),
+      );
+      await expectAccessible(sender);
+
+      const receiver = await newPage();
+      await signIn(receiver, services, b);
+      await receiver.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Inbox' }).click();
+      await expectAccessible(receiver);
+      await receiver.getByRole('link', { name: file.name }).click();
+      await expectAccessible(receiver);
+      const downloading = receiver.waitForEvent('download');
+      await receiver.getByRole('button', { name: 'Download file' }).click();
+      const download = await downloading;
+      assert.equal(download.suggestedFilename(), file.name);
+      const saved = path.join(folder, `downloaded-${file.name}`);
+      await download.saveAs(saved);
+      assert.deepEqual(fs.readFileSync(saved), file.bytes, 'the download is byte-identical');
+
+      const outsider = await newPage();
+      await signIn(outsider, services, c);
+      await outsider.goto('/inbox');
+      assert.match(await outsider.locator('main').innerText(), /There are no files waiting for you/);
+      const fileUrl = new URL(receiver.url()).pathname.replace(/\/download$/, '');
+      const probe = await outsider.goto(
+        fileUrl.startsWith('/files/') ? fileUrl : '/files/00000000-0000-0000-0000-000000000000',
+      );
+      assert.equal(probe?.status(), 404);
+
+      await sender.goto('/sent');
+      await expectAccessible(sender);
+      const row = sender.locator('tr', { hasText: file.name });
+      assert.match(await row.innerText(), new RegExp(`Collected[\\s\\S]*${b.user.email}`));
+    });
+
+    it('works without JavaScript, and shows refusals with their line and reason', async () => {
+      const { services } = running;
+      const a = await addUser(services, { role: 'school-user', org: '8232003' });
+      const good = ctfFile('8232003', '9092201', { seed: 'no-js-good' });
+      const badText = good.bytes.toString().replace(/<DOB>[^<]+<\/DOB>/, '<DOB>2019-02-30</DOB>');
+      const bad = {
+        name: good.name.replace('_9092201_', '_9404301_'),
+        bytes: Buffer.from(
+          badText.replace('<LEA>909</LEA>', '<LEA>940</LEA>').replace('<Estab>2201</Estab>', '<Estab>4301</Estab>'),
+        ),
+      };
+      const page = await newPage(false);
+      await signIn(page, services, a);
+      for (const f of [good, bad]) fs.writeFileSync(path.join(folder, f.name), f.bytes);
+      await page.goto('/send');
+      await page.locator('input[type=file]').setInputFiles([path.join(folder, good.name), path.join(folder, bad.name)]);
+      await page.getByRole('button', { name: 'Send files' }).click();
+      await page.getByRole('heading', { name: 'Files sent' }).waitFor();
+      const table = await page.locator('table').innerText();
+      assert.match(table, /1 of 2 files accepted|Delivered/);
+      assert.match(table, /Not sent[\s\S]*Line \d+, column \d+:[\s\S]*date/i);
+      await expectAccessible(page);
+    });
   });
-  after(async () => {
-    await Promise.all(pages.map((page) => closePage(page)));
-    await browser?.close();
-    await running?.close();
-    fs.rmSync(folder, { recursive: true, force: true });
-  });
-
-  async function newPage(javaScriptEnabled = true): Promise<Page> {
-    const page = await openPage(browser, running.baseUrl, { javaScriptEnabled });
-    pages.push(page);
-    return page;
-  }
-
-  async function sendFrom(page: Page, file: { name: string; bytes: Buffer }): Promise<void> {
-    const local = path.join(folder, file.name);
-    fs.writeFileSync(local, file.bytes);
-    await page.goto('/send');
-    await expectAccessible(page);
-    await page.locator('input[type=file]').setInputFiles(local);
-    await page.getByRole('button', { name: 'Send files' }).click();
-    await page.getByRole('heading', { name: 'Files sent' }).waitFor();
-  }
-
-  it('school A sends a CTF that only school B collects, byte for byte', async () => {
-    const { services } = running;
-    const a = await addUser(services, { role: 'school-user', org: '8232003', name: 'Sam Okafor' });
-    const b = await addUser(services, { role: 'school-user', org: '3304101', name: 'Priya Shah' });
-    const c = await addUser(services, { role: 'school-user', org: '9092201', name: 'Kim Lee' });
-    const file = ctfFile('8232003', '3304101', { pupils: 3, seed: 'browser-journey' });
-
-    const sender = await newPage();
-    await signIn(sender, services, a);
-    await sendFrom(sender, file);
-    assert.match(
-      await sender.locator('table').innerText(),
-      new RegExp(`${file.name}[\\s\\S]*3304101[\\s\\S]*3[\\s\\S]*Delivered`),
-    );
-    await expectAccessible(sender);
-
-    const receiver = await newPage();
-    await signIn(receiver, services, b);
-    await receiver.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Inbox' }).click();
-    await expectAccessible(receiver);
-    await receiver.getByRole('link', { name: file.name }).click();
-    await expectAccessible(receiver);
-    const downloading = receiver.waitForEvent('download');
-    await receiver.getByRole('button', { name: 'Download file' }).click();
-    const download = await downloading;
-    assert.equal(download.suggestedFilename(), file.name);
-    const saved = path.join(folder, `downloaded-${file.name}`);
-    await download.saveAs(saved);
-    assert.deepEqual(fs.readFileSync(saved), file.bytes, 'the download is byte-identical');
-
-    const outsider = await newPage();
-    await signIn(outsider, services, c);
-    await outsider.goto('/inbox');
-    assert.match(await outsider.locator('main').innerText(), /There are no files waiting for you/);
-    const fileUrl = new URL(receiver.url()).pathname.replace(/\/download$/, '');
-    const probe = await outsider.goto(
-      fileUrl.startsWith('/files/') ? fileUrl : '/files/00000000-0000-0000-0000-000000000000',
-    );
-    assert.equal(probe?.status(), 404);
-
-    await sender.goto('/sent');
-    await expectAccessible(sender);
-    const row = sender.locator('tr', { hasText: file.name });
-    assert.match(await row.innerText(), new RegExp(`Collected[\\s\\S]*${b.user.email}`));
-  });
-
-  it('works without JavaScript, and shows refusals with their line and reason', async () => {
-    const { services } = running;
-    const a = await addUser(services, { role: 'school-user', org: '8232003' });
-    const good = ctfFile('8232003', '9092201', { seed: 'no-js-good' });
-    const badText = good.bytes.toString().replace(/<DOB>[^<]+<\/DOB>/, '<DOB>2019-02-30</DOB>');
-    const bad = {
-      name: good.name.replace('_9092201_', '_9404301_'),
-      bytes: Buffer.from(
-        badText.replace('<LEA>909</LEA>', '<LEA>940</LEA>').replace('<Estab>2201</Estab>', '<Estab>4301</Estab>'),
-      ),
-    };
-    const page = await newPage(false);
-    await signIn(page, services, a);
-    for (const f of [good, bad]) fs.writeFileSync(path.join(folder, f.name), f.bytes);
-    await page.goto('/send');
-    await page.locator('input[type=file]').setInputFiles([path.join(folder, good.name), path.join(folder, bad.name)]);
-    await page.getByRole('button', { name: 'Send files' }).click();
-    await page.getByRole('heading', { name: 'Files sent' }).waitFor();
-    const table = await page.locator('table').innerText();
-    assert.match(table, /1 of 2 files accepted|Delivered/);
-    assert.match(table, /Not sent[\s\S]*Line \d+, column \d+:[\s\S]*date/i);
-    await expectAccessible(page);
-  });
-});
+}

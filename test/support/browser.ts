@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { totpCode } from '../../src/identity/two-factor.js';
 import { buildApp } from '../../src/platform/web/app.js';
-import { testDatabases } from './databases.js';
+import { testDatabases, type TestDatabase } from './databases.js';
 import { testServices } from './services.js';
 import { seedRegister, type TestServices, type TestUser } from './world.js';
 
@@ -56,9 +56,9 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** The real app over a fresh copy of the migrated PGlite template, with the sample register loaded. */
-export async function startApp(options: { demo?: boolean } = {}): Promise<RunningApp> {
-  const [database] = await testDatabases();
+/** The real app over a fresh copy of a migrated template (PGlite unless told), with the sample register loaded. */
+export async function startApp(options: { demo?: boolean; database?: TestDatabase } = {}): Promise<RunningApp> {
+  const database = options.database ?? (await testDatabases())[0];
   const services = await testServices(await database!.open());
   await seedRegister(services);
   const app = await buildApp(services, { demo: options.demo ?? false });
