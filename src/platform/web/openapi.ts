@@ -2,6 +2,21 @@
  * The OpenAPI 3.1 description of /api/v1, the contract MIS suppliers and LA scripts code against. Each
  * capability adds its paths here as it adds routes; a test checks every /api/v1 route appears.
  */
+/** A `{ files: [...] }` answer, newest first. */
+function fileList(schema: 'InboxFile' | 'SentFile') {
+  return {
+    description: 'Newest first.',
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          properties: { files: { type: 'array', items: { $ref: `#/components/schemas/${schema}` } } },
+        },
+      },
+    },
+  };
+}
+
 export const openApiDocument = {
   openapi: '3.1.0',
   info: {
@@ -188,17 +203,7 @@ export const openApiDocument = {
       get: {
         summary: 'Files waiting for your organisation',
         responses: {
-          '200': {
-            description: 'Newest first.',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  properties: { files: { type: 'array', items: { $ref: '#/components/schemas/InboxFile' } } },
-                },
-              },
-            },
-          },
+          '200': fileList('InboxFile'),
           '401': { $ref: '#/components/responses/Unauthenticated' },
         },
       },
@@ -207,17 +212,7 @@ export const openApiDocument = {
       get: {
         summary: 'Files your organisation sent, with who collected them and when',
         responses: {
-          '200': {
-            description: 'Newest first.',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  properties: { files: { type: 'array', items: { $ref: '#/components/schemas/SentFile' } } },
-                },
-              },
-            },
-          },
+          '200': fileList('SentFile'),
           '401': { $ref: '#/components/responses/Unauthenticated' },
         },
       },
