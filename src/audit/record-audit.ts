@@ -82,46 +82,81 @@ export function chainHash(key: Buffer, prevHash: string, row: ChainFields): stri
   return crypto.createHmac('sha256', key).update(prevHash).update(JSON.stringify(fields)).digest('hex');
 }
 
+/**
+ * Appends are grouped: events that arrive while a write is in flight go together in the next transaction (one
+ * lock, one read of the chain's head, one multi-row insert), so the chain's single lock does not make every
+ * request wait its turn. Each caller's promise settles only once its own row is committed.
+ */
 export function auditRecorder(db: Db, auditKey: Buffer, now: () => Date): RecordAudit {
-  return async (event) => {
-    await db.transaction().execute(async (trx) => {
-      await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
-      const last = await trx
-        .selectFrom('audit_events')
-        .select(['seq', 'hash'])
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      const actor = event.actor ?? null;
-      const row: ChainFields = {
-        seq: (last?.seq ?? 0) + 1,
-        at: now(),
-        actor_user_id: actor?.userId ?? null,
-        actor_email: actor?.email ?? null,
-        actor_role: actor?.role ?? null,
-        org_kind: actor?.orgKind ?? null,
-        org_code: actor?.orgCode ?? null,
-        la_code: event.laCode !== undefined ? event.laCode : (actor?.laCode ?? null),
-        action: event.action,
-        outcome: event.outcome ?? 'success',
-        target_kind: event.target?.kind ?? null,
-        target_id: event.target?.id ?? null,
-        source_ip: event.sourceIp ?? null,
-        details: event.details ?? {},
-      };
-      const prevHash = last?.hash ?? GENESIS;
-      await trx
-        .insertInto('audit_events')
-        .values({
-          ...row,
-          outcome: row.outcome as 'success' | 'failure' | 'denied',
-          details: JSON.stringify(row.details),
-          prev_hash: prevHash,
-          hash: chainHash(auditKey, prevHash, row),
-        })
-        .execute();
+  const pending: Array<{ event: AuditEvent; at: Date; resolve: () => void; reject: (error: unknown) => void }> = [];
+  let flushing: Promise<void> | null = null;
+
+  async function flush(): Promise<void> {
+    while (pending.length > 0) {
+      const batch = pending.splice(0, 500);
+      try {
+        await db.transaction().execute(async (trx) => {
+          await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
+          const last = await trx
+            .selectFrom('audit_events')
+            .select(['seq', 'hash'])
+            .orderBy('seq', 'desc')
+            .limit(1)
+            .executeTakeFirst();
+          let seq = last?.seq ?? 0;
+          let prevHash = last?.hash ?? GENESIS;
+          const rows = batch.map(({ event, at }) => {
+            const actor = event.actor ?? null;
+            const row: ChainFields = {
+              seq: ++seq,
+              at,
+              actor_user_id: actor?.userId ?? null,
+              actor_email: actor?.email ?? null,
+              actor_role: actor?.role ?? null,
+              org_kind: actor?.orgKind ?? null,
+              org_code: actor?.orgCode ?? null,
+              la_code: event.laCode !== undefined ? event.laCode : (actor?.laCode ?? null),
+              action: event.action,
+              outcome: event.outcome ?? 'success',
+              target_kind: event.target?.kind ?? null,
+              target_id: event.target?.id ?? null,
+              source_ip: event.sourceIp ?? null,
+              details: event.details ?? {},
+            };
+            const hash = chainHash(auditKey, prevHash, row);
+            const stored = {
+              ...row,
+              outcome: row.outcome as 'success' | 'failure' | 'denied',
+              details: JSON.stringify(row.details),
+              prev_hash: prevHash,
+              hash,
+            };
+            prevHash = hash;
+            return stored;
+          });
+          await trx.insertInto('audit_events').values(rows).execute();
+        });
+        for (const item of batch) item.resolve();
+      } catch (error) {
+        for (const item of batch) item.reject(error);
+      }
+    }
+  }
+
+  function start(): void {
+    if (flushing) return;
+    // An event that arrives after the loop's last check but before this settles starts the next round.
+    flushing = flush().finally(() => {
+      flushing = null;
+      if (pending.length > 0) start();
     });
-  };
+  }
+
+  return (event) =>
+    new Promise<void>((resolve, reject) => {
+      pending.push({ event, at: now(), resolve, reject });
+      start();
+    });
 }
 
 export interface ChainReport {

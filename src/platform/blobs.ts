@@ -181,20 +181,19 @@ export function createBlobStore(options: { db: Db; wrapKey: Buffer; kind: 'fs' |
           yield chunk;
         }
       }
-      // The key row goes in first: a body without a key is unreadable, a key without a body is reported.
-      await db
-        .insertInto('blob_keys')
-        .values({ blob_id: id, wrapped_key: sealSecret(wrapKey, dataKey, `blob:${id}`), store: kind })
-        .execute();
       try {
         await bodies.write(id, sealStream(dataKey, measured()));
       } catch (error) {
-        await db.deleteFrom('blob_keys').where('blob_id', '=', id).execute();
         await bodies.remove(id).catch(() => undefined);
         throw error;
       }
+      // The key row goes in last, with the size and hash, in one statement: until it exists the body is
+      // unreadable, so a crash part-way leaves only sealed bytes that nothing can open.
       const sha256 = hash.digest('hex');
-      await db.updateTable('blob_keys').set({ size, sha256 }).where('blob_id', '=', id).execute();
+      await db
+        .insertInto('blob_keys')
+        .values({ blob_id: id, wrapped_key: sealSecret(wrapKey, dataKey, `blob:${id}`), store: kind, size, sha256 })
+        .execute();
       return { id, size, sha256 };
     },
     async get(id) {
