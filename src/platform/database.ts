@@ -34,6 +34,9 @@ const pgTypes = {
 
 export function openPostgres(connectionString: string, poolSize = 10): OpenedDatabase {
   const pool = new pg.Pool({ connectionString, max: poolSize, types: pgTypes as pg.CustomTypesConfig });
+  // An idle connection the server drops (a restart, a failover, an administrator) must not crash the node: the
+  // pool discards it and the next query opens a new one.
+  pool.on('error', (error) => process.emitWarning(`PostgreSQL closed an idle connection: ${error.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }

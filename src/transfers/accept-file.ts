@@ -215,58 +215,62 @@ export async function acceptFile(
   const id = crypto.randomUUID();
   const inRepository = route.to === 'repository';
   const repositoryExpiry = new Date(now.getTime() + deps.config.repositoryRetentionDays * DAY);
-  try {
-    await deps.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('transfer_files')
-        .values({
-          id,
-          blob_id: blob.id,
-          file_name: fileName,
-          file_type: parsedName.type,
-          source_code: parsedName.source,
-          sender_user_id: sender.id,
-          sender_org_kind: sender.orgKind,
-          sender_org_code: sender.orgCode,
-          sender_la_code: sender.laCode,
-          destination_code: parsedName.destination,
-          destination_kind: parsedName.destinationKind,
-          recipient_org_kind: route.to === 'inbox' ? route.orgKind : null,
-          recipient_org_code: route.to === 'inbox' ? route.orgCode : null,
-          recipient_la_code: route.to === 'inbox' ? route.laCode : (sourceLaestab?.slice(0, 3) ?? sender.laCode),
-          redirected_from: route.to === 'inbox' ? (route.redirectedFrom ?? null) : null,
-          pupils,
-          size: blob.size,
-          sha256: blob.sha256,
-          layout: layout ? JSON.stringify(layout) : null,
-          status: inRepository ? 'in-repository' : 'delivered',
-          received_at: now,
-          expires_at: inRepository
-            ? repositoryExpiry
-            : new Date(now.getTime() + deps.config.retentionUncollectedDays * DAY),
-        })
-        .execute();
-      if (inRepository && records.length > 0) {
-        const leftLaestab = sourceLaestab ?? parsedName.source;
-        for (let start = 0; start < records.length; start += 500) {
-          await trx
-            .insertInto('repository_records')
-            .values(
-              records.slice(start, start + 500).map((r) => ({
-                ...r,
-                id: crypto.randomUUID(),
-                file_id: id,
-                left_laestab: leftLaestab,
-                left_la_code: leftLaestab.slice(0, 3),
-                left_school_name: sourceSchoolName,
-                uploaded_at: now,
-                expires_at: repositoryExpiry,
-              })),
-            )
-            .execute();
-        }
+  const withRecords = inRepository && records.length > 0;
+  // A file for an inbox is one row: a plain INSERT. Repository files add their pupils' rows atomically with it.
+  const record = async (trx: Db) => {
+    await trx
+      .insertInto('transfer_files')
+      .values({
+        id,
+        blob_id: blob.id,
+        file_name: fileName,
+        file_type: parsedName.type,
+        source_code: parsedName.source,
+        sender_user_id: sender.id,
+        sender_org_kind: sender.orgKind,
+        sender_org_code: sender.orgCode,
+        sender_la_code: sender.laCode,
+        destination_code: parsedName.destination,
+        destination_kind: parsedName.destinationKind,
+        recipient_org_kind: route.to === 'inbox' ? route.orgKind : null,
+        recipient_org_code: route.to === 'inbox' ? route.orgCode : null,
+        recipient_la_code: route.to === 'inbox' ? route.laCode : (sourceLaestab?.slice(0, 3) ?? sender.laCode),
+        redirected_from: route.to === 'inbox' ? (route.redirectedFrom ?? null) : null,
+        pupils,
+        size: blob.size,
+        sha256: blob.sha256,
+        layout: layout ? JSON.stringify(layout) : null,
+        status: inRepository ? 'in-repository' : 'delivered',
+        received_at: now,
+        expires_at: inRepository
+          ? repositoryExpiry
+          : new Date(now.getTime() + deps.config.retentionUncollectedDays * DAY),
+      })
+      .execute();
+    if (withRecords) {
+      const leftLaestab = sourceLaestab ?? parsedName.source;
+      for (let start = 0; start < records.length; start += 500) {
+        await trx
+          .insertInto('repository_records')
+          .values(
+            records.slice(start, start + 500).map((r) => ({
+              ...r,
+              id: crypto.randomUUID(),
+              file_id: id,
+              left_laestab: leftLaestab,
+              left_la_code: leftLaestab.slice(0, 3),
+              left_school_name: sourceSchoolName,
+              uploaded_at: now,
+              expires_at: repositoryExpiry,
+            })),
+          )
+          .execute();
       }
-    });
+    }
+  };
+  try {
+    if (withRecords) await deps.db.transaction().execute(record);
+    else await record(deps.db);
   } catch (error) {
     await deps.blobs.delete(blob.id);
     if ((error as { code?: string }).code !== '23505') throw error;
