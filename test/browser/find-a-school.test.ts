@@ -3,45 +3,21 @@
  * became an academy, which must lead to the academy.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  browserSkip,
-  closePage,
-  expectAccessible,
-  launchBrowser,
-  openPage,
-  searchForSchool,
-  signIn,
-  startApp,
-  type RunningApp,
-} from '../support/browser.js';
+import { describe, it } from 'node:test';
+import { browserSkip, expectAccessible, searchForSchool, signIn, browserSuite } from '../support/browser.js';
 import { addUser } from '../support/world.js';
 
 describe('finding a school (browser)', { skip: browserSkip() }, () => {
-  let running: RunningApp;
-  let browser: Browser;
-  let page: Page | undefined;
-
-  before(async () => {
-    browser = await launchBrowser();
-    running = await startApp();
-  });
-
-  after(async () => {
-    if (page) await closePage(page);
-    await browser?.close();
-    await running?.close();
-  });
+  const suite = browserSuite();
 
   it('finds a school by name and a renumbered academy by its old LAEstab', async () => {
-    const { services } = running;
+    const { services } = suite.running;
     const account = await addUser(services, { role: 'la-user', org: '823', name: 'Chris Lee' });
-    page = await openPage(browser, running.baseUrl);
+    const page = await suite.newPage();
     await signIn(page, services, account);
 
     await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Find a school' }).click();
-    await page.waitForURL(`${running.baseUrl}/find-a-school`);
+    await page.waitForURL(`${suite.running.baseUrl}/find-a-school`);
     await expectAccessible(page);
 
     const byName = await searchForSchool(page, 'Hollins');

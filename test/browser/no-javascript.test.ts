@@ -3,41 +3,17 @@
  * a user signs in with their TOTP code and finds a school.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  browserSkip,
-  closePage,
-  expectAccessible,
-  launchBrowser,
-  openPage,
-  searchForSchool,
-  signIn,
-  startApp,
-  type RunningApp,
-} from '../support/browser.js';
+import { describe, it } from 'node:test';
+import { browserSkip, expectAccessible, searchForSchool, signIn, browserSuite } from '../support/browser.js';
 import { addUser } from '../support/world.js';
 
 describe('pages without JavaScript (browser)', { skip: browserSkip() }, () => {
-  let running: RunningApp;
-  let browser: Browser;
-  let page: Page | undefined;
-
-  before(async () => {
-    browser = await launchBrowser();
-    running = await startApp();
-  });
-
-  after(async () => {
-    if (page) await closePage(page);
-    await browser?.close();
-    await running?.close();
-  });
+  const suite = browserSuite();
 
   it('signs in and finds a school with JavaScript turned off', async () => {
-    const { services } = running;
+    const { services } = suite.running;
     const account = await addUser(services, { role: 'school-user', org: '3304101', name: 'Alex Morgan' });
-    page = await openPage(browser, running.baseUrl, { javaScriptEnabled: false });
+    const page = await suite.newPage({ javaScriptEnabled: false });
 
     await page.goto('/sign-in');
     // The GOV.UK template marks the body once its inline script runs: proof that scripts really are off.

@@ -3,47 +3,24 @@
  * the first sign-in, and the page-not-found page. Every page visited must pass axe.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { totpCode } from '../../src/identity/two-factor.js';
 import {
   browserSkip,
-  closePage,
   expectAccessible,
-  launchBrowser,
   nextCode,
-  openPage,
   secretOnEnrolmentPage,
-  startApp,
   submitPassword,
-  type RunningApp,
+  browserSuite,
 } from '../support/browser.js';
 import { addUser } from '../support/world.js';
 
 describe('signing in (browser)', { skip: browserSkip() }, () => {
-  let running: RunningApp;
-  let browser: Browser;
-  const pages: Page[] = [];
-
-  before(async () => {
-    browser = await launchBrowser();
-    running = await startApp();
-  });
-
-  after(async () => {
-    await Promise.all(pages.map((page) => closePage(page)));
-    await browser?.close();
-    await running?.close();
-  });
-
-  async function newPage(): Promise<Page> {
-    const page = await openPage(browser, running.baseUrl);
-    pages.push(page);
-    return page;
-  }
+  const suite = browserSuite();
+  const newPage = () => suite.newPage();
 
   it('signs in with a TOTP code, rejects a wrong one, and signs out', async () => {
-    const { services } = running;
+    const { services } = suite.running;
     const account = await addUser(services, { role: 'la-admin', org: '823', name: 'Priya Shah' });
     const page = await newPage();
 
@@ -74,7 +51,7 @@ describe('signing in (browser)', { skip: browserSkip() }, () => {
 
     await page.getByLabel('Enter your security code').fill(nextCode(services, account.totpSecret!));
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${running.baseUrl}/`);
+    await page.waitForURL(`${suite.running.baseUrl}/`);
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Ashdown Vale (823)');
     assert.match(
       await page.locator('main').innerText(),
@@ -83,7 +60,7 @@ describe('signing in (browser)', { skip: browserSkip() }, () => {
     await expectAccessible(page);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(`${running.baseUrl}/signed-out`);
+    await page.waitForURL(`${suite.running.baseUrl}/signed-out`);
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'You have signed out');
     await expectAccessible(page);
 
@@ -92,7 +69,7 @@ describe('signing in (browser)', { skip: browserSkip() }, () => {
   });
 
   it('sets up two-factor authentication at the first sign-in', async () => {
-    const { services } = running;
+    const { services } = suite.running;
     const account = await addUser(services, {
       role: 'school-user',
       org: '8232003',
@@ -116,7 +93,7 @@ describe('signing in (browser)', { skip: browserSkip() }, () => {
 
     await page.getByLabel('Code from the app').fill(nextCode(services, secret));
     await page.getByRole('button', { name: 'Continue' }).click();
-    await page.waitForURL(`${running.baseUrl}/`);
+    await page.waitForURL(`${suite.running.baseUrl}/`);
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Hollins Lane Primary School (8232003)');
     await expectAccessible(page);
   });

@@ -8,45 +8,22 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  browserSkip,
-  closePage,
-  expectAccessible,
-  launchBrowser,
-  openPage,
-  signIn,
-  startApp,
-  type RunningApp,
-} from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { browserSkip, expectAccessible, signIn, browserSuite } from '../support/browser.js';
 import { testDatabases } from '../support/databases.js';
 import { ctfFile } from '../support/transfers.js';
 import { addUser } from '../support/world.js';
 
 for (const database of await testDatabases()) {
   describe(`sending and collecting a CTF (browser, ${database.name})`, { skip: browserSkip() }, () => {
-    let running: RunningApp;
-    let browser: Browser;
+    const suite = browserSuite({ database });
+    const newPage = (javaScriptEnabled = true) => suite.newPage({ javaScriptEnabled });
     let folder: string;
-    const pages: Page[] = [];
 
-    before(async () => {
-      browser = await launchBrowser();
-      running = await startApp({ database });
+    before(() => {
       folder = fs.mkdtempSync(path.join(os.tmpdir(), 's2s-browser-files-'));
     });
-    after(async () => {
-      await Promise.all(pages.map((page) => closePage(page)));
-      await browser?.close();
-      await running?.close();
-      fs.rmSync(folder, { recursive: true, force: true });
-    });
-
-    async function newPage(javaScriptEnabled = true): Promise<Page> {
-      const page = await openPage(browser, running.baseUrl, { javaScriptEnabled });
-      pages.push(page);
-      return page;
-    }
+    after(() => fs.rmSync(folder, { recursive: true, force: true }));
 
     async function sendFrom(page: Page, file: { name: string; bytes: Buffer }): Promise<void> {
       const local = path.join(folder, file.name);
@@ -59,7 +36,7 @@ for (const database of await testDatabases()) {
     }
 
     it('school A sends a CTF that only school B collects, byte for byte', async () => {
-      const { services } = running;
+      const { services } = suite.running;
       const a = await addUser(services, { role: 'school-user', org: '8232003', name: 'Sam Okafor' });
       const b = await addUser(services, { role: 'school-user', org: '3304101', name: 'Priya Shah' });
       const c = await addUser(services, { role: 'school-user', org: '9092201', name: 'Kim Lee' });
@@ -105,7 +82,7 @@ for (const database of await testDatabases()) {
     });
 
     it('works without JavaScript, and shows refusals with their line and reason', async () => {
-      const { services } = running;
+      const { services } = suite.running;
       const a = await addUser(services, { role: 'school-user', org: '8232003' });
       const good = ctfFile('8232003', '9092201', { seed: 'no-js-good' });
       const badText = good.bytes.toString().replace(/<DOB>[^<]+<\/DOB>/, '<DOB>2019-02-30</DOB>');

@@ -4,43 +4,21 @@
  * and reaches home, and the administrator's audit trail shows the account being created.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import {
   browserSkip,
-  closePage,
   enrolTwoFactor,
   expectAccessible,
-  launchBrowser,
-  openPage,
   signIn,
-  startApp,
   submitPassword,
-  type RunningApp,
+  browserSuite,
 } from '../support/browser.js';
 import { addUser } from '../support/world.js';
 
 describe('managing users (browser)', { skip: browserSkip() }, () => {
-  let running: RunningApp;
-  let browser: Browser;
-  const pages: Page[] = [];
-
-  before(async () => {
-    browser = await launchBrowser();
-    running = await startApp();
-  });
-
-  after(async () => {
-    await Promise.all(pages.map((page) => closePage(page)));
-    await browser?.close();
-    await running?.close();
-  });
-
-  async function newPage(): Promise<Page> {
-    const page = await openPage(browser, running.baseUrl);
-    pages.push(page);
-    return page;
-  }
+  const suite = browserSuite();
+  const newPage = () => suite.newPage();
 
   async function expectError(page: Page, message: string, href: string): Promise<void> {
     const summary = page.locator('.govuk-error-summary');
@@ -52,18 +30,18 @@ describe('managing users (browser)', { skip: browserSkip() }, () => {
   }
 
   it('lets an LA administrator add a school user, who then sets up their account', async () => {
-    const { services } = running;
+    const { services } = suite.running;
     const admin = await addUser(services, { role: 'la-admin', org: '823', name: 'Priya Shah' });
     const adminPage = await newPage();
     await signIn(adminPage, services, admin, { check: true });
 
     await adminPage.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Users' }).click();
-    await adminPage.waitForURL(`${running.baseUrl}/users`);
+    await adminPage.waitForURL(`${suite.running.baseUrl}/users`);
     assert.equal(await adminPage.getByRole('heading', { level: 1 }).innerText(), 'Users');
     await expectAccessible(adminPage);
 
     await adminPage.getByRole('button', { name: 'Add a user' }).click();
-    await adminPage.waitForURL(`${running.baseUrl}/users/new`);
+    await adminPage.waitForURL(`${suite.running.baseUrl}/users/new`);
     await expectAccessible(adminPage);
 
     // An empty form first, then one with a malformed email: each says what to fix.
@@ -113,7 +91,7 @@ describe('managing users (browser)', { skip: browserSkip() }, () => {
     await expectAccessible(userPage);
 
     await userPage.getByRole('link', { name: 'Sign in' }).click();
-    await userPage.waitForURL(`${running.baseUrl}/sign-in`);
+    await userPage.waitForURL(`${suite.running.baseUrl}/sign-in`);
     await submitPassword(userPage, 'jo.bloggs@hollins-lane.example', password);
     assert.equal(
       new URL(userPage.url()).pathname,
@@ -129,7 +107,7 @@ describe('managing users (browser)', { skip: browserSkip() }, () => {
     await expectAccessible(userPage);
 
     await adminPage.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Audit trail' }).click();
-    await adminPage.waitForURL(`${running.baseUrl}/audit`);
+    await adminPage.waitForURL(`${suite.running.baseUrl}/audit`);
     const created = adminPage
       .getByRole('row')
       .filter({ has: adminPage.getByRole('cell', { name: 'user.created', exact: true }) });

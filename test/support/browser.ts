@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { after, before } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -239,4 +240,35 @@ export async function searchForSchool(page: Page, query: string): Promise<Locato
   await page.getByRole('button', { name: 'Search' }).click();
   await page.waitForURL((url) => url.pathname === '/find-a-school' && url.searchParams.get('q') === query);
   return page.locator('table.govuk-table tbody tr');
+}
+
+/**
+ * The set-up every browser suite shares: one browser and one app for the suite, and pages (each in its own
+ * context, so with its own cookies) that are all closed when the suite ends. Call inside `describe`.
+ */
+export function browserSuite(options: { database?: TestDatabase } = {}) {
+  let browser: Browser | undefined;
+  let running: RunningApp | undefined;
+  const pages: Page[] = [];
+  before(async () => {
+    browser = await launchBrowser();
+    running = await startApp(options);
+  });
+  after(async () => {
+    await Promise.all(pages.map((page) => closePage(page)));
+    await browser?.close();
+    await running?.close();
+  });
+  return {
+    get running(): RunningApp {
+      assert.ok(running, 'the app starts in the suite’s before hook');
+      return running;
+    },
+    async newPage(pageOptions: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+      assert.ok(browser && running, 'the browser starts in the suite’s before hook');
+      const page = await openPage(browser, running.baseUrl, pageOptions);
+      pages.push(page);
+      return page;
+    },
+  };
 }
