@@ -4,7 +4,7 @@
  * `writeCtfTail`) so a very large file can be streamed to disk a pupil at a time.
  */
 
-import type { CtfDocumentType, CtfSchoolHistoryEntry } from './model.js';
+import type { CtfDocumentType, CtfPupilIdentity } from './model.js';
 
 export interface CtfHeaderInput {
   /** Defaults to "Common Transfer File" (or the ATF name). */
@@ -89,22 +89,7 @@ export interface CtfKeyStageInput {
 }
 
 /** A pupil to write: the identity fields the parser reads back, plus the blocks a realistic CTF carries. */
-export interface CtfPupilInput {
-  upn: string | null;
-  formerUpns: string[];
-  uln: string | null;
-  surname: string | null;
-  forename: string | null;
-  middleNames: string | null;
-  preferredSurname: string | null;
-  preferredForename: string | null;
-  formerSurname: string | null;
-  formerForename: string | null;
-  dateOfBirth: string | null;
-  sex: string | null;
-  postcode: string | null;
-  schoolHistory: CtfSchoolHistoryEntry[];
-  applicationReference: string | null;
+export interface CtfPupilInput extends CtfPupilIdentity {
   ncYearActual?: string;
   ethnicity?: string;
   firstLanguage?: string;
