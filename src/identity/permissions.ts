@@ -21,6 +21,12 @@ export const permissions = {
   'transfers:receive': ['school-user', 'la-user', 'la-admin'],
   // LA staff see what waits, uncollected, at their schools.
   'transfers:oversee': ['la-user', 'la-admin'],
+  // Searching the unknown-destination repository; DfE staff have no need to see a child's record.
+  'repository:search': ['school-user', 'la-user', 'la-admin'],
+  // LA staff see which children who left their schools were found, and by whom.
+  'repository:oversee': ['la-user', 'la-admin'],
+  // Unusual search volume is flagged to LA administrators.
+  'repository:alerts': ['la-admin'],
   'account:tokens': ['school-user', 'la-user', 'la-admin', 'dfe-admin'],
   'users:manage': ['la-admin', 'dfe-admin'],
   'audit:view': ['la-admin', 'dfe-admin'],

@@ -212,6 +212,18 @@ export const settings = {
     '365',
     positiveInt(365, 3650),
   ),
+  repositorySearchesPerMinute: setting(
+    'S2S_REPOSITORY_SEARCHES_PER_MINUTE',
+    'Repository searches one user may make in a minute; beyond it the search is refused until the minute has passed.',
+    '10',
+    positiveInt(10, 1000),
+  ),
+  repositorySearchAlertPerDay: setting(
+    'S2S_REPOSITORY_SEARCH_ALERT_PER_DAY',
+    "Repository searches by one user in 24 hours that are flagged to the user's LA administrators as unusual.",
+    '60',
+    positiveInt(60, 100_000),
+  ),
 } as const;
 
 type Settings = typeof settings;

@@ -194,6 +194,47 @@ export interface RepositoryRecordsTable {
     'active' | 'found' | 'expired' | undefined,
     'active' | 'found' | 'expired'
   >;
+  search_keys: ColumnType<string[], string[] | undefined, string[]>;
+  found_at: Timestamp | null;
+  found_by: string | null;
+  found_by_org_code: string | null;
+  found_outcome: 'enrolled' | 'known-elsewhere' | null;
+  found_laestab: string | null;
+  found_note: string | null;
+}
+
+export interface RepositorySearchesTable {
+  id: string;
+  user_id: string;
+  org_code: string;
+  la_code: string | null;
+  searched_at: Timestamp;
+  results: number;
+}
+
+export interface RepositoryDisclosuresTable {
+  user_id: string;
+  record_id: string;
+  search_id: string;
+  shown_at: Timestamp;
+}
+
+export interface RepositoryOpeningsTable {
+  id: string;
+  record_id: string;
+  user_id: string;
+  org_code: string;
+  reason: string;
+  opened_at: Timestamp;
+}
+
+export interface RepositorySearchAlertsTable {
+  id: string;
+  la_code: string;
+  user_id: string;
+  org_code: string;
+  searches: number;
+  raised_at: Timestamp;
 }
 
 export interface IdempotencyKeysTable {
@@ -231,6 +272,10 @@ export interface Database {
   transfer_files: TransferFilesTable;
   transfer_downloads: TransferDownloadsTable;
   repository_records: RepositoryRecordsTable;
+  repository_searches: RepositorySearchesTable;
+  repository_disclosures: RepositoryDisclosuresTable;
+  repository_openings: RepositoryOpeningsTable;
+  repository_search_alerts: RepositorySearchAlertsTable;
   idempotency_keys: IdempotencyKeysTable;
   jobs: JobsTable;
   local_authorities: LocalAuthoritiesTable;

@@ -14,6 +14,7 @@ import type { BlobStore } from '../platform/blobs.js';
 import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/database.js';
 import { rejected, type FileProblem, type FileResult } from './file-result.js';
+import { recordSearchKeys } from '../repository/search-keys.js';
 import { routeDestination } from './route-destination.js';
 
 export interface TransferDeps {
@@ -64,6 +65,7 @@ export function maySendFrom(sender: User, source: string): boolean {
 
 function pupilIdentity(p: CtfPupil, sourceLaestab: string | null) {
   const leaving = p.schoolHistory.find((h) => h.lea !== null && h.estab !== null && h.lea + h.estab === sourceLaestab);
+  const dateOfBirth = p.dateOfBirth && /^\d{4}-\d{2}-\d{2}$/.test(p.dateOfBirth) ? p.dateOfBirth : null;
   return {
     pupil_index: p.index,
     byte_start: p.byteRange.start,
@@ -78,7 +80,8 @@ function pupilIdentity(p: CtfPupil, sourceLaestab: string | null) {
     preferred_forename: p.preferredForename,
     former_surname: p.formerSurname,
     former_forename: p.formerForename,
-    date_of_birth: p.dateOfBirth && /^\d{4}-\d{2}-\d{2}$/.test(p.dateOfBirth) ? p.dateOfBirth : null,
+    date_of_birth: dateOfBirth,
+    search_keys: recordSearchKeys(p, dateOfBirth),
     sex: p.sex,
     postcode: p.postcode,
     left_on: leaving?.leavingDate && /^\d{4}-\d{2}-\d{2}$/.test(leaving.leavingDate) ? leaving.leavingDate : null,

@@ -23,7 +23,13 @@ let sequence = 0;
 export function ctfFile(
   source: string,
   destination: string,
-  options: { pupils?: number; seed?: string; sequence?: number } = {},
+  options: {
+    pupils?: number;
+    seed?: string;
+    sequence?: number;
+    /** Pupils with these details (the rest generated): for files whose pupils a test searches for. */
+    people?: Partial<CtfPupilInput>[];
+  } = {},
 ): TestFile & { pupils: CtfPupilInput[] } {
   const school = establishments.find((e) => e.laestab === source);
   if (!school) throw new Error(`no open sample school ${source}`);
@@ -33,7 +39,9 @@ export function ctfFile(
     establishments,
   });
   const count = destination === 'XXXXXXX' || destination === 'MMMMMMM' ? 1 : (options.pupils ?? 3);
-  const pupils = Array.from({ length: count }, () => generator.pupil(school));
+  const pupils = options.people
+    ? options.people.map((person) => ({ ...generator.pupil(school), ...person }))
+    : Array.from({ length: count }, () => generator.pupil(school));
   const xml = writeCtf({
     header: {
       version: '25.0',

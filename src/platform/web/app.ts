@@ -13,6 +13,8 @@ import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { auditRoutes } from '../../audit/routes.js';
 import { establishmentRoutes } from '../../establishments/routes.js';
+import { repositoryApiRoutes } from '../../repository/api-routes.js';
+import { repositoryPages } from '../../repository/pages.js';
 import { authenticate } from '../../identity/authenticate.js';
 import { authorise } from '../../identity/authorise.js';
 import type { Access } from '../../identity/permissions.js';
@@ -144,6 +146,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(auditRoutes, { services });
   await app.register(transferApiRoutes, { services });
   await app.register(transferPages, { services });
+  await app.register(repositoryApiRoutes, { services });
+  await app.register(repositoryPages, { services });
 
   // This node's share of the bulk work.
   services.jobs.register(UNZIP_JOB, (job, context) => unpackZip(services, job.payload as ZipPayload, context));

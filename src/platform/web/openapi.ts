@@ -138,6 +138,59 @@ export const openApiDocument = {
           },
         },
       },
+      RepositorySearch: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          'A UPN (also matched against former UPNs), or a surname with a date of birth; a first name makes the search sharper. Spelling slips, sound-alike spellings, accents, either part of a double-barrelled surname, former and preferred surnames, short forms of first names, a middle name given as the first name, and a date of birth with day and month swapped or one digit wrong are all allowed for.',
+        properties: {
+          upn: { type: 'string', pattern: '^[A-Za-z][0-9]{11}[0-9A-Za-z]$' },
+          surname: { type: 'string', maxLength: 100 },
+          forename: { type: 'string', maxLength: 100 },
+          dateOfBirth: { type: 'string', format: 'date' },
+          sex: { type: 'string', enum: ['M', 'F'] },
+          postcode: { type: 'string' },
+          leftLA: { type: 'string', pattern: '^[0-9]{3}$', description: 'LA the child left' },
+          leftLAEstab: { type: 'string', pattern: '^[0-9]{7}$', description: 'School the child left' },
+        },
+      },
+      RepositoryMatch: {
+        type: 'object',
+        description: 'Only what a person needs to recognise the child.',
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          surname: { type: ['string', 'null'] },
+          forename: { type: ['string', 'null'] },
+          dateOfBirth: { type: ['string', 'null'], format: 'date' },
+          sex: { type: ['string', 'null'] },
+          leftLAEstab: { type: ['string', 'null'] },
+          leftSchoolName: { type: ['string', 'null'] },
+          leftOn: { type: ['string', 'null'], format: 'date' },
+          score: { type: 'integer', minimum: 0, maximum: 100 },
+          reasons: {
+            type: 'array',
+            items: { type: 'string' },
+            description:
+              'Why it matched, in words: "UPN matches", "surname sounds alike", "day and month of birth swapped"',
+          },
+        },
+      },
+      FieldErrors: {
+        type: 'object',
+        properties: {
+          error: {
+            type: 'object',
+            properties: {
+              code: { type: 'string' },
+              message: { type: 'string' },
+              fields: {
+                type: 'array',
+                items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+              },
+            },
+          },
+        },
+      },
     },
     responses: {
       NotFound: {
@@ -254,6 +307,125 @@ export const openApiDocument = {
             content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
           },
           '404': { $ref: '#/components/responses/NotFound' },
+        },
+      },
+    },
+    '/api/v1/repository/search': {
+      post: {
+        summary: 'Search the unknown-destination repository',
+        description:
+          'Finds children whose CTF was sent to XXXXXXX or MMMMMMM in the last 12 months. Details go in the JSON body, never the URL. At most 10 results above the match threshold, best first; each search is audited with its criteria and rate-limited per user.',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/RepositorySearch' } } },
+        },
+        responses: {
+          '200': {
+            description: 'Likely matches, best first (possibly none).',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: { results: { type: 'array', items: { $ref: '#/components/schemas/RepositoryMatch' } } },
+                },
+              },
+            },
+          },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '422': {
+            description: 'The details are not valid (INVALID_SEARCH), with each field and why.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/FieldErrors' } } },
+          },
+          '429': {
+            description: 'Too many searches in the last minute (SEARCH_RATE_LIMITED); retry after Retry-After seconds.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
+        },
+      },
+    },
+    '/api/v1/repository/records/{id}/open': {
+      post: {
+        summary: 'Open a record a search showed you, saying why',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['reason'],
+                properties: { reason: { type: 'string', minLength: 10, maxLength: 500 } },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': { description: 'The record’s identity details (UPN, names, date of birth, postcode, school left).' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '422': {
+            description: 'No reason, or one too short or long (REASON_REQUIRED).',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/FieldErrors' } } },
+          },
+        },
+      },
+    },
+    '/api/v1/repository/records/{id}/content': {
+      get: {
+        summary: 'Download the child’s CTF',
+        description:
+          'A CTF holding only this child: the original header and the pupil’s XML, byte for byte. Only for the user who opened the record.',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: {
+          '200': { description: 'The CTF.', content: { 'application/xml': { schema: { type: 'string' } } } },
+          '404': { $ref: '#/components/responses/NotFound' },
+        },
+      },
+    },
+    '/api/v1/repository/records/{id}/found': {
+      post: {
+        summary: 'Mark the child as found',
+        description:
+          'By the organisation that opened the record. The record leaves active search; the LA the child left sees it was found.',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['outcome'],
+                properties: {
+                  outcome: { type: 'string', enum: ['enrolled', 'known-elsewhere'] },
+                  laestab: { type: 'string', pattern: '^[0-9]{7}$', description: 'Required when enrolled' },
+                  note: { type: 'string', maxLength: 500, description: 'Required when known elsewhere' },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '204': { description: 'Marked as found.' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '409': {
+            description: 'Already marked as found (ALREADY_FOUND).',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
+          '422': {
+            description: 'The outcome, LAEstab or note is missing or wrong (INVALID_FOUND).',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/FieldErrors' } } },
+          },
+        },
+      },
+    },
+    '/api/v1/repository/found': {
+      get: {
+        summary: 'Children from your LA’s schools who were found',
+        description: 'For LA users: who found each child, when, and where the child is.',
+        responses: {
+          '200': { description: '`{ "records": [...] }`, newest first.' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
         },
       },
     },

@@ -22,7 +22,10 @@ const navigationItems: Array<{ href: string; text: string; permission: Permissio
   { href: '/send', text: 'Send files', permission: 'transfers:send' },
   { href: '/sent', text: 'Sent files', permission: 'transfers:send' },
   { href: '/files-within-la', text: 'Files at your schools', permission: 'transfers:oversee' },
+  { href: '/repository', text: 'Find a pupil’s record', permission: 'repository:search' },
+  { href: '/repository/found', text: 'Children found', permission: 'repository:oversee' },
   { href: '/find-a-school', text: 'Find a school', permission: 'establishments:search' },
+  { href: '/repository/alerts', text: 'Search alerts', permission: 'repository:alerts' },
   { href: '/users', text: 'Users', permission: 'users:manage' },
   { href: '/audit', text: 'Audit trail', permission: 'audit:view' },
   { href: '/account/api-tokens', text: 'API tokens', permission: 'account:tokens' },
@@ -32,13 +35,12 @@ function navigationFor(request: FastifyRequest) {
   const user = request.user;
   if (!user) return [];
   const path = request.url.split('?')[0]!;
-  return navigationItems
-    .filter((item) => item.permission === 'signed-in' || can(user.role, item.permission))
-    .map((item) => ({
-      href: item.href,
-      text: item.text,
-      active: item.href === '/' ? path === '/' : path.startsWith(item.href),
-    }));
+  const items = navigationItems.filter((item) => item.permission === 'signed-in' || can(user.role, item.permission));
+  // The longest link that starts the path is the current section (`/repository/found` is not `/repository`).
+  const current = items
+    .filter((item) => (item.href === '/' ? path === '/' : path === item.href || path.startsWith(`${item.href}/`)))
+    .sort((a, b) => b.href.length - a.href.length)[0];
+  return items.map((item) => ({ href: item.href, text: item.text, active: item === current }));
 }
 
 /** The CSRF token for this browser; before sign-in, a random cookie is set to bind it to. */

@@ -1,0 +1,127 @@
+/**
+ * The unknown-destination repository's search: keys that find a record despite a mistyped date of birth, indexes
+ * for every way a search starts (UPN, former UPN, date of birth, keys), who was shown which record, who opened it
+ * and why, when a child was found, and the flags raised when a user searches unusually often.
+ */
+import { sql, type Kysely } from 'kysely';
+import { recordSearchKeys } from '../../repository/search-keys.js';
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    ALTER TABLE repository_records
+      ADD COLUMN search_keys text[] NOT NULL DEFAULT '{}',
+      ADD COLUMN found_at timestamptz,
+      ADD COLUMN found_by uuid,
+      ADD COLUMN found_by_org_code text,
+      ADD COLUMN found_outcome text CHECK (found_outcome IN ('enrolled', 'known-elsewhere')),
+      ADD COLUMN found_laestab text,
+      ADD COLUMN found_note text`.execute(db);
+  await backfillSearchKeys(db);
+  await sql`CREATE INDEX repository_records_keys ON repository_records USING gin (search_keys) WHERE status = 'active'`.execute(
+    db,
+  );
+  await sql`CREATE INDEX repository_records_dob ON repository_records (date_of_birth) WHERE status = 'active'`.execute(
+    db,
+  );
+  await sql`CREATE INDEX repository_records_former_upns ON repository_records USING gin (former_upns)`.execute(db);
+  await sql`CREATE INDEX repository_records_left_la ON repository_records (left_la_code, status)`.execute(db);
+
+  await sql`
+    CREATE TABLE repository_searches (
+      id uuid PRIMARY KEY,
+      user_id uuid NOT NULL REFERENCES users (id),
+      org_code text NOT NULL,
+      la_code text,
+      searched_at timestamptz NOT NULL,
+      results integer NOT NULL
+    )`.execute(db);
+  await sql`CREATE INDEX repository_searches_user ON repository_searches (user_id, searched_at)`.execute(db);
+
+  // A record may be opened only by someone it was shown to: one row per user and record, refreshed when shown again.
+  await sql`
+    CREATE TABLE repository_disclosures (
+      user_id uuid NOT NULL REFERENCES users (id),
+      record_id uuid NOT NULL REFERENCES repository_records (id),
+      search_id uuid NOT NULL REFERENCES repository_searches (id),
+      shown_at timestamptz NOT NULL,
+      PRIMARY KEY (user_id, record_id)
+    )`.execute(db);
+
+  await sql`
+    CREATE TABLE repository_openings (
+      id uuid PRIMARY KEY,
+      record_id uuid NOT NULL REFERENCES repository_records (id),
+      user_id uuid NOT NULL REFERENCES users (id),
+      org_code text NOT NULL,
+      reason text NOT NULL,
+      opened_at timestamptz NOT NULL
+    )`.execute(db);
+  await sql`CREATE INDEX repository_openings_record ON repository_openings (record_id, user_id)`.execute(db);
+
+  await sql`
+    CREATE TABLE repository_search_alerts (
+      id uuid PRIMARY KEY,
+      la_code text NOT NULL,
+      user_id uuid NOT NULL REFERENCES users (id),
+      org_code text NOT NULL,
+      searches integer NOT NULL,
+      raised_at timestamptz NOT NULL
+    )`.execute(db);
+  await sql`CREATE INDEX repository_search_alerts_la ON repository_search_alerts (la_code, raised_at)`.execute(db);
+}
+
+interface NamesRow {
+  id: string;
+  surname: string | null;
+  forename: string | null;
+  middle_names: string | null;
+  preferred_surname: string | null;
+  preferred_forename: string | null;
+  former_surname: string | null;
+  former_forename: string | null;
+  date_of_birth: string | null;
+}
+
+/** Records written before this migration get their keys here, a batch at a time, in id order. */
+async function backfillSearchKeys(db: Kysely<unknown>): Promise<void> {
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const rows = await sql<NamesRow>`
+      SELECT id, surname, forename, middle_names, preferred_surname, preferred_forename, former_surname,
+             former_forename, date_of_birth::text AS date_of_birth
+      FROM repository_records WHERE id > ${after}::uuid ORDER BY id LIMIT 1000`.execute(db);
+    for (const row of rows.rows) {
+      const keys = recordSearchKeys(
+        {
+          surname: row.surname,
+          forename: row.forename,
+          middleNames: row.middle_names,
+          preferredSurname: row.preferred_surname,
+          preferredForename: row.preferred_forename,
+          formerSurname: row.former_surname,
+          formerForename: row.former_forename,
+        },
+        row.date_of_birth,
+      );
+      await sql`UPDATE repository_records SET search_keys = ${keys}::text[] WHERE id = ${row.id}`.execute(db);
+    }
+    const last = rows.rows.at(-1);
+    if (!last) return;
+    after = last.id;
+  }
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  for (const table of [
+    'repository_search_alerts',
+    'repository_openings',
+    'repository_disclosures',
+    'repository_searches',
+  ]) {
+    await sql`DROP TABLE IF EXISTS ${sql.table(table)}`.execute(db);
+  }
+  await sql`
+    ALTER TABLE repository_records
+      DROP COLUMN search_keys, DROP COLUMN found_at, DROP COLUMN found_by, DROP COLUMN found_by_org_code,
+      DROP COLUMN found_outcome, DROP COLUMN found_laestab, DROP COLUMN found_note`.execute(db);
+}

@@ -1,0 +1,97 @@
+/**
+ * Finds the children in active search that a set of details most likely describes: candidates are selected in
+ * SQL through indexes (UPN, former UPNs, the date of birth and its swap, and date-and-sound keys for every
+ * variant of the date), then scored in code, and only those above the threshold are returned, best first.
+ * No audit and no disclosure here: `searchRepository` does that for people; benchmarks call this directly.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../platform/database.js';
+import { oneDigitVariants, swappedDayMonth } from './date-variants.js';
+import { MATCH_THRESHOLD, scoreMatch, type CandidateRecord, type SearchCriteria } from './score-match.js';
+import { querySearchKeys } from './search-keys.js';
+
+export interface RepositoryMatch {
+  id: string;
+  surname: string | null;
+  forename: string | null;
+  dateOfBirth: string | null;
+  sex: string | null;
+  leftLAEstab: string | null;
+  leftSchoolName: string | null;
+  leftOn: string | null;
+  score: number;
+  reasons: string[];
+}
+
+interface CandidateRow extends CandidateRecord {
+  id: string;
+  left_school_name: string | null;
+  left_on: string | null;
+}
+
+/** At most this many results are shown, however many children pass the threshold. */
+export const MAX_RESULTS = 10;
+// A search that selects more candidates than this is scored on the first ones only; real searches select hundreds.
+const MAX_CANDIDATES = 5000;
+// Dates of birth a slip of one digit could produce are looked for within these years.
+const EARLIEST_BIRTH_YEAR = 1990;
+
+export interface MatchOptions {
+  now: Date;
+  /** For benchmarks: return every candidate above this score (default: the service's threshold), up to `limit`. */
+  threshold?: number;
+  limit?: number;
+}
+
+export async function matchRepository(
+  db: Db,
+  criteria: SearchCriteria,
+  options: MatchOptions,
+): Promise<RepositoryMatch[]> {
+  const dob = criteria.dateOfBirth;
+  const close = dob ? [dob, swappedDayMonth(dob)].filter((d): d is string => d !== null) : [];
+  const keys =
+    dob && criteria.surname
+      ? querySearchKeys(criteria, [
+          ...close,
+          ...oneDigitVariants(dob, EARLIEST_BIRTH_YEAR, options.now.getUTCFullYear()),
+        ])
+      : [];
+  const upn = criteria.upn ?? null;
+  if (upn === null && keys.length === 0) return [];
+  const rows = await sql<CandidateRow>`
+    SELECT id, upn, former_upns, surname, forename, middle_names, preferred_surname, preferred_forename,
+           former_surname, former_forename, date_of_birth, sex, postcode, left_laestab, left_la_code,
+           left_school_name, left_on
+    FROM repository_records
+    WHERE status = 'active' AND expires_at > ${options.now}
+      AND (
+        upn = ${upn} OR former_upns @> ARRAY[${upn}]::text[]
+        OR date_of_birth = ANY(${close}::date[])
+        OR search_keys && ${keys}::text[]
+      )
+    LIMIT ${MAX_CANDIDATES}`.execute(db);
+
+  const threshold = options.threshold ?? MATCH_THRESHOLD;
+  const matches: RepositoryMatch[] = [];
+  for (const row of rows.rows) {
+    const scored = scoreMatch(criteria, row);
+    if (!scored || scored.score < threshold) continue;
+    matches.push({
+      id: row.id,
+      surname: row.surname,
+      forename: row.forename,
+      dateOfBirth: row.date_of_birth,
+      sex: row.sex,
+      leftLAEstab: row.left_laestab,
+      leftSchoolName: row.left_school_name,
+      leftOn: row.left_on,
+      score: scored.score,
+      reasons: scored.reasons,
+    });
+  }
+  matches.sort(
+    (a, b) => b.score - a.score || (a.surname ?? '').localeCompare(b.surname ?? '') || a.id.localeCompare(b.id),
+  );
+  return matches.slice(0, options.limit ?? MAX_RESULTS);
+}

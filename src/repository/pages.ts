@@ -1,0 +1,234 @@
+/**
+ * Repository pages: search for a child's record (details posted, never in the URL), choose a result and say why
+ * it is being opened, see the record and download the child's CTF, mark the child found; for LA staff, the
+ * children from their schools who were found; for LA administrators, users whose searches were unusually many.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../platform/services.js';
+import { contentDisposition } from '../transfers/upload-support.js';
+import {
+  foundFromLa,
+  markFound,
+  openedRecord,
+  openRecord,
+  recordContent,
+  searchAlerts,
+  shownRecord,
+  REASON_MAX,
+} from './record-access.js';
+import { parseSearch, searchRepository, type FieldError } from './search-repository.js';
+
+type Form = Record<string, string | undefined>;
+
+// Form fields the page has for each field of the search's API body, for linking an error to its field.
+const fieldIds: Record<string, string> = {
+  upn: 'upn',
+  surname: 'surname',
+  forename: 'forename',
+  dateOfBirth: 'dob-day',
+  sex: 'sex',
+  postcode: 'postcode',
+  leftLA: 'leftLA',
+  leftLAEstab: 'leftLAEstab',
+};
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/** The date of birth from the day, month and year boxes, as `YYYY-MM-DD`, or an error when it is part-filled. */
+function dateFromParts(form: Form): { value: string; error?: string } {
+  const day = text(form['dob-day']).trim();
+  const month = text(form['dob-month']).trim();
+  const year = text(form['dob-year']).trim();
+  if (day === '' && month === '' && year === '') return { value: '' };
+  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) {
+    return { value: '', error: 'Date of birth must include a day, month and year, like 27 3 2016' };
+  }
+  return { value: `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}` };
+}
+
+export const repositoryPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  function searchPage(reply: FastifyReply, values: Form, errors: FieldError[] = [], status = 200) {
+    return reply.render(
+      'repository/views/search.njk',
+      {
+        title: errors.length > 0 ? 'Error: Find a pupil’s record' : 'Find a pupil’s record',
+        values,
+        errors: errors.map((e) => ({ text: e.message, href: `#${fieldIds[e.field] ?? 'surname'}` })),
+      },
+      status,
+    );
+  }
+
+  app.get('/repository', { config: { access: 'repository:search' } }, async (_request, reply) => searchPage(reply, {}));
+
+  app.post<{ Body: Form }>(
+    '/repository/search',
+    { config: { access: 'repository:search' } },
+    async (request, reply) => {
+      const form = request.body ?? {};
+      const values: Form = {};
+      for (const key of [
+        'upn',
+        'surname',
+        'forename',
+        'dob-day',
+        'dob-month',
+        'dob-year',
+        'sex',
+        'postcode',
+        'leftLA',
+        'leftLAEstab',
+      ]) {
+        values[key] = text(form[key]);
+      }
+      const date = dateFromParts(values);
+      const parsed = parseSearch({
+        upn: values.upn,
+        surname: values.surname,
+        forename: values.forename,
+        dateOfBirth: date.value,
+        sex: values.sex,
+        postcode: values.postcode,
+        leftLA: values.leftLA,
+        leftLAEstab: values.leftLAEstab,
+      });
+      if (date.error || !parsed.ok) {
+        const errors = parsed.ok ? [] : parsed.errors.filter((e) => !(date.error && e.field === 'dateOfBirth'));
+        if (date.error) errors.push({ field: 'dateOfBirth', message: date.error });
+        return searchPage(reply, values, errors, 422);
+      }
+      const outcome = await searchRepository(services, request.user!, parsed.criteria, request.ip);
+      if (outcome.kind === 'rate-limited') {
+        reply.header('retry-after', String(outcome.retryAfterSeconds));
+        return searchPage(
+          reply,
+          values,
+          [
+            {
+              field: 'surname',
+              message: `You have made too many searches in the last minute. Try again in ${outcome.retryAfterSeconds} seconds.`,
+            },
+          ],
+          429,
+        );
+      }
+      return reply.render('repository/views/results.njk', {
+        title: 'Search results',
+        results: outcome.results,
+        values,
+      });
+    },
+  );
+
+  async function recordPage(
+    request: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+    errors: FieldError[] = [],
+    reason = '',
+  ) {
+    const record = await shownRecord(services, request.user!, request.params.id);
+    if (!record) return reply.callNotFound();
+    return reply.render(
+      'repository/views/choose.njk',
+      {
+        title: errors.length > 0 ? 'Error: Open this record' : 'Open this record',
+        record,
+        reason,
+        reasonMax: REASON_MAX,
+        errors: errors.map((e) => ({ text: e.message, href: '#reason' })),
+      },
+      errors.length > 0 ? 422 : 200,
+    );
+  }
+
+  app.get<{ Params: { id: string } }>(
+    '/repository/records/:id',
+    { config: { access: 'repository:search' } },
+    (request, reply) => recordPage(request, reply),
+  );
+
+  app.post<{ Params: { id: string }; Body: Form }>(
+    '/repository/records/:id/open',
+    { config: { access: 'repository:search' } },
+    async (request, reply) => {
+      const reason = text(request.body?.reason);
+      const outcome = await openRecord(services, request.user!, request.params.id, reason, request.ip);
+      if (!outcome) return reply.callNotFound();
+      if (outcome.kind === 'reason-needed')
+        return recordPage(request, reply, [{ field: 'reason', message: outcome.message }], reason);
+      return reply.redirect(`/repository/records/${request.params.id}/opened`, 303);
+    },
+  );
+
+  async function openedPage(
+    request: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+    errors: FieldError[] = [],
+    values: Form = {},
+  ) {
+    const record = await openedRecord(services, request.user!, request.params.id);
+    if (!record) return reply.callNotFound();
+    const query = request.query as { found?: string };
+    return reply.render(
+      'repository/views/record.njk',
+      {
+        title: errors.length > 0 ? 'Error: Pupil record' : 'Pupil record',
+        record,
+        justFound: query.found === '1',
+        values,
+        errors: errors.map((e) => ({ text: e.message, href: `#${e.field === 'outcome' ? 'outcome' : e.field}` })),
+      },
+      errors.length > 0 ? 422 : 200,
+    );
+  }
+
+  app.get<{ Params: { id: string } }>(
+    '/repository/records/:id/opened',
+    { config: { access: 'repository:search' } },
+    (request, reply) => openedPage(request, reply),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/repository/records/:id/download',
+    { config: { access: 'repository:search' } },
+    async (request, reply) => {
+      const file = await recordContent(services, request.user!, request.params.id, request.ip);
+      if (!file) return reply.callNotFound();
+      return reply
+        .header('content-type', 'application/xml')
+        .header('content-disposition', contentDisposition(file.fileName))
+        .header('cache-control', 'no-store')
+        .send(file.content);
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: Form }>(
+    '/repository/records/:id/found',
+    { config: { access: 'repository:search' } },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const values = { outcome: text(body.outcome), laestab: text(body.laestab), note: text(body.note) };
+      const outcome = await markFound(services, request.user!, request.params.id, values, request.ip);
+      if (!outcome) return reply.callNotFound();
+      if (outcome.kind === 'invalid') return openedPage(request, reply, outcome.errors, values);
+      return reply.redirect(`/repository/records/${request.params.id}/opened?found=1`, 303);
+    },
+  );
+
+  app.get('/repository/found', { config: { access: 'repository:oversee' } }, async (request, reply) =>
+    reply.render('repository/views/found.njk', {
+      title: 'Children found from your schools',
+      records: await foundFromLa(services, request.user!),
+    }),
+  );
+
+  app.get('/repository/alerts', { config: { access: 'repository:alerts' } }, async (request, reply) =>
+    reply.render('repository/views/alerts.njk', {
+      title: 'Unusual search activity',
+      alerts: await searchAlerts(services, request.user!),
+      perDay: services.config.repositorySearchAlertPerDay,
+    }),
+  );
+};

@@ -1,0 +1,363 @@
+/**
+ * What happens after a search: a record a user was shown may be opened with a stated reason (audited); the person
+ * who opened it may download that one child's CTF (the original header and the pupil's XML, byte for byte) and their
+ * organisation may mark the child found. The LA of the school the child left sees who found the child and when.
+ * A record the user has no right to is answered as if it did not exist.
+ */
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import { extractPupilFrom, type CtfLayout } from '../ctf/index.js';
+import { auditActor, type User } from '../identity/accounts.js';
+import type { RepositoryDeps } from './search-repository.js';
+
+export interface RecordSummary {
+  id: string;
+  surname: string | null;
+  forename: string | null;
+  dateOfBirth: string | null;
+  sex: string | null;
+  leftLAEstab: string | null;
+  leftSchoolName: string | null;
+  leftOn: string | null;
+  status: 'active' | 'found' | 'expired';
+}
+
+export interface OpenedRecord extends RecordSummary {
+  upn: string | null;
+  formerUpns: string[];
+  middleNames: string | null;
+  preferredSurname: string | null;
+  preferredForename: string | null;
+  formerSurname: string | null;
+  formerForename: string | null;
+  postcode: string | null;
+  leftLA: string | null;
+  uploadedAt: Date;
+  expiresAt: Date;
+  found: {
+    at: Date;
+    byOrg: string;
+    outcome: 'enrolled' | 'known-elsewhere';
+    laestab: string | null;
+    note: string | null;
+  } | null;
+}
+
+async function findRecord(deps: RepositoryDeps, id: string) {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  return deps.db.selectFrom('repository_records').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+type RecordRow = NonNullable<Awaited<ReturnType<typeof findRecord>>>;
+
+function summary(row: RecordRow): RecordSummary {
+  return {
+    id: row.id,
+    surname: row.surname,
+    forename: row.forename,
+    dateOfBirth: row.date_of_birth,
+    sex: row.sex,
+    leftLAEstab: row.left_laestab,
+    leftSchoolName: row.left_school_name,
+    leftOn: row.left_on,
+    status: row.status,
+  };
+}
+
+function opened(row: RecordRow): OpenedRecord {
+  return {
+    ...summary(row),
+    upn: row.upn,
+    formerUpns: row.former_upns,
+    middleNames: row.middle_names,
+    preferredSurname: row.preferred_surname,
+    preferredForename: row.preferred_forename,
+    formerSurname: row.former_surname,
+    formerForename: row.former_forename,
+    postcode: row.postcode,
+    leftLA: row.left_la_code,
+    uploadedAt: new Date(row.uploaded_at),
+    expiresAt: new Date(row.expires_at),
+    found:
+      row.found_at && row.found_outcome && row.found_by_org_code
+        ? {
+            at: new Date(row.found_at),
+            byOrg: row.found_by_org_code,
+            outcome: row.found_outcome,
+            laestab: row.found_laestab,
+            note: row.found_note,
+          }
+        : null,
+  };
+}
+
+async function wasShown(deps: RepositoryDeps, user: User, id: string): Promise<boolean> {
+  const row = await deps.db
+    .selectFrom('repository_disclosures')
+    .select('record_id')
+    .where('user_id', '=', user.id)
+    .where('record_id', '=', id)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+async function openedBy(deps: RepositoryDeps, id: string, who: { userId?: string; orgCode?: string }) {
+  let query = deps.db.selectFrom('repository_openings').select(['id', 'opened_at']).where('record_id', '=', id);
+  if (who.userId) query = query.where('user_id', '=', who.userId);
+  if (who.orgCode) query = query.where('org_code', '=', who.orgCode);
+  return query.orderBy('opened_at', 'desc').executeTakeFirst();
+}
+
+/**
+ * A record as a search showed it, for the page where the user states why they are opening it: only for a user
+ * it was shown to, while it is in active search (or already opened by their organisation).
+ */
+export async function shownRecord(deps: RepositoryDeps, user: User, id: string): Promise<RecordSummary | undefined> {
+  const row = await findRecord(deps, id);
+  if (!row || row.status === 'expired' || !(await wasShown(deps, user, id))) return undefined;
+  if (row.status === 'found' && !(await openedBy(deps, id, { orgCode: user.orgCode }))) return undefined;
+  return summary(row);
+}
+
+export const REASON_MIN = 10;
+export const REASON_MAX = 500;
+
+export type OpenOutcome =
+  { kind: 'opened'; record: OpenedRecord } | { kind: 'reason-needed'; message: string } | undefined;
+
+export async function openRecord(
+  deps: RepositoryDeps,
+  user: User,
+  id: string,
+  reason: unknown,
+  sourceIp: string | null,
+): Promise<OpenOutcome> {
+  if (!(await shownRecord(deps, user, id))) return undefined;
+  const text = typeof reason === 'string' ? reason.trim() : '';
+  if (text.length < REASON_MIN || text.length > REASON_MAX) {
+    return {
+      kind: 'reason-needed',
+      message: `Say why you are opening this record, in ${REASON_MIN} to ${REASON_MAX} characters (for example, “Pupil joined Year 4 on 3 November without a CTF”)`,
+    };
+  }
+  const now = deps.now();
+  const openingId = crypto.randomUUID();
+  await deps.db
+    .insertInto('repository_openings')
+    .values({ id: openingId, record_id: id, user_id: user.id, org_code: user.orgCode, reason: text, opened_at: now })
+    .execute();
+  const row = (await findRecord(deps, id))!;
+  await deps.audit({
+    action: 'repository.record-opened',
+    actor: auditActor(user),
+    target: { kind: 'repository-record', id },
+    sourceIp,
+    details: { reason: text, leftLAEstab: row.left_laestab },
+  });
+  return { kind: 'opened', record: opened(row) };
+}
+
+/** An opened record, for the person who opened it (and their organisation, to mark it found). */
+export async function openedRecord(deps: RepositoryDeps, user: User, id: string): Promise<OpenedRecord | undefined> {
+  const row = await findRecord(deps, id);
+  if (!row || row.status === 'expired' || !(await openedBy(deps, id, { orgCode: user.orgCode }))) return undefined;
+  return opened(row);
+}
+
+export interface RecordContent {
+  fileName: string;
+  content: Buffer;
+}
+
+/** The child's single-pupil CTF, for a user who opened the record; every download is audited. */
+export async function recordContent(
+  deps: RepositoryDeps,
+  user: User,
+  id: string,
+  sourceIp: string | null,
+): Promise<RecordContent | undefined> {
+  const row = await findRecord(deps, id);
+  if (!row || row.status === 'expired' || !(await openedBy(deps, id, { userId: user.id }))) return undefined;
+  const file = await deps.db
+    .selectFrom('transfer_files')
+    .select(['blob_id', 'layout', 'purged_at'])
+    .where('id', '=', row.file_id)
+    .executeTakeFirst();
+  if (!file || file.purged_at || !file.layout) return undefined;
+  const layout = (typeof file.layout === 'string' ? JSON.parse(file.layout) : file.layout) as CtfLayout;
+  const content = await extractPupilFrom((start, end) => deps.blobs.readRange(file.blob_id, start, end), layout, {
+    byteRange: { start: Number(row.byte_start), end: Number(row.byte_end) },
+  });
+  await deps.audit({
+    action: 'repository.record-downloaded',
+    actor: auditActor(user),
+    target: { kind: 'repository-record', id },
+    sourceIp,
+    details: { bytes: content.length },
+  });
+  return { fileName: `${row.left_laestab ?? 'XXXXXXX'}_CTF_pupil_${id.slice(0, 8)}.xml`, content };
+}
+
+export interface FoundInput {
+  outcome?: unknown;
+  laestab?: unknown;
+  note?: unknown;
+}
+
+export type FoundOutcome =
+  | { kind: 'found' }
+  | { kind: 'already-found' }
+  | { kind: 'invalid'; errors: { field: string; message: string }[] }
+  | undefined;
+
+/** The organisation that opened the record says the child is found: enrolled at a school, or known elsewhere. */
+export async function markFound(
+  deps: RepositoryDeps,
+  user: User,
+  id: string,
+  input: FoundInput,
+  sourceIp: string | null,
+): Promise<FoundOutcome> {
+  const record = await openedRecord(deps, user, id);
+  if (!record) return undefined;
+  if (record.status === 'found') return { kind: 'already-found' };
+  const errors: { field: string; message: string }[] = [];
+  const outcome = input.outcome;
+  const laestab = typeof input.laestab === 'string' ? input.laestab.trim() : '';
+  const note = typeof input.note === 'string' ? input.note.trim() : '';
+  if (outcome !== 'enrolled' && outcome !== 'known-elsewhere') {
+    errors.push({
+      field: 'outcome',
+      message: 'Select whether the child is enrolled at a school or known to be elsewhere',
+    });
+  } else if (outcome === 'enrolled' && !/^[0-9]{7}$/.test(laestab)) {
+    errors.push({ field: 'laestab', message: 'Enter the 7-digit LAEstab of the school the child is enrolled at' });
+  } else if (outcome === 'known-elsewhere' && (note.length < 3 || note.length > 500)) {
+    errors.push({ field: 'note', message: 'Say where the child is known to be, in 3 to 500 characters' });
+  }
+  if (outcome === 'enrolled' && /^[0-9]{7}$/.test(laestab)) {
+    const school = await deps.db
+      .selectFrom('establishments')
+      .select('laestab')
+      .where('laestab', '=', laestab)
+      .executeTakeFirst();
+    if (!school)
+      errors.push({ field: 'laestab', message: `No school has the LAEstab ${laestab}: check it in “Find a school”` });
+  }
+  if (errors.length > 0) return { kind: 'invalid', errors };
+  const now = deps.now();
+  const updated = await deps.db
+    .updateTable('repository_records')
+    .set({
+      status: 'found',
+      found_at: now,
+      found_by: user.id,
+      found_by_org_code: user.orgCode,
+      found_outcome: outcome as 'enrolled' | 'known-elsewhere',
+      found_laestab: outcome === 'enrolled' ? laestab : null,
+      found_note: outcome === 'known-elsewhere' ? note : null,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) return { kind: 'already-found' };
+  await deps.audit({
+    action: 'repository.record-found',
+    actor: auditActor(user),
+    target: { kind: 'repository-record', id },
+    sourceIp,
+    details: { outcome, laestab: outcome === 'enrolled' ? laestab : null, leftLAEstab: record.leftLAEstab },
+  });
+  return { kind: 'found' };
+}
+
+export interface FoundRecord {
+  id: string;
+  surname: string | null;
+  forename: string | null;
+  dateOfBirth: string | null;
+  leftLAEstab: string | null;
+  leftSchoolName: string | null;
+  leftOn: string | null;
+  foundAt: Date;
+  foundBy: string | null;
+  foundByOrg: string;
+  foundByOrgName: string | null;
+  outcome: 'enrolled' | 'known-elsewhere';
+  enrolledAt: string | null;
+  note: string | null;
+}
+
+/** Children who left the user's LA's schools with an unknown destination and have since been found. */
+export async function foundFromLa(deps: RepositoryDeps, user: User): Promise<FoundRecord[]> {
+  const laCode = user.laCode ?? user.orgCode;
+  const rows = await sql<{
+    id: string;
+    surname: string | null;
+    forename: string | null;
+    date_of_birth: string | null;
+    left_laestab: string | null;
+    left_school_name: string | null;
+    left_on: string | null;
+    found_at: Date;
+    found_by_email: string | null;
+    found_by_org_code: string;
+    found_by_org_name: string | null;
+    found_outcome: 'enrolled' | 'known-elsewhere';
+    found_laestab: string | null;
+    found_note: string | null;
+  }>`
+    SELECT r.id, r.surname, r.forename, r.date_of_birth, r.left_laestab, r.left_school_name, r.left_on, r.found_at,
+           u.email AS found_by_email, r.found_by_org_code,
+           COALESCE(e.name, la.name) AS found_by_org_name, r.found_outcome, r.found_laestab, r.found_note
+    FROM repository_records r
+    LEFT JOIN users u ON u.id = r.found_by
+    LEFT JOIN establishments e ON e.laestab = r.found_by_org_code
+    LEFT JOIN local_authorities la ON la.code = r.found_by_org_code
+    WHERE r.left_la_code = ${laCode} AND r.found_at IS NOT NULL AND r.status <> 'expired'
+    ORDER BY r.found_at DESC
+    LIMIT 500`.execute(deps.db);
+  return rows.rows.map((r) => ({
+    id: r.id,
+    surname: r.surname,
+    forename: r.forename,
+    dateOfBirth: r.date_of_birth,
+    leftLAEstab: r.left_laestab,
+    leftSchoolName: r.left_school_name,
+    leftOn: r.left_on,
+    foundAt: new Date(r.found_at),
+    foundBy: r.found_by_email,
+    foundByOrg: r.found_by_org_code,
+    foundByOrgName: r.found_by_org_name,
+    outcome: r.found_outcome,
+    enrolledAt: r.found_laestab,
+    note: r.found_note,
+  }));
+}
+
+export interface SearchAlert {
+  id: string;
+  userEmail: string;
+  orgCode: string;
+  searches: number;
+  raisedAt: Date;
+}
+
+/** Users in the LA administrator's LA whose searches reached the day's unusual volume, newest first. */
+export async function searchAlerts(deps: RepositoryDeps, user: User): Promise<SearchAlert[]> {
+  const rows = await deps.db
+    .selectFrom('repository_search_alerts as a')
+    .innerJoin('users as u', 'u.id', 'a.user_id')
+    .select(['a.id', 'u.email', 'a.org_code', 'a.searches', 'a.raised_at'])
+    .where('a.la_code', '=', user.laCode ?? user.orgCode)
+    .orderBy('a.raised_at', 'desc')
+    .limit(200)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    userEmail: r.email,
+    orgCode: r.org_code,
+    searches: r.searches,
+    raisedAt: new Date(r.raised_at),
+  }));
+}

@@ -1,0 +1,211 @@
+/**
+ * A person's search of the unknown-destination repository: the details are checked, the user's rate of searching
+ * is limited (and an unusual day's volume flagged to their LA administrators), the search and its criteria are
+ * audited, and each result shown is recorded, since only a record someone was shown may be opened.
+ */
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { isRealDate } from '../ctf/dates.js';
+import { isValidUpn } from '../ctf/upn.js';
+import { auditActor, type User } from '../identity/accounts.js';
+import type { TransferDeps } from '../transfers/accept-file.js';
+import { matchRepository, type RepositoryMatch } from './match-repository.js';
+import type { SearchCriteria } from './score-match.js';
+
+export type RepositoryDeps = TransferDeps;
+
+const name = (label: string) =>
+  z
+    .string()
+    .trim()
+    .max(100, `${label} must be 100 characters or fewer`)
+    .regex(/^[\p{L}\p{M}' ’.-]*$/u, `${label} can only include letters, spaces, hyphens and apostrophes`)
+    .transform((v) => (v === '' ? undefined : v))
+    .optional();
+
+const searchSchema = z
+  .object({
+    upn: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .transform((v) => (v === '' ? undefined : v))
+      .refine((v) => v === undefined || isValidUpn(v), 'Enter a UPN of 13 characters with a correct check letter')
+      .optional(),
+    surname: name('Surname'),
+    forename: name('First name'),
+    dateOfBirth: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v))
+      .refine((v) => v === undefined || isRealDate(v), 'Date of birth must be a real date written YYYY-MM-DD')
+      .optional(),
+    sex: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .transform((v) => (v === '' ? undefined : v))
+      .refine((v) => v === undefined || v === 'M' || v === 'F', 'Sex must be M or F')
+      .optional(),
+    postcode: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .transform((v) => (v === '' ? undefined : v))
+      .refine(
+        (v) => v === undefined || /^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$/.test(v),
+        'Enter a full UK postcode, like AB1 2CD',
+      )
+      .optional(),
+    leftLA: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v))
+      .refine((v) => v === undefined || /^[0-9]{3}$/.test(v), 'LA must be a 3-digit LA code')
+      .optional(),
+    leftLAEstab: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v))
+      .refine((v) => v === undefined || /^[0-9]{7}$/.test(v), 'School must be a 7-digit LAEstab')
+      .optional(),
+  })
+  .strict();
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export type ParsedSearch = { ok: true; criteria: SearchCriteria } | { ok: false; errors: FieldError[] };
+
+/** Checks a search's details: a UPN, or a surname with a date of birth (a first name makes it sharper). */
+export function parseSearch(input: unknown): ParsedSearch {
+  const parsed = searchSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((issue) => ({
+        field:
+          issue.path.length > 0
+            ? issue.path.join('.')
+            : issue.code === 'unrecognized_keys'
+              ? issue.keys.join(', ')
+              : 'body',
+        message:
+          issue.code === 'unrecognized_keys'
+            ? `Unknown field: ${issue.keys.join(', ')}. Search by upn, surname, forename, dateOfBirth, sex, postcode, leftLA and leftLAEstab.`
+            : issue.code === 'invalid_type'
+              ? `${issue.path.join('.') || 'The body'} must be ${issue.expected === 'object' ? 'a JSON object' : 'text'}`
+              : issue.message,
+      })),
+    };
+  }
+  const criteria = parsed.data as SearchCriteria;
+  if (!criteria.upn) {
+    const errors: FieldError[] = [];
+    if (!criteria.surname) errors.push({ field: 'surname', message: 'Enter a surname, or search by UPN' });
+    if (!criteria.dateOfBirth)
+      errors.push({ field: 'dateOfBirth', message: 'Enter a date of birth, or search by UPN' });
+    if (errors.length > 0) return { ok: false, errors };
+  }
+  return { ok: true, criteria };
+}
+
+export type SearchOutcome =
+  | { kind: 'results'; searchId: string; results: RepositoryMatch[] }
+  | { kind: 'rate-limited'; retryAfterSeconds: number };
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+export async function searchRepository(
+  deps: RepositoryDeps,
+  user: User,
+  criteria: SearchCriteria,
+  sourceIp: string | null,
+): Promise<SearchOutcome> {
+  const now = deps.now();
+  const recent = await deps.db
+    .selectFrom('repository_searches')
+    .select(['searched_at'])
+    .where('user_id', '=', user.id)
+    .where('searched_at', '>', new Date(now.getTime() - MINUTE))
+    .orderBy('searched_at')
+    .execute();
+  if (recent.length >= deps.config.repositorySearchesPerMinute) {
+    const oldest = new Date(recent[0]!.searched_at).getTime();
+    await deps.audit({
+      action: 'repository.search-refused',
+      outcome: 'denied',
+      actor: auditActor(user),
+      sourceIp,
+      details: { reason: 'rate limit', searchesInLastMinute: recent.length },
+    });
+    return {
+      kind: 'rate-limited',
+      retryAfterSeconds: Math.max(1, Math.ceil((oldest + MINUTE - now.getTime()) / 1000)),
+    };
+  }
+
+  const results = await matchRepository(deps.db, criteria, { now });
+  const searchId = crypto.randomUUID();
+  const laCode = user.laCode ?? user.orgCode;
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('repository_searches')
+      .values({
+        id: searchId,
+        user_id: user.id,
+        org_code: user.orgCode,
+        la_code: laCode,
+        searched_at: now,
+        results: results.length,
+      })
+      .execute();
+    if (results.length > 0) {
+      await trx
+        .insertInto('repository_disclosures')
+        .values(results.map((r) => ({ user_id: user.id, record_id: r.id, search_id: searchId, shown_at: now })))
+        .onConflict((oc) => oc.columns(['user_id', 'record_id']).doUpdateSet({ search_id: searchId, shown_at: now }))
+        .execute();
+    }
+  });
+  await deps.audit({
+    action: 'repository.searched',
+    actor: auditActor(user),
+    target: { kind: 'repository-search', id: searchId },
+    sourceIp,
+    details: { criteria, results: results.map((r) => ({ id: r.id, score: r.score })) },
+  });
+  await flagUnusualVolume(deps, user, now, laCode);
+  return { kind: 'results', searchId, results };
+}
+
+/** Raises one flag for the user's LA administrators the moment the user's searches in 24 hours reach the limit. */
+async function flagUnusualVolume(deps: RepositoryDeps, user: User, now: Date, laCode: string): Promise<void> {
+  const { count } = await deps.db
+    .selectFrom('repository_searches')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('user_id', '=', user.id)
+    .where('searched_at', '>', new Date(now.getTime() - DAY))
+    .executeTakeFirstOrThrow();
+  if (Number(count) !== deps.config.repositorySearchAlertPerDay) return;
+  await deps.db
+    .insertInto('repository_search_alerts')
+    .values({
+      id: crypto.randomUUID(),
+      la_code: laCode,
+      user_id: user.id,
+      org_code: user.orgCode,
+      searches: Number(count),
+      raised_at: now,
+    })
+    .execute();
+  await deps.audit({
+    action: 'repository.search-volume-flagged',
+    actor: auditActor(user),
+    laCode,
+    details: { searchesIn24Hours: Number(count) },
+  });
+}
