@@ -5,11 +5,12 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { importRegister } from '../establishments/import-register.js';
-import { createUser } from '../identity/accounts.js';
+import { createUser, type User } from '../identity/accounts.js';
 import { hashPassword } from '../identity/passwords.js';
 import type { Role } from '../platform/schema.js';
 import type { Services } from '../platform/services.js';
 import { projectRoot } from '../platform/web/project-root.js';
+import { DEMO_LEAVER_SCHOOL, seedRepositoryDemo } from './seed-repository.js';
 
 export const sampleRegisterFile = path.join(projectRoot, 'samples', 'establishments', 'edubasealldata-sample.csv');
 
@@ -58,8 +59,10 @@ export async function seedDemo(services: Services): Promise<DemoCredentials[]> {
   if (existing) return [];
   await importRegister(services.db, sampleRegisterFile, services.now());
   const credentials: DemoCredentials[] = [];
+  let leaverSchoolUser: User | undefined;
   for (const account of demoAccounts) {
     const { user } = await createUser(services, account, null);
+    if (account.org === DEMO_LEAVER_SCHOOL) leaverSchoolUser = user;
     // 96 random bits: shown once, so it need not be memorable.
     const password = crypto.randomBytes(12).toString('base64url');
     await services.db
@@ -69,6 +72,7 @@ export async function seedDemo(services: Services): Promise<DemoCredentials[]> {
       .execute();
     credentials.push({ email: account.email, password, role: account.role, describe: account.describe });
   }
+  if (leaverSchoolUser) await seedRepositoryDemo(services, leaverSchoolUser);
   return credentials;
 }
 
