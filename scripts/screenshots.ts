@@ -1,8 +1,9 @@
 /**
  * Takes the screenshots in docs/screenshots/ (sign-in, two-factor set-up, home, find-a-school results, sending
- * files, the receiving school's inbox and the sender's sent list) from the
+ * files, the receiving school's inbox and the sender's sent list, and an LA's search of the unknown-destination
+ * repository: the filled form, the results and the opened record) from the
  * real app in demo mode, with fictitious people and the sample register, at a 1200px-wide viewport.
- * Run: node --import tsx scripts/screenshots.ts
+ * Run: node --import tsx scripts/screenshots.ts [name…]; names (such as repository-results) limit which are written.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -14,6 +15,7 @@ import {
   closePage,
   enrolTwoFactor,
   expectAssetsLoaded,
+  fillPupilSearch,
   launchBrowser,
   openPage,
   searchForSchool,
@@ -21,14 +23,17 @@ import {
   startApp,
   submitPassword,
 } from '../test/support/browser.js';
-import { ctfFile } from '../test/support/transfers.js';
+import { ctfFile, tokenFor, upload } from '../test/support/transfers.js';
 import { addUser } from '../test/support/world.js';
 
 const outputDir = path.join(projectRoot, 'docs', 'screenshots');
+/** The screenshots named on the command line, or every one when none is. */
+const only = new Set(process.argv.slice(2));
 
 /** Saves a full-page PNG once the page, its assets and its web fonts have loaded, so no shot shows a fallback font. */
 async function shoot(page: Page, name: string): Promise<void> {
   await expectAssetsLoaded(page);
+  if (only.size > 0 && !only.has(name)) return;
   // A string, not a function: the project compiles without the DOM library.
   const fontsLoaded = await page.evaluate<string[]>(
     'document.fonts.ready.then(() => [...document.fonts].filter((f) => f.status === "loaded").map((f) => f.family))',
@@ -106,6 +111,47 @@ try {
   await page.goto('/sent');
   await shoot(page, 'sent');
   fs.rmSync(folder, { recursive: true, force: true });
+
+  // A leaver sent to XXXXXXX, whom an LA finds despite a misspelt surname and a day and month swapped.
+  const leaver = ctfFile('8232003', 'XXXXXXX', {
+    seed: 'screenshot-repository',
+    people: [
+      {
+        forename: 'Katherine',
+        surname: 'Whitfield',
+        middleNames: null,
+        preferredForename: null,
+        preferredSurname: null,
+        formerForename: null,
+        formerSurname: null,
+        formerUpns: [],
+        dateOfBirth: '2015-03-04',
+        sex: 'F',
+      },
+    ],
+  });
+  const sent = await upload(running.app, await tokenFor(services, account.user), [leaver]);
+  assert.equal(sent.statusCode, 201, sent.body);
+  const officer = await addUser(services, {
+    role: 'la-user',
+    org: '330',
+    name: 'Jo Adeyemi',
+    email: 'inclusion@brackenford-la.example',
+  });
+  const la = await openPage(browser, running.baseUrl, { width: 1200, height: 800 });
+  await signIn(la, services, officer);
+  await la.goto('/repository');
+  await fillPupilSearch(la, { surname: 'Whitfeild', forename: 'Katherine', day: '3', month: '4', year: '2015' });
+  await shoot(la, 'repository-search');
+  await la.getByRole('button', { name: 'Search', exact: true }).click();
+  await la.getByRole('heading', { name: 'Search results' }).waitFor();
+  await shoot(la, 'repository-results');
+  await la.getByRole('link', { name: 'Choose Katherine Whitfield' }).click();
+  await la.getByLabel('Why are you opening this record?').fill('Katherine joined Year 6 on 2 November without a CTF');
+  await la.getByRole('button', { name: 'Open record' }).click();
+  await la.getByRole('heading', { name: 'Katherine Whitfield' }).waitFor();
+  await shoot(la, 'repository-record');
+  await closePage(la);
 
   await closePage(page);
 } finally {

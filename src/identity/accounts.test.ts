@@ -99,6 +99,11 @@ for (const database of await testDatabases()) {
         org: '8232001',
       });
       assert.match(closed.body, /is closed/);
+      // Only the field in error is marked: the organisation, not the name, email or role.
+      assert.deepEqual(
+        [...closed.body.matchAll(/govuk-form-group--error[\s\S]*?id="(\w+)/g)].map((m) => m[1]),
+        ['org'],
+      );
       const missing = await browser.submit('/users/new', '/users/new', {
         name: '',
         email: 'not-an-email',

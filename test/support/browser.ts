@@ -242,6 +242,24 @@ export async function searchForSchool(page: Page, query: string): Promise<Locato
   return page.locator('table.govuk-table tbody tr');
 }
 
+/** What a user types into the "Find a pupil’s record" form: the date of birth as day, month and year. */
+export interface PupilSearch {
+  surname: string;
+  forename: string;
+  day: string;
+  month: string;
+  year: string;
+}
+
+/** Fills the "Find a pupil’s record" form as a user would; the caller submits it. */
+export async function fillPupilSearch(page: Page, search: PupilSearch): Promise<void> {
+  await page.getByLabel('Surname', { exact: true }).fill(search.surname);
+  await page.getByLabel('First name (optional)').fill(search.forename);
+  await page.getByLabel('Day').fill(search.day);
+  await page.getByLabel('Month').fill(search.month);
+  await page.getByLabel('Year').fill(search.year);
+}
+
 /**
  * The set-up every browser suite shares: one browser and one app for the suite, and pages (each in its own
  * context, so with its own cookies) that are all closed when the suite ends. Call inside `describe`.
