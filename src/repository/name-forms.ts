@@ -75,7 +75,7 @@ const firstNameGroups: readonly (readonly string[])[] = [
   ['olivia', 'liv', 'livvy', 'livia'],
   ['annemarie', 'annie', 'anne', 'marie'],
   ['anne', 'ann', 'annie', 'anna'],
-  ['mohammed', 'mo', 'moe', 'hamid'],
+  ['mohammed', 'muhammad', 'mohamed', 'mohammad', 'muhammed', 'mohamad', 'mo', 'moe'],
   ['aleksander', 'olek', 'alek', 'alex', 'oleksandr'],
   ['alexander', 'alex', 'alec', 'sandy', 'xander', 'alexandru', 'aleksander'],
   ['aleksandra', 'ola', 'ola', 'alex'],

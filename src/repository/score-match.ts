@@ -68,8 +68,9 @@ function spellingAgreement(searched: string, recorded: string, what: string): Ag
   const distance = typingDistance(a, b, 2);
   if (distance === 1 && (longest >= 4 || a[0] === b[0])) {
     best = { value: 0.85, reason: `${what} spelt with one letter different` };
-  } else if (distance === 2 && longest >= 7) {
-    best = { value: 0.7, reason: `${what} spelt with two letters different` };
+  } else if (distance === 2 && longest >= 5) {
+    // Two slips in a short name leave less of it: weaker evidence than in a long one.
+    best = { value: longest >= 7 ? 0.7 : 0.65, reason: `${what} spelt with two letters different` };
   }
   const codes = soundCodes(b);
   if (soundCodes(a).some((c) => codes.includes(c))) {
@@ -137,12 +138,11 @@ function forenameAgreement(searched: string, record: CandidateRecord): Agreement
         best = better(best, { value: spelling.value * weight, reason });
       }
       if (sameFirstName(name, value)) {
-        best = better(best, {
-          value: 0.9 * weight,
-          reason: isMiddle
-            ? 'first name is a short form of their middle name'
-            : `first name is a short form of ${label === 'first name' ? 'theirs' : label}`,
-        });
+        // Known spellings of one name (Mohammed, Muhammad) that also sound alike are reported as sounding alike.
+        const shortForm = isMiddle
+          ? 'first name is a short form of their middle name'
+          : `first name is a short form of ${label === 'first name' ? 'theirs' : label}`;
+        best = better(best, { value: 0.9 * weight, reason: spelling.value > 0 ? spelling.reason : shortForm });
       }
     }
   }
