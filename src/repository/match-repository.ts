@@ -4,7 +4,7 @@
  * variant of the date), then scored in code, and only those above the threshold are returned, best first.
  * No audit and no disclosure here: `searchRepository` does that for people; benchmarks call this directly.
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../platform/database.js';
 import { oneDigitVariants, swappedDayMonth } from './date-variants.js';
 import { MATCH_THRESHOLD, scoreMatch, type CandidateRecord, type SearchCriteria } from './score-match.js';
@@ -57,19 +57,17 @@ export async function matchRepository(
           ...oneDigitVariants(dob, EARLIEST_BIRTH_YEAR, options.now.getUTCFullYear()),
         ])
       : [];
-  const upn = criteria.upn ?? null;
-  if (upn === null && keys.length === 0) return [];
+  // Only the ways in that this search has: an absent UPN must not become a scan for NULL in the former-UPN index.
+  const ways: RawBuilder<unknown>[] = [];
+  if (criteria.upn) ways.push(sql`upn = ${criteria.upn}`, sql`former_upns @> ARRAY[${criteria.upn}]::text[]`);
+  if (keys.length > 0) ways.push(sql`date_of_birth = ANY(${close}::date[])`, sql`search_keys && ${keys}::text[]`);
+  if (ways.length === 0) return [];
   const rows = await sql<CandidateRow>`
     SELECT id, upn, former_upns, surname, forename, middle_names, preferred_surname, preferred_forename,
            former_surname, former_forename, date_of_birth, sex, postcode, left_laestab, left_la_code,
            left_school_name, left_on
     FROM repository_records
-    WHERE status = 'active' AND expires_at > ${options.now}
-      AND (
-        upn = ${upn} OR former_upns @> ARRAY[${upn}]::text[]
-        OR date_of_birth = ANY(${close}::date[])
-        OR search_keys && ${keys}::text[]
-      )
+    WHERE status = 'active' AND expires_at > ${options.now} AND (${sql.join(ways, sql` OR `)})
     LIMIT ${MAX_CANDIDATES}`.execute(db);
 
   const threshold = options.threshold ?? MATCH_THRESHOLD;
