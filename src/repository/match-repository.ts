@@ -43,25 +43,26 @@ export interface MatchOptions {
   limit?: number;
 }
 
-export async function matchRepository(
-  db: Db,
+/**
+ * The SQL that selects a search's candidates, or null when the details give no way in (exported so the speed
+ * benchmark can EXPLAIN exactly what the service runs).
+ */
+export function candidateQuery(
   criteria: SearchCriteria,
-  options: MatchOptions,
-): Promise<RepositoryMatch[]> {
+  now: Date,
+  limit: number | null = MAX_CANDIDATES,
+): RawBuilder<CandidateRow> | null {
   const dob = criteria.dateOfBirth;
   const close = dob ? [dob, swappedDayMonth(dob)].filter((d): d is string => d !== null) : [];
   const keys =
     dob && criteria.surname
-      ? querySearchKeys(criteria, [
-          ...close,
-          ...oneDigitVariants(dob, EARLIEST_BIRTH_YEAR, options.now.getUTCFullYear()),
-        ])
+      ? querySearchKeys(criteria, [...close, ...oneDigitVariants(dob, EARLIEST_BIRTH_YEAR, now.getUTCFullYear())])
       : [];
   // Each way in is its own branch, so each gets its own index plan. The date-and-sound keys are probed one at a
   // time: asked about a hundred keys at once, PostgreSQL's estimate for `&&` is so high it scans the whole table.
   const columns = sql`id, upn, former_upns, surname, forename, middle_names, preferred_surname, preferred_forename,
     former_surname, former_forename, date_of_birth, sex, postcode, left_laestab, left_la_code, left_school_name, left_on`;
-  const active = sql`status = 'active' AND expires_at > ${options.now}`;
+  const active = sql`status = 'active' AND expires_at > ${now}`;
   const ways: RawBuilder<unknown>[] = [];
   if (criteria.upn) {
     ways.push(sql`SELECT ${columns} FROM repository_records
@@ -72,11 +73,22 @@ export async function matchRepository(
     ways.push(sql`SELECT hit.* FROM unnest(${keys}::text[]) AS k(key)
       CROSS JOIN LATERAL (SELECT ${columns} FROM repository_records WHERE ${active} AND search_keys @> ARRAY[k.key]) hit`);
   }
-  if (ways.length === 0) return [];
-  const rows = await sql<CandidateRow>`${sql.join(
+  if (ways.length === 0) return null;
+  const union = sql.join(
     ways.map((way) => sql`(${way})`),
     sql` UNION ALL `,
-  )} LIMIT ${MAX_CANDIDATES}`.execute(db);
+  );
+  return limit === null ? sql<CandidateRow>`${union}` : sql<CandidateRow>`${union} LIMIT ${limit}`;
+}
+
+export async function matchRepository(
+  db: Db,
+  criteria: SearchCriteria,
+  options: MatchOptions,
+): Promise<RepositoryMatch[]> {
+  const query = candidateQuery(criteria, options.now);
+  if (!query) return [];
+  const rows = await query.execute(db);
 
   const threshold = options.threshold ?? MATCH_THRESHOLD;
   const matches: RepositoryMatch[] = [];

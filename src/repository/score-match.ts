@@ -118,6 +118,13 @@ function surnameAgreement(searched: string, record: CandidateRecord): Agreement 
   return best;
 }
 
+/** Seb for Sebastian, Steph for Stephanie: the first three or more letters of a longer first name. */
+function isShortenedForm(searched: string, recorded: string): boolean {
+  const a = compactName(searched);
+  const b = compactName(recorded);
+  return a.length >= 3 && b.length >= a.length + 2 && b.startsWith(a);
+}
+
 function forenameAgreement(searched: string, record: CandidateRecord): Agreement {
   let best = none;
   const searchedNames = [searched, ...(nameParts(searched).length > 1 ? nameParts(searched) : [])];
@@ -136,6 +143,12 @@ function forenameAgreement(searched: string, record: CandidateRecord): Agreement
       if (spelling.value > 0) {
         const reason = isMiddle && spelling.value === 1 ? 'first name matches their middle name' : spelling.reason;
         best = better(best, { value: spelling.value * weight, reason });
+      }
+      if (!isMiddle && isShortenedForm(name, value)) {
+        best = better(best, {
+          value: 0.8 * weight,
+          reason: `first name is a shortened form of ${label === 'first name' ? 'theirs' : label}`,
+        });
       }
       if (sameFirstName(name, value)) {
         // Known spellings of one name (Mohammed, Muhammad) that also sound alike are reported as sounding alike.
