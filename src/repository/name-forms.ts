@@ -8,9 +8,25 @@ import { doubleMetaphone } from 'double-metaphone';
 
 const letterFolds: Record<string, string> = { ł: 'l', ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ı: 'i', þ: 'th' };
 
+// Names repeat (there are only so many Smiths and Olivias), and a search scores hundreds of candidates, so folded
+// forms and sound codes are remembered; the memo is emptied when full rather than grown without bound.
+const MEMO_LIMIT = 50_000;
+function memo<T>(compute: (name: string) => T): (name: string) => T {
+  const cache = new Map<string, T>();
+  return (name) => {
+    let value = cache.get(name);
+    if (value === undefined) {
+      if (cache.size >= MEMO_LIMIT) cache.clear();
+      value = compute(name);
+      cache.set(name, value);
+    }
+    return value;
+  };
+}
+
 /** `Zoë O’Brien-Ní Dhuinn` → `zoe obrien-ni dhuinn`: plain lower-case letters, hyphens and single spaces. */
-export function foldName(name: string): string {
-  return name
+export const foldName = memo((name: string): string =>
+  name
     .toLowerCase()
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -19,28 +35,26 @@ export function foldName(name: string): string {
     .replace(/[^a-z\s-]/g, ' ')
     .replace(/\s*-\s*/g, '-')
     .replace(/\s+/g, ' ')
-    .trim();
-}
+    .trim(),
+);
 
 /** The name as one word (`obrienni dhuinn` → `obrienni­dhuinn`), for comparing whole names. */
-export function compactName(name: string): string {
-  return foldName(name).replace(/[\s-]/g, '');
-}
+export const compactName = memo((name: string): string => foldName(name).replace(/[\s-]/g, ''));
 
 /** The parts of a folded name: `smith-jones` → `smith`, `jones`. Particles of two letters or fewer are kept. */
-export function nameParts(name: string): string[] {
-  return foldName(name)
+export const nameParts = memo((name: string): readonly string[] =>
+  foldName(name)
     .split(/[\s-]+/)
-    .filter((p) => p !== '');
-}
+    .filter((p) => p !== ''),
+);
 
 /** Sound codes of a name (primary and alternative Double Metaphone), empty for a name with no letters. */
-export function soundCodes(name: string): string[] {
+export const soundCodes = memo((name: string): readonly string[] => {
   const compact = compactName(name);
   if (compact === '') return [];
   const [primary, alternative] = doubleMetaphone(compact);
   return primary === alternative ? [primary] : [primary, alternative];
-}
+});
 
 /**
  * First names that are the same person's name: short forms, pet names and spellings no sound code links (Niamh and
