@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ageOn } from './dates.js';
+import { ageOn, isRealDate } from './dates.js';
 import { parseFileName } from './file-names.js';
 import { generateCtfChunks, generateCtfFiles, generateIdentities, syntheticSupplierId } from './generate.js';
 import { parseCtf } from './parse.js';
@@ -111,6 +111,16 @@ describe('variants', () => {
     assert.ok(typo && (typo.forename !== 'William' || typo.surname !== 'Thompson'));
     const phonetic = makeVariant(p, 'phonetic', random);
     assert.ok(phonetic && (phonetic.forename !== 'William' || phonetic.surname !== 'Thompson'));
+    assert.equal(makeVariant(p, 'accents', random), null);
+    const plain = makeVariant({ ...p, forename: 'Siân', surname: "O'Brien" }, 'accents', random);
+    assert.equal(plain?.forename, 'Sian');
+    assert.ok(['OBrien', 'O Brien'].includes(plain?.surname ?? ''));
+    assert.equal(makeVariant({ ...p, surname: 'MacDonald' }, 'accents', random)?.surname, 'Macdonald');
+    for (let i = 0; i < 50; i++) {
+      const dob = makeVariant(p, 'dob-digit', random)?.dateOfBirth ?? '';
+      assert.equal(isRealDate(dob), true, dob);
+      assert.equal([...dob].filter((ch, k) => ch !== p.dateOfBirth[k]).length, 1, dob);
+    }
   });
 
   it('always finds some variant for generated pupils', () => {

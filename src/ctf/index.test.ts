@@ -27,6 +27,6 @@ describe('public API', () => {
       assert.equal(typeof (ctf as Record<string, unknown>)[name], 'function', name);
     }
     assert.ok(ctf.ctfIssueCodes.includes('UPN_CHECK_LETTER'));
-    assert.deepEqual([...ctf.variantKinds].length, 7);
+    assert.deepEqual([...ctf.variantKinds].length, 9);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Variants of a pupil as another school might have recorded them — a typo, a phonetic spelling, day and month
- * swapped, forename and middle name swapped, a hyphenated or changed surname, a nickname — for testing pupil search.
- * Each kind is a named corruption; a variant keeps the original's other fields.
+ * Variants of a pupil as another school might have recorded them — one or two typing errors, a phonetic spelling,
+ * day and month swapped, one digit of the date of birth wrong, forename and middle name swapped, a hyphenated or
+ * changed surname, a nickname, accents and apostrophes dropped — for testing pupil search. Each kind is a named
+ * corruption; a variant keeps the original's other fields.
  */
 
 import { isRealDate } from './dates.js';
@@ -17,6 +18,8 @@ export const variantKinds = [
   'surname-hyphenated',
   'surname-changed',
   'nickname',
+  'accents',
+  'dob-digit',
 ] as const;
 
 export type VariantKind = (typeof variantKinds)[number];
@@ -50,6 +53,9 @@ const keyboardNeighbours: Record<string, string> = {
   z: 'x',
 };
 
+/** Share of `typo` variants with a second typing error (in the same name or the other one). */
+const secondTypoRate = 0.3;
+
 function typo(name: string, random: Random): string {
   for (let attempt = 0; attempt < 8; attempt++) {
     const changed = typoOnce(name, random);
@@ -77,6 +83,48 @@ function typoOnce(name: string, random: Random): string {
   }
 }
 
+const letterFolds: Record<string, string> = { ł: 'l', Ł: 'L', ø: 'o', Ø: 'O', ı: 'i', ß: 'ss', æ: 'ae', Æ: 'Ae' };
+
+/**
+ * The name as a system without accents or apostrophes would hold it: accents dropped (`Siân` → `Sian`), apostrophes
+ * dropped or made a space (`O'Brien` → `OBrien`, `O Brien`), and sometimes a capital inside the name lowered
+ * (`MacDonald` → `Macdonald`, `McCarthy` → `Mccarthy`). Null when the name has none of these.
+ */
+function plainSpelling(name: string, random: Random): string | null {
+  let result = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[łŁøØıßæÆ]/g, (ch) => letterFolds[ch] ?? ch)
+    .normalize('NFC');
+  if (/['’]/.test(result)) result = result.replace(/['’]/g, random.chance(0.7) ? '' : ' ');
+  if (result === name || random.chance(0.3)) {
+    // Mc, Mac, De and the like written with a lower-case second capital; apostrophes already gone leave O'B → Ob.
+    const lowered = result.replace(/([a-z])([A-Z])/g, (_, a: string, b: string) => a + b.toLowerCase());
+    if (lowered !== result && (result === name || random.chance(0.5))) result = lowered;
+  }
+  return result === name ? null : result;
+}
+
+/** A real date one digit away from `date`, within ten years of it, or null when there is none. */
+function oneDigitWrong(date: string, random: Random): string | null {
+  if (!isRealDate(date)) return null;
+  const digits = date.replace(/-/g, '');
+  const year = Number(digits.slice(0, 4));
+  const byPosition: string[][] = [];
+  for (let i = 0; i < digits.length; i++) {
+    const options: string[] = [];
+    for (let c = 0; c <= 9; c++) {
+      if (String(c) === digits[i]) continue;
+      const changed = digits.slice(0, i) + String(c) + digits.slice(i + 1);
+      const candidate = `${changed.slice(0, 4)}-${changed.slice(4, 6)}-${changed.slice(6)}`;
+      if (isRealDate(candidate) && Math.abs(Number(changed.slice(0, 4)) - year) <= 10) options.push(candidate);
+    }
+    if (options.length > 0) byPosition.push(options);
+  }
+  // Any digit is as likely to be mistyped as any other; then any replacement that still makes a date.
+  return byPosition.length > 0 ? random.pick(random.pick(byPosition)) : null;
+}
+
 function phonetic(name: string, random: Random): string | null {
   const set = phoneticSets.find((s) => s.includes(name));
   if (set) return random.pick(set.filter((x) => x !== name));
@@ -95,10 +143,15 @@ export function makeVariant<T extends CtfPupilIdentity>(pupil: T, kind: VariantK
   const forename = pupil.forename ?? '';
   const surname = pupil.surname ?? '';
   switch (kind) {
-    case 'typo':
-      return random.chance(0.5)
-        ? { ...pupil, surname: typo(surname, random) }
-        : { ...pupil, forename: typo(forename, random) };
+    case 'typo': {
+      const first: 'forename' | 'surname' = random.chance(0.5) ? 'surname' : 'forename';
+      const names = { forename, surname, [first]: typo(first === 'surname' ? surname : forename, random) };
+      if (random.chance(secondTypoRate)) {
+        const second = random.chance(0.5) ? first : first === 'surname' ? 'forename' : 'surname';
+        names[second] = typo(names[second], random);
+      }
+      return { ...pupil, forename: names.forename, surname: names.surname };
+    }
     case 'phonetic': {
       const order: ('forename' | 'surname')[] = random.chance(0.5) ? ['forename', 'surname'] : ['surname', 'forename'];
       for (const field of order) {
@@ -134,6 +187,19 @@ export function makeVariant<T extends CtfPupilIdentity>(pupil: T, kind: VariantK
       const forms = nicknames[forename];
       if (!forms) return null;
       return { ...pupil, forename: random.pick(forms) };
+    }
+    case 'accents': {
+      const order: ('forename' | 'surname')[] = random.chance(0.5) ? ['forename', 'surname'] : ['surname', 'forename'];
+      let changed: T | null = null;
+      for (const field of order) {
+        const plain = plainSpelling(field === 'forename' ? forename : surname, random);
+        if (plain !== null) changed = { ...(changed ?? pupil), [field]: plain };
+      }
+      return changed;
+    }
+    case 'dob-digit': {
+      const wrong = oneDigitWrong(pupil.dateOfBirth ?? '', random);
+      return wrong === null ? null : { ...pupil, dateOfBirth: wrong };
     }
   }
 }
