@@ -12,6 +12,7 @@ import {
   recordContent,
   type FoundInput,
   type OpenedRecord,
+  type RecordContent,
 } from './record-access.js';
 import { parseSearch, searchRepository } from './search-repository.js';
 
@@ -25,6 +26,15 @@ export function rateLimited(reply: FastifyReply, retryAfterSeconds: number): Fas
         message: `You have made too many searches in the last minute. Try again in ${retryAfterSeconds} seconds.`,
       },
     });
+}
+
+/** A child's single-pupil CTF, never cached. */
+export function sendRecordContent(reply: FastifyReply, file: RecordContent): FastifyReply {
+  return reply
+    .header('content-type', 'application/xml')
+    .header('content-disposition', contentDisposition(file.fileName))
+    .header('cache-control', 'no-store')
+    .send(file.content);
 }
 
 function recordEntry(r: OpenedRecord) {
@@ -74,11 +84,7 @@ export const repositoryApiRoutes: FastifyPluginAsync<{ services: Services }> = a
     async (request, reply) => {
       const file = await recordContent(services, request.user!, request.params.id, request.ip);
       if (!file) return reply.callNotFound();
-      return reply
-        .header('content-type', 'application/xml')
-        .header('content-disposition', contentDisposition(file.fileName))
-        .header('cache-control', 'no-store')
-        .send(file.content);
+      return sendRecordContent(reply, file);
     },
   );
 

@@ -10,7 +10,8 @@ import { oneDigitVariants, swappedDayMonth } from './date-variants.js';
 import { MATCH_THRESHOLD, scoreMatch, type CandidateRecord, type SearchCriteria } from './score-match.js';
 import { querySearchKeys } from './search-keys.js';
 
-export interface RepositoryMatch {
+/** What a person needs to recognise a child, and no more: all a search result, or a chosen record, shows. */
+export interface ChildSummary {
   id: string;
   surname: string | null;
   forename: string | null;
@@ -19,6 +20,9 @@ export interface RepositoryMatch {
   leftLAEstab: string | null;
   leftSchoolName: string | null;
   leftOn: string | null;
+}
+
+export interface RepositoryMatch extends ChildSummary {
   score: number;
   reasons: string[];
 }

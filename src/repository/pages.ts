@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../platform/services.js';
-import { contentDisposition } from '../transfers/upload-support.js';
+import { sendRecordContent } from './api-routes.js';
 import {
   foundFromLa,
   markFound,
@@ -196,11 +196,7 @@ export const repositoryPages: FastifyPluginAsync<{ services: Services }> = async
     async (request, reply) => {
       const file = await recordContent(services, request.user!, request.params.id, request.ip);
       if (!file) return reply.callNotFound();
-      return reply
-        .header('content-type', 'application/xml')
-        .header('content-disposition', contentDisposition(file.fileName))
-        .header('cache-control', 'no-store')
-        .send(file.content);
+      return sendRecordContent(reply, file);
     },
   );
 

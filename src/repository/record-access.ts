@@ -8,17 +8,10 @@ import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { extractPupilFrom, type CtfLayout } from '../ctf/index.js';
 import { auditActor, type User } from '../identity/accounts.js';
+import type { ChildSummary } from './match-repository.js';
 import type { RepositoryDeps } from './search-repository.js';
 
-export interface RecordSummary {
-  id: string;
-  surname: string | null;
-  forename: string | null;
-  dateOfBirth: string | null;
-  sex: string | null;
-  leftLAEstab: string | null;
-  leftSchoolName: string | null;
-  leftOn: string | null;
+export interface RecordSummary extends ChildSummary {
   status: 'active' | 'found' | 'expired';
 }
 

@@ -6,17 +6,13 @@
  * Records with the date exactly as given (or with day and month swapped) are found through the date index instead,
  * which catches names too badly mistyped to share a sound code.
  */
+import type { CtfPupilIdentity } from '../ctf/index.js';
 import { firstNameGroupKeys, nameParts, soundCodes } from './name-forms.js';
 
-export interface IndexedNames {
-  surname: string | null;
-  forename: string | null;
-  middleNames: string | null;
-  preferredSurname: string | null;
-  preferredForename: string | null;
-  formerSurname: string | null;
-  formerForename: string | null;
-}
+export type IndexedNames = Pick<
+  CtfPupilIdentity,
+  'surname' | 'forename' | 'middleNames' | 'preferredSurname' | 'preferredForename' | 'formerSurname' | 'formerForename'
+>;
 
 /** Sound codes of a surname, its parts, and any other surname the child is known by. */
 export function surnameCodes(names: readonly (string | null)[]): Set<string> {
