@@ -173,7 +173,7 @@ export async function recordContent(
   if (!row || row.status === 'expired' || !(await openedBy(deps, id, { userId: user.id }))) return undefined;
   const file = await deps.db
     .selectFrom('transfer_files')
-    .select(['blob_id', 'layout', 'purged_at'])
+    .select(['blob_id', 'layout', 'purged_at', 'file_name'])
     .where('id', '=', row.file_id)
     .executeTakeFirst();
   if (!file || file.purged_at || !file.layout) return undefined;
@@ -188,7 +188,8 @@ export async function recordContent(
     sourceIp,
     details: { bytes: content.length },
   });
-  return { fileName: `${row.left_laestab ?? 'XXXXXXX'}_CTF_pupil_${id.slice(0, 8)}.xml`, content };
+  // The original file's conventional name, so that MIS imports and the CTF checks accept it as it came.
+  return { fileName: file.file_name, content };
 }
 
 export interface FoundInput {

@@ -328,7 +328,7 @@ for (const database of await testDatabases()) {
       assert.equal(content.statusCode, 200);
       assert.match(
         content.headers['content-disposition'] as string,
-        /^attachment; filename="8232003_CTF_pupil_[0-9a-f]{8}\.xml"$/,
+        /^attachment; filename="8232003_CTF_XXXXXXX_\d{3}\.XML"$/,
       );
       const parsed = await parseCtf(content.rawPayload, { retainPupils: true });
       assert.equal(parsed.valid, true, JSON.stringify(parsed.errors));
