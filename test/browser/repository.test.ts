@@ -150,7 +150,7 @@ for (const database of await testDatabases()) {
       const downloading = page.waitForEvent('download');
       await page.getByRole('button', { name: 'Download CTF' }).click();
       const download = await downloading;
-      assert.match(download.suggestedFilename(), /\.xml$/);
+      assert.match(download.suggestedFilename(), /^8232003_CTF_XXXXXXX_\d{3}\.XML$/);
       const saved = await download.path();
       const parsed = await parseCtf(fs.readFileSync(saved), { retainPupils: true });
       assert.equal(parsed.valid, true, JSON.stringify(parsed.errors));
