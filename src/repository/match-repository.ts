@@ -22,6 +22,29 @@ export interface ChildSummary {
   leftOn: string | null;
 }
 
+/** A repository row as the summary a person is shown. */
+export function childSummary(row: {
+  id: string;
+  surname: string | null;
+  forename: string | null;
+  date_of_birth: string | null;
+  sex: string | null;
+  left_laestab: string | null;
+  left_school_name: string | null;
+  left_on: string | null;
+}): ChildSummary {
+  return {
+    id: row.id,
+    surname: row.surname,
+    forename: row.forename,
+    dateOfBirth: row.date_of_birth,
+    sex: row.sex,
+    leftLAEstab: row.left_laestab,
+    leftSchoolName: row.left_school_name,
+    leftOn: row.left_on,
+  };
+}
+
 export interface RepositoryMatch extends ChildSummary {
   score: number;
   reasons: string[];
@@ -102,18 +125,7 @@ export async function matchRepository(
     seen.add(row.id);
     const scored = scoreMatch(criteria, row);
     if (!scored || scored.score < threshold) continue;
-    matches.push({
-      id: row.id,
-      surname: row.surname,
-      forename: row.forename,
-      dateOfBirth: row.date_of_birth,
-      sex: row.sex,
-      leftLAEstab: row.left_laestab,
-      leftSchoolName: row.left_school_name,
-      leftOn: row.left_on,
-      score: scored.score,
-      reasons: scored.reasons,
-    });
+    matches.push({ ...childSummary(row), score: scored.score, reasons: scored.reasons });
   }
   matches.sort(
     (a, b) => b.score - a.score || (a.surname ?? '').localeCompare(b.surname ?? '') || a.id.localeCompare(b.id),

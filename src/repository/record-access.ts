@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { extractPupilFrom, type CtfLayout } from '../ctf/index.js';
 import { auditActor, type User } from '../identity/accounts.js';
-import type { ChildSummary } from './match-repository.js';
+import { childSummary, type ChildSummary } from './match-repository.js';
 import type { RepositoryDeps } from './search-repository.js';
 
 export interface RecordSummary extends ChildSummary {
@@ -44,17 +44,7 @@ async function findRecord(deps: RepositoryDeps, id: string) {
 type RecordRow = NonNullable<Awaited<ReturnType<typeof findRecord>>>;
 
 function summary(row: RecordRow): RecordSummary {
-  return {
-    id: row.id,
-    surname: row.surname,
-    forename: row.forename,
-    dateOfBirth: row.date_of_birth,
-    sex: row.sex,
-    leftLAEstab: row.left_laestab,
-    leftSchoolName: row.left_school_name,
-    leftOn: row.left_on,
-    status: row.status,
-  };
+  return { ...childSummary(row), status: row.status };
 }
 
 function opened(row: RecordRow): OpenedRecord {
