@@ -27,10 +27,8 @@ describe('sealed stream', () => {
       const data = crypto.randomBytes(size);
       const sealed = await collect(sealStream(key, chunks(data, 7919)));
       assert.deepEqual(await collect(openStream(key, chunks(sealed, 4096))), data);
-      assert.ok(
-        !sealed.includes(data.subarray(0, Math.min(32, size))) || size === 0,
-        'plaintext must not appear in the sealed form',
-      );
+      // Only a run of 16 bytes or more says anything: one random byte turns up in any 30 bytes one time in nine.
+      assert.ok(size < 16 || !sealed.includes(data.subarray(0, 32)), 'plaintext must not appear in the sealed form');
     });
   }
 
