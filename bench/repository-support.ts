@@ -13,6 +13,7 @@ import type { SyntheticIdentity } from '../src/ctf/generate.js';
 import { migrateToLatest, openPostgres, type Db } from '../src/platform/database.js';
 import type { Database } from '../src/platform/schema.js';
 import { recordSearchKeys } from '../src/repository/search-keys.js';
+import type { SearchCriteria } from '../src/repository/score-match.js';
 
 export type RecordRow = Insertable<Database['repository_records']>;
 
@@ -239,4 +240,14 @@ export function shuffledIndices(n: number, next: () => number): number[] {
     [order[i], order[j]] = [order[j] as number, order[i] as number];
   }
   return order;
+}
+
+/** A child as another school would record them in a search: names, date of birth and sex. */
+export function criteriaOf(p: SyntheticIdentity): SearchCriteria {
+  return {
+    surname: p.surname ?? undefined,
+    forename: p.forename ?? undefined,
+    dateOfBirth: p.dateOfBirth ?? undefined,
+    sex: p.sex === 'M' || p.sex === 'F' ? p.sex : undefined,
+  };
 }

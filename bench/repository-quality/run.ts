@@ -49,6 +49,7 @@ import {
 import {
   createBenchDatabase,
   createTrigramIndex,
+  criteriaOf,
   forEachConcurrently,
   insertDummyFiles,
   insertRows,
@@ -116,15 +117,6 @@ interface Outcome {
 
 const folded = (p: { forename: string | null; surname: string | null }, dob: string | null) =>
   `${compactName(p.forename ?? '')}|${compactName(p.surname ?? '')}|${dob ?? ''}`;
-
-function criteriaOf(p: SyntheticIdentity): SearchCriteria {
-  return {
-    surname: p.surname ?? undefined,
-    forename: p.forename ?? undefined,
-    dateOfBirth: p.dateOfBirth ?? undefined,
-    sex: p.sex === 'M' || p.sex === 'F' ? p.sex : undefined,
-  };
-}
 
 /** Picks the children each corruption is tried on, makes the queries, and changes the records that must change. */
 function buildQueries(identities: SyntheticIdentity[]): Query[] {

@@ -26,6 +26,7 @@ import type { Db } from '../../src/platform/database.js';
 import { candidateQuery, matchRepository } from '../../src/repository/match-repository.js';
 import type { SearchCriteria } from '../../src/repository/score-match.js';
 import {
+  criteriaOf,
   createBenchDatabase,
   createTrigramIndex,
   insertDummyFiles,
@@ -56,15 +57,6 @@ const queryKinds: readonly QueryKind[] = ['exact', 'typo', 'dob-digit', 'absent'
 interface Query {
   kind: QueryKind;
   criteria: SearchCriteria;
-}
-
-function criteriaOf(p: SyntheticIdentity): SearchCriteria {
-  return {
-    surname: p.surname ?? undefined,
-    forename: p.forename ?? undefined,
-    dateOfBirth: p.dateOfBirth ?? undefined,
-    sex: p.sex === 'M' || p.sex === 'F' ? p.sex : undefined,
-  };
 }
 
 /** A quarter each of exact, typo, one-digit-DOB and absent-child searches, interleaved. */
