@@ -129,6 +129,31 @@ for (const database of await testDatabases()) {
         await assert.rejects(blobs.readRange(stored.id, 0, 100), IntegrityError);
       });
 
+      it('leaves a sealed body unreadable until its caller writes the key row, and forgets it on delete', async () => {
+        const body = crypto.randomBytes(70_000);
+        const sealed = await blobs.seal(chunks(body, 20_000));
+        assert.equal(sealed.key.blob_id, sealed.id);
+        assert.equal(sealed.key.size, body.length);
+        assert.equal(sealed.key.sha256, crypto.createHash('sha256').update(body).digest('hex'));
+        await assert.rejects(blobs.read(sealed.id), BlobNotFoundError);
+        await services.db.insertInto('blob_keys').values(sealed.key).execute();
+        assert.deepEqual(await blobs.read(sealed.id), body);
+
+        const abandoned = await blobs.seal(Buffer.from('never recorded'));
+        await blobs.delete(abandoned.id);
+        if (kind === 'fs') {
+          const files = fs.readdirSync(path.join(services.dataDir, 'blobs'), { recursive: true }) as string[];
+          assert.equal(files.filter((f) => f.endsWith(abandoned.id)).length, 0, 'the abandoned body is removed');
+        } else {
+          const rows = await services.db
+            .selectFrom('blob_chunks')
+            .select('seq')
+            .where('blob_id', '=', abandoned.id)
+            .execute();
+          assert.equal(rows.length, 0, 'the abandoned body is removed');
+        }
+      });
+
       it('crypto-shreds: after delete the key is gone and the body cannot be read', async () => {
         const stored = await blobs.put(Buffer.from('to be forgotten'));
         await blobs.delete(stored.id);

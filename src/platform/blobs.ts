@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Db } from './database.js';
 import { IntegrityError, openSecret, sealSecret } from './keys.js';
 import {
@@ -27,10 +26,25 @@ export interface StoredBlob {
   sha256: string;
 }
 
+/** The `blob_keys` row that makes a sealed body readable. */
+export interface BlobKeyRow {
+  blob_id: string;
+  wrapped_key: Buffer;
+  store: 'fs' | 'postgres';
+  size: number;
+  sha256: string;
+}
+
 export interface BlobStore {
   readonly kind: 'fs' | 'postgres';
   /** Encrypts and stores a body; returns its plaintext size and SHA-256. */
   put(body: AsyncIterable<Uint8Array> | Uint8Array, id?: string): Promise<StoredBlob>;
+  /**
+   * Encrypts and stores a body but leaves its key row to the caller, who inserts `key` into `blob_keys` in the
+   * same statement or transaction as the row that refers to the body: one round trip fewer per file, and a body
+   * whose record was never written stays unreadable. A caller that gives up calls `delete`.
+   */
+  seal(body: AsyncIterable<Uint8Array> | Uint8Array, id?: string): Promise<StoredBlob & { key: BlobKeyRow }>;
   /** Streams the plaintext, verifying integrity as it goes; the stream errors with IntegrityError on tampering. */
   get(id: string): Promise<Readable>;
   /** Reads a whole (small) body into memory. */
@@ -63,18 +77,42 @@ function fsBodies(dir: string): BodyStore {
   const fileFor = (id: string) => path.join(dir, id.slice(0, 2), id.slice(2, 4), id);
   return {
     async write(id, sealed) {
+      // The id is new and nothing reads a body before its key row exists, so it is written in place: no temporary
+      // name and rename. Each file system call costs the event loop a round trip to the thread pool, so the
+      // common case is one open, one write, one sync and one close, and the folders are made only when missing.
       const file = fileFor(id);
-      await fsp.mkdir(path.dirname(file), { recursive: true });
-      const temporary = `${file}.${process.pid}.tmp`;
-      await pipeline(Readable.from(sealed), fs.createWriteStream(temporary, { mode: 0o600 }));
-      const handle = await fsp.open(temporary, 'r');
-      await handle.sync();
-      await handle.close();
-      await fsp.rename(temporary, file);
-      // The rename is durable only once the directory entry is on disk: an acknowledged file must survive a crash.
-      const directory = await fsp.open(path.dirname(file), 'r');
-      await directory.sync();
-      await directory.close();
+      const folder = path.dirname(file);
+      const handle = await fsp.open(file, 'wx', 0o600).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        await fsp.mkdir(folder, { recursive: true });
+        return fsp.open(file, 'wx', 0o600);
+      });
+      try {
+        let batch: Buffer[] = [];
+        let batched = 0;
+        const flush = async () => {
+          const { bytesWritten } = await handle.writev(batch);
+          if (bytesWritten !== batched) throw new Error(`short write to ${file}: ${bytesWritten} of ${batched} bytes`);
+          batch = [];
+          batched = 0;
+        };
+        for await (const part of sealed) {
+          batch.push(part);
+          batched += part.length;
+          if (batched >= 1 << 20) await flush();
+        }
+        if (batched > 0) await flush();
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      // The new name is durable only once the folder's entry is on disk: an acknowledged file must survive a crash.
+      const directory = await fsp.open(folder, 'r');
+      try {
+        await directory.sync();
+      } finally {
+        await directory.close();
+      }
     },
     async *read(id) {
       yield* fs.createReadStream(fileFor(id), { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>;
@@ -164,7 +202,14 @@ export function createBlobStore(options: { db: Db; wrapKey: Buffer; kind: 'fs' |
 
   return {
     kind,
-    async put(body, id = crypto.randomUUID()) {
+    async put(body, id) {
+      const { key, ...stored } = await this.seal(body, id);
+      // The key row goes in last, with the size and hash, in one statement: until it exists the body is
+      // unreadable, so a crash part-way leaves only sealed bytes that nothing can open.
+      await db.insertInto('blob_keys').values(key).execute();
+      return stored;
+    },
+    async seal(body, id = crypto.randomUUID()) {
       const dataKey = crypto.randomBytes(32);
       const hash = crypto.createHash('sha256');
       let size = 0;
@@ -187,14 +232,9 @@ export function createBlobStore(options: { db: Db; wrapKey: Buffer; kind: 'fs' |
         await bodies.remove(id).catch(() => undefined);
         throw error;
       }
-      // The key row goes in last, with the size and hash, in one statement: until it exists the body is
-      // unreadable, so a crash part-way leaves only sealed bytes that nothing can open.
       const sha256 = hash.digest('hex');
-      await db
-        .insertInto('blob_keys')
-        .values({ blob_id: id, wrapped_key: sealSecret(wrapKey, dataKey, `blob:${id}`), store: kind, size, sha256 })
-        .execute();
-      return { id, size, sha256 };
+      const key = { blob_id: id, wrapped_key: sealSecret(wrapKey, dataKey, `blob:${id}`), store: kind, size, sha256 };
+      return { id, size, sha256, key };
     },
     async get(id) {
       const dataKey = await dataKeyFor(id);

@@ -169,7 +169,7 @@ export async function acceptFile(
 
   const structured = parsedName.type === 'CTF' || parsedName.type === 'ATF';
   const pass = new PassThrough({ highWaterMark: 1 << 20 });
-  const storing = deps.blobs.put(pass);
+  const storing = deps.blobs.seal(pass);
   const records: ReturnType<typeof pupilIdentity>[] = [];
   let errors: FileProblem[] = [];
   let warnings: FileProblem[] = [];
@@ -219,9 +219,11 @@ export async function acceptFile(
   const inRepository = route.to === 'repository';
   const repositoryExpiry = new Date(now.getTime() + deps.config.repositoryRetentionDays * DAY);
   const withRecords = inRepository && records.length > 0;
-  // A file for an inbox is one row: a plain INSERT. Repository files add their pupils' rows atomically with it.
+  // A file for an inbox is one statement: its body's key row and its own row, together. Repository files add
+  // their pupils' rows atomically with them.
   const record = async (trx: Db) => {
     await trx
+      .with('body_key', (q) => q.insertInto('blob_keys').values(blob.key))
       .insertInto('transfer_files')
       .values({
         id,
