@@ -5,6 +5,7 @@ import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { addUser, Browser, seedRegister, signIn, type TestServices } from '../../test/support/world.js';
 import { buildApp } from '../platform/web/app.js';
+import { createApiToken } from './api-tokens.js';
 import { totpCode } from './two-factor.js';
 
 for (const database of await testDatabases()) {
@@ -137,9 +138,13 @@ for (const database of await testDatabases()) {
       const admin = await signIn(app, services, await addUser(services, { role: 'la-admin', org: '823' }));
       const target = await addUser(services, { role: 'school-user', org: '8232003' });
       const targetBrowser = await signIn(app, services, target);
+      const { token } = await createApiToken(services, target.user, 'Office MIS', null);
+      const me = () => app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+      assert.equal((await me()).statusCode, 200, 'the token works, and its check is now remembered');
       const disabled = await admin.submit(`/users/${target.user.id}`, `/users/${target.user.id}/disable`, {});
       assert.match(disabled.body, /can no longer sign in/);
       assert.equal((await targetBrowser.get('/')).headers.location, '/sign-in');
+      assert.equal((await me()).statusCode, 401, 'a disabled user’s token stops working at once');
       const refused = await new Browser(app).submit('/sign-in', '/sign-in', {
         email: target.user.email,
         password: target.password,

@@ -7,6 +7,7 @@ import type { AuditActor, RecordAudit } from '../audit/record-audit.js';
 import type { Db } from '../platform/database.js';
 import { randomToken, sha256Hex } from '../platform/keys.js';
 import type { OrgKind, Role } from '../platform/schema.js';
+import { forgetCachedTokens } from './api-tokens.js';
 import { manageableRoles } from './permissions.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 
@@ -376,6 +377,8 @@ export async function changeAccount(
       await trx.deleteFrom('sessions').where('user_id', '=', target.id).execute();
     }
   });
+  // A disabled account's API tokens must stop working now, not when this node's check of them expires.
+  forgetCachedTokens(deps.db, { userId: target.id });
   await deps.audit({
     action: `user.${change}`,
     actor: auditActor(manager),

@@ -98,6 +98,7 @@ export async function revokeApiToken(
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) return false;
+  forgetCachedTokens(deps.db, { tokenId });
   await deps.audit({
     action: 'token.revoked',
     actor: auditActor(user),
@@ -107,15 +108,51 @@ export async function revokeApiToken(
   return true;
 }
 
+/**
+ * Tokens recently checked, per database, so that an MIS sending files in a loop is not looked up on every request.
+ * An entry lives `TOKEN_CACHE_MS`: revoking a token or changing its user's account clears it on this node at once
+ * and on other nodes within that time.
+ */
+const TOKEN_CACHE_MS = 10_000;
+const TOKEN_CACHE_MAX = 10_000;
+interface CachedToken {
+  user: User;
+  tokenId: string;
+  until: number;
+}
+const tokenCaches = new WeakMap<Db, Map<string, CachedToken>>();
+
+function tokenCache(db: Db): Map<string, CachedToken> {
+  let cache = tokenCaches.get(db);
+  if (!cache) {
+    cache = new Map();
+    tokenCaches.set(db, cache);
+  }
+  return cache;
+}
+
+/** Forgets this node's cached checks of a user's tokens (or one token): their next use is looked up again. */
+export function forgetCachedTokens(db: Db, match: { userId?: string; tokenId?: string }): void {
+  const cache = tokenCache(db);
+  for (const [hash, entry] of cache) {
+    if (entry.user.id === match.userId || entry.tokenId === match.tokenId) cache.delete(hash);
+  }
+}
+
 /** The active user a bearer token belongs to, or undefined for an unknown, revoked or disabled one. */
 export async function authenticateToken(deps: TokenDeps, token: string): Promise<User | undefined> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return undefined;
+  const hash = sha256Hex(token);
+  const cache = tokenCache(deps.db);
+  const cached = cache.get(hash);
+  if (cached && cached.until > Date.now()) return cached.user;
+  cache.delete(hash);
   const row = await deps.db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
     .select(userColumns.map((c) => `users.${c}` as const))
     .select(['api_tokens.id as token_id', 'api_tokens.last_used_at'])
-    .where('api_tokens.token_hash', '=', sha256Hex(token))
+    .where('api_tokens.token_hash', '=', hash)
     .where('api_tokens.revoked_at', 'is', null)
     .executeTakeFirst();
   if (!row || row.status !== 'active') return undefined;
@@ -123,5 +160,10 @@ export async function authenticateToken(deps: TokenDeps, token: string): Promise
   if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > 60_000) {
     await deps.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.token_id).execute();
   }
-  return toUser(row);
+  const user = toUser(row);
+  // Only good answers are kept, and never more than the limit: a flood of bad tokens always reaches the database
+  // (and its rate limit) and cannot push good entries out.
+  if (cache.size >= TOKEN_CACHE_MAX) cache.delete(cache.keys().next().value!);
+  cache.set(hash, { user, tokenId: row.token_id, until: Date.now() + TOKEN_CACHE_MS });
+  return user;
 }

@@ -18,12 +18,43 @@ function longDate(iso: string): string {
   return new Date(`${iso}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
 }
 
+/**
+ * Routes found lately, per database: senders send to the same few schools over and over, and the register changes
+ * a few times a year. Only routes are kept, never refusals, and each for `ROUTE_CACHE_MS`, so a school that closes
+ * stops receiving, and a renumbered one's files follow it, within that time of the register's import.
+ */
+const ROUTE_CACHE_MS = 60_000;
+const ROUTE_CACHE_MAX = 50_000;
+const routeCaches = new WeakMap<Db, Map<string, { route: Route; until: number }>>();
+
 export async function routeDestination(
   db: Db,
   destination: string,
   kind: DestinationKind,
 ): Promise<{ route: Route } | { problem: FileProblem }> {
   if (kind === 'unknown' || kind === 'outside-maintained-sector') return { route: { to: 'repository' } };
+  let cache = routeCaches.get(db);
+  if (!cache) {
+    cache = new Map();
+    routeCaches.set(db, cache);
+  }
+  const key = `${kind}:${destination}`;
+  const cached = cache.get(key);
+  if (cached && cached.until > Date.now()) return { route: cached.route };
+  const found = await lookUpDestination(db, destination, kind);
+  cache.delete(key);
+  if ('route' in found) {
+    if (cache.size >= ROUTE_CACHE_MAX) cache.delete(cache.keys().next().value!);
+    cache.set(key, { route: found.route, until: Date.now() + ROUTE_CACHE_MS });
+  }
+  return found;
+}
+
+async function lookUpDestination(
+  db: Db,
+  destination: string,
+  kind: 'school' | 'la',
+): Promise<{ route: Route } | { problem: FileProblem }> {
   if (kind === 'la') {
     const code = destination.slice(0, 3);
     const la = await db
