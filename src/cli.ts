@@ -9,11 +9,17 @@ import { importRegister } from './establishments/import-register.js';
 import { AccountError, findUserByEmail, createUser } from './identity/accounts.js';
 import { createApiToken } from './identity/api-tokens.js';
 import { roles } from './identity/permissions.js';
-import { configHelp, ConfigError, loadConfig } from './platform/config.js';
+import { configHelp, ConfigError, loadConfig, type Config } from './platform/config.js';
 import { DataDirInUseError } from './platform/data-dir-lock.js';
 import { housekeeping, scheduleHousekeeping } from './platform/housekeeping.js';
 import type { Role } from './platform/schema.js';
 import { createServices, type Services } from './platform/services.js';
+import {
+  isServingProcess,
+  leaveSupervision,
+  reportListening,
+  superviseServingProcesses,
+} from './platform/serving-processes.js';
 import { buildApp } from './platform/web/app.js';
 
 export interface Io {
@@ -57,29 +63,67 @@ async function serve(args: string[], io: Io): Promise<number> {
     return 0;
   }
   const config = loadConfig();
-  const services = await createServices(config, {
-    purpose: 's2s serve',
-    onWarning: (m) => io.stderr.write(`warning: ${m}\n`),
-  });
+  const warn = (m: string) => io.stderr.write(`warning: ${m}\n`);
+  if (isServingProcess()) return serveRequests(config, warn);
+  const services = await createServices(config, { purpose: 's2s serve', onWarning: warn });
   const demo = config.seedDemo ? await seedDemo(services) : [];
+  const running = () => {
+    io.stdout.write(
+      `s2s is running at ${config.publicUrl} (database: ${services.databaseKind === 'pglite' ? `embedded, ${config.dataDir}` : 'PostgreSQL'}` +
+        `${config.workers > 1 ? `, ${config.workers} serving processes` : ''})\n`,
+    );
+    if (demo.length > 0) io.stdout.write(formatDemoCredentials(demo, config.publicUrl) + '\n');
+  };
+  if (config.workers === 1) {
+    const app = await listen(services, config);
+    const stopHousekeeping = scheduleHousekeeping(services, (error) =>
+      app.log.error({ err: error }, 'housekeeping failed'),
+    );
+    running();
+    await stopSignal();
+    io.stdout.write('stopping…\n');
+    stopHousekeeping();
+    await app.close();
+    await services.close();
+    return 0;
+  }
+  // Several serving processes: this one migrated and seeded above, before any of them started, and alone runs
+  // housekeeping (which is safe on many nodes, but needs no more than one per node).
+  const stopHousekeeping = scheduleHousekeeping(services, (error) =>
+    io.stderr.write(`housekeeping failed: ${error instanceof Error ? error.message : String(error)}\n`),
+  );
+  const code = await superviseServingProcesses(config.workers, {
+    onReady: () => running(),
+    onProblem: (message) => io.stderr.write(`${message}\n`),
+  });
+  io.stdout.write('stopped\n');
+  stopHousekeeping();
+  await services.close();
+  return code;
+}
+
+function stopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+async function listen(services: Services, config: Config) {
   const app = await buildApp(services, { logger: { level: config.logLevel }, demo: config.seedDemo });
   await app.listen({ port: config.port, host: config.host });
-  const stopHousekeeping = scheduleHousekeeping(services, (error) =>
-    app.log.error({ err: error }, 'housekeeping failed'),
-  );
-  io.stdout.write(
-    `s2s is running at ${config.publicUrl} (database: ${services.databaseKind === 'pglite' ? `embedded, ${config.dataDir}` : 'PostgreSQL'})\n`,
-  );
-  if (demo.length > 0) io.stdout.write(formatDemoCredentials(demo, config.publicUrl) + '\n');
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  io.stdout.write('stopping…\n');
-  stopHousekeeping();
+  return app;
+}
+
+/** One of several serving processes: serves until told to stop. */
+async function serveRequests(config: Config, warn: (m: string) => void): Promise<number> {
+  const services = await createServices(config, { purpose: 's2s serve', onWarning: warn });
+  const app = await listen(services, config);
+  reportListening(config.port);
+  await stopSignal();
   await app.close();
   await services.close();
+  leaveSupervision();
   return 0;
 }
 

@@ -25,6 +25,12 @@ describe('configuration', () => {
     );
   });
 
+  it('runs several serving processes only on PostgreSQL', () => {
+    assert.throws(() => loadConfig({ S2S_WORKERS: '2' }), /S2S_WORKERS: more than one process needs DATABASE_URL/);
+    assert.equal(loadConfig({ S2S_WORKERS: '2', DATABASE_URL: 'postgres://localhost/s2s' }).workers, 2);
+    assert.equal(loadConfig({}).workers, 1);
+  });
+
   it('accepts a master key as hex or base64', () => {
     assert.doesNotThrow(() => loadConfig({ S2S_MASTER_KEY: 'ab'.repeat(32) }));
     assert.doesNotThrow(() => loadConfig({ S2S_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }));

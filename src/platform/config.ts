@@ -71,7 +71,7 @@ export const settings = {
   ),
   databasePoolSize: setting(
     'S2S_DATABASE_POOL_SIZE',
-    'Connections each node keeps open to PostgreSQL (server mode only).',
+    'Connections each serving process keeps open to PostgreSQL (server mode only).',
     '10',
     positiveInt(10, 500),
   ),
@@ -182,15 +182,21 @@ export const settings = {
     '2048',
     positiveInt(2048, 65_536),
   ),
+  workers: setting(
+    'S2S_WORKERS',
+    'Processes each node runs to serve requests, sharing its port: one uses one core, so set it to the number of cores. More than one needs DATABASE_URL (the embedded database belongs to one process).',
+    '1',
+    positiveInt(1, 64),
+  ),
   bulkWorkers: setting(
     'S2S_BULK_WORKERS',
-    'Bulk jobs (zip unpacking) each node runs at once; the rest wait in a queue shared fairly between organisations.',
+    'Bulk jobs (zip unpacking) each serving process runs at once; the rest wait in a queue shared fairly between organisations.',
     '2',
     positiveInt(2, 64),
   ),
   maxConcurrentUploads: setting(
     'S2S_MAX_CONCURRENT_UPLOADS',
-    'Upload requests one node handles at once; beyond it the node answers 503 with Retry-After.',
+    'Upload requests one serving process handles at once; beyond it the process answers 503 with Retry-After.',
     '64',
     positiveInt(64, 10_000),
   ),
@@ -249,6 +255,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     } catch (error) {
       problems.push(error instanceof ConfigError ? error.message : String(error));
     }
+  }
+  if (!problems.some((p) => p.startsWith('S2S_WORKERS')) && Number(values.workers) > 1 && !values.databaseUrl) {
+    problems.push('S2S_WORKERS: more than one process needs DATABASE_URL; the embedded database serves one process.');
   }
   if (problems.length > 0) {
     throw new ConfigError(`Configuration is not valid:\n  ${problems.join('\n  ')}`);

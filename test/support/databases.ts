@@ -93,7 +93,13 @@ function withDatabase(name: string): string {
   return url.toString();
 }
 
-async function copyPostgres(template: string): Promise<OpenedDatabase> {
+/** A new PostgreSQL database, migrated, for a test that runs s2s in processes of its own (undefined without one). */
+export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  if (!(await postgresReachable())) return undefined;
+  return createFromTemplate(await postgresTemplate());
+}
+
+async function createFromTemplate(template: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `s2s_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
@@ -104,15 +110,25 @@ async function copyPostgres(template: string): Promise<OpenedDatabase> {
     await client.query('SELECT pg_advisory_unlock(724301)').catch(() => undefined);
     await client.end();
   }
-  const opened = openPostgres(withDatabase(name), 5);
   return {
-    ...opened,
-    async close() {
-      await opened.close();
+    url: withDatabase(name),
+    async drop() {
       const admin = new pg.Client({ connectionString: adminUrl });
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
+    },
+  };
+}
+
+async function copyPostgres(template: string): Promise<OpenedDatabase> {
+  const created = await createFromTemplate(template);
+  const opened = openPostgres(created.url, 5);
+  return {
+    ...opened,
+    async close() {
+      await opened.close();
+      await created.drop();
     },
   };
 }
