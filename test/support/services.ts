@@ -38,6 +38,9 @@ export async function testServices(
     S2S_MASTER_KEY: TEST_MASTER_KEY,
     LOG_LEVEL: 'silent',
     S2S_PUBLIC_URL: 'http://s2s.test',
+    // Test files run side by side on small machines, and the embedded database works on the event loop, so a
+    // busy moment can delay it past a second. Shedding load has tests of its own; journeys must not be shed.
+    S2S_MAX_EVENT_LOOP_DELAY_MS: '60000',
     ...options.env,
   });
   const services = await createServices(config, { database, now: clock.now });
