@@ -232,23 +232,28 @@ export interface PhaseCost {
   stealCores: number;
 }
 
-/** Watches the server process during one phase. */
-export function watchPhase(serverPid: number): { stop(): PhaseCost } {
-  let hwmReset = false;
-  try {
-    // Writing 5 to clear_refs resets the peak RSS (VmHWM) to the current RSS.
-    writeFileSync(`/proc/${serverPid}/clear_refs`, '5');
-    hwmReset = true;
-  } catch {
-    hwmReset = false;
+/**
+ * Watches the server's processes during one phase (one, or a primary and its serving processes). CPU is their sum;
+ * peak RSS is the sum of each process's own peak, an upper bound on what they held together.
+ */
+export function watchPhase(serverPids: number[]): { stop(): PhaseCost } {
+  let hwmReset = true;
+  for (const pid of serverPids) {
+    try {
+      // Writing 5 to clear_refs resets the peak RSS (VmHWM) to the current RSS.
+      writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    } catch {
+      hwmReset = false;
+    }
   }
-  let sampled = statusKb(serverPid, 'VmRSS');
+  const sum = (read: (pid: number) => number) => serverPids.reduce((total, pid) => total + read(pid), 0);
+  const sampledPeaks = serverPids.map((pid) => statusKb(pid, 'VmRSS'));
   const timer = setInterval(() => {
-    sampled = Math.max(sampled, statusKb(serverPid, 'VmRSS'));
+    serverPids.forEach((pid, i) => (sampledPeaks[i] = Math.max(sampledPeaks[i]!, statusKb(pid, 'VmRSS'))));
   }, 100);
   const started = performance.now();
-  const server0 = cpuSeconds(serverPid);
-  const serverSystem0 = cpuSeconds(serverPid, 'system');
+  const server0 = sum((pid) => cpuSeconds(pid));
+  const serverSystem0 = sum((pid) => cpuSeconds(pid, 'system'));
   const postgres0 = postgresCpuSeconds();
   const load0 = process.cpuUsage();
   const machine0 = machineSeconds();
@@ -258,12 +263,15 @@ export function watchPhase(serverPid: number): { stop(): PhaseCost } {
       const seconds = (performance.now() - started) / 1000;
       const load = process.cpuUsage(load0);
       const machine = machineSeconds();
-      const hwm = statusKb(serverPid, 'VmHWM');
+      const peakKb = serverPids.reduce(
+        (total, pid, i) => total + (hwmReset ? Math.max(statusKb(pid, 'VmHWM'), sampledPeaks[i]!) : sampledPeaks[i]!),
+        0,
+      );
       return {
-        peakRssMb: Math.round((hwmReset ? Math.max(hwm, sampled) : sampled) / 1024),
+        peakRssMb: Math.round(peakKb / 1024),
         peakFrom: hwmReset ? 'VmHWM' : 'samples',
-        serverCores: (cpuSeconds(serverPid) - server0) / seconds,
-        serverSystemCores: (cpuSeconds(serverPid, 'system') - serverSystem0) / seconds,
+        serverCores: (sum((pid) => cpuSeconds(pid)) - server0) / seconds,
+        serverSystemCores: (sum((pid) => cpuSeconds(pid, 'system')) - serverSystem0) / seconds,
         postgresCores: (postgresCpuSeconds() - postgres0) / seconds,
         loadCores: (load.user + load.system) / 1e6 / seconds,
         machineBusyCores: (machine.busy - machine0.busy) / seconds,

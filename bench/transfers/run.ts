@@ -83,6 +83,8 @@ const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 interface Server {
   port: number;
   pid: number;
+  /** The primary and every serving process (just the one process unless S2S_WORKERS is above 1). */
+  pids: number[];
   stop(): Promise<void>;
   errorLines(): number;
 }
@@ -113,14 +115,15 @@ async function startServer(script: string, env: Record<string, string>, profileD
   });
   child.stderr?.pipe(logStream);
   let errors = 0;
-  const port = await new Promise<number>((resolve, reject) => {
+  const { port, pids } = await new Promise<{ port: number; pids: number[] }>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     let listening = false;
     lines.on('line', (line) => {
       logStream.write(`${line}\n`);
       if (!listening && line.startsWith('{"listening"')) {
         listening = true;
-        resolve((JSON.parse(line) as { listening: number }).listening);
+        const ready = JSON.parse(line) as { listening: number; pid: number; pids: number[] };
+        resolve({ port: ready.listening, pids: [...new Set([ready.pid, ...ready.pids])] });
       } else if (line.includes('"level":50') || line.includes('"level":60')) {
         errors++;
       }
@@ -132,6 +135,7 @@ async function startServer(script: string, env: Record<string, string>, profileD
   return {
     port,
     pid: child.pid!,
+    pids,
     errorLines: () => errors,
     async stop() {
       if (child.exitCode !== null) return;
@@ -341,7 +345,7 @@ async function sustained(
   const notAcknowledged: InputFile[] = [];
   let next = 0;
   let exhausted = false;
-  const watch = watchPhase(server.pid);
+  const watch = watchPhase(server.pids);
   const waits = sampleWaits(databaseUrl);
   const elapsed = await closedLoop(settings.clients, settings.sustainedSeconds * 1000, async () => {
     const file = pool[next++];
@@ -572,7 +576,8 @@ async function ceiling(pool: InputFile[]): Promise<CeilingResult | string> {
 // ---- The run.
 
 async function main(): Promise<void> {
-  const effective = loadConfig(process.env);
+  // The settings the service will run with; it always runs on PostgreSQL, on a database made below.
+  const effective = loadConfig({ ...process.env, DATABASE_URL: 'postgres://127.0.0.1:5432/s2s_bench' });
   log('Transfers benchmark');
   log(
     `  machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${mb(totalmem())} MB memory, Node ${process.version}`,
@@ -584,7 +589,7 @@ async function main(): Promise<void> {
       `ceiling ${settings.ceilingSeconds} s with ${settings.nginxWorkers} nginx worker(s) (_CEILING_SECONDS, _NGINX_WORKERS); verify ${settings.verify}, zip entries ${settings.zipVerify} (_VERIFY, _ZIP_VERIFY); phases ${[...settings.phases].join(',')} (_PHASES)`,
   );
   log(
-    `  service: S2S_BULK_WORKERS=${effective.bulkWorkers} S2S_MAX_CONCURRENT_UPLOADS=${effective.maxConcurrentUploads} ` +
+    `  service: S2S_WORKERS=${effective.workers} S2S_BULK_WORKERS=${effective.bulkWorkers} S2S_MAX_CONCURRENT_UPLOADS=${effective.maxConcurrentUploads} ` +
       `S2S_DATABASE_POOL_SIZE=${effective.databasePoolSize} S2S_BLOB_STORE=${effective.blobStore} S2S_MAX_EVENT_LOOP_DELAY_MS=${effective.maxEventLoopDelayMs}`,
   );
   log(
@@ -665,10 +670,10 @@ async function main(): Promise<void> {
         profileDir,
       );
       log(
-        `  server: pid ${server.pid}, port ${server.port}, esbuild bundle of bench/transfers/server.ts run by plain node${settings.cpuProfile ? ' --cpu-prof' : ''}`,
+        `  server: pid ${server.pid}${server.pids.length > 1 ? ` serving through ${server.pids.length - 1} processes (${server.pids.slice(1).join(', ')})` : ''}, port ${server.port}, esbuild bundle of bench/transfers/server.ts run by plain node${settings.cpuProfile ? ' --cpu-prof' : ''}`,
       );
       await sleep(1000);
-      const idle = watchPhase(server.pid);
+      const idle = watchPhase(server.pids);
       await sleep(500);
       const idleCost = idle.stop();
       const delivered = async () => {
@@ -729,13 +734,13 @@ async function main(): Promise<void> {
       if (settings.phases.has('peak')) {
         const singles = inputs.singles;
         log(`\nPhase 2a: baseline, ${settings.schoolUsers} school users for ${settings.baselineSeconds} s …`);
-        const baseWatch = watchPhase(server.pid);
+        const baseWatch = watchPhase(server.pids);
         const base = await schoolMix(server, accounts, singles, settings.baselineSeconds * 1000, () => false);
         const baseCost = baseWatch.stop();
         acknowledgedTotal += base.acknowledged.length;
 
         log(`Phase 2b: peak, ${settings.zips} LA zips of ${settings.zipFiles} files while the school users carry on …`);
-        const peakWatch = watchPhase(server.pid);
+        const peakWatch = watchPhase(server.pids);
         const waits = sampleWaits(databaseUrl);
         let zipsDone = false;
         const started = performance.now();
