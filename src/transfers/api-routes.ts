@@ -79,7 +79,8 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
           },
         });
       }
-      const fingerprint = new RequestFingerprint();
+      // Only a request that may be retried needs its files hashed a second time, to recognise the retry.
+      const fingerprint = key ? new RequestFingerprint() : undefined;
       if (key) {
         const begun = await beginIdempotent(services.db, user.id, key, services.now());
         if (begun.state === 'in-progress') {
@@ -94,12 +95,12 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
             });
         }
         if (begun.state === 'replay') {
-          for await (const part of multipartParts(request, fingerprint)) {
+          for await (const part of multipartParts(request, fingerprint!)) {
             for await (const _chunk of part.body) {
               // hashed by the fingerprint, then dropped
             }
           }
-          if (begun.fingerprint !== fingerprint.digest()) {
+          if (begun.fingerprint !== fingerprint!.digest()) {
             return reply.code(422).send({
               error: {
                 code: 'IDEMPOTENCY_KEY_REUSED',
@@ -142,7 +143,7 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
       }
       const status = uploadStatusCode(files);
       const body = { files };
-      if (key) await finishIdempotent(services.db, user.id, key, fingerprint.digest(), status, body);
+      if (key) await finishIdempotent(services.db, user.id, key, fingerprint!.digest(), status, body);
       return reply.code(status).send(body);
     },
   );
