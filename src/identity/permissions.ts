@@ -27,6 +27,11 @@ export const permissions = {
   'repository:oversee': ['la-user', 'la-admin'],
   // Unusual search volume is flagged to LA administrators.
   'repository:alerts': ['la-admin'],
+  // A school registers a new pupil who came without a CTF, and answers requests for its former pupils' CTFs.
+  'joiners:register': ['school-user'],
+  'ctf-requests:answer': ['school-user'],
+  // LA staff take over the search for a new pupil's record when the school could not get it.
+  'joiners:oversee': ['la-user', 'la-admin'],
   'account:tokens': ['school-user', 'la-user', 'la-admin', 'dfe-admin'],
   'users:manage': ['la-admin', 'dfe-admin'],
   'audit:view': ['la-admin', 'dfe-admin'],

@@ -230,6 +230,12 @@ export const settings = {
     '60',
     positiveInt(60, 100_000),
   ),
+  ctfRequestSchoolDays: setting(
+    'S2S_CTF_REQUEST_SCHOOL_DAYS',
+    "School days a previous school has to answer a request for a new pupil's CTF before s2s passes it to the new school's LA.",
+    '10',
+    positiveInt(10, 100),
+  ),
 } as const;
 
 type Settings = typeof settings;

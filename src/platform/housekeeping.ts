@@ -1,9 +1,11 @@
 /**
  * Periodic tidying that any node may run at any time: expired sessions, stale rate-limit counters and
- * idempotency keys are deleted, and files past their retention are destroyed. Each step is idempotent or claims
+ * idempotency keys are deleted, files past their retention are destroyed, and requests for a new pupil's CTF that
+ * went unanswered past their due date are passed to the new school's LA. Each step is idempotent or claims
  * its rows with SKIP LOCKED, so nodes running it at once do no harm.
  */
 import { purgeExpiredSessions } from '../identity/sessions.js';
+import { passOverdueRequests } from '../joiners/ctf-requests.js';
 import { IDEMPOTENCY_HOURS } from '../transfers/idempotency.js';
 import { purgeExpired } from '../transfers/retention.js';
 import { purgeRateLimits } from './rate-limit-store.js';
@@ -11,7 +13,7 @@ import type { Services } from './services.js';
 
 export async function housekeeping(
   services: Services,
-): Promise<{ sessions: number; files: number; repositoryRecords: number }> {
+): Promise<{ sessions: number; files: number; repositoryRecords: number; requestsPassedToLa: number }> {
   const now = services.now();
   const sessions = await purgeExpiredSessions(services.db, now, {
     idleMinutes: services.config.sessionIdleMinutes,
@@ -23,7 +25,8 @@ export async function housekeeping(
     .where('created_at', '<', new Date(now.getTime() - IDEMPOTENCY_HOURS * 3_600_000))
     .execute();
   const purged = await purgeExpired(services);
-  return { sessions, ...purged };
+  const requestsPassedToLa = await passOverdueRequests(services);
+  return { sessions, ...purged, requestsPassedToLa };
 }
 
 /** Runs housekeeping every `minutes` until stopped; failures are logged, never fatal. */

@@ -267,7 +267,46 @@ export interface JobItemsTable {
   result: ColumnType<Record<string, unknown>, string, string>;
 }
 
+export type JoinerState = 'seeking' | 'received' | 'with-la';
+export type WithLaReason = 'no-previous-school' | 'unanswered' | 'no-record';
+
+export interface JoinersTable {
+  id: string;
+  school_laestab: string;
+  la_code: string;
+  surname: string;
+  forename: string;
+  date_of_birth: DateOnly;
+  sex: 'M' | 'F' | null;
+  upn: string | null;
+  previous_laestab: string | null;
+  joined_on: DateOnly;
+  registered_by: string;
+  registered_at: Timestamp;
+  state: JoinerState;
+  with_la_reason: WithLaReason | null;
+  with_la_at: Timestamp | null;
+  ctf_file_id: string | null;
+  received_at: Timestamp | null;
+}
+
+export interface CtfRequestsTable {
+  id: string;
+  joiner_id: string;
+  requesting_laestab: string;
+  holder_laestab: string;
+  requested_at: Timestamp;
+  due_on: DateOnly;
+  answered_at: Timestamp | null;
+  answered_by: string | null;
+  answer: 'sent' | 'no-record' | null;
+  file_id: string | null;
+  note: string | null;
+}
+
 export interface Database {
+  joiners: JoinersTable;
+  ctf_requests: CtfRequestsTable;
   job_items: JobItemsTable;
   transfer_files: TransferFilesTable;
   transfer_downloads: TransferDownloadsTable;

@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../platform/services.js';
+import { dateFromParts, text, type Form } from '../platform/web/date-parts.js';
 import { sendRecordContent } from './api-routes.js';
 import {
   foundFromLa,
@@ -18,8 +19,6 @@ import {
 } from './record-access.js';
 import { parseSearch, searchRepository, type FieldError } from './search-repository.js';
 
-type Form = Record<string, string | undefined>;
-
 // Form fields the page has for each field of the search's API body, for linking an error to its field.
 const fieldIds: Record<string, string> = {
   upn: 'upn',
@@ -31,22 +30,6 @@ const fieldIds: Record<string, string> = {
   leftLA: 'leftLA',
   leftLAEstab: 'leftLAEstab',
 };
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
-/** The date of birth from the day, month and year boxes, as `YYYY-MM-DD`, or an error when it is part-filled. */
-function dateFromParts(form: Form): { value: string; error?: string } {
-  const day = text(form['dob-day']).trim();
-  const month = text(form['dob-month']).trim();
-  const year = text(form['dob-year']).trim();
-  if (day === '' && month === '' && year === '') return { value: '' };
-  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) {
-    return { value: '', error: 'Date of birth must include a day, month and year, like 27 3 2016' };
-  }
-  return { value: `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}` };
-}
 
 export const repositoryPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   function searchPage(reply: FastifyReply, values: Form, errors: FieldError[] = [], status = 200) {
@@ -83,7 +66,7 @@ export const repositoryPages: FastifyPluginAsync<{ services: Services }> = async
       ]) {
         values[key] = text(form[key]);
       }
-      const date = dateFromParts(values);
+      const date = dateFromParts(values, 'dob', 'Date of birth');
       const parsed = parseSearch({
         upn: values.upn,
         surname: values.surname,

@@ -14,12 +14,16 @@ import type { SearchCriteria } from './score-match.js';
 
 export type RepositoryDeps = TransferDeps;
 
-const name = (label: string) =>
+/** A person's name as people type it: letters, spaces, hyphens and apostrophes. */
+export const nameText = (label: string) =>
   z
     .string()
     .trim()
     .max(100, `${label} must be 100 characters or fewer`)
-    .regex(/^[\p{L}\p{M}' ’.-]*$/u, `${label} can only include letters, spaces, hyphens and apostrophes`)
+    .regex(/^[\p{L}\p{M}' ’.-]*$/u, `${label} can only include letters, spaces, hyphens and apostrophes`);
+
+const personName = (label: string) =>
+  nameText(label)
     .transform((v) => (v === '' ? undefined : v))
     .optional();
 
@@ -32,8 +36,8 @@ const searchSchema = z
       .transform((v) => (v === '' ? undefined : v))
       .refine((v) => v === undefined || isValidUpn(v), 'Enter a UPN of 13 characters with a correct check letter')
       .optional(),
-    surname: name('Surname'),
-    forename: name('First name'),
+    surname: personName('Surname'),
+    forename: personName('First name'),
     dateOfBirth: z
       .string()
       .trim()
@@ -79,26 +83,34 @@ export interface FieldError {
 
 export type ParsedSearch = { ok: true; criteria: SearchCriteria } | { ok: false; errors: FieldError[] };
 
+/** A form's or body's problems, one per field, in words; `knownFields` tells a caller who sent an unknown field. */
+export function fieldErrors(error: z.ZodError, knownFields: string): FieldError[] {
+  return error.issues.map((issue) => ({
+    field:
+      issue.path.length > 0
+        ? issue.path.join('.')
+        : issue.code === 'unrecognized_keys'
+          ? issue.keys.join(', ')
+          : 'body',
+    message:
+      issue.code === 'unrecognized_keys'
+        ? `Unknown field: ${issue.keys.join(', ')}. ${knownFields}`
+        : issue.code === 'invalid_type'
+          ? `${issue.path.join('.') || 'The body'} must be ${issue.expected === 'object' ? 'a JSON object' : 'text'}`
+          : issue.message,
+  }));
+}
+
 /** Checks a search's details: a UPN, or a surname with a date of birth (a first name makes it sharper). */
 export function parseSearch(input: unknown): ParsedSearch {
   const parsed = searchSchema.safeParse(input ?? {});
   if (!parsed.success) {
     return {
       ok: false,
-      errors: parsed.error.issues.map((issue) => ({
-        field:
-          issue.path.length > 0
-            ? issue.path.join('.')
-            : issue.code === 'unrecognized_keys'
-              ? issue.keys.join(', ')
-              : 'body',
-        message:
-          issue.code === 'unrecognized_keys'
-            ? `Unknown field: ${issue.keys.join(', ')}. Search by upn, surname, forename, dateOfBirth, sex, postcode, leftLA and leftLAEstab.`
-            : issue.code === 'invalid_type'
-              ? `${issue.path.join('.') || 'The body'} must be ${issue.expected === 'object' ? 'a JSON object' : 'text'}`
-              : issue.message,
-      })),
+      errors: fieldErrors(
+        parsed.error,
+        'Search by upn, surname, forename, dateOfBirth, sex, postcode, leftLA and leftLAEstab.',
+      ),
     };
   }
   const criteria = parsed.data as SearchCriteria;

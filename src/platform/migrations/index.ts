@@ -6,11 +6,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001-foundation.js';
 import * as transfers from './0002-transfers.js';
 import * as repository from './0003-repository.js';
+import * as joiners from './0004-joiners.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-transfers': transfers,
   '0003-repository': repository,
+  '0004-joiners': joiners,
 };
 
 export const migrationProvider: MigrationProvider = {

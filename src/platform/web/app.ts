@@ -13,6 +13,8 @@ import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { auditRoutes } from '../../audit/routes.js';
 import { establishmentRoutes } from '../../establishments/routes.js';
+import { joinerApiRoutes } from '../../joiners/api-routes.js';
+import { joinerPages } from '../../joiners/pages.js';
 import { repositoryApiRoutes } from '../../repository/api-routes.js';
 import { repositoryPages } from '../../repository/pages.js';
 import { authenticate } from '../../identity/authenticate.js';
@@ -148,6 +150,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(transferPages, { services });
   await app.register(repositoryApiRoutes, { services });
   await app.register(repositoryPages, { services });
+  await app.register(joinerApiRoutes, { services });
+  await app.register(joinerPages, { services });
 
   // This node's share of the bulk work.
   services.jobs.register(UNZIP_JOB, (job, context) => unpackZip(services, job.payload as ZipPayload, context));

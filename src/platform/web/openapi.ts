@@ -175,6 +175,42 @@ export const openApiDocument = {
           },
         },
       },
+      NewPupil: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['surname', 'forename', 'dateOfBirth', 'joinedOn'],
+        description: 'A pupil who joined without a CTF.',
+        properties: {
+          surname: { type: 'string', maxLength: 100 },
+          forename: { type: 'string', maxLength: 100 },
+          dateOfBirth: { type: 'string', format: 'date' },
+          sex: { type: 'string', enum: ['M', 'F'] },
+          upn: { type: 'string', pattern: '^[A-Za-z][0-9]{11}[0-9A-Za-z]$' },
+          previousLAEstab: {
+            type: 'string',
+            pattern: '^[0-9]{7}$',
+            description:
+              'The previous school, when known: it is asked for the CTF. Without it the search passes to your LA.',
+          },
+          joinedOn: { type: 'string', format: 'date' },
+        },
+      },
+      NewPupilSummary: {
+        type: 'object',
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          schoolLAEstab: { type: 'string' },
+          surname: { type: 'string' },
+          forename: { type: 'string' },
+          dateOfBirth: { type: 'string', format: 'date' },
+          upn: { type: ['string', 'null'] },
+          previousLAEstab: { type: ['string', 'null'] },
+          joinedOn: { type: 'string', format: 'date' },
+          state: { type: 'string', enum: ['seeking', 'received', 'with-la'] },
+          withLaReason: { type: ['string', 'null'], enum: ['no-previous-school', 'unanswered', 'no-record', null] },
+          ctfFileId: { type: ['string', 'null'], format: 'uuid', description: 'The CTF the previous school sent.' },
+        },
+      },
       FieldErrors: {
         type: 'object',
         properties: {
@@ -426,6 +462,91 @@ export const openApiDocument = {
           '200': { description: '`{ "records": [...] }`, newest first.' },
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
+        },
+      },
+    },
+    '/api/v1/joiners': {
+      post: {
+        summary: 'Register a new pupil who joined without a CTF',
+        description:
+          'For school users. s2s searches the unknown-destination repository with the details (counted and audited as your search), lists CTFs from the previous school already in your inbox, and asks the previous school for the CTF. With no previous school, the search passes to your LA at once.',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/NewPupil' } } },
+        },
+        responses: {
+          '201': {
+            description:
+              '`{ id, matchesChecked, matches: RepositoryMatch[], waitingFiles: [...] }`; `matchesChecked` is false (with `retryAfterSeconds`) when your searches in the last minute reached the limit.',
+          },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '422': {
+            description: 'The details are not valid (INVALID_JOINER), with each field and why.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/FieldErrors' } } },
+          },
+        },
+      },
+      get: {
+        summary: 'Your school’s new pupils and where each search stands',
+        responses: {
+          '200': {
+            description: 'Newest first.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: { joiners: { type: 'array', items: { $ref: '#/components/schemas/NewPupilSummary' } } },
+                },
+              },
+            },
+          },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+        },
+      },
+    },
+    '/api/v1/joiners/with-la': {
+      get: {
+        summary: 'New pupils at your LA’s schools whose records were not found',
+        description:
+          'For LA users: searches passed to the LA because the previous school was not known, held no record, or did not answer in time.',
+        responses: {
+          '200': { description: '`{ "joiners": NewPupilSummary[] }`, newest first.' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+        },
+      },
+    },
+    '/api/v1/ctf-requests': {
+      get: {
+        summary: 'Requests for your former pupils’ CTFs, waiting for your answer',
+        responses: {
+          '200': {
+            description:
+              '`{ "requests": [{ id, joinerId, surname, forename, dateOfBirth, upn, requestingLAEstab, requestedAt, dueOn }] }`',
+          },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+        },
+      },
+    },
+    '/api/v1/ctf-requests/{id}/answer': {
+      post: {
+        summary: 'Answer a request: the CTF was sent, or you hold no record',
+        description:
+          '`{ "answer": "sent" }` links the CTF your school sent to the requesting school (give `fileId` when you sent it more than one); `{ "answer": "no-record", "note": "…" }` passes the search to the new school’s LA.',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: {
+          '200': { description: '`{ "state": "received" | "with-la", "fileId": string | null }`' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '409': { description: 'Already answered (ALREADY_ANSWERED).' },
+          '422': {
+            description: 'Not a valid answer, or no CTF sent to that school yet (INVALID_ANSWER).',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/FieldErrors' } } },
+          },
         },
       },
     },

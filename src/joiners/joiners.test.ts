@@ -1,0 +1,273 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { testDatabases } from '../../test/support/databases.js';
+import { testServices } from '../../test/support/services.js';
+import { ctfFile, tokenFor, upload } from '../../test/support/transfers.js';
+import { addUser, seedRegister, type TestServices, type TestUser } from '../../test/support/world.js';
+import { buildApp } from '../platform/web/app.js';
+import type { RepositoryMatch } from '../repository/match-repository.js';
+import { passOverdueRequests } from './ctf-requests.js';
+
+interface Actor {
+  account: TestUser;
+  token: string;
+}
+
+const amelia = {
+  forename: 'Amelia',
+  surname: 'Hartley',
+  middleNames: null,
+  preferredSurname: null,
+  preferredForename: null,
+  formerSurname: null,
+  formerForename: null,
+  formerUpns: [],
+  dateOfBirth: '2016-03-04',
+  sex: 'F' as const,
+};
+
+for (const database of await testDatabases()) {
+  describe(`new pupils without a CTF, and requests for their records (${database.name})`, () => {
+    let services: TestServices & { close(): Promise<void> };
+    let app: FastifyInstance;
+    let newSchool: Actor; // Brackenford High, 3304101 in LA 330: the child has arrived here
+    let previousSchool: Actor; // Hollins Lane Primary, 8232003 in LA 823: the child was here before
+    let otherSchool: Actor; // Kestrel Moor Primary, 9092201
+    let newSchoolLa: Actor; // Brackenford, 330
+    let otherLa: Actor; // 909
+
+    async function actor(role: 'school-user' | 'la-user', org: string): Promise<Actor> {
+      const account = await addUser(services, { role, org });
+      return { account, token: await tokenFor(services, account.user) };
+    }
+    const post = (who: Actor, url: string, body: unknown) =>
+      app.inject({ method: 'POST', url, payload: body as object, headers: { authorization: `Bearer ${who.token}` } });
+    const get = (who: Actor, url: string) => app.inject({ url, headers: { authorization: `Bearer ${who.token}` } });
+    const register = (body: Record<string, string>) => post(newSchool, '/api/v1/joiners', body);
+    const joinerState = async (id: string) =>
+      services.db
+        .selectFrom('joiners')
+        .select(['state', 'with_la_reason', 'ctf_file_id'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+
+    before(async () => {
+      services = await testServices(await database.open(), {
+        env: { S2S_REPOSITORY_SEARCHES_PER_MINUTE: '1000', S2S_REPOSITORY_SEARCH_ALERT_PER_DAY: '100000' },
+      });
+      await seedRegister(services);
+      app = await buildApp(services);
+      newSchool = await actor('school-user', '3304101');
+      previousSchool = await actor('school-user', '8232003');
+      otherSchool = await actor('school-user', '9092201');
+      newSchoolLa = await actor('la-user', '330');
+      otherLa = await actor('la-user', '909');
+      // Amelia left Hollins Lane with her destination unknown: her CTF went to the repository.
+      const sent = await upload(app, previousSchool.token, [ctfFile('8232003', 'XXXXXXX', { people: [amelia] })]);
+      assert.equal(sent.statusCode, 201, sent.body);
+    });
+    after(async () => {
+      await app.close();
+      await services.close();
+    });
+
+    it('refuses incomplete or impossible details, field by field, and stores nothing', async () => {
+      const empty = await register({});
+      assert.equal(empty.statusCode, 422);
+      const fields = (empty.json().error.fields as Array<{ field: string }>).map((f) => f.field).sort();
+      assert.deepEqual(fields, ['dateOfBirth', 'forename', 'joinedOn', 'surname']);
+
+      const cases: Array<[Record<string, string>, string, RegExp]> = [
+        [{ previousLAEstab: '8239999' }, 'previousLAEstab', /no school with LAEstab 8239999/],
+        [{ previousLAEstab: '3304101' }, 'previousLAEstab', /cannot be your own school/],
+        [{ upn: 'A123' }, 'upn', /check letter/],
+        [{ joinedOn: '2026-12-01' }, 'joinedOn', /today or in the past/],
+        [{ dateOfBirth: '2026-01-01' }, 'dateOfBirth', /school age/],
+        [{ dateOfBirth: '2016-02-30' }, 'dateOfBirth', /real date/],
+        [{ nickname: 'Mimi' }, 'nickname', /Unknown field/],
+      ];
+      const valid = { surname: 'Hartly', forename: 'Amelia', dateOfBirth: '2016-04-03', joinedOn: '2026-11-02' };
+      for (const [change, field, message] of cases) {
+        const response = await register({ ...valid, ...change });
+        assert.equal(response.statusCode, 422, JSON.stringify(change));
+        const error = (response.json().error.fields as Array<{ field: string; message: string }>).find(
+          (f) => f.field === field,
+        );
+        assert.ok(error, `${field} error for ${JSON.stringify(change)}: ${response.body}`);
+        assert.match(error.message, message);
+      }
+      const stored = await services.db.selectFrom('joiners').select('id').execute();
+      assert.equal(stored.length, 0);
+    });
+
+    it('shows the school a repository record the new pupil matches, and asks the previous school for the CTF', async () => {
+      const response = await register({
+        surname: 'Hartly',
+        forename: 'Amelia',
+        dateOfBirth: '2016-04-03',
+        sex: 'F',
+        previousLAEstab: '8232003',
+        joinedOn: '2026-11-02',
+      });
+      assert.equal(response.statusCode, 201, response.body);
+      const body = response.json() as { id: string; matchesChecked: boolean; matches: RepositoryMatch[] };
+      assert.equal(body.matchesChecked, true);
+      const match = body.matches.find((m) => m.surname === 'Hartley');
+      assert.ok(match, 'Amelia Hartley is shown');
+      assert.ok(match.reasons.includes('day and month of birth swapped'), match.reasons.join('; '));
+      // The match was shown to this school's user, so they may open it like any search result.
+      const opened = await post(newSchool, `/api/v1/repository/records/${match.id}/open`, {
+        reason: 'New pupil registered without a CTF',
+      });
+      assert.equal(opened.statusCode, 200, opened.body);
+
+      const requests = await get(previousSchool, '/api/v1/ctf-requests');
+      assert.equal(requests.statusCode, 200);
+      const request = (requests.json().requests as Array<Record<string, string>>).find((r) => r.joinerId === body.id);
+      assert.ok(request, 'the previous school sees the request');
+      assert.equal(request.requestingLAEstab, '3304101');
+      assert.equal(request.surname, 'Hartly');
+      // Ten school days from Monday 2 November 2026.
+      assert.equal(request.dueOn, '2026-11-16');
+      assert.equal((await get(otherSchool, '/api/v1/ctf-requests')).json().requests.length, 0);
+      assert.equal((await get(newSchoolLa, '/api/v1/ctf-requests')).statusCode, 403);
+
+      const actions = (await services.db.selectFrom('audit_events').select('action').orderBy('seq').execute()).map(
+        (r) => r.action,
+      );
+      assert.ok(actions.includes('joiner.registered') && actions.includes('repository.searched'));
+    });
+
+    it('links the CTF the previous school sends to the request, and shows the new school it has arrived', async () => {
+      const registered = await register({
+        surname: 'Okafor',
+        forename: 'Chidi',
+        dateOfBirth: '2014-09-09',
+        previousLAEstab: '8232003',
+        joinedOn: '2026-10-30',
+      });
+      assert.equal(registered.statusCode, 201, registered.body);
+      const joinerId = registered.json().id as string;
+      const requestId = (
+        (await get(previousSchool, '/api/v1/ctf-requests')).json().requests as Array<{ id: string; joinerId: string }>
+      ).find((r) => r.joinerId === joinerId)!.id;
+      const answerUrl = `/api/v1/ctf-requests/${requestId}/answer`;
+
+      const early = await post(previousSchool, answerUrl, { answer: 'sent' });
+      assert.equal(early.statusCode, 422);
+      assert.match(early.json().error.message, /has not sent a CTF to 3304101 yet/);
+      assert.equal((await post(otherSchool, answerUrl, { answer: 'no-record' })).statusCode, 404);
+      assert.equal((await post(previousSchool, answerUrl, { answer: 'maybe' })).statusCode, 422);
+
+      const ctf = await upload(app, previousSchool.token, [ctfFile('8232003', '3304101', { pupils: 1 })]);
+      assert.equal(ctf.statusCode, 201, ctf.body);
+      const fileId = ctf.json().files[0].id as string;
+      const answered = await post(previousSchool, answerUrl, { answer: 'sent' });
+      assert.equal(answered.statusCode, 200, answered.body);
+      assert.deepEqual(answered.json(), { state: 'received', fileId });
+      assert.equal((await post(previousSchool, answerUrl, { answer: 'sent' })).statusCode, 409);
+
+      const mine = (await get(newSchool, '/api/v1/joiners')).json().joiners as Array<Record<string, unknown>>;
+      const chidi = mine.find((j) => j.id === joinerId)!;
+      assert.equal(chidi.state, 'received');
+      assert.equal(chidi.ctfFileId, fileId);
+      assert.equal(((await get(previousSchool, '/api/v1/ctf-requests')).json().requests as unknown[]).length, 1);
+    });
+
+    it('shows a CTF already waiting from the previous school when the pupil is registered', async () => {
+      const waiting = await upload(app, previousSchool.token, [ctfFile('8232003', '3304101', { pupils: 1 })]);
+      const fileId = waiting.json().files[0].id as string;
+      const registered = await register({
+        surname: 'Nowak',
+        forename: 'Zofia',
+        dateOfBirth: '2015-01-20',
+        previousLAEstab: '8232003',
+        joinedOn: '2026-11-02',
+      });
+      assert.equal(registered.statusCode, 201);
+      assert.ok((registered.json().waitingFiles as Array<{ id: string }>).some((f) => f.id === fileId));
+    });
+
+    it('passes the search to the LA at once when nobody knows the previous school', async () => {
+      const registered = await register({
+        surname: 'Mensah',
+        forename: 'Kofi',
+        dateOfBirth: '2013-06-30',
+        joinedOn: '2026-11-02',
+      });
+      assert.equal(registered.statusCode, 201);
+      const id = registered.json().id as string;
+      assert.deepEqual(await joinerState(id), {
+        state: 'with-la',
+        with_la_reason: 'no-previous-school',
+        ctf_file_id: null,
+      });
+      const withLa = (await get(newSchoolLa, '/api/v1/joiners/with-la')).json().joiners as Array<{ id: string }>;
+      assert.ok(
+        withLa.some((j) => j.id === id),
+        'the school’s LA sees it',
+      );
+      const elsewhere = (await get(otherLa, '/api/v1/joiners/with-la')).json().joiners as Array<{ id: string }>;
+      assert.equal(
+        elsewhere.some((j) => j.id === id),
+        false,
+        'another LA does not',
+      );
+      assert.equal((await get(newSchool, '/api/v1/joiners/with-la')).statusCode, 403);
+    });
+
+    it('passes the search to the LA when the previous school holds no record', async () => {
+      const registered = await register({
+        surname: 'Ivanova',
+        forename: 'Daria',
+        dateOfBirth: '2012-12-12',
+        previousLAEstab: '8232003',
+        joinedOn: '2026-11-02',
+      });
+      const joinerId = registered.json().id as string;
+      const requestId = (
+        (await get(previousSchool, '/api/v1/ctf-requests')).json().requests as Array<{ id: string; joinerId: string }>
+      ).find((r) => r.joinerId === joinerId)!.id;
+      const answered = await post(previousSchool, `/api/v1/ctf-requests/${requestId}/answer`, {
+        answer: 'no-record',
+        note: 'No pupil of that name or date of birth has been on roll here.',
+      });
+      assert.equal(answered.statusCode, 200, answered.body);
+      assert.deepEqual(await joinerState(joinerId), {
+        state: 'with-la',
+        with_la_reason: 'no-record',
+        ctf_file_id: null,
+      });
+      const withLa = (await get(newSchoolLa, '/api/v1/joiners/with-la')).json().joiners as Array<{
+        id: string;
+        request: { note: string | null };
+      }>;
+      assert.match(String(withLa.find((j) => j.id === joinerId)?.request.note), /No pupil of that name/);
+    });
+
+    it('passes a request still unanswered after ten school days to the LA, once', async () => {
+      const registered = await register({
+        surname: 'Walsh',
+        forename: 'Niamh',
+        dateOfBirth: '2014-02-14',
+        previousLAEstab: '8232003',
+        joinedOn: '2026-11-02',
+      });
+      const joinerId = registered.json().id as string;
+      services.clock.set(new Date('2026-11-16T17:00:00Z'));
+      await passOverdueRequests(services);
+      assert.equal((await joinerState(joinerId)).state, 'seeking', 'still due on the tenth school day');
+      services.clock.set(new Date('2026-11-17T08:00:00Z'));
+      assert.ok((await passOverdueRequests(services)) >= 1);
+      assert.deepEqual(await joinerState(joinerId), {
+        state: 'with-la',
+        with_la_reason: 'unanswered',
+        ctf_file_id: null,
+      });
+      assert.equal(await passOverdueRequests(services), 0, 'nothing is passed twice');
+      const withLa = (await get(newSchoolLa, '/api/v1/joiners/with-la')).json().joiners as Array<{ id: string }>;
+      assert.ok(withLa.some((j) => j.id === joinerId));
+    });
+  });
+}

@@ -1,0 +1,139 @@
+/**
+ * Pages for new pupils without a CTF: a school registers one and sees what s2s found, follows its new pupils'
+ * requests, and answers requests for its former pupils' CTFs; LA staff see the searches passed to them.
+ */
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { Services } from '../platform/services.js';
+import { dateFromParts, text, type Form } from '../platform/web/date-parts.js';
+import type { FieldError } from '../repository/search-repository.js';
+import { answerRequest, listJoiners, requestsToAnswer } from './ctf-requests.js';
+import { registerJoiner } from './register-joiner.js';
+
+// The form's field for each field of the API body, for linking an error to its field.
+const fieldIds: Record<string, string> = {
+  surname: 'surname',
+  forename: 'forename',
+  dateOfBirth: 'dob-day',
+  sex: 'sex',
+  upn: 'upn',
+  previousLAEstab: 'previousLAEstab',
+  joinedOn: 'joined-day',
+};
+
+const formFields = [
+  'surname',
+  'forename',
+  'dob-day',
+  'dob-month',
+  'dob-year',
+  'sex',
+  'upn',
+  'previousLAEstab',
+  'joined-day',
+  'joined-month',
+  'joined-year',
+];
+
+export const joinerPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  function registerPage(reply: FastifyReply, values: Form, errors: FieldError[] = [], status = 200) {
+    return reply.render(
+      'joiners/views/register.njk',
+      {
+        title: errors.length > 0 ? 'Error: Register a new pupil' : 'Register a new pupil',
+        values,
+        errors: errors.map((e) => ({ text: e.message, href: `#${fieldIds[e.field] ?? 'surname'}` })),
+      },
+      status,
+    );
+  }
+
+  app.get('/joiners', { config: { access: 'joiners:register' } }, async (request, reply) =>
+    reply.render('joiners/views/list.njk', {
+      title: 'New pupils without a CTF',
+      joiners: await listJoiners(services.db, request.user!),
+    }),
+  );
+
+  app.get('/joiners/new', { config: { access: 'joiners:register' } }, async (_request, reply) =>
+    registerPage(reply, {}),
+  );
+
+  app.post<{ Body: Form }>('/joiners/new', { config: { access: 'joiners:register' } }, async (request, reply) => {
+    const form = request.body ?? {};
+    const values: Form = {};
+    for (const key of formFields) values[key] = text(form[key]);
+    const born = dateFromParts(values, 'dob', 'Date of birth');
+    const joined = dateFromParts(values, 'joined', 'Date joined');
+    const outcome = await registerJoiner(
+      services,
+      request.user!,
+      {
+        surname: values.surname,
+        forename: values.forename,
+        dateOfBirth: born.value,
+        sex: values.sex,
+        upn: values.upn,
+        previousLAEstab: values.previousLAEstab,
+        joinedOn: joined.value,
+      },
+      request.ip,
+    );
+    const partDates: FieldError[] = [
+      ...(born.error ? [{ field: 'dateOfBirth', message: born.error }] : []),
+      ...(joined.error ? [{ field: 'joinedOn', message: joined.error }] : []),
+    ];
+    if (outcome.kind === 'invalid') {
+      const errors = [...outcome.errors.filter((e) => !partDates.some((p) => p.field === e.field)), ...partDates];
+      return registerPage(reply, values, errors, 422);
+    }
+    return reply.render('joiners/views/registered.njk', {
+      title: 'New pupil registered',
+      outcome,
+      results: outcome.matches,
+      values,
+      schoolDays: services.config.ctfRequestSchoolDays,
+    });
+  });
+
+  app.get('/joiners/with-la', { config: { access: 'joiners:oversee' } }, async (request, reply) =>
+    reply.render('joiners/views/with-la.njk', {
+      title: 'New pupils whose records were not found',
+      joiners: await listJoiners(services.db, request.user!),
+    }),
+  );
+
+  async function requestsPage(reply: FastifyReply, user: Parameters<typeof requestsToAnswer>[1], problem?: string) {
+    return reply.render(
+      'joiners/views/requests.njk',
+      {
+        title: problem ? 'Error: Requests for CTFs' : 'Requests for CTFs',
+        requests: await requestsToAnswer(services.db, user),
+        errors: problem ? [{ text: problem, href: '#requests' }] : [],
+      },
+      problem ? 422 : 200,
+    );
+  }
+
+  app.get('/ctf-requests', { config: { access: 'ctf-requests:answer' } }, async (request, reply) =>
+    requestsPage(reply, request.user!),
+  );
+
+  app.post<{ Params: { id: string }; Body: Form }>(
+    '/ctf-requests/:id/answer',
+    { config: { access: 'ctf-requests:answer' } },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const answer =
+        text(body.answer) === 'sent'
+          ? { answer: 'sent' as const }
+          : text(body.answer) === 'no-record'
+            ? { answer: 'no-record' as const, note: text(body.note) }
+            : undefined;
+      if (!answer) return requestsPage(reply, request.user!, 'Choose whether you have sent the CTF or hold no record');
+      const outcome = await answerRequest(services, request.user!, request.params.id, answer, request.ip);
+      if (outcome.kind === 'not-found') return reply.callNotFound();
+      if (outcome.kind === 'invalid') return requestsPage(reply, request.user!, outcome.message);
+      return reply.redirect('/ctf-requests?answered=1', 303);
+    },
+  );
+};

@@ -1,0 +1,247 @@
+/**
+ * A school registers a new pupil who arrived without a CTF. s2s checks the details against the unknown-destination
+ * repository at once (as the school's own search: audited, counted and rate limited like any other) and against
+ * files already waiting in the school's inbox from the previous school, then asks the previous school for the CTF,
+ * or, when nobody knows where the child was before, passes the search to the school's LA straight away.
+ */
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { isRealDate } from '../ctf/dates.js';
+import { isValidUpn } from '../ctf/upn.js';
+import { auditActor, type User } from '../identity/accounts.js';
+import type { Db } from '../platform/database.js';
+import type { RepositoryMatch } from '../repository/match-repository.js';
+import {
+  fieldErrors,
+  nameText,
+  searchRepository,
+  type FieldError,
+  type RepositoryDeps,
+} from '../repository/search-repository.js';
+import { addSchoolDays, londonDate } from '../cme/school-days.js';
+
+export interface JoinerInput {
+  surname: string;
+  forename: string;
+  dateOfBirth: string;
+  sex?: 'M' | 'F';
+  upn?: string;
+  previousLAEstab?: string;
+  joinedOn: string;
+}
+
+/** Text that must be given: a missing field and an empty one get the same plain request. */
+const requiredText = (missing: string) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? missing : 'must be text') })
+    .trim()
+    .min(1, missing);
+
+const required = (label: string) => requiredText(`Enter the pupil’s ${label.toLowerCase()}`).pipe(nameText(label));
+
+const joinerSchema = z
+  .object({
+    surname: required('Surname'),
+    forename: required('First name'),
+    dateOfBirth: requiredText('Enter the pupil’s date of birth').refine(
+      isRealDate,
+      'Date of birth must be a real date written YYYY-MM-DD',
+    ),
+    sex: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .transform((v) => (v === '' ? undefined : v))
+      .refine((v) => v === undefined || v === 'M' || v === 'F', 'Sex must be M or F')
+      .optional(),
+    upn: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .transform((v) => (v === '' ? undefined : v))
+      .refine((v) => v === undefined || isValidUpn(v), 'Enter a UPN of 13 characters with a correct check letter')
+      .optional(),
+    previousLAEstab: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v))
+      .refine((v) => v === undefined || /^[0-9]{7}$/.test(v), 'Previous school must be a 7-digit LAEstab')
+      .optional(),
+    joinedOn: requiredText('Enter the date the pupil joined').refine(
+      isRealDate,
+      'Date joined must be a real date written YYYY-MM-DD',
+    ),
+  })
+  .strict();
+
+const KNOWN_FIELDS = 'Send surname, forename, dateOfBirth, sex, upn, previousLAEstab and joinedOn.';
+
+export type ParsedJoiner = { ok: true; joiner: JoinerInput } | { ok: false; errors: FieldError[] };
+
+/** Checks a new pupil's details; dates must make sense against today (school-aged, not joined in the future). */
+export function parseJoiner(input: unknown, today: string): ParsedJoiner {
+  const parsed = joinerSchema.safeParse(input ?? {});
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error, KNOWN_FIELDS) };
+  const joiner = parsed.data as JoinerInput;
+  const errors: FieldError[] = [];
+  const age = Number(today.slice(0, 4)) - Number(joiner.dateOfBirth.slice(0, 4));
+  if (joiner.dateOfBirth >= today || age < 2 || age > 25)
+    errors.push({ field: 'dateOfBirth', message: 'Date of birth must be that of a child of school age (2 to 25)' });
+  if (joiner.joinedOn > today) errors.push({ field: 'joinedOn', message: 'Date joined must be today or in the past' });
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, joiner };
+}
+
+/** A file waiting in the school's inbox from the pupil's previous school: quite possibly the CTF being sought. */
+export interface WaitingFile {
+  id: string;
+  fileName: string;
+  receivedAt: Date;
+  pupils: number;
+}
+
+export type RegisterOutcome =
+  | { kind: 'registered'; id: string; matches: RepositoryMatch[]; waitingFiles: WaitingFile[]; matchesChecked: true }
+  | {
+      kind: 'registered';
+      id: string;
+      matches: [];
+      waitingFiles: WaitingFile[];
+      matchesChecked: false;
+      retryAfterSeconds: number;
+    }
+  | { kind: 'invalid'; errors: FieldError[] };
+
+async function previousSchoolProblem(db: Db, school: string, previous: string): Promise<FieldError | undefined> {
+  if (previous === school)
+    return { field: 'previousLAEstab', message: 'The previous school cannot be your own school' };
+  const found = await db
+    .selectFrom('establishments')
+    .select('laestab')
+    .where('laestab', '=', previous)
+    .executeTakeFirst();
+  return found
+    ? undefined
+    : {
+        field: 'previousLAEstab',
+        message: `There is no school with LAEstab ${previous}. Check the number in “Find a school”, or leave it blank if you do not know it.`,
+      };
+}
+
+export async function registerJoiner(
+  deps: RepositoryDeps,
+  user: User,
+  input: unknown,
+  sourceIp: string | null,
+): Promise<RegisterOutcome> {
+  const now = deps.now();
+  const today = londonDate(now);
+  const parsed = parseJoiner(input, today);
+  if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
+  const joiner = parsed.joiner;
+  const school = user.orgCode;
+  if (joiner.previousLAEstab) {
+    const problem = await previousSchoolProblem(deps.db, school, joiner.previousLAEstab);
+    if (problem) return { kind: 'invalid', errors: [problem] };
+  }
+
+  const id = crypto.randomUUID();
+  const laCode = user.laCode ?? school.slice(0, 3);
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('joiners')
+      .values({
+        id,
+        school_laestab: school,
+        la_code: laCode,
+        surname: joiner.surname,
+        forename: joiner.forename,
+        date_of_birth: joiner.dateOfBirth,
+        sex: joiner.sex ?? null,
+        upn: joiner.upn ?? null,
+        previous_laestab: joiner.previousLAEstab ?? null,
+        joined_on: joiner.joinedOn,
+        registered_by: user.id,
+        registered_at: now,
+        state: joiner.previousLAEstab ? 'seeking' : 'with-la',
+        with_la_reason: joiner.previousLAEstab ? null : 'no-previous-school',
+        with_la_at: joiner.previousLAEstab ? null : now,
+        ctf_file_id: null,
+        received_at: null,
+      })
+      .execute();
+    if (joiner.previousLAEstab) {
+      await trx
+        .insertInto('ctf_requests')
+        .values({
+          id: crypto.randomUUID(),
+          joiner_id: id,
+          requesting_laestab: school,
+          holder_laestab: joiner.previousLAEstab,
+          requested_at: now,
+          due_on: addSchoolDays(today, deps.config.ctfRequestSchoolDays),
+          answered_at: null,
+          answered_by: null,
+          answer: null,
+          file_id: null,
+          note: null,
+        })
+        .execute();
+    }
+  });
+  await deps.audit({
+    action: 'joiner.registered',
+    actor: auditActor(user),
+    target: { kind: 'joiner', id },
+    sourceIp,
+    details: {
+      previousLAEstab: joiner.previousLAEstab ?? null,
+      requestedFrom: joiner.previousLAEstab ?? `LA ${laCode}`,
+    },
+  });
+
+  const waitingFiles = joiner.previousLAEstab ? await filesWaitingFrom(deps.db, school, joiner.previousLAEstab) : [];
+  const searched = await searchRepository(
+    deps,
+    user,
+    {
+      surname: joiner.surname,
+      forename: joiner.forename,
+      dateOfBirth: joiner.dateOfBirth,
+      ...(joiner.upn ? { upn: joiner.upn } : {}),
+      ...(joiner.sex ? { sex: joiner.sex } : {}),
+      ...(joiner.previousLAEstab ? { leftLAEstab: joiner.previousLAEstab } : {}),
+    },
+    sourceIp,
+  );
+  if (searched.kind === 'rate-limited') {
+    return {
+      kind: 'registered',
+      id,
+      matches: [],
+      waitingFiles,
+      matchesChecked: false,
+      retryAfterSeconds: searched.retryAfterSeconds,
+    };
+  }
+  return { kind: 'registered', id, matches: searched.results, waitingFiles, matchesChecked: true };
+}
+
+/** CTFs from the previous school in the school's inbox, newest first (a school receives few from any one school). */
+export async function filesWaitingFrom(db: Db, school: string, previous: string): Promise<WaitingFile[]> {
+  const rows = await db
+    .selectFrom('transfer_files')
+    .select(['id', 'file_name', 'received_at', 'pupils'])
+    .where('recipient_org_code', '=', school)
+    .where('source_code', '=', previous)
+    .where('file_type', '=', 'CTF')
+    .where('status', '=', 'delivered')
+    .orderBy('received_at', 'desc')
+    .limit(10)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    fileName: r.file_name,
+    receivedAt: new Date(r.received_at),
+    pupils: r.pupils,
+  }));
+}
