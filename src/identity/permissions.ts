@@ -32,6 +32,9 @@ export const permissions = {
   'ctf-requests:answer': ['school-user'],
   // LA staff take over the search for a new pupil's record when the school could not get it.
   'joiners:oversee': ['la-user', 'la-admin'],
+  // CME officers make targeted missing-pupil enquiries and answer other LAs'; sending to many needs an LA admin.
+  'enquiries:make': ['la-user', 'la-admin'],
+  'enquiries:approve': ['la-admin'],
   'account:tokens': ['school-user', 'la-user', 'la-admin', 'dfe-admin'],
   'users:manage': ['la-admin', 'dfe-admin'],
   'audit:view': ['la-admin', 'dfe-admin'],

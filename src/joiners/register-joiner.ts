@@ -19,6 +19,7 @@ import {
   type RepositoryDeps,
 } from '../repository/search-repository.js';
 import { addSchoolDays, londonDate } from '../cme/school-days.js';
+import { alertEnquiries } from '../enquiries/enquiries.js';
 
 export interface JoinerInput {
   surname: string;
@@ -198,6 +199,18 @@ export async function registerJoiner(
       requestedFrom: joiner.previousLAEstab ?? `LA ${laCode}`,
     },
   });
+
+  await alertEnquiries(deps.db, now, [
+    {
+      kind: 'joiner',
+      id,
+      upn: joiner.upn ?? null,
+      surname: joiner.surname,
+      forename: joiner.forename,
+      date_of_birth: joiner.dateOfBirth,
+      sex: joiner.sex ?? null,
+    },
+  ]);
 
   const waitingFiles = joiner.previousLAEstab ? await filesWaitingFrom(deps.db, school, joiner.previousLAEstab) : [];
   const searched = await searchRepository(

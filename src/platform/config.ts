@@ -236,6 +236,12 @@ export const settings = {
     '10',
     positiveInt(10, 100),
   ),
+  enquiryLasWithoutApproval: setting(
+    'S2S_ENQUIRY_LAS_WITHOUT_APPROVAL',
+    'LAs a missing-pupil enquiry may go to on the officer’s word alone; sending to more needs the LA administrator’s approval.',
+    '3',
+    positiveInt(3, 20),
+  ),
 } as const;
 
 type Settings = typeof settings;

@@ -304,7 +304,65 @@ export interface CtfRequestsTable {
   note: string | null;
 }
 
+export type EnquiryState = 'draft' | 'awaiting-approval' | 'sent' | 'closed';
+export type EnquiryOutcome = 'found-in-school' | 'found-elsewhere' | 'not-found' | 'other';
+export type EnquiryAnswer = 'known' | 'not-known' | 'checking';
+
+export interface EnquiriesTable {
+  id: string;
+  la_code: string;
+  officer_id: string;
+  surname: string;
+  forename: string;
+  date_of_birth: DateOnly;
+  sex: 'M' | 'F' | null;
+  upn: string | null;
+  last_address: string;
+  concern: string;
+  state: EnquiryState;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+  approved_by: string | null;
+  closed_at: Timestamp | null;
+  outcome: EnquiryOutcome | null;
+  outcome_note: string | null;
+}
+
+export interface EnquiryRecipientsTable {
+  enquiry_id: string;
+  la_code: string;
+  reason: string;
+  sent_at: Timestamp | null;
+  answer: EnquiryAnswer | null;
+  answer_detail: string | null;
+  answered_by: string | null;
+  answered_at: Timestamp | null;
+}
+
+export interface EnquiryMatchesTable {
+  enquiry_id: string;
+  kind: 'repository' | 'joiner';
+  ref_id: string;
+  score: number;
+  reasons: string[];
+  found_at: Timestamp;
+}
+
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  message: string;
+  link: string;
+  created_at: Timestamp;
+  read_at: Timestamp | null;
+}
+
 export interface Database {
+  enquiries: EnquiriesTable;
+  enquiry_recipients: EnquiryRecipientsTable;
+  enquiry_matches: EnquiryMatchesTable;
+  notifications: NotificationsTable;
   joiners: JoinersTable;
   ctf_requests: CtfRequestsTable;
   job_items: JobItemsTable;

@@ -14,6 +14,7 @@ import type { BlobStore } from '../platform/blobs.js';
 import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/database.js';
 import { rejected, type FileProblem, type FileResult } from './file-result.js';
+import { alertEnquiries } from '../enquiries/enquiries.js';
 import { recordSearchKeys } from '../repository/search-keys.js';
 import { routeDestination } from './route-destination.js';
 
@@ -219,6 +220,7 @@ export async function acceptFile(
   const inRepository = route.to === 'repository';
   const repositoryExpiry = new Date(now.getTime() + deps.config.repositoryRetentionDays * DAY);
   const withRecords = inRepository && records.length > 0;
+  const recordIds = records.map(() => crypto.randomUUID());
   // A file for an inbox is one statement: its body's key row and its own row, together. Repository files add
   // their pupils' rows atomically with them.
   const record = async (trx: Db) => {
@@ -258,9 +260,9 @@ export async function acceptFile(
         await trx
           .insertInto('repository_records')
           .values(
-            records.slice(start, start + 500).map((r) => ({
+            records.slice(start, start + 500).map((r, i) => ({
               ...r,
-              id: crypto.randomUUID(),
+              id: recordIds[start + i]!,
               file_id: id,
               left_laestab: leftLaestab,
               left_la_code: leftLaestab.slice(0, 3),
@@ -299,6 +301,28 @@ export async function acceptFile(
         },
       ],
       { ...summary, pupils, sha256: blob.sha256, ...(earlier ? { duplicateOf: earlier.id } : {}) },
+    );
+  }
+  if (withRecords) {
+    // A child whose record has just arrived may be one an LA is looking for.
+    await alertEnquiries(
+      deps.db,
+      now,
+      records.flatMap((r, i) =>
+        r.date_of_birth && r.surname && r.forename
+          ? [
+              {
+                kind: 'repository' as const,
+                id: recordIds[i]!,
+                upn: r.upn,
+                surname: r.surname,
+                forename: r.forename,
+                date_of_birth: r.date_of_birth,
+                sex: r.sex,
+              },
+            ]
+          : [],
+      ),
     );
   }
   await deps.audit({

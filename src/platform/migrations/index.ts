@@ -7,12 +7,14 @@ import * as foundation from './0001-foundation.js';
 import * as transfers from './0002-transfers.js';
 import * as repository from './0003-repository.js';
 import * as joiners from './0004-joiners.js';
+import * as enquiries from './0005-enquiries.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-transfers': transfers,
   '0003-repository': repository,
   '0004-joiners': joiners,
+  '0005-enquiries': enquiries,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -13,6 +13,7 @@ import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { auditRoutes } from '../../audit/routes.js';
 import { establishmentRoutes } from '../../establishments/routes.js';
+import { enquiryApiRoutes } from '../../enquiries/api-routes.js';
 import { joinerApiRoutes } from '../../joiners/api-routes.js';
 import { joinerPages } from '../../joiners/pages.js';
 import { repositoryApiRoutes } from '../../repository/api-routes.js';
@@ -152,6 +153,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(repositoryPages, { services });
   await app.register(joinerApiRoutes, { services });
   await app.register(joinerPages, { services });
+  await app.register(enquiryApiRoutes, { services });
 
   // This node's share of the bulk work.
   services.jobs.register(UNZIP_JOB, (job, context) => unpackZip(services, job.payload as ZipPayload, context));

@@ -184,6 +184,8 @@ describe('route rules', () => {
       'joiners:register': ['school-user'],
       'ctf-requests:answer': ['school-user'],
       'joiners:oversee': ['la-user', 'la-admin'],
+      'enquiries:make': ['la-user', 'la-admin'],
+      'enquiries:approve': ['la-admin'],
       'account:tokens': ['school-user', 'la-user', 'la-admin', 'dfe-admin'],
       'users:manage': ['la-admin', 'dfe-admin'],
       'audit:view': ['la-admin', 'dfe-admin'],

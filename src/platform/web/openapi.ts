@@ -211,6 +211,20 @@ export const openApiDocument = {
           ctfFileId: { type: ['string', 'null'], format: 'uuid', description: 'The CTF the previous school sent.' },
         },
       },
+      MissingPupilEnquiry: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['surname', 'forename', 'dateOfBirth', 'lastAddress', 'concern'],
+        properties: {
+          surname: { type: 'string', maxLength: 100 },
+          forename: { type: 'string', maxLength: 100 },
+          dateOfBirth: { type: 'string', format: 'date' },
+          sex: { type: 'string', enum: ['M', 'F'] },
+          upn: { type: 'string', pattern: '^[A-Za-z][0-9]{11}[0-9A-Za-z]$' },
+          lastAddress: { type: 'string', maxLength: 500 },
+          concern: { type: 'string', maxLength: 500, description: 'Why the LA is concerned about the child.' },
+        },
+      },
       FieldErrors: {
         type: 'object',
         properties: {
@@ -547,6 +561,146 @@ export const openApiDocument = {
             description: 'Not a valid answer, or no CTF sent to that school yet (INVALID_ANSWER).',
             content: { 'application/json': { schema: { $ref: '#/components/schemas/FieldErrors' } } },
           },
+        },
+      },
+    },
+    '/api/v1/enquiries': {
+      post: {
+        summary: 'Start a missing-pupil enquiry (a draft) and see likely matches',
+        description:
+          'For LA users. The details are matched at once against the repository (as your own, audited search) and against new pupils registered at any school. Nothing is sent until you choose LAs with /send.',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/MissingPupilEnquiry' } } },
+        },
+        responses: {
+          '201': { description: '`{ id, state: "draft", matches: [{ kind, refId, score, reasons, where }] }`' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '422': {
+            description: 'The details are not valid (INVALID_ENQUIRY), with each field and why.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/FieldErrors' } } },
+          },
+        },
+      },
+      get: {
+        summary: 'Your LA’s enquiries, with recipients, answers and matches',
+        responses: {
+          '200': { description: '`{ "enquiries": [...] }`, newest first.' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+        },
+      },
+    },
+    '/api/v1/enquiries/received': {
+      get: {
+        summary: 'Enquiries other LAs sent to your LA, with their reason for choosing you',
+        responses: {
+          '200': { description: '`{ "enquiries": [...] }`, newest first.' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+        },
+      },
+    },
+    '/api/v1/enquiries/{id}': {
+      get: {
+        summary: 'One of your LA’s enquiries',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: {
+          '200': { description: 'The enquiry.' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '404': { $ref: '#/components/responses/NotFound' },
+        },
+      },
+    },
+    '/api/v1/enquiries/{id}/send': {
+      post: {
+        summary: 'Send a draft enquiry to chosen LAs, each with a reason',
+        description:
+          '`{ "recipients": [{ "laCode": "909", "reason": "Mother has family in Kestrel Moor" }] }`. There is no “send to all”: at most 20 LAs, and more than S2S_ENQUIRY_LAS_WITHOUT_APPROVAL (default 3) waits for your LA administrator’s approval.',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: {
+          '200': { description: '`{ "state": "sent" | "awaiting-approval", "recipients": n }`' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '409': { description: 'Already sent (ALREADY_SENT).' },
+          '422': {
+            description:
+              'No LAs, an unknown LA, your own LA, a repeat, a missing reason or too many LAs (INVALID_RECIPIENTS).',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/FieldErrors' } } },
+          },
+        },
+      },
+    },
+    '/api/v1/enquiries/{id}/approve': {
+      post: {
+        summary: 'Approve an enquiry to many LAs (LA administrators)',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: {
+          '200': { description: '`{ "state": "sent" }`' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '409': { description: 'Not waiting for approval (NOT_AWAITING_APPROVAL).' },
+        },
+      },
+    },
+    '/api/v1/enquiries/{id}/answer': {
+      post: {
+        summary: 'Answer an enquiry sent to your LA',
+        description:
+          '`{ "answer": "known" | "not-known" | "checking", "detail": "Attends Kestrel Moor Primary (9092201)" }`; `detail` is needed for `known`.',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: {
+          '204': { description: 'Answered; the enquiring officer is notified.' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '422': {
+            description: 'Not a valid answer (INVALID_ANSWER).',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/FieldErrors' } } },
+          },
+        },
+      },
+    },
+    '/api/v1/enquiries/{id}/close': {
+      post: {
+        summary: 'Record an enquiry’s outcome and close it',
+        description: '`{ "outcome": "found-in-school" | "found-elsewhere" | "not-found" | "other", "note": "…" }`',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: {
+          '204': { description: 'Closed.' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '422': {
+            description: 'Not a valid outcome (INVALID_OUTCOME).',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/FieldErrors' } } },
+          },
+        },
+      },
+    },
+    '/api/v1/notifications': {
+      get: {
+        summary: 'Your notifications, newest first',
+        description:
+          'What needs you: requests, enquiries and answers, likely matches. A notification never names a child; its link leads to the page that does.',
+        responses: {
+          '200': { description: '`{ "notifications": [{ id, kind, message, link, createdAt, read }] }`' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+        },
+      },
+    },
+    '/api/v1/notifications/read': {
+      post: {
+        summary: 'Mark all your notifications read',
+        responses: {
+          '204': { description: 'Done.' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
         },
       },
     },

@@ -1,0 +1,256 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { testDatabases } from '../../test/support/databases.js';
+import { testServices } from '../../test/support/services.js';
+import { ctfFile, tokenFor, upload } from '../../test/support/transfers.js';
+import { addUser, seedRegister, type TestServices, type TestUser } from '../../test/support/world.js';
+import { buildApp } from '../platform/web/app.js';
+
+interface Actor {
+  account: TestUser;
+  token: string;
+}
+
+const none = {
+  middleNames: null,
+  preferredSurname: null,
+  preferredForename: null,
+  formerSurname: null,
+  formerForename: null,
+  formerUpns: [],
+};
+
+const child = {
+  surname: 'Kowalski',
+  forename: 'Jakub',
+  dateOfBirth: '2014-05-17',
+  sex: 'M',
+  lastAddress: '14 Mill Lane, Ashdown Vale',
+  concern: 'Not seen at school or at home since 2 October; family believed to have moved.',
+};
+
+for (const database of await testDatabases()) {
+  describe(`missing-pupil enquiries between LAs (${database.name})`, () => {
+    let services: TestServices & { close(): Promise<void> };
+    let app: FastifyInstance;
+    let officer: Actor; // CME officer, Ashdown Vale (823)
+    let admin: Actor; // LA administrator, Ashdown Vale
+    let brackenford: Actor; // la-user, 330
+    let kestrel: Actor; // la-user, 909
+    let other: Actor; // la-user, 940: never chosen
+    let joiningSchool: Actor; // Kestrel Moor Primary, 9092201
+    let leavingSchool: Actor; // Brackenford school 3302101
+
+    async function actor(role: 'school-user' | 'la-user' | 'la-admin', org: string): Promise<Actor> {
+      const account = await addUser(services, { role, org });
+      return { account, token: await tokenFor(services, account.user) };
+    }
+    const post = (who: Actor, url: string, body: unknown) =>
+      app.inject({ method: 'POST', url, payload: body as object, headers: { authorization: `Bearer ${who.token}` } });
+    const get = (who: Actor, url: string) => app.inject({ url, headers: { authorization: `Bearer ${who.token}` } });
+    const notifications = async (who: Actor) =>
+      (await get(who, '/api/v1/notifications')).json().notifications as Array<{ kind: string; link: string }>;
+    const create = async (details: Record<string, string> = child) => {
+      const response = await post(officer, '/api/v1/enquiries', details);
+      assert.equal(response.statusCode, 201, response.body);
+      return response.json() as { id: string; matches: Array<{ kind: string; score: number; where: string }> };
+    };
+    const reason = 'Father has family in this area, known from the 2025 assessment';
+
+    before(async () => {
+      services = await testServices(await database.open(), {
+        env: { S2S_REPOSITORY_SEARCHES_PER_MINUTE: '1000', S2S_REPOSITORY_SEARCH_ALERT_PER_DAY: '100000' },
+      });
+      await seedRegister(services);
+      app = await buildApp(services);
+      officer = await actor('la-user', '823');
+      admin = await actor('la-admin', '823');
+      brackenford = await actor('la-user', '330');
+      kestrel = await actor('la-user', '909');
+      other = await actor('la-user', '940');
+      joiningSchool = await actor('school-user', '9092201');
+      leavingSchool = await actor('school-user', '3302101');
+      // Jakub left a Brackenford school for an unknown destination, and has since joined a Kestrel Moor school.
+      const sent = await upload(app, leavingSchool.token, [
+        ctfFile('3302101', 'XXXXXXX', {
+          people: [{ ...none, surname: 'Kowalski', forename: 'Jakub', dateOfBirth: '2014-05-17', sex: 'M' }],
+        }),
+      ]);
+      assert.equal(sent.statusCode, 201, sent.body);
+      const joined = await post(joiningSchool, '/api/v1/joiners', {
+        surname: 'Kowalsky',
+        forename: 'Jakub',
+        dateOfBirth: '2014-05-17',
+        joinedOn: '2026-10-20',
+      });
+      assert.equal(joined.statusCode, 201, joined.body);
+    });
+    after(async () => {
+      await app.close();
+      await services.close();
+    });
+
+    it('refuses an enquiry without the details that make it targeted, field by field', async () => {
+      const empty = await post(officer, '/api/v1/enquiries', {});
+      assert.equal(empty.statusCode, 422);
+      const fields = (empty.json().error.fields as Array<{ field: string }>).map((f) => f.field).sort();
+      assert.deepEqual(fields, ['concern', 'dateOfBirth', 'forename', 'lastAddress', 'surname']);
+      assert.equal((await post(joiningSchool, '/api/v1/enquiries', child)).statusCode, 403, 'schools do not');
+    });
+
+    it('shows the repository record and the new pupil that match before anything is sent', async () => {
+      const { matches } = await create();
+      const kinds = matches.map((m) => m.kind).sort();
+      assert.deepEqual(kinds, ['joiner', 'repository']);
+      assert.match(matches.find((m) => m.kind === 'joiner')!.where, /joined school 9092201/);
+      assert.match(matches.find((m) => m.kind === 'repository')!.where, /\(3302101\)/);
+    });
+
+    it('sends only to chosen LAs, each with a reason; never to its own LA, twice, or to every LA', async () => {
+      const { id } = await create();
+      const send = (recipients: unknown) => post(officer, `/api/v1/enquiries/${id}/send`, { recipients });
+      const field = async (recipients: unknown) => {
+        const response = await send(recipients);
+        assert.equal(response.statusCode, 422, response.body);
+        return (response.json().error.fields as Array<{ field: string; message: string }>)[0]!;
+      };
+      assert.equal((await field([])).field, 'recipients');
+      assert.equal((await field([{ laCode: '330' }])).field, 'recipients.0.reason');
+      assert.equal((await field([{ laCode: '330', reason: 'link' }])).field, 'recipients.0.reason');
+      assert.match((await field([{ laCode: '823', reason }])).message, /your own LA/);
+      assert.match((await field([{ laCode: '999', reason }])).message, /no LA with code/);
+      assert.match(
+        (
+          await field([
+            { laCode: '330', reason },
+            { laCode: '330', reason },
+          ])
+        ).message,
+        /more than once/,
+      );
+      const everyone = Array.from({ length: 21 }, (_, i) => ({ laCode: String(100 + i), reason }));
+      assert.match((await field(everyone)).message, /never sends to every LA/);
+
+      const sent = await send([
+        { laCode: '330', reason },
+        { laCode: '909', reason: 'Child’s aunt lives in Kestrel Moor' },
+      ]);
+      assert.equal(sent.statusCode, 200, sent.body);
+      assert.deepEqual(sent.json(), { state: 'sent', recipients: 2 });
+      assert.equal((await send([{ laCode: '940', reason }])).statusCode, 409, 'a sent enquiry is not sent again');
+
+      const received = (await get(brackenford, '/api/v1/enquiries/received')).json().enquiries as Array<{
+        id: string;
+        reason: string;
+        concern: string;
+      }>;
+      const mine = received.find((e) => e.id === id);
+      assert.ok(mine, 'Brackenford received it');
+      assert.equal(mine.reason, reason);
+      assert.equal(mine.concern, child.concern);
+      assert.equal(
+        ((await get(other, '/api/v1/enquiries/received')).json().enquiries as Array<{ id: string }>).some(
+          (e) => e.id === id,
+        ),
+        false,
+        'an LA that was not chosen sees nothing',
+      );
+      assert.ok((await notifications(brackenford)).some((n) => n.kind === 'enquiry-received'));
+      const note = JSON.stringify(await notifications(brackenford));
+      assert.equal(note.includes('Kowalski'), false, 'notifications never name the child');
+    });
+
+    it('holds an enquiry to many LAs for the LA administrator’s approval', async () => {
+      const { id } = await create();
+      const many = ['330', '909', '940', '660'].map((laCode) => ({ laCode, reason }));
+      const held = await post(officer, `/api/v1/enquiries/${id}/send`, { recipients: many });
+      assert.deepEqual(held.json(), { state: 'awaiting-approval', recipients: 4 });
+      const seen = async () =>
+        ((await get(other, '/api/v1/enquiries/received')).json().enquiries as Array<{ id: string }>).some(
+          (e) => e.id === id,
+        );
+      assert.equal(await seen(), false, 'nothing goes out before approval');
+      assert.ok((await notifications(admin)).some((n) => n.kind === 'enquiry-approval' && n.link.endsWith(id)));
+      assert.equal((await post(officer, `/api/v1/enquiries/${id}/approve`, {})).statusCode, 403);
+      const approved = await post(admin, `/api/v1/enquiries/${id}/approve`, {});
+      assert.equal(approved.statusCode, 200, approved.body);
+      assert.equal(await seen(), true);
+      assert.equal((await post(admin, `/api/v1/enquiries/${id}/approve`, {})).statusCode, 409);
+    });
+
+    it('records each chosen LA’s answer and tells the officer; others cannot answer', async () => {
+      const { id } = await create();
+      await post(officer, `/api/v1/enquiries/${id}/send`, { recipients: [{ laCode: '909', reason }] });
+      const url = `/api/v1/enquiries/${id}/answer`;
+      assert.equal((await post(other, url, { answer: 'not-known' })).statusCode, 404);
+      const vague = await post(kestrel, url, { answer: 'known' });
+      assert.equal(vague.statusCode, 422);
+      assert.equal(vague.json().error.fields[0].field, 'detail');
+      const answered = await post(kestrel, url, {
+        answer: 'known',
+        detail: 'On roll at Kestrel Moor Primary (9092201)',
+      });
+      assert.equal(answered.statusCode, 204, answered.body);
+      const enquiry = (await get(officer, `/api/v1/enquiries/${id}`)).json() as {
+        recipients: Array<{ laCode: string; answer: string; answerDetail: string }>;
+      };
+      assert.deepEqual(
+        enquiry.recipients.map((r) => [r.laCode, r.answer, r.answerDetail]),
+        [['909', 'known', 'On roll at Kestrel Moor Primary (9092201)']],
+      );
+      assert.ok((await notifications(officer)).some((n) => n.kind === 'enquiry-answered' && n.link.endsWith(id)));
+      assert.equal(
+        (await get(kestrel, `/api/v1/enquiries/${id}`)).statusCode,
+        404,
+        'only the enquiring LA sees it all',
+      );
+    });
+
+    it('alerts the officer when a matching new pupil or repository record appears later, until it is closed', async () => {
+      const { id } = await create({
+        ...child,
+        surname: 'Adeyemi',
+        forename: 'Tola',
+        dateOfBirth: '2013-08-09',
+        sex: 'F',
+      });
+      const matchesOf = async () =>
+        ((await get(officer, `/api/v1/enquiries/${id}`)).json().matches as Array<{ kind: string }>).map((m) => m.kind);
+      assert.deepEqual(await matchesOf(), []);
+
+      const joined = await post(joiningSchool, '/api/v1/joiners', {
+        surname: 'Adeyemi',
+        forename: 'Tola',
+        dateOfBirth: '2013-09-08',
+        joinedOn: '2026-11-02',
+      });
+      assert.equal(joined.statusCode, 201);
+      assert.deepEqual(await matchesOf(), ['joiner']);
+      assert.ok((await notifications(officer)).some((n) => n.kind === 'enquiry-match' && n.link.endsWith(id)));
+
+      const arrived = await upload(app, leavingSchool.token, [
+        ctfFile('3302101', 'XXXXXXX', {
+          people: [{ ...none, surname: 'Adeyemi', forename: 'Tola', dateOfBirth: '2013-08-09', sex: 'F' }],
+        }),
+      ]);
+      assert.equal(arrived.statusCode, 201);
+      assert.deepEqual((await matchesOf()).sort(), ['joiner', 'repository']);
+
+      const bad = await post(officer, `/api/v1/enquiries/${id}/close`, { outcome: 'other' });
+      assert.equal(bad.statusCode, 422);
+      const closed = await post(officer, `/api/v1/enquiries/${id}/close`, {
+        outcome: 'found-in-school',
+        note: 'On roll at Kestrel Moor Primary',
+      });
+      assert.equal(closed.statusCode, 204);
+      await post(joiningSchool, '/api/v1/joiners', {
+        surname: 'Adeyemi',
+        forename: 'Tola',
+        dateOfBirth: '2013-08-09',
+        joinedOn: '2026-11-02',
+      });
+      assert.deepEqual((await matchesOf()).sort(), ['joiner', 'repository'], 'a closed enquiry is not alerted again');
+    });
+  });
+}

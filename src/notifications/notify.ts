@@ -1,0 +1,70 @@
+/**
+ * In-service notifications: what needs a user's attention, with a link to it. A notification never names a child:
+ * the link leads to the page that does, behind the same permissions as always.
+ */
+import crypto from 'node:crypto';
+import type { User } from '../identity/accounts.js';
+import type { Db } from '../platform/database.js';
+import type { Role } from '../platform/schema.js';
+
+export interface Notification {
+  id: string;
+  kind: string;
+  message: string;
+  link: string;
+  createdAt: Date;
+  read: boolean;
+}
+
+export async function notify(
+  db: Db,
+  now: Date,
+  userIds: readonly string[],
+  notice: { kind: string; message: string; link: string },
+): Promise<void> {
+  if (userIds.length === 0) return;
+  await db
+    .insertInto('notifications')
+    .values(userIds.map((userId) => ({ id: crypto.randomUUID(), user_id: userId, ...notice, created_at: now })))
+    .execute();
+}
+
+/** The active users of an LA with one of the given roles: whom an LA-wide notice goes to. */
+export async function laUsers(db: Db, laCode: string, roles: readonly Role[]): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('id')
+    .where('org_kind', '=', 'la')
+    .where('org_code', '=', laCode)
+    .where('role', 'in', [...roles])
+    .where('status', '=', 'active')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function listNotifications(db: Db, user: User): Promise<Notification[]> {
+  const rows = await db
+    .selectFrom('notifications')
+    .select(['id', 'kind', 'message', 'link', 'created_at', 'read_at'])
+    .where('user_id', '=', user.id)
+    .orderBy('created_at', 'desc')
+    .limit(100)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    message: r.message,
+    link: r.link,
+    createdAt: new Date(r.created_at),
+    read: r.read_at !== null,
+  }));
+}
+
+export async function markNotificationsRead(db: Db, user: User, now: Date): Promise<void> {
+  await db
+    .updateTable('notifications')
+    .set({ read_at: now })
+    .where('user_id', '=', user.id)
+    .where('read_at', 'is', null)
+    .execute();
+}
