@@ -17,6 +17,7 @@ import type { EnquiriesTable, EnquiryAnswer, EnquiryOutcome, EnquiryState } from
 import {
   fieldErrors,
   nameText,
+  requiredText,
   searchRepository,
   type FieldError,
   type RepositoryDeps,
@@ -27,13 +28,6 @@ import { criteriaOf, matchJoiners, nearbyBirthDates, scorePeople, type Person } 
 export const MAX_RECIPIENTS = 20;
 const REASON_MIN = 10;
 const TEXT_MAX = 500;
-
-const requiredText = (missing: string, max = TEXT_MAX) =>
-  z
-    .string({ error: (issue) => (issue.input === undefined ? missing : 'must be text') })
-    .trim()
-    .min(1, missing)
-    .max(max, `must be ${max} characters or fewer`);
 
 const enquirySchema = z
   .object({

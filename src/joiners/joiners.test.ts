@@ -77,6 +77,9 @@ for (const database of await testDatabases()) {
       assert.equal(empty.statusCode, 422);
       const fields = (empty.json().error.fields as Array<{ field: string }>).map((f) => f.field).sort();
       assert.deepEqual(fields, ['dateOfBirth', 'forename', 'joinedOn', 'surname']);
+      const blank = await register({ surname: ' ', forename: '', dateOfBirth: '', joinedOn: '' });
+      const blanks = (blank.json().error.fields as Array<{ field: string }>).map((f) => f.field).sort();
+      assert.deepEqual(blanks, ['dateOfBirth', 'forename', 'joinedOn', 'surname'], 'one message for each empty field');
 
       const cases: Array<[Record<string, string>, string, RegExp]> = [
         [{ previousLAEstab: '8239999' }, 'previousLAEstab', /no school with LAEstab 8239999/],

@@ -14,6 +14,7 @@ import type { RepositoryMatch } from '../repository/match-repository.js';
 import {
   fieldErrors,
   nameText,
+  requiredText,
   searchRepository,
   type FieldError,
   type RepositoryDeps,
@@ -30,13 +31,6 @@ export interface JoinerInput {
   previousLAEstab?: string;
   joinedOn: string;
 }
-
-/** Text that must be given: a missing field and an empty one get the same plain request. */
-const requiredText = (missing: string) =>
-  z
-    .string({ error: (issue) => (issue.input === undefined ? missing : 'must be text') })
-    .trim()
-    .min(1, missing);
 
 const required = (label: string) => requiredText(`Enter the pupil’s ${label.toLowerCase()}`).pipe(nameText(label));
 

@@ -22,6 +22,17 @@ export const nameText = (label: string) =>
     .max(100, `${label} must be 100 characters or fewer`)
     .regex(/^[\p{L}\p{M}' ’.-]*$/u, `${label} can only include letters, spaces, hyphens and apostrophes`);
 
+/**
+ * Text that must be given: a missing field and an empty one get the same plain request, and nothing else is said
+ * about an empty field (later checks stop there).
+ */
+export const requiredText = (missing: string, max = 500) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? missing : 'must be text') })
+    .trim()
+    .min(1, { message: missing, abort: true })
+    .max(max, `must be ${max} characters or fewer`);
+
 const personName = (label: string) =>
   nameText(label)
     .transform((v) => (v === '' ? undefined : v))

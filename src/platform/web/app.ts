@@ -13,7 +13,10 @@ import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { auditRoutes } from '../../audit/routes.js';
 import { establishmentRoutes } from '../../establishments/routes.js';
+import { reportPages } from '../../cme/reports/pages.js';
 import { enquiryApiRoutes } from '../../enquiries/api-routes.js';
+import { enquiryPages } from '../../enquiries/pages.js';
+import { notificationPages } from '../../notifications/pages.js';
 import { joinerApiRoutes } from '../../joiners/api-routes.js';
 import { joinerPages } from '../../joiners/pages.js';
 import { repositoryApiRoutes } from '../../repository/api-routes.js';
@@ -154,6 +157,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(joinerApiRoutes, { services });
   await app.register(joinerPages, { services });
   await app.register(enquiryApiRoutes, { services });
+  await app.register(enquiryPages, { services });
+  await app.register(notificationPages, { services });
+  await app.register(reportPages, { services });
 
   // This node's share of the bulk work.
   services.jobs.register(UNZIP_JOB, (job, context) => unpackZip(services, job.payload as ZipPayload, context));

@@ -186,6 +186,7 @@ describe('route rules', () => {
       'joiners:oversee': ['la-user', 'la-admin'],
       'enquiries:make': ['la-user', 'la-admin'],
       'enquiries:approve': ['la-admin'],
+      'reports:la': ['la-user', 'la-admin'],
       'account:tokens': ['school-user', 'la-user', 'la-admin', 'dfe-admin'],
       'users:manage': ['la-admin', 'dfe-admin'],
       'audit:view': ['la-admin', 'dfe-admin'],

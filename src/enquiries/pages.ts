@@ -1,0 +1,229 @@
+/**
+ * Pages for missing-pupil enquiries: a CME officer starts one, sees what s2s matched, chooses LAs with a reason
+ * each, follows the answers and records the outcome; LA administrators approve enquiries to many LAs; other LAs
+ * answer the enquiries sent to them.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../platform/services.js';
+import { dateFromParts, text, type Form } from '../platform/web/date-parts.js';
+import type { FieldError } from '../repository/search-repository.js';
+import {
+  answerEnquiry,
+  approveEnquiry,
+  closeEnquiry,
+  createEnquiry,
+  enquiryFor,
+  listEnquiries,
+  receivedEnquiries,
+  sendEnquiry,
+} from './enquiries.js';
+
+/** Rows of the "send to" form: enough for a targeted enquiry; more LAs than this is what the API is for. */
+const RECIPIENT_ROWS = 5;
+
+const fieldIds: Record<string, string> = {
+  surname: 'surname',
+  forename: 'forename',
+  dateOfBirth: 'dob-day',
+  sex: 'sex',
+  upn: 'upn',
+  lastAddress: 'lastAddress',
+  concern: 'concern',
+};
+
+const links = (errors: FieldError[], ids: Record<string, string> = {}) =>
+  errors.map((e) => ({ text: e.message, href: `#${ids[e.field] ?? e.field.replace(/\./g, '-')}` }));
+
+/** The "send to" form's rows, each with its LA choices and the one chosen. */
+function recipientRows(las: Array<{ code: string; name: string }>, values: Form) {
+  return Array.from({ length: RECIPIENT_ROWS }, (_, i) => ({
+    i,
+    items: [
+      { value: '', text: 'Choose an LA' },
+      ...las.map((la) => ({
+        value: la.code,
+        text: `${la.name} (${la.code})`,
+        selected: values[`la-${i}`] === la.code,
+      })),
+    ],
+  }));
+}
+
+export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const localAuthorities = async () =>
+    services.db.selectFrom('local_authorities').select(['code', 'name']).orderBy('name').execute();
+
+  function newPage(reply: FastifyReply, values: Form, errors: FieldError[] = [], status = 200) {
+    return reply.render(
+      'enquiries/views/new.njk',
+      {
+        title: errors.length > 0 ? 'Error: Start a missing-pupil enquiry' : 'Start a missing-pupil enquiry',
+        values,
+        errors: links(errors, fieldIds),
+      },
+      status,
+    );
+  }
+
+  async function enquiryPage(
+    request: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+    errors: FieldError[] = [],
+    values: Form = {},
+  ) {
+    const enquiry = await enquiryFor(services.db, request.user!, request.params.id);
+    if (!enquiry) return reply.callNotFound();
+    return reply.render(
+      'enquiries/views/enquiry.njk',
+      {
+        title: errors.length > 0 ? 'Error: Missing-pupil enquiry' : 'Missing-pupil enquiry',
+        enquiry,
+        rows: recipientRows(
+          (await localAuthorities()).filter((la) => la.code !== enquiry.laCode),
+          values,
+        ),
+        canApprove: request.user!.role === 'la-admin',
+        approvalAbove: services.config.enquiryLasWithoutApproval,
+        values,
+        errors: links(errors),
+      },
+      errors.length > 0 ? 422 : 200,
+    );
+  }
+
+  app.get('/enquiries', { config: { access: 'enquiries:make' } }, async (request, reply) =>
+    reply.render('enquiries/views/list.njk', {
+      title: 'Missing-pupil enquiries',
+      enquiries: await listEnquiries(services.db, request.user!),
+    }),
+  );
+
+  app.get('/enquiries/new', { config: { access: 'enquiries:make' } }, async (_request, reply) => newPage(reply, {}));
+
+  app.post<{ Body: Form }>('/enquiries/new', { config: { access: 'enquiries:make' } }, async (request, reply) => {
+    const form = request.body ?? {};
+    const values: Form = {};
+    for (const key of [
+      'surname',
+      'forename',
+      'dob-day',
+      'dob-month',
+      'dob-year',
+      'sex',
+      'upn',
+      'lastAddress',
+      'concern',
+    ])
+      values[key] = text(form[key]);
+    const born = dateFromParts(values, 'dob', 'Date of birth');
+    const outcome = await createEnquiry(
+      services,
+      request.user!,
+      {
+        surname: values.surname,
+        forename: values.forename,
+        dateOfBirth: born.value,
+        sex: values.sex,
+        upn: values.upn,
+        lastAddress: values.lastAddress,
+        concern: values.concern,
+      },
+      request.ip,
+    );
+    if (outcome.kind === 'invalid') {
+      const errors = born.error
+        ? [...outcome.errors.filter((e) => e.field !== 'dateOfBirth'), { field: 'dateOfBirth', message: born.error }]
+        : outcome.errors;
+      return newPage(reply, values, errors, 422);
+    }
+    return reply.redirect(`/enquiries/${outcome.id}`, 303);
+  });
+
+  app.get('/enquiries/received', { config: { access: 'enquiries:make' } }, async (request, reply) =>
+    reply.render('enquiries/views/received.njk', {
+      title: 'Enquiries sent to your LA',
+      enquiries: await receivedEnquiries(services.db, request.user!),
+      errors: [],
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>('/enquiries/:id', { config: { access: 'enquiries:make' } }, (request, reply) =>
+    enquiryPage(request, reply),
+  );
+
+  app.post<{ Params: { id: string }; Body: Form }>(
+    '/enquiries/:id/send',
+    { config: { access: 'enquiries:make' } },
+    async (request, reply) => {
+      const form = request.body ?? {};
+      const values: Form = {};
+      const recipients: Array<{ laCode: string; reason: string }> = [];
+      for (let i = 0; i < RECIPIENT_ROWS; i++) {
+        const laCode = text(form[`la-${i}`]).trim();
+        const reason = text(form[`reason-${i}`]).trim();
+        values[`la-${i}`] = laCode;
+        values[`reason-${i}`] = reason;
+        if (laCode !== '' || reason !== '') recipients.push({ laCode, reason });
+      }
+      const outcome = await sendEnquiry(services, request.user!, request.params.id, recipients, request.ip);
+      if (outcome.kind === 'not-found') return reply.callNotFound();
+      if (outcome.kind === 'invalid') {
+        // Errors name the n-th chosen LA; the form's rows may have gaps, so point at the row it came from.
+        const rowOf = [...Array(RECIPIENT_ROWS).keys()].filter((i) => values[`la-${i}`] || values[`reason-${i}`]);
+        const errors = outcome.errors.map((e) => {
+          const match = /^recipients\.(\d+)\.(laCode|reason)$/.exec(e.field);
+          if (!match) return { ...e, field: 'la-0' };
+          const row = rowOf[Number(match[1])] ?? 0;
+          return { ...e, field: `${match[2] === 'laCode' ? 'la' : 'reason'}-${row}` };
+        });
+        return enquiryPage(request, reply, errors, values);
+      }
+      return reply.redirect(`/enquiries/${request.params.id}`, 303);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/enquiries/:id/approve',
+    { config: { access: 'enquiries:approve' } },
+    async (request, reply) => {
+      const outcome = await approveEnquiry(services, request.user!, request.params.id, request.ip);
+      if (outcome.kind === 'not-found') return reply.callNotFound();
+      return reply.redirect(`/enquiries/${request.params.id}`, 303);
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: Form }>(
+    '/enquiries/:id/close',
+    { config: { access: 'enquiries:make' } },
+    async (request, reply) => {
+      const values = { outcome: text(request.body?.outcome), note: text(request.body?.note) };
+      const outcome = await closeEnquiry(services, request.user!, request.params.id, values, request.ip);
+      if (outcome.kind === 'not-found') return reply.callNotFound();
+      if (outcome.kind === 'invalid') return enquiryPage(request, reply, outcome.errors, values);
+      return reply.redirect(`/enquiries/${request.params.id}`, 303);
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: Form }>(
+    '/enquiries/received/:id/answer',
+    { config: { access: 'enquiries:make' } },
+    async (request, reply) => {
+      const values = { answer: text(request.body?.answer), detail: text(request.body?.detail) };
+      const outcome = await answerEnquiry(services, request.user!, request.params.id, values, request.ip);
+      if (outcome.kind === 'not-found') return reply.callNotFound();
+      if (outcome.kind === 'invalid') {
+        return reply.render(
+          'enquiries/views/received.njk',
+          {
+            title: 'Error: Enquiries sent to your LA',
+            enquiries: await receivedEnquiries(services.db, request.user!),
+            errors: outcome.errors.map((e) => ({ text: e.message, href: `#${e.field}-${request.params.id}` })),
+            failed: { id: request.params.id, ...values },
+          },
+          422,
+        );
+      }
+      return reply.redirect('/enquiries/received', 303);
+    },
+  );
+};
