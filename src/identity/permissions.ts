@@ -35,6 +35,8 @@ export const permissions = {
   // CME officers make targeted missing-pupil enquiries and answer other LAs'; sending to many needs an LA admin.
   'enquiries:make': ['la-user', 'la-admin'],
   'enquiries:approve': ['la-admin'],
+  // Reports on an LA's schools' use of s2s, and its CME figures.
+  'reports:la': ['la-user', 'la-admin'],
   'account:tokens': ['school-user', 'la-user', 'la-admin', 'dfe-admin'],
   'users:manage': ['la-admin', 'dfe-admin'],
   'audit:view': ['la-admin', 'dfe-admin'],
