@@ -1,7 +1,8 @@
 /**
  * Takes the screenshots in docs/screenshots/ (sign-in, two-factor set-up, home, find-a-school results, sending
  * files, the receiving school's inbox and the sender's sent list, and an LA's search of the unknown-destination
- * repository: the filled form, the results and the opened record) from the
+ * repository: the filled form, the results and the opened record; a new pupil registered without a CTF and the
+ * previous school's requests; a missing-pupil enquiry and the LA it went to; an LA's usage report) from the
  * real app in demo mode, with fictitious people and the sample register, at a 1200px-wide viewport.
  * Run: node --import tsx scripts/screenshots.ts [name…]; names (such as repository-results) limit which are written.
  */
@@ -151,7 +152,61 @@ try {
   await la.getByRole('button', { name: 'Open record' }).click();
   await la.getByRole('heading', { name: 'Katherine Whitfield' }).waitFor();
   await shoot(la, 'repository-record');
+
+  // Brackenford High registers a new pupil who came without a CTF; Hollins Lane sees the request for it.
+  const joinerPage = await openPage(browser, running.baseUrl, { width: 1200, height: 800 });
+  await signIn(joinerPage, services, receiver);
+  await joinerPage.goto('/joiners/new');
+  await joinerPage.getByLabel('Surname', { exact: true }).fill('Whitfeild');
+  await joinerPage.getByLabel('First name', { exact: true }).fill('Katie');
+  const born = joinerPage.getByRole('group', { name: 'Date of birth' });
+  await born.getByLabel('Day').fill('4');
+  await born.getByLabel('Month').fill('3');
+  await born.getByLabel('Year').fill('2015');
+  await joinerPage.getByLabel('Female').check();
+  await joinerPage.getByLabel('Previous school’s LAEstab (optional)').fill('8232003');
+  const joined = joinerPage.getByRole('group', { name: 'Date the pupil joined' });
+  await joined.getByLabel('Day').fill('2');
+  await joined.getByLabel('Month').fill('11');
+  await joined.getByLabel('Year').fill('2026');
+  await shoot(joinerPage, 'joiner-register');
+  await joinerPage.getByRole('button', { name: 'Register and look for the record' }).click();
+  await joinerPage.locator('.govuk-panel').waitFor();
+  await shoot(joinerPage, 'joiner-registered');
+  await closePage(joinerPage);
+  await page.goto('/ctf-requests');
+  await shoot(page, 'ctf-requests');
+
+  // The LA's CME officer asks one other LA about a missing child; that LA sees the enquiry.
+  await la.goto('/enquiries/new');
+  await la.getByLabel('Surname', { exact: true }).fill('Whitfield');
+  await la.getByLabel('First name', { exact: true }).fill('Katherine');
+  await la.getByLabel('Day').fill('4');
+  await la.getByLabel('Month').fill('3');
+  await la.getByLabel('Year').fill('2015');
+  await la.getByLabel('Last known address').fill('27 Linden Road, Brackenford');
+  await la.getByLabel('Why you are concerned').fill('Not seen since half term; the family’s house is empty.');
+  await la.getByRole('button', { name: 'Check for matches' }).click();
+  await la.locator('#state').waitFor();
+  await la.locator('#la-0').selectOption('823');
+  await la.locator('#reason-0').fill('Her record shows she left Hollins Lane Primary, in Ashdown Vale');
+  await shoot(la, 'enquiry');
+  await la.getByRole('button', { name: 'Send enquiry' }).click();
+  await la.locator('#recipients').waitFor();
   await closePage(la);
+  const ashdownOfficer = await addUser(services, {
+    role: 'la-user',
+    org: '823',
+    name: 'Ruth Ellis',
+    email: 'cme@ashdown-vale.example',
+  });
+  const ashdown = await openPage(browser, running.baseUrl, { width: 1200, height: 800 });
+  await signIn(ashdown, services, ashdownOfficer);
+  await ashdown.goto('/enquiries/received');
+  await shoot(ashdown, 'enquiries-received');
+  await ashdown.goto('/reports/usage');
+  await shoot(ashdown, 'usage-report');
+  await closePage(ashdown);
 
   await closePage(page);
 } finally {

@@ -103,7 +103,7 @@ for (const database of await testDatabases()) {
       const { matches } = await create();
       const kinds = matches.map((m) => m.kind).sort();
       assert.deepEqual(kinds, ['joiner', 'repository']);
-      assert.match(matches.find((m) => m.kind === 'joiner')!.where, /joined school 9092201/);
+      assert.match(matches.find((m) => m.kind === 'joiner')!.where, /^Joined .* \(9092201\)$/);
       assert.match(matches.find((m) => m.kind === 'repository')!.where, /\(3302101\)/);
     });
 

@@ -171,6 +171,7 @@ async function enquiryMatches(db: Db, enquiryId: string): Promise<EnquiryMatch[]
     .selectFrom('enquiry_matches as m')
     .leftJoin('repository_records as r', (join) => join.onRef('r.id', '=', 'm.ref_id').on('m.kind', '=', 'repository'))
     .leftJoin('joiners as j', (join) => join.onRef('j.id', '=', 'm.ref_id').on('m.kind', '=', 'joiner'))
+    .leftJoin('establishments as js', 'js.laestab', 'j.school_laestab')
     .select([
       'm.kind',
       'm.ref_id',
@@ -180,6 +181,7 @@ async function enquiryMatches(db: Db, enquiryId: string): Promise<EnquiryMatch[]
       'r.left_laestab',
       'r.left_school_name',
       'j.school_laestab',
+      'js.name as joined_school_name',
     ])
     .where('m.enquiry_id', '=', enquiryId)
     .orderBy('m.score', 'desc')
@@ -192,10 +194,8 @@ async function enquiryMatches(db: Db, enquiryId: string): Promise<EnquiryMatch[]
     foundAt: new Date(r.found_at),
     where:
       r.kind === 'repository'
-        ? `left ${r.left_school_name ?? 'a school'}${r.left_laestab ? ` (${r.left_laestab})` : ''}`
-        : r.school_laestab
-          ? `joined school ${r.school_laestab}`
-          : null,
+        ? `Left ${r.left_school_name ?? 'a school'}${r.left_laestab ? ` (${r.left_laestab})` : ''}`
+        : `Joined ${r.joined_school_name ?? 'a school'}${r.school_laestab ? ` (${r.school_laestab})` : ''}`,
   }));
 }
 

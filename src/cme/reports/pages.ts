@@ -60,7 +60,7 @@ export const reportPages: FastifyPluginAsync<{ services: Services }> = async (ap
         }),
         years: [start - 1, start, start + 1]
           .map((y) => `${y}/${String((y + 1) % 100).padStart(2, '0')}`)
-          .filter((label) => label <= academicYearOf(londonDate(services.now())).label),
+          .filter((label) => label !== usage.year.label && label <= academicYearOf(londonDate(services.now())).label),
       });
     },
   );
