@@ -37,6 +37,10 @@ export const permissions = {
   'enquiries:approve': ['la-admin'],
   // Reports on an LA's schools' use of s2s, and its CME figures.
   'reports:la': ['la-user', 'la-admin'],
+  // Each LA's register of children missing education.
+  'cme:cases': ['la-user', 'la-admin'],
+  // National figures, with small numbers withheld; DfE staff see no child-level data.
+  'reports:national': ['dfe-admin'],
   'account:tokens': ['school-user', 'la-user', 'la-admin', 'dfe-admin'],
   'users:manage': ['la-admin', 'dfe-admin'],
   'audit:view': ['la-admin', 'dfe-admin'],

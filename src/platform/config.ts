@@ -242,6 +242,12 @@ export const settings = {
     '3',
     positiveInt(3, 20),
   ),
+  cmeThresholdSchoolDays: setting(
+    'S2S_CME_THRESHOLD_SCHOOL_DAYS',
+    'School days out of education after which a child on an LA’s register counts as missing education (DfE guidance: 20).',
+    '20',
+    positiveInt(20, 200),
+  ),
 } as const;
 
 type Settings = typeof settings;

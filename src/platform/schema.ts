@@ -358,7 +358,30 @@ export interface NotificationsTable {
   read_at: Timestamp | null;
 }
 
+export type CmeOutcome = 'back-in-school' | 'educated-otherwise' | 'left-the-area' | 'other';
+
+export interface CmeCasesTable {
+  id: string;
+  la_code: string;
+  opened_by: string;
+  opened_at: Timestamp;
+  source: 'enquiry' | 'new-pupil' | 'by-hand';
+  enquiry_id: string | null;
+  surname: string;
+  forename: string;
+  date_of_birth: DateOnly;
+  sex: 'M' | 'F' | null;
+  upn: string | null;
+  last_in_education_on: DateOnly;
+  identified_on: DateOnly;
+  state: 'open' | 'closed';
+  outcome: CmeOutcome | null;
+  resolved_on: DateOnly | null;
+  outcome_note: string | null;
+}
+
 export interface Database {
+  cme_cases: CmeCasesTable;
   enquiries: EnquiriesTable;
   enquiry_recipients: EnquiryRecipientsTable;
   enquiry_matches: EnquiryMatchesTable;

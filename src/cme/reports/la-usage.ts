@@ -7,6 +7,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../../platform/database.js';
+import { median } from '../median.js';
 import { academicYearOf } from '../school-days.js';
 
 export interface SchoolUsage {
@@ -43,13 +44,6 @@ export function parseAcademicYear(label: string): { label: string; start: string
   const match = /^(\d{4})\/(\d{2})$/.exec(label);
   if (!match || (Number(match[1]) + 1) % 100 !== Number(match[2])) return undefined;
   return academicYearOf(`${match[1]}-09-01`);
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 const count = (n: unknown) => Number(n ?? 0);

@@ -8,6 +8,7 @@ import * as transfers from './0002-transfers.js';
 import * as repository from './0003-repository.js';
 import * as joiners from './0004-joiners.js';
 import * as enquiries from './0005-enquiries.js';
+import * as cmeCases from './0006-cme-cases.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   '0003-repository': repository,
   '0004-joiners': joiners,
   '0005-enquiries': enquiries,
+  '0006-cme-cases': cmeCases,
 };
 
 export const migrationProvider: MigrationProvider = {

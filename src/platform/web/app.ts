@@ -13,6 +13,7 @@ import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { auditRoutes } from '../../audit/routes.js';
 import { establishmentRoutes } from '../../establishments/routes.js';
+import { cmeApiRoutes } from '../../cme/api-routes.js';
 import { reportPages } from '../../cme/reports/pages.js';
 import { enquiryApiRoutes } from '../../enquiries/api-routes.js';
 import { enquiryPages } from '../../enquiries/pages.js';
@@ -160,6 +161,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(enquiryPages, { services });
   await app.register(notificationPages, { services });
   await app.register(reportPages, { services });
+  await app.register(cmeApiRoutes, { services });
 
   // This node's share of the bulk work.
   services.jobs.register(UNZIP_JOB, (job, context) => unpackZip(services, job.payload as ZipPayload, context));

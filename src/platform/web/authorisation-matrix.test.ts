@@ -187,6 +187,8 @@ describe('route rules', () => {
       'enquiries:make': ['la-user', 'la-admin'],
       'enquiries:approve': ['la-admin'],
       'reports:la': ['la-user', 'la-admin'],
+      'cme:cases': ['la-user', 'la-admin'],
+      'reports:national': ['dfe-admin'],
       'account:tokens': ['school-user', 'la-user', 'la-admin', 'dfe-admin'],
       'users:manage': ['la-admin', 'dfe-admin'],
       'audit:view': ['la-admin', 'dfe-admin'],

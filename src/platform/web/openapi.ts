@@ -704,6 +704,91 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/v1/cme-cases': {
+      post: {
+        summary: 'Open a case on your LA’s register of children missing education',
+        description:
+          '`{ "enquiryId": "…" }` takes the child’s details from one of your LA’s enquiries; otherwise send `surname`, `forename`, `dateOfBirth` (and `sex`, `upn` if known). Always `lastInEducationOn` and `identifiedOn` (dates).',
+        responses: {
+          '201': { description: '`{ "id": "…" }`' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '422': {
+            description: 'Not valid (INVALID_CASE), with each field and why.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/FieldErrors' } } },
+          },
+        },
+      },
+      get: {
+        summary: 'Your LA’s register, with school days out of education against the CME threshold',
+        responses: {
+          '200': { description: '`{ "cases": [...] }`' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+        },
+      },
+    },
+    '/api/v1/cme-cases/{id}/close': {
+      post: {
+        summary: 'Close a case with its outcome',
+        description:
+          '`{ "outcome": "back-in-school" | "educated-otherwise" | "left-the-area" | "other", "resolvedOn": "2026-11-20", "note": "…" }`',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: {
+          '204': { description: 'Closed.' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '422': {
+            description: 'Not valid (INVALID_OUTCOME).',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/FieldErrors' } } },
+          },
+        },
+      },
+    },
+    '/api/v1/reports/cme': {
+      get: {
+        summary: 'Your LA’s CME figures for a school year',
+        description:
+          'Children identified, returned to education, still missing, and the median days from identification to resolution.',
+        parameters: [
+          {
+            name: 'year',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', pattern: '^[0-9]{4}/[0-9]{2}$' },
+            description: 'School year, like 2026/27; the current one when left out.',
+          },
+        ],
+        responses: {
+          '200': { description: 'The figures.' },
+          '400': { description: 'Not a school year (INVALID_YEAR).' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+        },
+      },
+    },
+    '/api/v1/reports/national': {
+      get: {
+        summary: 'Every LA’s CME figures, with small numbers withheld, and the repository’s size and age (DfE)',
+        description: 'Counts under 5, and counts that would reveal one, are shown as "c". No child-level data.',
+        parameters: [
+          {
+            name: 'year',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', pattern: '^[0-9]{4}/[0-9]{2}$' },
+            description: 'School year, like 2026/27; the current one when left out.',
+          },
+        ],
+        responses: {
+          '200': { description: 'The figures.' },
+          '400': { description: 'Not a school year (INVALID_YEAR).' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+        },
+      },
+    },
     '/api/v1/me': {
       get: {
         summary: 'Who this token acts as',

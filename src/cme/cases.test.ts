@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { testDatabases } from '../../test/support/databases.js';
+import { testServices } from '../../test/support/services.js';
+import { tokenFor } from '../../test/support/transfers.js';
+import { addUser, seedRegister, type TestServices } from '../../test/support/world.js';
+import { buildApp } from '../platform/web/app.js';
+
+for (const database of await testDatabases()) {
+  describe(`CME registers and figures (${database.name})`, () => {
+    let services: TestServices & { close(): Promise<void> };
+    let app: FastifyInstance;
+    const tokens = new Map<string, string>();
+
+    const call = (who: string, method: 'GET' | 'POST', url: string, payload?: object) =>
+      app.inject({ method, url, payload, headers: { authorization: `Bearer ${tokens.get(who)}` } });
+    const open = async (who: string, details: Record<string, string>) => {
+      const response = await call(who, 'POST', '/api/v1/cme-cases', details);
+      assert.equal(response.statusCode, 201, response.body);
+      return response.json().id as string;
+    };
+    const close = async (who: string, id: string, outcome: string, resolvedOn: string) => {
+      const response = await call(who, 'POST', `/api/v1/cme-cases/${id}/close`, { outcome, resolvedOn });
+      assert.equal(response.statusCode, 204, response.body);
+    };
+    const child = (n: number, identifiedOn: string, lastInEducationOn = '2026-09-07') => ({
+      surname: `Child${'abcdefghijklmnopqrstuvwxyz'[n]}`,
+      forename: 'Sam',
+      dateOfBirth: '2014-04-04',
+      lastInEducationOn,
+      identifiedOn,
+    });
+
+    before(async () => {
+      services = await testServices(await database.open());
+      await seedRegister(services);
+      app = await buildApp(services);
+      for (const [name, role, org] of [
+        ['ashdown', 'la-user', '823'],
+        ['brackenford', 'la-user', '330'],
+        ['dfe', 'dfe-admin', 'DFE'],
+        ['school', 'school-user', '8232003'],
+      ] as const) {
+        tokens.set(name, await tokenFor(services, (await addUser(services, { role, org })).user));
+      }
+    });
+    after(async () => {
+      await app.close();
+      await services.close();
+    });
+
+    it('keeps each LA’s register to itself, with school days out of education against the threshold', async () => {
+      const refused = await call('ashdown', 'POST', '/api/v1/cme-cases', {
+        surname: 'Doe',
+        lastInEducationOn: '2026-10-01',
+        identifiedOn: '2026-09-01',
+      });
+      assert.equal(refused.statusCode, 422);
+      const fields = (refused.json().error.fields as Array<{ field: string }>).map((f) => f.field).sort();
+      assert.deepEqual(fields, ['dateOfBirth', 'forename', 'identifiedOn']);
+      assert.equal((await call('school', 'GET', '/api/v1/cme-cases')).statusCode, 403);
+
+      // Last in school Monday 7 September 2026; the fixed clock says Monday 2 November: 40 school days later.
+      const id = await open('ashdown', child(0, '2026-10-05'));
+      const mine = (await call('ashdown', 'GET', '/api/v1/cme-cases')).json().cases as Array<{
+        id: string;
+        schoolDaysOut: number;
+        overThreshold: boolean;
+      }>;
+      const found = mine.find((c) => c.id === id)!;
+      assert.equal(found.schoolDaysOut, 40);
+      assert.equal(found.overThreshold, true);
+      const theirs = (await call('brackenford', 'GET', '/api/v1/cme-cases')).json().cases as Array<{ id: string }>;
+      assert.equal(
+        theirs.some((c) => c.id === id),
+        false,
+      );
+      assert.equal((await call('brackenford', 'POST', `/api/v1/cme-cases/${id}/close`, {})).statusCode, 404);
+      const early = await call('ashdown', 'POST', `/api/v1/cme-cases/${id}/close`, {
+        outcome: 'back-in-school',
+        resolvedOn: '2026-10-01',
+      });
+      assert.equal(early.statusCode, 422);
+      assert.match(early.json().error.fields[0].message, /before the date identified/);
+    });
+
+    it('counts identified, returned, still missing and median days from the cases themselves', async () => {
+      // Brackenford: six cases identified this school year; four resolved (three back in education), two open.
+      const cases = [];
+      for (let n = 0; n < 6; n++) cases.push(await open('brackenford', child(n, `2026-09-${String(10 + n)}`)));
+      await close('brackenford', cases[0]!, 'back-in-school', '2026-09-20'); // 10 days
+      await close('brackenford', cases[1]!, 'educated-otherwise', '2026-10-01'); // 20 days
+      await close('brackenford', cases[2]!, 'back-in-school', '2026-10-12'); // 30 days
+      await close('brackenford', cases[3]!, 'left-the-area', '2026-10-23'); // 40 days
+      const figures = (await call('brackenford', 'GET', '/api/v1/reports/cme?year=2026%2F27')).json();
+      assert.deepEqual(
+        {
+          identified: figures.identified,
+          returned: figures.returnedToEducation,
+          missing: figures.stillMissing,
+          median: figures.medianDaysToResolution,
+        },
+        { identified: 6, returned: 3, missing: 2, median: 25 },
+      );
+      const lastYear = (await call('brackenford', 'GET', '/api/v1/reports/cme?year=2025%2F26')).json();
+      assert.equal(lastYear.identified, 0);
+      assert.equal((await call('brackenford', 'GET', '/api/v1/reports/cme?year=2026')).statusCode, 400);
+    });
+
+    it('gives DfE every LA’s figures with small numbers withheld, and no child-level data', async () => {
+      assert.equal((await call('ashdown', 'GET', '/api/v1/reports/national')).statusCode, 403);
+      const national = await call('dfe', 'GET', '/api/v1/reports/national?year=2026%2F27');
+      assert.equal(national.statusCode, 200, national.body);
+      const body = national.json() as {
+        las: Array<{ laCode: string; identified: string; returnedToEducation: string; stillMissing: string }>;
+        totals: string[];
+      };
+      const ashdown = body.las.find((la) => la.laCode === '823')!;
+      const brackenford = body.las.find((la) => la.laCode === '330')!;
+      assert.equal(ashdown.identified, 'c', 'one case is withheld');
+      assert.equal(brackenford.identified, 'c', 'six is withheld too: with the total of 7, it would reveal the one');
+      assert.equal(body.totals[0], '7');
+      assert.equal(brackenford.returnedToEducation, 'c', 'three returned is withheld');
+      // Where a column's total is published, it must not have a single withheld cell that subtraction would reveal.
+      (['identified', 'returnedToEducation', 'stillMissing'] as const).forEach((column, i) => {
+        const withheld = body.las.filter((la) => la[column] === 'c').length;
+        if (body.totals[i] !== 'c') assert.notEqual(withheld, 1, `${column}: one withheld cell beside its total`);
+      });
+      const text = national.body;
+      assert.equal(/Child[a-z]|Sam|2014-04-04/.test(text), false, 'no child-level data');
+    });
+  });
+}

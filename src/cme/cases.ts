@@ -1,0 +1,262 @@
+/**
+ * An LA's register of children missing education: opened by hand or from a missing-pupil enquiry, with the date the
+ * child was last in education and the date the LA identified them, and closed with how it ended. The register says
+ * for each open case how many school days the child has been out of education, against the CME threshold.
+ */
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { isRealDate } from '../ctf/dates.js';
+import { isValidUpn } from '../ctf/upn.js';
+import { auditActor, type User } from '../identity/accounts.js';
+import type { Db } from '../platform/database.js';
+import type { CmeOutcome } from '../platform/schema.js';
+import {
+  fieldErrors,
+  nameText,
+  requiredText,
+  type FieldError,
+  type RepositoryDeps,
+} from '../repository/search-repository.js';
+import { median } from './median.js';
+import { londonDate, schoolDaysBetween } from './school-days.js';
+
+const date = (missing: string, label: string) =>
+  requiredText(missing).refine(isRealDate, `${label} must be a real date written YYYY-MM-DD`);
+
+const caseSchema = z
+  .object({
+    enquiryId: z.string().uuid('enquiryId must be the id of one of your LA’s enquiries').optional(),
+    surname: requiredText('Enter the child’s surname', 100).pipe(nameText('Surname')).optional(),
+    forename: requiredText('Enter the child’s first name', 100).pipe(nameText('First name')).optional(),
+    dateOfBirth: date('Enter the child’s date of birth', 'Date of birth').optional(),
+    sex: z.enum(['M', 'F'], { error: 'Sex must be M or F' }).optional(),
+    upn: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine(isValidUpn, 'Enter a UPN of 13 characters with a correct check letter')
+      .optional(),
+    lastInEducationOn: date('Enter the date the child was last in education', 'Date last in education'),
+    identifiedOn: date('Enter the date the LA identified the child', 'Date identified'),
+  })
+  .strict();
+
+export type OpenCaseOutcome = { kind: 'opened'; id: string } | { kind: 'invalid'; errors: FieldError[] };
+
+/** Opens a case, by hand (with the child's details) or from one of the LA's enquiries (which gives them). */
+export async function openCase(
+  deps: RepositoryDeps,
+  user: User,
+  input: unknown,
+  sourceIp: string | null,
+): Promise<OpenCaseOutcome> {
+  const parsed = caseSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    return {
+      kind: 'invalid',
+      errors: fieldErrors(
+        parsed.error,
+        'Send enquiryId, or surname, forename, dateOfBirth, sex and upn; with lastInEducationOn and identifiedOn.',
+      ),
+    };
+  }
+  const details = parsed.data;
+  const laCode = user.laCode ?? user.orgCode;
+  const today = londonDate(deps.now());
+  const errors: FieldError[] = [];
+  let child: { surname: string; forename: string; date_of_birth: string; sex: 'M' | 'F' | null; upn: string | null };
+  if (details.enquiryId) {
+    const enquiry = await deps.db
+      .selectFrom('enquiries')
+      .select(['surname', 'forename', 'date_of_birth', 'sex', 'upn'])
+      .where('id', '=', details.enquiryId)
+      .where('la_code', '=', laCode)
+      .executeTakeFirst();
+    if (!enquiry) return { kind: 'invalid', errors: [{ field: 'enquiryId', message: 'Your LA has no such enquiry' }] };
+    child = enquiry;
+  } else {
+    if (!details.surname) errors.push({ field: 'surname', message: 'Enter the child’s surname' });
+    if (!details.forename) errors.push({ field: 'forename', message: 'Enter the child’s first name' });
+    if (!details.dateOfBirth) errors.push({ field: 'dateOfBirth', message: 'Enter the child’s date of birth' });
+    child = {
+      surname: details.surname ?? '',
+      forename: details.forename ?? '',
+      date_of_birth: details.dateOfBirth ?? '',
+      sex: details.sex ?? null,
+      upn: details.upn ?? null,
+    };
+  }
+  if (details.lastInEducationOn > today)
+    errors.push({ field: 'lastInEducationOn', message: 'Date last in education must be today or in the past' });
+  if (details.identifiedOn > today)
+    errors.push({ field: 'identifiedOn', message: 'Date identified must be today or in the past' });
+  if (details.identifiedOn < details.lastInEducationOn)
+    errors.push({ field: 'identifiedOn', message: 'Date identified cannot be before the date last in education' });
+  if (errors.length > 0) return { kind: 'invalid', errors };
+
+  const id = crypto.randomUUID();
+  await deps.db
+    .insertInto('cme_cases')
+    .values({
+      id,
+      la_code: laCode,
+      opened_by: user.id,
+      opened_at: deps.now(),
+      source: details.enquiryId ? 'enquiry' : 'by-hand',
+      enquiry_id: details.enquiryId ?? null,
+      ...child,
+      last_in_education_on: details.lastInEducationOn,
+      identified_on: details.identifiedOn,
+      state: 'open',
+    })
+    .execute();
+  await deps.audit({ action: 'cme-case.opened', actor: auditActor(user), target: { kind: 'cme-case', id }, sourceIp });
+  return { kind: 'opened', id };
+}
+
+const outcomes: readonly CmeOutcome[] = ['back-in-school', 'educated-otherwise', 'left-the-area', 'other'];
+
+export type CloseCaseOutcome = { kind: 'closed' } | { kind: 'not-found' } | { kind: 'invalid'; errors: FieldError[] };
+
+export async function closeCase(
+  deps: RepositoryDeps,
+  user: User,
+  id: string,
+  input: { outcome?: unknown; resolvedOn?: unknown; note?: unknown },
+  sourceIp: string | null,
+): Promise<CloseCaseOutcome> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return { kind: 'not-found' };
+  const found = await deps.db
+    .selectFrom('cme_cases')
+    .select(['identified_on', 'state'])
+    .where('id', '=', id)
+    .where('la_code', '=', user.laCode ?? user.orgCode)
+    .executeTakeFirst();
+  if (!found || found.state === 'closed') return { kind: 'not-found' };
+  const errors: FieldError[] = [];
+  const resolvedOn = typeof input.resolvedOn === 'string' ? input.resolvedOn.trim() : '';
+  const note = typeof input.note === 'string' ? input.note.trim() : '';
+  if (!outcomes.includes(input.outcome as CmeOutcome))
+    errors.push({
+      field: 'outcome',
+      message: 'Choose the outcome: back in school, educated otherwise, left the area, or other',
+    });
+  if (!isRealDate(resolvedOn)) errors.push({ field: 'resolvedOn', message: 'Enter the date the case was resolved' });
+  else if (resolvedOn < found.identified_on)
+    errors.push({ field: 'resolvedOn', message: 'Date resolved cannot be before the date identified' });
+  else if (resolvedOn > londonDate(deps.now()))
+    errors.push({ field: 'resolvedOn', message: 'Date resolved must be today or in the past' });
+  if (input.outcome === 'other' && note === '') errors.push({ field: 'note', message: 'Describe the outcome' });
+  if (note.length > 500) errors.push({ field: 'note', message: 'The note must be 500 characters or fewer' });
+  if (errors.length > 0) return { kind: 'invalid', errors };
+  await deps.db
+    .updateTable('cme_cases')
+    .set({ state: 'closed', outcome: input.outcome as CmeOutcome, resolved_on: resolvedOn, outcome_note: note || null })
+    .where('id', '=', id)
+    .execute();
+  await deps.audit({
+    action: 'cme-case.closed',
+    actor: auditActor(user),
+    target: { kind: 'cme-case', id },
+    sourceIp,
+    details: { outcome: input.outcome },
+  });
+  return { kind: 'closed' };
+}
+
+export interface CmeCase {
+  id: string;
+  source: 'enquiry' | 'new-pupil' | 'by-hand';
+  surname: string;
+  forename: string;
+  dateOfBirth: string;
+  lastInEducationOn: string;
+  identifiedOn: string;
+  state: 'open' | 'closed';
+  outcome: CmeOutcome | null;
+  resolvedOn: string | null;
+  /** School days out of education so far (open) or until resolved (closed). */
+  schoolDaysOut: number;
+  /** Past the CME threshold. */
+  overThreshold: boolean;
+}
+
+export async function listCases(db: Db, user: User, now: Date, thresholdSchoolDays: number): Promise<CmeCase[]> {
+  const today = londonDate(now);
+  const rows = await db
+    .selectFrom('cme_cases')
+    .selectAll()
+    .where('la_code', '=', user.laCode ?? user.orgCode)
+    .orderBy('identified_on', 'desc')
+    .limit(1000)
+    .execute();
+  return rows.map((r) => {
+    const days = schoolDaysBetween(r.last_in_education_on, r.resolved_on ?? today);
+    return {
+      id: r.id,
+      source: r.source,
+      surname: r.surname,
+      forename: r.forename,
+      dateOfBirth: r.date_of_birth,
+      lastInEducationOn: r.last_in_education_on,
+      identifiedOn: r.identified_on,
+      state: r.state,
+      outcome: r.outcome,
+      resolvedOn: r.resolved_on,
+      schoolDaysOut: days,
+      overThreshold: days > thresholdSchoolDays,
+    };
+  });
+}
+
+export interface CmeFigures {
+  laCode: string;
+  /** Cases identified in the year. */
+  identified: number;
+  /** Of all cases, those resolved in the year with the child back in school or educated otherwise. */
+  returnedToEducation: number;
+  /** Cases identified by the year's end (or today, for the current year) and not resolved by then. */
+  stillMissing: number;
+  /** Calendar days from identification to resolution, for cases resolved in the year. */
+  medianDaysToResolution: number | null;
+}
+
+const DAY = 86_400_000;
+
+/** The CME figures for each LA (or one) in an academic year, from the cases themselves. */
+export async function cmeFigures(
+  db: Db,
+  year: { start: string; end: string },
+  now: Date,
+  laCode?: string,
+): Promise<CmeFigures[]> {
+  const asOf = [year.end, londonDate(now)].sort()[0]!;
+  let query = db
+    .selectFrom('cme_cases')
+    .select(['la_code', 'identified_on', 'resolved_on', 'outcome'])
+    .where('identified_on', '<=', asOf);
+  if (laCode) query = query.where('la_code', '=', laCode);
+  const cases = await query.execute();
+  const codes = laCode ? [laCode] : [...new Set(cases.map((c) => c.la_code))].sort();
+  return codes.map((code) => {
+    const mine = cases.filter((c) => c.la_code === code);
+    const resolvedInYear = mine.filter(
+      (c) => c.resolved_on !== null && c.resolved_on >= year.start && c.resolved_on <= year.end,
+    );
+    return {
+      laCode: code,
+      identified: mine.filter((c) => c.identified_on >= year.start && c.identified_on <= year.end).length,
+      returnedToEducation: resolvedInYear.filter(
+        (c) => c.outcome === 'back-in-school' || c.outcome === 'educated-otherwise',
+      ).length,
+      stillMissing: mine.filter((c) => c.resolved_on === null || c.resolved_on > asOf).length,
+      medianDaysToResolution: median(
+        resolvedInYear.map(
+          (c) =>
+            (new Date(`${c.resolved_on!}T12:00:00Z`).getTime() - new Date(`${c.identified_on}T12:00:00Z`).getTime()) /
+            DAY,
+        ),
+      ),
+    };
+  });
+}
