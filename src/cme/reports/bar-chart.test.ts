@@ -83,7 +83,7 @@ describe('drawing a bar chart', () => {
       { label: 'C', value: null },
     ]);
     assert.equal(rectWidths(svg).length, 1);
-    assert.ok(svg.includes('>fewer than 5</text>') && svg.includes('>no data</text>'));
+    assert.ok(svg.includes('>withheld (c)</text>') && svg.includes('>no data</text>'));
     assert.equal(svg.includes('>3 transfers<'), false);
   });
   it('cuts long names short but keeps the whole name for hover', () => {

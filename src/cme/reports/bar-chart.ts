@@ -32,7 +32,7 @@ const WIDTH = 800;
 // Wide enough for a forty-character school name at this font size.
 const LABEL_WIDTH = 360;
 const GAP = 8;
-// Room to the right of the longest bar for its figure, or for "fewer than 5".
+// Room to the right of the longest bar for its figure, or for "withheld (c)".
 const VALUE_WIDTH = 120;
 const BAR_SPACE = WIDTH - LABEL_WIDTH - GAP - VALUE_WIDTH;
 const ROW_HEIGHT = 32;
@@ -89,7 +89,8 @@ function row(bar: Bar, index: number, max: number, unit: string): string {
     `${hover}${escapeXml(shown)}</text>`;
   const value = shownValue(bar);
   if (value === null) {
-    const note = bar.suppressed ? 'fewer than 5' : 'no data';
+    // A withheld figure may be under 5, or one that would reveal another: say only that it is withheld.
+    const note = bar.suppressed ? 'withheld (c)' : 'no data';
     return `${label}<text x="${LABEL_WIDTH}" y="${baseline}" dominant-baseline="middle">${note}</text>`;
   }
   // When every figure is zero there is nothing to scale against, and every bar is empty.

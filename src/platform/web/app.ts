@@ -14,6 +14,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { auditRoutes } from '../../audit/routes.js';
 import { establishmentRoutes } from '../../establishments/routes.js';
 import { cmeApiRoutes } from '../../cme/api-routes.js';
+import { cmePages } from '../../cme/pages.js';
 import { reportPages } from '../../cme/reports/pages.js';
 import { enquiryApiRoutes } from '../../enquiries/api-routes.js';
 import { enquiryPages } from '../../enquiries/pages.js';
@@ -162,6 +163,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(notificationPages, { services });
   await app.register(reportPages, { services });
   await app.register(cmeApiRoutes, { services });
+  await app.register(cmePages, { services });
 
   // This node's share of the bulk work.
   services.jobs.register(UNZIP_JOB, (job, context) => unpackZip(services, job.payload as ZipPayload, context));

@@ -1,0 +1,204 @@
+/**
+ * Pages for an LA's CME register (open a case, close it with its outcome), its CME figures, and DfE's national
+ * figures. Figures pages show a chart beside the table it draws, and download as CSV.
+ */
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { Services } from '../platform/services.js';
+import { dateFromParts, text, type Form } from '../platform/web/date-parts.js';
+import type { FieldError } from '../repository/search-repository.js';
+import { yearAsked } from './api-routes.js';
+import { closeCase, cmeFigures, listCases, openCase } from './cases.js';
+import { barChartSvg } from './reports/bar-chart.js';
+import { csvFileName, toCsv } from './reports/csv.js';
+import { nationalFigures } from './reports/national.js';
+import { displayCount, SUPPRESSION_NOTE } from './reports/suppress.js';
+
+const dateFields = [
+  ['dob', 'dateOfBirth', 'Date of birth'],
+  ['last', 'lastInEducationOn', 'Date last in education'],
+  ['identified', 'identifiedOn', 'Date identified'],
+] as const;
+
+function notAYear(reply: FastifyReply) {
+  return reply.render(
+    'platform/views/error.njk',
+    { title: 'Not a school year', paragraphs: ['Choose a school year written like 2026/27.'] },
+    400,
+  );
+}
+
+export const cmePages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  async function registerPage(
+    reply: FastifyReply,
+    user: Parameters<typeof listCases>[1],
+    values: Form = {},
+    errors: FieldError[] = [],
+  ) {
+    const ids: Record<string, string> = {
+      dateOfBirth: 'dob-day',
+      lastInEducationOn: 'last-day',
+      identifiedOn: 'identified-day',
+    };
+    return reply.render(
+      'cme/views/cases.njk',
+      {
+        title: errors.length > 0 ? 'Error: Children missing education' : 'Children missing education',
+        cases: await listCases(services.db, user, services.now(), services.config.cmeThresholdSchoolDays),
+        threshold: services.config.cmeThresholdSchoolDays,
+        values,
+        errors: errors.map((e) => ({ text: e.message, href: `#${ids[e.field] ?? e.field}` })),
+      },
+      errors.length > 0 ? 422 : 200,
+    );
+  }
+
+  app.get('/cme-cases', { config: { access: 'cme:cases' } }, async (request, reply) =>
+    registerPage(reply, request.user!),
+  );
+
+  app.post<{ Body: Form }>('/cme-cases', { config: { access: 'cme:cases' } }, async (request, reply) => {
+    const form = request.body ?? {};
+    const values: Form = {};
+    for (const key of ['surname', 'forename', 'sex', 'upn'] as const) values[key] = text(form[key]);
+    const input: Record<string, string | undefined> = {
+      surname: values.surname || undefined,
+      forename: values.forename || undefined,
+      sex: values.sex || undefined,
+      upn: values.upn || undefined,
+    };
+    const partErrors: FieldError[] = [];
+    for (const [prefix, field, label] of dateFields) {
+      for (const part of ['day', 'month', 'year']) values[`${prefix}-${part}`] = text(form[`${prefix}-${part}`]);
+      const parsed = dateFromParts(values, prefix, label);
+      if (parsed.error) partErrors.push({ field, message: parsed.error });
+      input[field] = parsed.value || (field === 'dateOfBirth' ? undefined : '');
+    }
+    const outcome = await openCase(services, request.user!, input, request.ip);
+    if (outcome.kind === 'invalid' || partErrors.length > 0) {
+      const errors = [
+        ...(outcome.kind === 'invalid' ? outcome.errors : []).filter(
+          (e) => !partErrors.some((p) => p.field === e.field),
+        ),
+        ...partErrors,
+      ];
+      return registerPage(reply, request.user!, values, errors);
+    }
+    return reply.redirect('/cme-cases', 303);
+  });
+
+  app.post<{ Params: { id: string }; Body: Form }>(
+    '/cme-cases/:id/close',
+    { config: { access: 'cme:cases' } },
+    async (request, reply) => {
+      const form = request.body ?? {};
+      const resolved = dateFromParts(form, 'resolved', 'Date resolved');
+      const outcome = await closeCase(
+        services,
+        request.user!,
+        request.params.id,
+        { outcome: text(form.outcome), resolvedOn: resolved.value, note: text(form.note) },
+        request.ip,
+      );
+      if (outcome.kind === 'not-found') return reply.callNotFound();
+      if (outcome.kind === 'invalid') {
+        return registerPage(
+          reply,
+          request.user!,
+          {},
+          outcome.errors.map((e) => ({ ...e, field: `${e.field}-${request.params.id}` })),
+        );
+      }
+      return reply.redirect('/cme-cases', 303);
+    },
+  );
+
+  app.get<{ Querystring: { year?: string; format?: string } }>(
+    '/reports/cme',
+    { config: { access: 'reports:la' } },
+    async (request, reply) => {
+      const year = yearAsked(request, reply, services.now());
+      if (!year) return notAYear(reply);
+      const user = request.user!;
+      const [f] = await cmeFigures(services.db, year, services.now(), user.laCode ?? user.orgCode);
+      const rows: Array<[string, number | null]> = [
+        ['Children identified as missing education', f!.identified],
+        ['Returned to education', f!.returnedToEducation],
+        ['Still missing education', f!.stillMissing],
+        ['Median days from identification to resolution', f!.medianDaysToResolution],
+      ];
+      if (request.query.format === 'csv') {
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${csvFileName(['s2s', 'cme', f!.laCode, year.label])}"`)
+          .send(toCsv(['Figure', year.label], rows));
+      }
+      return reply.render('cme/views/figures.njk', {
+        title: `Children missing education, ${year.label}`,
+        year,
+        rows,
+        chart: barChartSvg({
+          id: 'cme-figures',
+          title: `Children missing education, ${year.label}`,
+          description:
+            'Children identified, returned to education and still missing. The same figures are in the table.',
+          unit: 'children',
+          bars: rows.slice(0, 3).map(([label, value]) => ({ label, value })),
+        }),
+      });
+    },
+  );
+
+  app.get<{ Querystring: { year?: string; format?: string } }>(
+    '/reports/national',
+    { config: { access: 'reports:national' } },
+    async (request, reply) => {
+      const year = yearAsked(request, reply, services.now());
+      if (!year) return notAYear(reply);
+      const figures = await nationalFigures(services.db, year, services.now());
+      const header = [
+        'LA code',
+        'Local authority',
+        'Identified',
+        'Returned to education',
+        'Still missing',
+        'Median days to resolution',
+      ];
+      const rows = figures.las.map((la) => [
+        la.laCode,
+        la.laName ?? '',
+        displayCount(la.identified),
+        displayCount(la.returnedToEducation),
+        displayCount(la.stillMissing),
+        la.medianDaysToResolution ?? 'c',
+      ]);
+      if (request.query.format === 'csv') {
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${csvFileName(['s2s', 'cme', 'england', year.label])}"`)
+          .send(toCsv(header, [...rows, ['', 'All LAs', ...figures.totals.map(displayCount), '']]));
+      }
+      return reply.render('cme/views/national.njk', {
+        title: `Children missing education in England, ${year.label}`,
+        year,
+        header,
+        rows,
+        totals: figures.totals.map(displayCount),
+        repository: figures.repository,
+        note: SUPPRESSION_NOTE,
+        display: displayCount,
+        chart: barChartSvg({
+          id: 'national-identified',
+          title: `Children identified as missing education by LA, ${year.label}`,
+          description:
+            'A bar for each LA; figures under 5, and those that would reveal one, are withheld. The same figures are in the table.',
+          unit: 'children',
+          bars: figures.las.map((la) => ({
+            label: la.laName ?? la.laCode,
+            value: la.identified.suppressed ? null : la.identified.value,
+            suppressed: la.identified.suppressed,
+          })),
+        }),
+      });
+    },
+  );
+};
