@@ -11,6 +11,7 @@ import type { Role } from '../platform/schema.js';
 import type { Services } from '../platform/services.js';
 import { projectRoot } from '../platform/web/project-root.js';
 import { DEMO_LEAVER_SCHOOL, seedRepositoryDemo } from './seed-repository.js';
+import { seedTermDemo } from './seed-term.js';
 
 export const sampleRegisterFile = path.join(projectRoot, 'samples', 'establishments', 'edubasealldata-sample.csv');
 
@@ -37,6 +38,13 @@ export const demoAccounts: Array<{ email: string; name: string; org: string; rol
     describe: 'CME officer, Ashdown Vale LA (823)',
   },
   {
+    email: 'cme@brackenford.example',
+    name: 'Jo Adeyemi',
+    org: '330',
+    role: 'la-user',
+    describe: 'CME officer, Brackenford LA (330)',
+  },
+  {
     email: 'admin@ashdown-vale.example',
     name: 'Chris Morgan',
     org: '823',
@@ -60,9 +68,11 @@ export async function seedDemo(services: Services): Promise<DemoCredentials[]> {
   await importRegister(services.db, sampleRegisterFile, services.now());
   const credentials: DemoCredentials[] = [];
   let leaverSchoolUser: User | undefined;
+  const officers: Record<string, User> = {};
   for (const account of demoAccounts) {
     const { user } = await createUser(services, account, null);
     if (account.org === DEMO_LEAVER_SCHOOL) leaverSchoolUser = user;
+    if (account.role === 'la-user') officers[account.org] = user;
     // 96 random bits: shown once, so it need not be memorable.
     const password = crypto.randomBytes(12).toString('base64url');
     await services.db
@@ -73,6 +83,7 @@ export async function seedDemo(services: Services): Promise<DemoCredentials[]> {
     credentials.push({ email: account.email, password, role: account.role, describe: account.describe });
   }
   if (leaverSchoolUser) await seedRepositoryDemo(services, leaverSchoolUser);
+  await seedTermDemo(services, officers);
   return credentials;
 }
 

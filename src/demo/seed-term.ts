@@ -1,0 +1,305 @@
+/**
+ * A term of activity for two LAs, Ashdown Vale (823) and Brackenford (330), over the twelve weeks before the demo
+ * starts, so that every report has something to show: schools send CTFs to each other (most collected within days,
+ * a few never), some to XXXXXXX; new pupils arrive without a CTF and their previous schools answer, or do not; the
+ * CME officers make enquiries of each other and keep their registers. Everything goes through the same functions
+ * as real use, at the time it happened; every person is fictitious.
+ */
+import { Readable } from 'node:stream';
+import { closeCase, openCase } from '../cme/cases.js';
+import { londonDate } from '../cme/school-days.js';
+import { buildFileName, createPupilGenerator, generateCtfFiles, syntheticSupplierId, writeCtf } from '../ctf/index.js';
+import { answerEnquiry, closeEnquiry, createEnquiry, sendEnquiry } from '../enquiries/enquiries.js';
+import { openSampleEstablishments } from '../establishments/sample-register.js';
+import { createUser, type User } from '../identity/accounts.js';
+import { answerRequest, passOverdueRequests } from '../joiners/ctf-requests.js';
+import { registerJoiner } from '../joiners/register-joiner.js';
+import type { Services } from '../platform/services.js';
+import { acceptFile } from '../transfers/accept-file.js';
+import { downloadFile } from '../transfers/collect-files.js';
+
+export const DEMO_TERM_LAS = ['823', '330'] as const;
+const DAY = 86_400_000;
+const TERM_DAYS = 84;
+
+/** The CTF a previous school sends when asked for one pupil's record. */
+function requestedCtf(source: string, destination: string, child: [string, string, string]) {
+  const school = openSampleEstablishments().find((e) => e.laestab === source)!;
+  const generator = createPupilGenerator({ seed: `demo-request-${source}-${destination}`, establishments: [school] });
+  const pupil = {
+    ...generator.pupil(school),
+    surname: child[0],
+    forename: child[1],
+    dateOfBirth: child[2],
+    middleNames: null,
+    preferredSurname: null,
+    preferredForename: null,
+    formerSurname: null,
+    formerForename: null,
+    formerUpns: [],
+  };
+  const xml = writeCtf({
+    header: {
+      version: '25.0',
+      dateTime: '2026-11-02T09:00:00',
+      documentQualifier: 'full',
+      supplierId: syntheticSupplierId,
+      source: {
+        lea: school.laCode,
+        estab: school.establishmentNumber,
+        urn: school.urn,
+        schoolName: school.name,
+        academicYear: '2026',
+      },
+      destination: { lea: destination.slice(0, 3), estab: destination.slice(3) },
+    },
+    pupils: [pupil],
+  });
+  return { name: buildFileName({ source, label: 'CTF', destination, sequence: 901 }), xml };
+}
+
+interface Happening {
+  day: number;
+  hour: number;
+  act: () => Promise<void>;
+}
+
+export async function seedTermDemo(services: Services, officers: Record<string, User>): Promise<void> {
+  const start = services.now().getTime() - TERM_DAYS * DAY;
+  let clock = start;
+  const then: Services = { ...services, now: () => new Date(clock) };
+  const schools = openSampleEstablishments().filter((e) => (DEMO_TERM_LAS as readonly string[]).includes(e.laCode));
+  const staff = new Map<string, User>();
+  const staffOf = async (laestab: string): Promise<User> => {
+    let user = staff.get(laestab);
+    if (!user) {
+      // Accounts to act as each school's office; they have no password, so nobody can sign in as them.
+      ({ user } = await createUser(
+        services,
+        { email: `office@${laestab}.demo.example`, name: `Office, ${laestab}`, org: laestab, role: 'school-user' },
+        null,
+      ));
+      staff.set(laestab, user);
+    }
+    return user;
+  };
+  const happenings: Happening[] = [];
+  const at = (day: number, hour: number, act: () => Promise<void>) => happenings.push({ day, hour, act });
+  const date = (day: number) => londonDate(new Date(start + day * DAY));
+
+  // CTFs between the two LAs' schools: four in five collected within three days.
+  const files = [
+    ...generateCtfFiles({
+      seed: 'demo-term',
+      establishments: schools,
+      files: 60,
+      pupilsPerFile: 2,
+      unknownDestinationRate: 0.12,
+    }),
+  ];
+  files.forEach((file, index) => {
+    const day = Math.floor((index * (TERM_DAYS - 2)) / files.length);
+    at(day, 9 + (index % 7), async () => {
+      const source = file.fileName.slice(0, 7);
+      const sent = await acceptFile(
+        then,
+        await staffOf(source),
+        file.fileName,
+        Readable.from([Buffer.from(file.xml)]),
+        null,
+      );
+      const destination = file.fileName.split('_')[2]!;
+      if (sent.status === 'delivered' && /^\d{7}$/.test(destination) && index % 5 !== 0) {
+        at(day + 1 + (index % 3), 10, async () => {
+          await downloadFile(then, await staffOf(destination), sent.id!, null);
+        });
+      }
+    });
+  });
+
+  // New pupils without a CTF: one CTF arrives, one school holds no record, one never answers, one with nobody known.
+  const joiners: Array<{
+    day: number;
+    school: string;
+    previous?: string;
+    answer?: 'sent' | 'no-record';
+    child: [string, string, string];
+  }> = [
+    { day: 10, school: '3304101', previous: '8232003', answer: 'sent', child: ['Osei', 'Ama', '2014-02-11'] },
+    { day: 18, school: '8232004', previous: '3302101', answer: 'no-record', child: ['Reilly', 'Conor', '2016-07-30'] },
+    { day: 25, school: '3302102', previous: '8232002', child: ['Lindqvist', 'Maja', '2015-11-05'] },
+    { day: 40, school: '8232005', child: ['Mirza', 'Zain', '2013-03-21'] },
+    { day: 52, school: '3304101', previous: '8234001', answer: 'sent', child: ['Tanaka', 'Yui', '2012-08-14'] },
+    { day: 66, school: '8232003', previous: '3306901', answer: 'no-record', child: ['Balogun', 'Tobi', '2017-01-09'] },
+  ];
+  for (const j of joiners) {
+    at(j.day, 11, async () => {
+      const registered = await registerJoiner(
+        then,
+        await staffOf(j.school),
+        {
+          surname: j.child[0],
+          forename: j.child[1],
+          dateOfBirth: j.child[2],
+          previousLAEstab: j.previous ?? '',
+          joinedOn: date(j.day - 1),
+        },
+        null,
+      );
+      if (registered.kind !== 'registered' || !j.previous || !j.answer) return;
+      at(j.day + 3, 14, async () => {
+        const holder = await staffOf(j.previous!);
+        const [request] = await services.db
+          .selectFrom('ctf_requests')
+          .select('id')
+          .where('joiner_id', '=', registered.id)
+          .execute();
+        if (j.answer === 'sent') {
+          const ctf = requestedCtf(j.previous!, j.school, j.child);
+          const sent = await acceptFile(then, holder, ctf.name, Readable.from([Buffer.from(ctf.xml)]), null);
+          if (sent.status === 'delivered')
+            await answerRequest(then, holder, request!.id, { answer: 'sent', fileId: sent.id! }, null);
+        } else {
+          await answerRequest(
+            then,
+            holder,
+            request!.id,
+            { answer: 'no-record', note: 'No pupil of this name or date of birth has been on roll here.' },
+            null,
+          );
+        }
+      });
+    });
+  }
+  at(TERM_DAYS - 1, 7, async () => {
+    await passOverdueRequests(then);
+  });
+
+  // The CME officers: an enquiry each way, and their registers.
+  at(20, 10, async () => {
+    const made = await createEnquiry(
+      then,
+      officers['823']!,
+      {
+        surname: 'Kaur',
+        forename: 'Simran',
+        dateOfBirth: '2013-05-19',
+        sex: 'F',
+        lastAddress: '8 Weaver Street, Ashdown Vale',
+        concern: 'Not at school since 14 September; the family’s flat is empty and the landlord says they went north.',
+      },
+      null,
+    );
+    if (made.kind !== 'created') return;
+    await sendEnquiry(
+      then,
+      officers['823']!,
+      made.id,
+      [{ laCode: '330', reason: 'Her grandmother lives in Brackenford' }],
+      null,
+    );
+    at(24, 15, async () => {
+      await answerEnquiry(
+        then,
+        officers['330']!,
+        made.id,
+        { answer: 'known', detail: 'On roll at Brackenford High (3304101) since 21 September' },
+        null,
+      );
+      await closeEnquiry(
+        then,
+        officers['823']!,
+        made.id,
+        { outcome: 'found-in-school', note: 'Confirmed by Brackenford High' },
+        null,
+      );
+    });
+  });
+  at(58, 10, async () => {
+    const made = await createEnquiry(
+      then,
+      officers['330']!,
+      {
+        surname: 'Petrov',
+        forename: 'Daniel',
+        dateOfBirth: '2011-10-02',
+        sex: 'M',
+        lastAddress: 'Flat 3, 40 Station Road, Brackenford',
+        concern: 'Left Brackenford High without a destination; a sibling said the family moved to Ashdown Vale.',
+      },
+      null,
+    );
+    if (made.kind === 'created')
+      await sendEnquiry(
+        then,
+        officers['330']!,
+        made.id,
+        [{ laCode: '823', reason: 'A sibling named Ashdown Vale' }],
+        null,
+      );
+  });
+  const cases: Array<{
+    la: string;
+    day: number;
+    out: number;
+    close?: [number, 'back-in-school' | 'educated-otherwise' | 'left-the-area'];
+  }> = [
+    { la: '823', day: 15, out: 5, close: [35, 'back-in-school'] },
+    { la: '823', day: 22, out: 8, close: [40, 'educated-otherwise'] },
+    { la: '823', day: 30, out: 12, close: [70, 'back-in-school'] },
+    { la: '823', day: 34, out: 20 },
+    { la: '823', day: 45, out: 30, close: [60, 'left-the-area'] },
+    { la: '823', day: 50, out: 31 },
+    { la: '823', day: 61, out: 40 },
+    { la: '330', day: 12, out: 3, close: [26, 'back-in-school'] },
+    { la: '330', day: 28, out: 10, close: [49, 'back-in-school'] },
+    { la: '330', day: 33, out: 15 },
+    { la: '330', day: 47, out: 25, close: [75, 'educated-otherwise'] },
+    { la: '330', day: 55, out: 38 },
+    { la: '330', day: 63, out: 44 },
+  ];
+  const surnames = [
+    'Ward',
+    'Hussain',
+    'Clarke',
+    'Nowak',
+    'Evans',
+    'Ali',
+    'Price',
+    'Begum',
+    'Young',
+    'Singh',
+    'Hall',
+    'Khan',
+    'Lewis',
+  ];
+  cases.forEach((c, i) => {
+    at(c.day, 12, async () => {
+      const opened = await openCase(
+        then,
+        officers[c.la]!,
+        {
+          surname: surnames[i]!,
+          forename: i % 2 === 0 ? 'Jordan' : 'Riley',
+          dateOfBirth: `201${i % 8}-0${1 + (i % 9)}-1${i % 9}`,
+          lastInEducationOn: date(c.out),
+          identifiedOn: date(c.day),
+        },
+        null,
+      );
+      if (opened.kind !== 'opened' || !c.close) return;
+      const [closeDay, outcome] = c.close;
+      at(closeDay, 16, async () => {
+        await closeCase(then, officers[c.la]!, opened.id, { outcome, resolvedOn: date(closeDay) }, null);
+      });
+    });
+  });
+
+  // Happenings may add later ones, so take the earliest each time.
+  while (happenings.length > 0) {
+    happenings.sort((a, b) => a.day - b.day || a.hour - b.hour);
+    const next = happenings.shift()!;
+    clock = start + next.day * DAY + next.hour * 3_600_000;
+    await next.act();
+  }
+}
