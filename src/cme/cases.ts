@@ -6,13 +6,14 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { isRealDate } from '../ctf/dates.js';
-import { isValidUpn } from '../ctf/upn.js';
 import { auditActor, type User } from '../identity/accounts.js';
 import type { Db } from '../platform/database.js';
 import type { CmeOutcome } from '../platform/schema.js';
 import {
   fieldErrors,
   nameText,
+  optionalSex,
+  optionalUpn,
   requiredText,
   type FieldError,
   type RepositoryDeps,
@@ -29,13 +30,8 @@ const caseSchema = z
     surname: requiredText('Enter the child’s surname', 100).pipe(nameText('Surname')).optional(),
     forename: requiredText('Enter the child’s first name', 100).pipe(nameText('First name')).optional(),
     dateOfBirth: date('Enter the child’s date of birth', 'Date of birth').optional(),
-    sex: z.enum(['M', 'F'], { error: 'Sex must be M or F' }).optional(),
-    upn: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .refine(isValidUpn, 'Enter a UPN of 13 characters with a correct check letter')
-      .optional(),
+    sex: optionalSex,
+    upn: optionalUpn,
     lastInEducationOn: date('Enter the date the child was last in education', 'Date last in education'),
     identifiedOn: date('Enter the date the LA identified the child', 'Date identified'),
   })

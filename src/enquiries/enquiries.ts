@@ -8,7 +8,6 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { isRealDate } from '../ctf/dates.js';
-import { isValidUpn } from '../ctf/upn.js';
 import { auditActor, type User } from '../identity/accounts.js';
 import { notify, laUsers } from '../notifications/notify.js';
 import type { Db } from '../platform/database.js';
@@ -17,6 +16,8 @@ import type { EnquiriesTable, EnquiryAnswer, EnquiryOutcome, EnquiryState } from
 import {
   fieldErrors,
   nameText,
+  optionalSex,
+  optionalUpn,
   requiredText,
   searchRepository,
   type FieldError,
@@ -37,20 +38,8 @@ const enquirySchema = z
       isRealDate,
       'Date of birth must be a real date written YYYY-MM-DD',
     ),
-    sex: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .transform((v) => (v === '' ? undefined : v))
-      .refine((v) => v === undefined || v === 'M' || v === 'F', 'Sex must be M or F')
-      .optional(),
-    upn: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .transform((v) => (v === '' ? undefined : v))
-      .refine((v) => v === undefined || isValidUpn(v), 'Enter a UPN of 13 characters with a correct check letter')
-      .optional(),
+    sex: optionalSex,
+    upn: optionalUpn,
     lastAddress: requiredText('Enter the child’s last known address'),
     concern: requiredText('Say why you are concerned about the child'),
   })
@@ -126,7 +115,7 @@ export async function createEnquiry(
       surname: details.surname,
       forename: details.forename,
       date_of_birth: details.dateOfBirth,
-      sex: (details.sex as 'M' | 'F' | undefined) ?? null,
+      sex: details.sex ?? null,
       upn: details.upn ?? null,
       last_address: details.lastAddress,
       concern: details.concern,

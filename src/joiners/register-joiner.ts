@@ -7,13 +7,14 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { isRealDate } from '../ctf/dates.js';
-import { isValidUpn } from '../ctf/upn.js';
 import { auditActor, type User } from '../identity/accounts.js';
 import type { Db } from '../platform/database.js';
 import type { RepositoryMatch } from '../repository/match-repository.js';
 import {
   fieldErrors,
   nameText,
+  optionalSex,
+  optionalUpn,
   requiredText,
   searchRepository,
   type FieldError,
@@ -42,20 +43,8 @@ const joinerSchema = z
       isRealDate,
       'Date of birth must be a real date written YYYY-MM-DD',
     ),
-    sex: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .transform((v) => (v === '' ? undefined : v))
-      .refine((v) => v === undefined || v === 'M' || v === 'F', 'Sex must be M or F')
-      .optional(),
-    upn: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .transform((v) => (v === '' ? undefined : v))
-      .refine((v) => v === undefined || isValidUpn(v), 'Enter a UPN of 13 characters with a correct check letter')
-      .optional(),
+    sex: optionalSex,
+    upn: optionalUpn,
     previousLAEstab: z
       .string()
       .trim()

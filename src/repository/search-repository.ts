@@ -33,6 +33,24 @@ export const requiredText = (missing: string, max = 500) =>
     .min(1, { message: missing, abort: true })
     .max(max, `must be ${max} characters or fewer`);
 
+/** An optional UPN, upper-cased, with its check letter checked; empty means not given. */
+export const optionalUpn = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .transform((v) => (v === '' ? undefined : v))
+  .refine((v) => v === undefined || isValidUpn(v), 'Enter a UPN of 13 characters with a correct check letter')
+  .optional();
+
+/** An optional sex as the CTF records it, M or F; empty means not known. */
+export const optionalSex = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .transform((v) => (v === '' ? undefined : (v as 'M' | 'F')))
+  .refine((v) => v === undefined || v === 'M' || v === 'F', 'Sex must be M or F')
+  .optional();
+
 const personName = (label: string) =>
   nameText(label)
     .transform((v) => (v === '' ? undefined : v))
@@ -40,13 +58,7 @@ const personName = (label: string) =>
 
 const searchSchema = z
   .object({
-    upn: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .transform((v) => (v === '' ? undefined : v))
-      .refine((v) => v === undefined || isValidUpn(v), 'Enter a UPN of 13 characters with a correct check letter')
-      .optional(),
+    upn: optionalUpn,
     surname: personName('Surname'),
     forename: personName('First name'),
     dateOfBirth: z
@@ -55,13 +67,7 @@ const searchSchema = z
       .transform((v) => (v === '' ? undefined : v))
       .refine((v) => v === undefined || isRealDate(v), 'Date of birth must be a real date written YYYY-MM-DD')
       .optional(),
-    sex: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .transform((v) => (v === '' ? undefined : v))
-      .refine((v) => v === undefined || v === 'M' || v === 'F', 'Sex must be M or F')
-      .optional(),
+    sex: optionalSex,
     postcode: z
       .string()
       .trim()
