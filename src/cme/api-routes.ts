@@ -30,7 +30,7 @@ export const cmeApiRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     return reply.code(201).send({ id: outcome.id });
   });
 
-  app.get('/api/v1/cme-cases', { config: { access: 'cme:cases' } }, async (request) => ({
+  app.get('/api/v1/cme-cases', { config: { access: 'cme:cases', pupilData: true } }, async (request) => ({
     cases: await listCases(services.db, request.user!, services.now(), services.config.cmeThresholdSchoolDays),
   }));
 

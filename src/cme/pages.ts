@@ -52,7 +52,7 @@ export const cmePages: FastifyPluginAsync<{ services: Services }> = async (app, 
     );
   }
 
-  app.get('/cme-cases', { config: { access: 'cme:cases' } }, async (request, reply) =>
+  app.get('/cme-cases', { config: { access: 'cme:cases', pupilData: true } }, async (request, reply) =>
     registerPage(reply, request.user!),
   );
 

@@ -36,17 +36,17 @@ export const enquiryApiRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     return reply.code(201).send(json({ id: outcome.id, state: 'draft', matches: outcome.matches }));
   });
 
-  app.get('/api/v1/enquiries', { config: { access: 'enquiries:make' } }, async (request) => ({
+  app.get('/api/v1/enquiries', { config: { access: 'enquiries:make', pupilData: true } }, async (request) => ({
     enquiries: json(await listEnquiries(services.db, request.user!)),
   }));
 
-  app.get('/api/v1/enquiries/received', { config: { access: 'enquiries:make' } }, async (request) => ({
+  app.get('/api/v1/enquiries/received', { config: { access: 'enquiries:make', pupilData: true } }, async (request) => ({
     enquiries: json(await receivedEnquiries(services.db, request.user!)),
   }));
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/enquiries/:id',
-    { config: { access: 'enquiries:make' } },
+    { config: { access: 'enquiries:make', pupilData: true } },
     async (request, reply) => {
       const enquiry: Enquiry | undefined = await enquiryFor(services.db, request.user!, request.params.id);
       if (!enquiry) return reply.callNotFound();

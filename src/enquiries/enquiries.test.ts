@@ -156,6 +156,19 @@ for (const database of await testDatabases()) {
         false,
         'an LA that was not chosen sees nothing',
       );
+      const viewed = await services.db
+        .selectFrom('audit_events')
+        .select(['actor_user_id', 'details'])
+        .where('action', '=', 'pupil-data.viewed')
+        .execute();
+      assert.ok(
+        viewed.some(
+          (e) =>
+            e.actor_user_id === brackenford.account.user.id &&
+            JSON.stringify(e.details).includes('/api/v1/enquiries/received'),
+        ),
+        'reading the enquiry’s child details is audited',
+      );
       assert.ok((await notifications(brackenford)).some((n) => n.kind === 'enquiry-received'));
       const note = JSON.stringify(await notifications(brackenford));
       assert.equal(note.includes('Kowalski'), false, 'notifications never name the child');

@@ -91,7 +91,7 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
     );
   }
 
-  app.get('/enquiries', { config: { access: 'enquiries:make' } }, async (request, reply) =>
+  app.get('/enquiries', { config: { access: 'enquiries:make', pupilData: true } }, async (request, reply) =>
     reply.render('enquiries/views/list.njk', {
       title: 'Missing-pupil enquiries',
       enquiries: await listEnquiries(services.db, request.user!),
@@ -139,7 +139,7 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
     return reply.redirect(`/enquiries/${outcome.id}`, 303);
   });
 
-  app.get('/enquiries/received', { config: { access: 'enquiries:make' } }, async (request, reply) =>
+  app.get('/enquiries/received', { config: { access: 'enquiries:make', pupilData: true } }, async (request, reply) =>
     reply.render('enquiries/views/received.njk', {
       title: 'Enquiries sent to your LA',
       enquiries: await receivedEnquiries(services.db, request.user!),
@@ -147,8 +147,10 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
     }),
   );
 
-  app.get<{ Params: { id: string } }>('/enquiries/:id', { config: { access: 'enquiries:make' } }, (request, reply) =>
-    enquiryPage(request, reply),
+  app.get<{ Params: { id: string } }>(
+    '/enquiries/:id',
+    { config: { access: 'enquiries:make', pupilData: true } },
+    (request, reply) => enquiryPage(request, reply),
   );
 
   app.post<{ Params: { id: string }; Body: Form }>(

@@ -57,15 +57,15 @@ export const joinerApiRoutes: FastifyPluginAsync<{ services: Services }> = async
     });
   });
 
-  app.get('/api/v1/joiners', { config: { access: 'joiners:register' } }, async (request) => ({
+  app.get('/api/v1/joiners', { config: { access: 'joiners:register', pupilData: true } }, async (request) => ({
     joiners: (await listJoiners(services.db, request.user!)).map(joinerEntry),
   }));
 
-  app.get('/api/v1/joiners/with-la', { config: { access: 'joiners:oversee' } }, async (request) => ({
+  app.get('/api/v1/joiners/with-la', { config: { access: 'joiners:oversee', pupilData: true } }, async (request) => ({
     joiners: (await listJoiners(services.db, request.user!)).map(joinerEntry),
   }));
 
-  app.get('/api/v1/ctf-requests', { config: { access: 'ctf-requests:answer' } }, async (request) => ({
+  app.get('/api/v1/ctf-requests', { config: { access: 'ctf-requests:answer', pupilData: true } }, async (request) => ({
     requests: (await requestsToAnswer(services.db, request.user!)).map((r) => ({
       ...r,
       requestedAt: r.requestedAt.toISOString(),

@@ -47,7 +47,7 @@ export const joinerPages: FastifyPluginAsync<{ services: Services }> = async (ap
     );
   }
 
-  app.get('/joiners', { config: { access: 'joiners:register' } }, async (request, reply) =>
+  app.get('/joiners', { config: { access: 'joiners:register', pupilData: true } }, async (request, reply) =>
     reply.render('joiners/views/list.njk', {
       title: 'New pupils without a CTF',
       joiners: await listJoiners(services.db, request.user!),
@@ -95,7 +95,7 @@ export const joinerPages: FastifyPluginAsync<{ services: Services }> = async (ap
     });
   });
 
-  app.get('/joiners/with-la', { config: { access: 'joiners:oversee' } }, async (request, reply) =>
+  app.get('/joiners/with-la', { config: { access: 'joiners:oversee', pupilData: true } }, async (request, reply) =>
     reply.render('joiners/views/with-la.njk', {
       title: 'New pupils whose records were not found',
       joiners: await listJoiners(services.db, request.user!),
@@ -114,7 +114,7 @@ export const joinerPages: FastifyPluginAsync<{ services: Services }> = async (ap
     );
   }
 
-  app.get('/ctf-requests', { config: { access: 'ctf-requests:answer' } }, async (request, reply) =>
+  app.get('/ctf-requests', { config: { access: 'ctf-requests:answer', pupilData: true } }, async (request, reply) =>
     requestsPage(reply, request.user!),
   );
 

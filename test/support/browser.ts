@@ -182,13 +182,23 @@ async function expectNoErrorSummary(page: Page, step: string): Promise<void> {
   if ((await summary.count()) > 0) assert.fail(`${step} failed: ${await summary.innerText()}`);
 }
 
+/**
+ * Clicks a form's button and waits for the page it leads to. Waiting for "load" alone can return at once, before
+ * the browser has even left the form, on a busy machine: wait first for the new page to replace it.
+ */
+export async function submitAndWait(page: Page, button: string): Promise<void> {
+  const arrived = page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame());
+  await page.getByRole('button', { name: button }).click();
+  await arrived;
+  await page.waitForLoadState('load');
+}
+
 /** Submits email and password on the sign-in page; the caller checks where it leads. */
 export async function submitPassword(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/sign-in');
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.waitForLoadState('load');
+  await submitAndWait(page, 'Continue');
 }
 
 /** A code for the service's fixed clock, one step on: each code is accepted only once per 30-second step. */
@@ -210,8 +220,7 @@ export async function signIn(
   assert.equal(new URL(page.url()).pathname, '/sign-in/two-factor');
   if (options.check) await expectAccessible(page);
   await page.getByLabel('Enter your security code').fill(nextCode(services, account.totpSecret));
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForLoadState('load');
+  await submitAndWait(page, 'Sign in');
   await expectNoErrorSummary(page, 'Two-factor step');
   assert.equal(new URL(page.url()).pathname, '/');
 }

@@ -19,6 +19,7 @@ import { reportPages } from '../../cme/reports/pages.js';
 import { enquiryApiRoutes } from '../../enquiries/api-routes.js';
 import { enquiryPages } from '../../enquiries/pages.js';
 import { notificationPages } from '../../notifications/pages.js';
+import { auditActor } from '../../identity/accounts.js';
 import { joinerApiRoutes } from '../../joiners/api-routes.js';
 import { joinerPages } from '../../joiners/pages.js';
 import { repositoryApiRoutes } from '../../repository/api-routes.js';
@@ -170,6 +171,19 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   services.jobs.start(services.config.bulkWorkers);
   app.addHook('onClose', async () => services.jobs.stop());
   await app.register(apiDocsRoutes);
+
+  // Every read of children's details is audited: routes that show them say so, and each answer they give is logged
+  // before it is sent, so nothing is read unrecorded.
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.routeOptions.config.pupilData || request.method !== 'GET' || reply.statusCode !== 200) return;
+    if (!request.user) return;
+    await services.audit({
+      action: 'pupil-data.viewed',
+      actor: auditActor(request.user),
+      sourceIp: request.ip,
+      details: { route: request.routeOptions.url ?? '', params: request.params ?? {} },
+    });
+  });
 
   // Nothing shown to a signed-in user may be kept by a browser or proxy cache.
   app.addHook('onSend', async (_request, reply) => {

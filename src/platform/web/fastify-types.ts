@@ -12,6 +12,11 @@ declare module 'fastify' {
      * any file: the token cannot be checked earlier without buffering the upload.
      */
     csrfInHandler?: boolean;
+    /**
+     * The route shows children's details (names, dates of birth): every successful read is audited with who, the
+     * route and its parameters.
+     */
+    pupilData?: boolean;
     /** Session stage a route serves before sign-in is complete (two-factor and enrolment pages). */
     signInStage?: Session['stage'];
   }
