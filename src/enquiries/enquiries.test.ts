@@ -169,7 +169,12 @@ for (const database of await testDatabases()) {
         ),
         'reading the enquiry’s child details is audited',
       );
-      assert.ok((await notifications(brackenford)).some((n) => n.kind === 'enquiry-received'));
+      assert.ok(
+        (await notifications(brackenford)).some(
+          (n) => n.kind === 'enquiry-received' && n.link === `/enquiries/received#enquiry-${id}`,
+        ),
+        'the notice leads to the enquiry on the received page',
+      );
       const note = JSON.stringify(await notifications(brackenford));
       assert.equal(note.includes('Kowalski'), false, 'notifications never name the child');
     });

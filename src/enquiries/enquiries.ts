@@ -309,7 +309,7 @@ async function notifyRecipients(deps: RepositoryDeps, laCodes: string[], id: str
     await notify(deps.db, now, await laUsers(deps.db, laCode, ['la-user', 'la-admin']), {
       kind: 'enquiry-received',
       message: 'Another LA has sent you a missing-pupil enquiry.',
-      link: `/enquiries/received/${id}`,
+      link: `/enquiries/received#enquiry-${id}`,
     });
   }
 }

@@ -87,7 +87,8 @@ for (const database of await testDatabases()) {
       );
       assert.equal((await other.locator('#notifications').innerText()).includes('Brennan'), false);
       await expectAccessible(other);
-      await goTo(other, 'Enquiries to your LA', 'Enquiries sent to your LA');
+      await other.getByRole('link', { name: 'Another LA has sent you a missing-pupil enquiry.' }).click();
+      await other.getByRole('heading', { level: 1, name: 'Enquiries sent to your LA' }).waitFor();
       const enquiry = other.locator('section', { hasText: 'Kyle Brennan' });
       assert.match(await enquiry.innerText(), /The new pupil matching him joined a Kestrel Moor school/);
       await expectAccessible(other);
