@@ -20,6 +20,7 @@ import {
 } from '../repository/search-repository.js';
 import { median } from './median.js';
 import { londonDate, schoolDaysBetween } from './school-days.js';
+import { isUuid } from '../platform/ids.js';
 
 const date = (missing: string, label: string) =>
   requiredText(missing).refine(isRealDate, `${label} must be a real date written YYYY-MM-DD`);
@@ -121,7 +122,7 @@ export async function closeCase(
   input: { outcome?: unknown; resolvedOn?: unknown; note?: unknown },
   sourceIp: string | null,
 ): Promise<CloseCaseOutcome> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return { kind: 'not-found' };
+  if (!isUuid(id)) return { kind: 'not-found' };
   const found = await deps.db
     .selectFrom('cme_cases')
     .select(['identified_on', 'state'])

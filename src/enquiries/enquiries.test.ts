@@ -223,6 +223,8 @@ for (const database of await testDatabases()) {
         404,
         'only the enquiring LA sees it all',
       );
+      for (const notAnId of ['------------------------------------', 'x'.repeat(36)])
+        assert.equal((await get(officer, `/api/v1/enquiries/${notAnId}`)).statusCode, 404, notAnId);
     });
 
     it('alerts the officer when a matching new pupil or repository record appears later, until it is closed', async () => {

@@ -24,6 +24,7 @@ import {
   type RepositoryDeps,
 } from '../repository/search-repository.js';
 import { criteriaOf, matchJoiners, nearbyBirthDates, scorePeople, type Person } from './match-people.js';
+import { isUuid } from '../platform/ids.js';
 
 /** An enquiry never goes to more LAs than this, approved or not. */
 export const MAX_RECIPIENTS = 20;
@@ -237,7 +238,7 @@ async function recipientProblems(db: Db, ownLa: string, recipients: unknown): Pr
 }
 
 async function ownEnquiry(db: Db, user: User, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return db
     .selectFrom('enquiries')
     .selectAll()
@@ -361,7 +362,7 @@ export async function answerEnquiry(
   input: { answer?: unknown; detail?: unknown },
   sourceIp: string | null,
 ): Promise<AnswerOutcome> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return { kind: 'not-found' };
+  if (!isUuid(id)) return { kind: 'not-found' };
   const laCode = user.laCode ?? user.orgCode;
   const recipient = await deps.db
     .selectFrom('enquiry_recipients as r')
@@ -549,7 +550,7 @@ export async function receivedEnquiries(db: Db, user: User, id?: string): Promis
     .orderBy('r.sent_at', 'desc')
     .limit(200);
   if (id !== undefined) {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return [];
+    if (!isUuid(id)) return [];
     query = query.where('e.id', '=', id);
   }
   const rows = await query.execute();

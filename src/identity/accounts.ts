@@ -10,6 +10,7 @@ import type { OrgKind, Role } from '../platform/schema.js';
 import { forgetCachedTokens } from './api-tokens.js';
 import { manageableRoles } from './permissions.js';
 import { hashPassword, passwordProblem } from './passwords.js';
+import { isUuid } from '../platform/ids.js';
 
 export interface AccountDeps {
   db: Db;
@@ -261,7 +262,7 @@ export async function findUserByEmail(db: Db, email: string): Promise<User | und
 
 /** An account that `manager` may see and change, or undefined: callers answer 404, never "forbidden". */
 export async function userInReach(db: Db, manager: User, id: string): Promise<User | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const row = await db.selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
   const user = toUser(row);

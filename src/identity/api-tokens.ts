@@ -7,6 +7,7 @@ import type { RecordAudit } from '../audit/record-audit.js';
 import type { Db } from '../platform/database.js';
 import { randomToken, sha256Hex } from '../platform/keys.js';
 import { AccountError, auditActor, toUser, userColumns, type User } from './accounts.js';
+import { isUuid } from '../platform/ids.js';
 
 export interface TokenDeps {
   db: Db;
@@ -89,7 +90,7 @@ export async function revokeApiToken(
   tokenId: string,
   sourceIp: string | null,
 ): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/i.test(tokenId)) return false;
+  if (!isUuid(tokenId)) return false;
   const result = await deps.db
     .updateTable('api_tokens')
     .set({ revoked_at: deps.now() })

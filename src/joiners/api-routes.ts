@@ -7,6 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../platform/services.js';
 import { answerRequest, listJoiners, requestsToAnswer, type Answer, type JoinerSummary } from './ctf-requests.js';
 import { registerJoiner } from './register-joiner.js';
+import { isUuid } from '../platform/ids.js';
 
 function joinerEntry(j: JoinerSummary) {
   return {
@@ -28,7 +29,7 @@ function parseAnswer(body: unknown): Answer | { field: string; message: string }
       message: `Unknown field: ${unknown.join(', ')}. Send answer, fileId and note.`,
     };
   if (input.answer === 'sent') {
-    if (input.fileId !== undefined && (typeof input.fileId !== 'string' || !/^[0-9a-f-]{36}$/i.test(input.fileId)))
+    if (input.fileId !== undefined && (typeof input.fileId !== 'string' || !isUuid(input.fileId)))
       return { field: 'fileId', message: 'fileId must be the id of a file your school sent' };
     return { answer: 'sent', ...(typeof input.fileId === 'string' ? { fileId: input.fileId } : {}) };
   }

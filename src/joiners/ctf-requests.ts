@@ -9,6 +9,7 @@ import type { Db } from '../platform/database.js';
 import type { JoinerState, WithLaReason } from '../platform/schema.js';
 import type { RepositoryDeps } from '../repository/search-repository.js';
 import { londonDate } from '../cme/school-days.js';
+import { isUuid } from '../platform/ids.js';
 
 export interface CtfRequest {
   id: string;
@@ -88,7 +89,7 @@ export async function answerRequest(
   answer: Answer,
   sourceIp: string | null,
 ): Promise<AnswerOutcome> {
-  if (!/^[0-9a-f-]{36}$/i.test(requestId)) return { kind: 'not-found' };
+  if (!isUuid(requestId)) return { kind: 'not-found' };
   const request = await deps.db
     .selectFrom('ctf_requests')
     .selectAll()

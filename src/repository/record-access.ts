@@ -10,6 +10,7 @@ import { extractPupilFrom, type CtfLayout } from '../ctf/index.js';
 import { auditActor, type User } from '../identity/accounts.js';
 import { childSummary, type ChildSummary } from './match-repository.js';
 import type { RepositoryDeps } from './search-repository.js';
+import { isUuid } from '../platform/ids.js';
 
 export interface RecordSummary extends ChildSummary {
   status: 'active' | 'found' | 'expired';
@@ -37,7 +38,7 @@ export interface OpenedRecord extends RecordSummary {
 }
 
 async function findRecord(deps: RepositoryDeps, id: string) {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return deps.db.selectFrom('repository_records').selectAll().where('id', '=', id).executeTakeFirst();
 }
 

@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { auditActor, type User } from '../identity/accounts.js';
 import type { Db } from '../platform/database.js';
 import type { TransferDeps } from './accept-file.js';
+import { isUuid } from '../platform/ids.js';
 
 export interface FileSummary {
   id: string;
@@ -136,7 +137,7 @@ export async function listSent(db: Db, user: User): Promise<FileSummary[]> {
 }
 
 async function findRow(db: Db, id: string): Promise<Row | undefined> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return query(db).where('f.id', '=', id).executeTakeFirst();
 }
 
