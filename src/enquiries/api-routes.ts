@@ -23,25 +23,20 @@ function invalid(reply: FastifyReply, code: string, message: string, fields: Fie
   return reply.code(422).send({ error: { code, message, fields } });
 }
 
-/** Dates as ISO strings, for JSON. */
-function json<T>(value: T): unknown {
-  return JSON.parse(JSON.stringify(value)) as unknown;
-}
-
 export const enquiryApiRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.post<{ Body: Body }>('/api/v1/enquiries', { config: { access: 'enquiries:make' } }, async (request, reply) => {
     const outcome = await createEnquiry(services, request.user!, request.body, request.ip);
     if (outcome.kind === 'invalid')
       return invalid(reply, 'INVALID_ENQUIRY', 'The enquiry’s details are not valid.', outcome.errors);
-    return reply.code(201).send(json({ id: outcome.id, state: 'draft', matches: outcome.matches }));
+    return reply.code(201).send({ id: outcome.id, state: 'draft', matches: outcome.matches });
   });
 
   app.get('/api/v1/enquiries', { config: { access: 'enquiries:make', pupilData: true } }, async (request) => ({
-    enquiries: json(await listEnquiries(services.db, request.user!)),
+    enquiries: await listEnquiries(services.db, request.user!),
   }));
 
   app.get('/api/v1/enquiries/received', { config: { access: 'enquiries:make', pupilData: true } }, async (request) => ({
-    enquiries: json(await receivedEnquiries(services.db, request.user!)),
+    enquiries: await receivedEnquiries(services.db, request.user!),
   }));
 
   app.get<{ Params: { id: string } }>(
@@ -50,7 +45,7 @@ export const enquiryApiRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     async (request, reply) => {
       const enquiry: Enquiry | undefined = await enquiryFor(services.db, request.user!, request.params.id);
       if (!enquiry) return reply.callNotFound();
-      return json(enquiry);
+      return enquiry;
     },
   );
 
@@ -122,7 +117,7 @@ export const enquiryApiRoutes: FastifyPluginAsync<{ services: Services }> = asyn
   );
 
   app.get('/api/v1/notifications', { config: { access: 'signed-in' } }, async (request) => ({
-    notifications: json(await listNotifications(services.db, request.user!)),
+    notifications: await listNotifications(services.db, request.user!),
   }));
 
   app.post('/api/v1/notifications/read', { config: { access: 'signed-in' } }, async (request, reply) => {

@@ -153,16 +153,18 @@ export async function createEnquiry(
       .values(rows.map((r) => ({ ...r, enquiry_id: id, found_at: now })))
       .execute();
   }
-  return { kind: 'created', id, matches: await enquiryMatches(deps.db, id) };
+  return { kind: 'created', id, matches: (await enquiryMatches(deps.db, [id])).map(({ enquiryId: _, ...m }) => m) };
 }
 
-async function enquiryMatches(db: Db, enquiryId: string): Promise<EnquiryMatch[]> {
+/** The matches of several enquiries at once, best first. */
+async function enquiryMatches(db: Db, enquiryIds: string[]): Promise<Array<EnquiryMatch & { enquiryId: string }>> {
   const rows = await db
     .selectFrom('enquiry_matches as m')
     .leftJoin('repository_records as r', (join) => join.onRef('r.id', '=', 'm.ref_id').on('m.kind', '=', 'repository'))
     .leftJoin('joiners as j', (join) => join.onRef('j.id', '=', 'm.ref_id').on('m.kind', '=', 'joiner'))
     .leftJoin('establishments as js', 'js.laestab', 'j.school_laestab')
     .select([
+      'm.enquiry_id',
       'm.kind',
       'm.ref_id',
       'm.score',
@@ -173,10 +175,11 @@ async function enquiryMatches(db: Db, enquiryId: string): Promise<EnquiryMatch[]
       'j.school_laestab',
       'js.name as joined_school_name',
     ])
-    .where('m.enquiry_id', '=', enquiryId)
+    .where('m.enquiry_id', 'in', enquiryIds)
     .orderBy('m.score', 'desc')
     .execute();
   return rows.map((r) => ({
+    enquiryId: r.enquiry_id,
     kind: r.kind,
     refId: r.ref_id,
     score: r.score,
@@ -367,7 +370,7 @@ export async function answerEnquiry(
   const recipient = await deps.db
     .selectFrom('enquiry_recipients as r')
     .innerJoin('enquiries as e', 'e.id', 'r.enquiry_id')
-    .select(['e.officer_id', 'e.state'])
+    .select('e.officer_id')
     .where('r.enquiry_id', '=', id)
     .where('r.la_code', '=', laCode)
     .where('r.sent_at', 'is not', null)
@@ -450,15 +453,28 @@ export async function closeEnquiry(
   return { kind: 'closed' };
 }
 
-async function describe(db: Db, e: Selectable<EnquiriesTable>): Promise<Enquiry> {
+/** Enquiries in full, with their recipients and matches read for all of them at once. */
+async function describe(db: Db, enquiries: Selectable<EnquiriesTable>[]): Promise<Enquiry[]> {
+  if (enquiries.length === 0) return [];
+  const ids = enquiries.map((e) => e.id);
   const recipients = await db
     .selectFrom('enquiry_recipients as r')
     .leftJoin('local_authorities as la', 'la.code', 'r.la_code')
-    .select(['r.la_code', 'la.name', 'r.reason', 'r.sent_at', 'r.answer', 'r.answer_detail', 'r.answered_at'])
-    .where('r.enquiry_id', '=', e.id)
+    .select([
+      'r.enquiry_id',
+      'r.la_code',
+      'la.name',
+      'r.reason',
+      'r.sent_at',
+      'r.answer',
+      'r.answer_detail',
+      'r.answered_at',
+    ])
+    .where('r.enquiry_id', 'in', ids)
     .orderBy('r.la_code')
     .execute();
-  return {
+  const matches = await enquiryMatches(db, ids);
+  return enquiries.map((e) => ({
     id: e.id,
     laCode: e.la_code,
     surname: e.surname,
@@ -473,26 +489,28 @@ async function describe(db: Db, e: Selectable<EnquiriesTable>): Promise<Enquiry>
     sentAt: e.sent_at ? new Date(e.sent_at) : null,
     outcome: e.outcome,
     outcomeNote: e.outcome_note,
-    recipients: recipients.map((r) => ({
-      laCode: r.la_code,
-      laName: r.name,
-      reason: r.reason,
-      sentAt: r.sent_at ? new Date(r.sent_at) : null,
-      answer: r.answer,
-      answerDetail: r.answer_detail,
-      answeredAt: r.answered_at ? new Date(r.answered_at) : null,
-    })),
-    matches: await enquiryMatches(db, e.id),
-  };
+    recipients: recipients
+      .filter((r) => r.enquiry_id === e.id)
+      .map((r) => ({
+        laCode: r.la_code,
+        laName: r.name,
+        reason: r.reason,
+        sentAt: r.sent_at ? new Date(r.sent_at) : null,
+        answer: r.answer,
+        answerDetail: r.answer_detail,
+        answeredAt: r.answered_at ? new Date(r.answered_at) : null,
+      })),
+    matches: matches.filter((m) => m.enquiryId === e.id).map(({ enquiryId: _, ...m }) => m),
+  }));
 }
 
 /** One of the user's LA's enquiries, in full. */
 export async function enquiryFor(db: Db, user: User, id: string): Promise<Enquiry | undefined> {
   const row = await ownEnquiry(db, user, id);
-  return row ? describe(db, row) : undefined;
+  return row ? (await describe(db, [row]))[0] : undefined;
 }
 
-/** The user's LA's enquiries, newest first (summaries: no matches). */
+/** The user's LA's enquiries, newest first, each with its recipients and matches. */
 export async function listEnquiries(db: Db, user: User): Promise<Enquiry[]> {
   const rows = await db
     .selectFrom('enquiries')
@@ -501,7 +519,7 @@ export async function listEnquiries(db: Db, user: User): Promise<Enquiry[]> {
     .orderBy('created_at', 'desc')
     .limit(200)
     .execute();
-  return Promise.all(rows.map((row) => describe(db, row)));
+  return describe(db, rows);
 }
 
 export interface ReceivedEnquiry {
@@ -523,8 +541,8 @@ export interface ReceivedEnquiry {
 }
 
 /** Enquiries sent to the user's LA, newest first. Only what the sending officer chose to share, and why. */
-export async function receivedEnquiries(db: Db, user: User, id?: string): Promise<ReceivedEnquiry[]> {
-  let query = db
+export async function receivedEnquiries(db: Db, user: User): Promise<ReceivedEnquiry[]> {
+  const rows = await db
     .selectFrom('enquiry_recipients as r')
     .innerJoin('enquiries as e', 'e.id', 'r.enquiry_id')
     .leftJoin('local_authorities as la', 'la.code', 'e.la_code')
@@ -548,12 +566,8 @@ export async function receivedEnquiries(db: Db, user: User, id?: string): Promis
     .where('r.la_code', '=', user.laCode ?? user.orgCode)
     .where('r.sent_at', 'is not', null)
     .orderBy('r.sent_at', 'desc')
-    .limit(200);
-  if (id !== undefined) {
-    if (!isUuid(id)) return [];
-    query = query.where('e.id', '=', id);
-  }
-  const rows = await query.execute();
+    .limit(200)
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     fromLa: r.la_code,
