@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import type { RecordAudit } from '../audit/record-audit.js';
 import type { Db } from '../platform/database.js';
 import { randomToken, sha256Hex } from '../platform/keys.js';
+import { recentAnswers } from '../platform/recent-answers.js';
 import { AccountError, auditActor, toUser, userColumns, type User } from './accounts.js';
 import { isUuid } from '../platform/ids.js';
 
@@ -110,44 +111,23 @@ export async function revokeApiToken(
 }
 
 /**
- * Tokens recently checked, per database, so that an MIS sending files in a loop is not looked up on every request.
- * An entry lives `TOKEN_CACHE_MS`: revoking a token or changing its user's account clears it on this node at once
- * and on other nodes within that time.
+ * Tokens checked in the last 10 seconds, so that an MIS sending files in a loop is not looked up on every request.
+ * Revoking a token or changing its user's account forgets it on this node at once, and on other nodes it is
+ * forgotten within those 10 seconds.
  */
-const TOKEN_CACHE_MS = 10_000;
-const TOKEN_CACHE_MAX = 10_000;
-interface CachedToken {
-  user: User;
-  tokenId: string;
-  until: number;
-}
-const tokenCaches = new WeakMap<Db, Map<string, CachedToken>>();
+const recentTokens = recentAnswers<{ user: User; tokenId: string }>(10_000, 10_000);
 
-function tokenCache(db: Db): Map<string, CachedToken> {
-  let cache = tokenCaches.get(db);
-  if (!cache) {
-    cache = new Map();
-    tokenCaches.set(db, cache);
-  }
-  return cache;
-}
-
-/** Forgets this node's cached checks of a user's tokens (or one token): their next use is looked up again. */
+/** Forgets this node's checks of a user's tokens (or one token): their next use is looked up again. */
 export function forgetCachedTokens(db: Db, match: { userId?: string; tokenId?: string }): void {
-  const cache = tokenCache(db);
-  for (const [hash, entry] of cache) {
-    if (entry.user.id === match.userId || entry.tokenId === match.tokenId) cache.delete(hash);
-  }
+  recentTokens.forget(db, (kept) => kept.user.id === match.userId || kept.tokenId === match.tokenId);
 }
 
 /** The active user a bearer token belongs to, or undefined for an unknown, revoked or disabled one. */
 export async function authenticateToken(deps: TokenDeps, token: string): Promise<User | undefined> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return undefined;
   const hash = sha256Hex(token);
-  const cache = tokenCache(deps.db);
-  const cached = cache.get(hash);
-  if (cached && cached.until > Date.now()) return cached.user;
-  cache.delete(hash);
+  const recent = recentTokens.get(deps.db, hash);
+  if (recent) return recent.user;
   const row = await deps.db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
@@ -162,9 +142,7 @@ export async function authenticateToken(deps: TokenDeps, token: string): Promise
     await deps.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.token_id).execute();
   }
   const user = toUser(row);
-  // Only good answers are kept, and never more than the limit: a flood of bad tokens always reaches the database
-  // (and its rate limit) and cannot push good entries out.
-  if (cache.size >= TOKEN_CACHE_MAX) cache.delete(cache.keys().next().value!);
-  cache.set(hash, { user, tokenId: row.token_id, until: Date.now() + TOKEN_CACHE_MS });
+  // Only good answers are kept: a flood of bad tokens always reaches the database and cannot push good ones out.
+  recentTokens.set(deps.db, hash, { user, tokenId: row.token_id });
   return user;
 }

@@ -4,6 +4,7 @@
  * closed is refused with what to do instead.
  */
 import type { Db } from '../platform/database.js';
+import { recentAnswers } from '../platform/recent-answers.js';
 import type { DestinationKind } from '../platform/schema.js';
 import type { FileProblem } from './file-result.js';
 
@@ -20,12 +21,10 @@ function longDate(iso: string): string {
 
 /**
  * Routes found lately, per database: senders send to the same few schools over and over, and the register changes
- * a few times a year. Only routes are kept, never refusals, and each for `ROUTE_CACHE_MS`, so a school that closes
+ * a few times a year. Only routes are kept, never refusals, and each for a minute, so a school that closes
  * stops receiving, and a renumbered one's files follow it, within that time of the register's import.
  */
-const ROUTE_CACHE_MS = 60_000;
-const ROUTE_CACHE_MAX = 50_000;
-const routeCaches = new WeakMap<Db, Map<string, { route: Route; until: number }>>();
+const recentRoutes = recentAnswers<Route>(60_000, 50_000);
 
 export async function routeDestination(
   db: Db,
@@ -33,20 +32,11 @@ export async function routeDestination(
   kind: DestinationKind,
 ): Promise<{ route: Route } | { problem: FileProblem }> {
   if (kind === 'unknown' || kind === 'outside-maintained-sector') return { route: { to: 'repository' } };
-  let cache = routeCaches.get(db);
-  if (!cache) {
-    cache = new Map();
-    routeCaches.set(db, cache);
-  }
   const key = `${kind}:${destination}`;
-  const cached = cache.get(key);
-  if (cached && cached.until > Date.now()) return { route: cached.route };
+  const recent = recentRoutes.get(db, key);
+  if (recent) return { route: recent };
   const found = await lookUpDestination(db, destination, kind);
-  cache.delete(key);
-  if ('route' in found) {
-    if (cache.size >= ROUTE_CACHE_MAX) cache.delete(cache.keys().next().value!);
-    cache.set(key, { route: found.route, until: Date.now() + ROUTE_CACHE_MS });
-  }
+  if ('route' in found) recentRoutes.set(db, key, found.route);
   return found;
 }
 
