@@ -11,10 +11,10 @@ import type { Db } from '../platform/database.js';
 import type { CmeOutcome } from '../platform/schema.js';
 import {
   fieldErrors,
-  nameText,
+  requiredDate,
+  requiredName,
   optionalSex,
   optionalUpn,
-  requiredText,
   type FieldError,
   type RepositoryDeps,
 } from '../repository/search-repository.js';
@@ -22,19 +22,16 @@ import { median } from './median.js';
 import { londonDate, schoolDaysBetween } from './school-days.js';
 import { isUuid } from '../platform/ids.js';
 
-const date = (missing: string, label: string) =>
-  requiredText(missing).refine(isRealDate, `${label} must be a real date written YYYY-MM-DD`);
-
 const caseSchema = z
   .object({
     enquiryId: z.string().uuid('enquiryId must be the id of one of your LA’s enquiries').optional(),
-    surname: requiredText('Enter the child’s surname', 100).pipe(nameText('Surname')).optional(),
-    forename: requiredText('Enter the child’s first name', 100).pipe(nameText('First name')).optional(),
-    dateOfBirth: date('Enter the child’s date of birth', 'Date of birth').optional(),
+    surname: requiredName('Enter the child’s surname', 'Surname').optional(),
+    forename: requiredName('Enter the child’s first name', 'First name').optional(),
+    dateOfBirth: requiredDate('Enter the child’s date of birth', 'Date of birth').optional(),
     sex: optionalSex,
     upn: optionalUpn,
-    lastInEducationOn: date('Enter the date the child was last in education', 'Date last in education'),
-    identifiedOn: date('Enter the date the LA identified the child', 'Date identified'),
+    lastInEducationOn: requiredDate('Enter the date the child was last in education', 'Date last in education'),
+    identifiedOn: requiredDate('Enter the date the LA identified the child', 'Date identified'),
   })
   .strict();
 

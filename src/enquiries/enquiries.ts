@@ -7,7 +7,6 @@
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { isRealDate } from '../ctf/dates.js';
 import { auditActor, type User } from '../identity/accounts.js';
 import { notify, laUsers } from '../notifications/notify.js';
 import type { Db } from '../platform/database.js';
@@ -15,7 +14,8 @@ import type { Selectable } from 'kysely';
 import type { EnquiriesTable, EnquiryAnswer, EnquiryOutcome, EnquiryState } from '../platform/schema.js';
 import {
   fieldErrors,
-  nameText,
+  requiredDate,
+  requiredName,
   optionalSex,
   optionalUpn,
   requiredText,
@@ -33,12 +33,9 @@ const TEXT_MAX = 500;
 
 const enquirySchema = z
   .object({
-    surname: requiredText('Enter the child’s surname', 100).pipe(nameText('Surname')),
-    forename: requiredText('Enter the child’s first name', 100).pipe(nameText('First name')),
-    dateOfBirth: requiredText('Enter the child’s date of birth').refine(
-      isRealDate,
-      'Date of birth must be a real date written YYYY-MM-DD',
-    ),
+    surname: requiredName('Enter the child’s surname', 'Surname'),
+    forename: requiredName('Enter the child’s first name', 'First name'),
+    dateOfBirth: requiredDate('Enter the child’s date of birth', 'Date of birth'),
     sex: optionalSex,
     upn: optionalUpn,
     lastAddress: requiredText('Enter the child’s last known address'),

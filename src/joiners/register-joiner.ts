@@ -6,16 +6,15 @@
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { isRealDate } from '../ctf/dates.js';
 import { auditActor, type User } from '../identity/accounts.js';
 import type { Db } from '../platform/database.js';
 import type { RepositoryMatch } from '../repository/match-repository.js';
 import {
   fieldErrors,
-  nameText,
   optionalSex,
   optionalUpn,
-  requiredText,
+  requiredDate,
+  requiredName,
   searchRepository,
   type FieldError,
   type RepositoryDeps,
@@ -33,16 +32,11 @@ export interface JoinerInput {
   joinedOn: string;
 }
 
-const required = (label: string) => requiredText(`Enter the pupil’s ${label.toLowerCase()}`).pipe(nameText(label));
-
 const joinerSchema = z
   .object({
-    surname: required('Surname'),
-    forename: required('First name'),
-    dateOfBirth: requiredText('Enter the pupil’s date of birth').refine(
-      isRealDate,
-      'Date of birth must be a real date written YYYY-MM-DD',
-    ),
+    surname: requiredName('Enter the pupil’s surname', 'Surname'),
+    forename: requiredName('Enter the pupil’s first name', 'First name'),
+    dateOfBirth: requiredDate('Enter the pupil’s date of birth', 'Date of birth'),
     sex: optionalSex,
     upn: optionalUpn,
     previousLAEstab: z
@@ -51,10 +45,7 @@ const joinerSchema = z
       .transform((v) => (v === '' ? undefined : v))
       .refine((v) => v === undefined || /^[0-9]{7}$/.test(v), 'Previous school must be a 7-digit LAEstab')
       .optional(),
-    joinedOn: requiredText('Enter the date the pupil joined').refine(
-      isRealDate,
-      'Date joined must be a real date written YYYY-MM-DD',
-    ),
+    joinedOn: requiredDate('Enter the date the pupil joined', 'Date joined'),
   })
   .strict();
 

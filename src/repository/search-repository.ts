@@ -33,6 +33,13 @@ export const requiredText = (missing: string, max = 500) =>
     .min(1, { message: missing, abort: true })
     .max(max, `must be ${max} characters or fewer`);
 
+/** A name that must be given: `missing` asks for it, `nameText` checks what was typed. */
+export const requiredName = (missing: string, label: string) => requiredText(missing).pipe(nameText(label));
+
+/** A date that must be given, written YYYY-MM-DD, and real. */
+export const requiredDate = (missing: string, label: string) =>
+  requiredText(missing).refine(isRealDate, `${label} must be a real date written YYYY-MM-DD`);
+
 /** An optional UPN, upper-cased, with its check letter checked; empty means not given. */
 export const optionalUpn = z
   .string()
