@@ -1,23 +1,12 @@
 /** The API for an LA's CME register and figures, and DfE's national figures. */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../platform/services.js';
 import { closeCase, cmeFigures, listCases, openCase } from './cases.js';
-import { parseAcademicYear } from './reports/la-usage.js';
 import { nationalFigures } from './reports/national.js';
+import { badYear, yearAsked } from './reports/report-replies.js';
 import { displayCount } from './reports/suppress.js';
-import { academicYearOf, londonDate } from './school-days.js';
 
 type Body = Record<string, unknown> | undefined;
-
-/** The `year` asked for (like 2026/27), the current one when none is, or undefined (answered 400) when malformed. */
-export function yearAsked(request: FastifyRequest<{ Querystring: { year?: string } }>, reply: FastifyReply, now: Date) {
-  if (request.query.year === undefined) return academicYearOf(londonDate(now));
-  const year = parseAcademicYear(request.query.year);
-  if (!year) reply.code(400);
-  return year;
-}
-
-const badYear = { error: { code: 'INVALID_YEAR', message: 'year must be a school year written like 2026/27' } };
 
 export const cmeApiRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.post<{ Body: Body }>('/api/v1/cme-cases', { config: { access: 'cme:cases' } }, async (request, reply) => {

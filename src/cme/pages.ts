@@ -6,10 +6,9 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Services } from '../platform/services.js';
 import { dateFromParts, text, type Form } from '../platform/web/date-parts.js';
 import type { FieldError } from '../repository/search-repository.js';
-import { yearAsked } from './api-routes.js';
 import { closeCase, cmeFigures, listCases, openCase } from './cases.js';
 import { barChartSvg } from './reports/bar-chart.js';
-import { csvFileName, toCsv } from './reports/csv.js';
+import { notAYearPage, sendCsv, yearAsked } from './reports/report-replies.js';
 import { nationalFigures } from './reports/national.js';
 import { displayCount, SUPPRESSION_NOTE } from './reports/suppress.js';
 
@@ -18,14 +17,6 @@ const dateFields = [
   ['last', 'lastInEducationOn', 'Date last in education'],
   ['identified', 'identifiedOn', 'Date identified'],
 ] as const;
-
-function notAYear(reply: FastifyReply) {
-  return reply.render(
-    'platform/views/error.njk',
-    { title: 'Not a school year', paragraphs: ['Choose a school year written like 2026/27.'] },
-    400,
-  );
-}
 
 export const cmePages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   async function registerPage(
@@ -117,7 +108,7 @@ export const cmePages: FastifyPluginAsync<{ services: Services }> = async (app, 
     { config: { access: 'reports:la' } },
     async (request, reply) => {
       const year = yearAsked(request, reply, services.now());
-      if (!year) return notAYear(reply);
+      if (!year) return notAYearPage(reply);
       const user = request.user!;
       const [f] = await cmeFigures(services.db, year, services.now(), user.laCode ?? user.orgCode);
       const rows: Array<[string, number | null]> = [
@@ -127,10 +118,7 @@ export const cmePages: FastifyPluginAsync<{ services: Services }> = async (app, 
         ['Median days from identification to resolution', f!.medianDaysToResolution],
       ];
       if (request.query.format === 'csv') {
-        return reply
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${csvFileName(['s2s', 'cme', f!.laCode, year.label])}"`)
-          .send(toCsv(['Figure', year.label], rows));
+        return sendCsv(reply, ['s2s', 'cme', f!.laCode, year.label], ['Figure', year.label], rows);
       }
       return reply.render('cme/views/figures.njk', {
         title: `Children missing education, ${year.label}`,
@@ -153,7 +141,7 @@ export const cmePages: FastifyPluginAsync<{ services: Services }> = async (app, 
     { config: { access: 'reports:national' } },
     async (request, reply) => {
       const year = yearAsked(request, reply, services.now());
-      if (!year) return notAYear(reply);
+      if (!year) return notAYearPage(reply);
       const figures = await nationalFigures(services.db, year, services.now());
       const header = [
         'LA code',
@@ -172,10 +160,10 @@ export const cmePages: FastifyPluginAsync<{ services: Services }> = async (app, 
         la.medianDaysToResolution ?? 'c',
       ]);
       if (request.query.format === 'csv') {
-        return reply
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${csvFileName(['s2s', 'cme', 'england', year.label])}"`)
-          .send(toCsv(header, [...rows, ['', 'All LAs', ...figures.totals.map(displayCount), '']]));
+        return sendCsv(reply, ['s2s', 'cme', 'england', year.label], header, [
+          ...rows,
+          ['', 'All LAs', ...figures.totals.map(displayCount), ''],
+        ]);
       }
       return reply.render('cme/views/national.njk', {
         title: `Children missing education in England, ${year.label}`,

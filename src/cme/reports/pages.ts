@@ -6,8 +6,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../platform/services.js';
 import { academicYearOf, londonDate } from '../school-days.js';
 import { barChartSvg } from './bar-chart.js';
-import { csvFileName, toCsv } from './csv.js';
-import { laUsage, parseAcademicYear, type LaUsage } from './la-usage.js';
+import { badYear, notAYearPage, sendCsv, yearAsked } from './report-replies.js';
+import { laUsage, type LaUsage } from './la-usage.js';
 
 const columns: Array<[string, (s: LaUsage['schools'][number]) => string | number]> = [
   ['LAEstab', (s) => s.laestab],
@@ -22,15 +22,9 @@ const columns: Array<[string, (s: LaUsage['schools'][number]) => string | number
 
 export const reportPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   async function usageFor(request: FastifyRequest<{ Querystring: { year?: string } }>, reply: FastifyReply) {
-    const now = services.now();
-    const current = academicYearOf(londonDate(now));
-    const year = request.query.year === undefined ? current : parseAcademicYear(request.query.year);
-    if (!year) {
-      reply.code(400);
-      return undefined;
-    }
+    const year = yearAsked(request, reply, services.now());
     const user = request.user!;
-    return laUsage(services.db, user.laCode ?? user.orgCode, year, now);
+    return year && laUsage(services.db, user.laCode ?? user.orgCode, year, services.now());
   }
 
   app.get<{ Querystring: { year?: string } }>(
@@ -38,13 +32,7 @@ export const reportPages: FastifyPluginAsync<{ services: Services }> = async (ap
     { config: { access: 'reports:la' } },
     async (request, reply) => {
       const usage = await usageFor(request, reply);
-      if (!usage) {
-        return reply.render(
-          'platform/views/error.njk',
-          { title: 'Not a school year', paragraphs: ['Choose a school year written like 2026/27.'] },
-          400,
-        );
-      }
+      if (!usage) return notAYearPage(reply);
       const start = Number(usage.year.start.slice(0, 4));
       return reply.render('cme/views/usage.njk', {
         title: `How your schools use s2s, ${usage.year.label}`,
@@ -70,18 +58,13 @@ export const reportPages: FastifyPluginAsync<{ services: Services }> = async (ap
     { config: { access: 'reports:la' } },
     async (request, reply) => {
       const usage = await usageFor(request, reply);
-      if (!usage) return reply.send({ error: { code: 'INVALID_YEAR', message: 'year must be written like 2026/27' } });
-      const csv = toCsv(
+      if (!usage) return badYear;
+      return sendCsv(
+        reply,
+        ['s2s', 'usage', usage.laCode, usage.year.label],
         columns.map(([heading]) => heading),
         usage.schools.map((s) => columns.map(([, value]) => value(s))),
       );
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header(
-          'content-disposition',
-          `attachment; filename="${csvFileName(['s2s', 'usage', usage.laCode, usage.year.label])}"`,
-        )
-        .send(csv);
     },
   );
 };
