@@ -21,6 +21,7 @@ import {
 } from '../repository/search-repository.js';
 import { addSchoolDays, londonDate } from '../cme/school-days.js';
 import { alertEnquiries } from '../enquiries/enquiries.js';
+import { criteriaOf, type Person } from '../enquiries/match-people.js';
 
 export interface JoinerInput {
   surname: string;
@@ -174,30 +175,20 @@ export async function registerJoiner(
     },
   });
 
-  await alertEnquiries(deps.db, now, [
-    {
-      kind: 'joiner',
-      id,
-      upn: joiner.upn ?? null,
-      surname: joiner.surname,
-      forename: joiner.forename,
-      date_of_birth: joiner.dateOfBirth,
-      sex: joiner.sex ?? null,
-    },
-  ]);
+  const child: Person = {
+    upn: joiner.upn ?? null,
+    surname: joiner.surname,
+    forename: joiner.forename,
+    date_of_birth: joiner.dateOfBirth,
+    sex: joiner.sex ?? null,
+  };
+  await alertEnquiries(deps.db, now, [{ ...child, kind: 'joiner', id }]);
 
   const waitingFiles = joiner.previousLAEstab ? await filesWaitingFrom(deps.db, school, joiner.previousLAEstab) : [];
   const searched = await searchRepository(
     deps,
     user,
-    {
-      surname: joiner.surname,
-      forename: joiner.forename,
-      dateOfBirth: joiner.dateOfBirth,
-      ...(joiner.upn ? { upn: joiner.upn } : {}),
-      ...(joiner.sex ? { sex: joiner.sex } : {}),
-      ...(joiner.previousLAEstab ? { leftLAEstab: joiner.previousLAEstab } : {}),
-    },
+    { ...criteriaOf(child), ...(joiner.previousLAEstab ? { leftLAEstab: joiner.previousLAEstab } : {}) },
     sourceIp,
   );
   if (searched.kind === 'rate-limited') {
