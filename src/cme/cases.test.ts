@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { tokenFor } from '../../test/support/transfers.js';
-import { addUser, seedRegister, type TestServices } from '../../test/support/world.js';
+import { addUser, seedRegister, signIn, type TestServices } from '../../test/support/world.js';
 import { buildApp } from '../platform/web/app.js';
 
 for (const database of await testDatabases()) {
@@ -83,6 +83,25 @@ for (const database of await testDatabases()) {
       });
       assert.equal(early.statusCode, 422);
       assert.match(early.json().error.fields[0].message, /before the date identified/);
+    });
+
+    it('audits the register page when a refused form shows it again, children’s details and all', async () => {
+      const account = await addUser(services, { role: 'la-user', org: '823' });
+      const browser = await signIn(app, services, account);
+      const refused = await browser.submit('/cme-cases', '/cme-cases', { surname: 'Doe' });
+      assert.equal(refused.statusCode, 422);
+      assert.match(refused.body, /Sam Childa/, 'the register, with its children, is shown again');
+      const viewed = await services.db
+        .selectFrom('audit_events')
+        .select(['actor_user_id', 'details'])
+        .where('action', '=', 'pupil-data.viewed')
+        .where('actor_user_id', '=', account.user.id)
+        .execute();
+      assert.deepEqual(
+        viewed.map((e) => (typeof e.details === 'string' ? JSON.parse(e.details) : e.details).route),
+        ['/cme-cases', '/cme-cases'],
+        'the page itself, then the refused form’s page',
+      );
     });
 
     it('counts identified, returned, still missing and median days from the cases themselves', async () => {

@@ -47,39 +47,43 @@ export const cmePages: FastifyPluginAsync<{ services: Services }> = async (app, 
     registerPage(reply, request.user!),
   );
 
-  app.post<{ Body: Form }>('/cme-cases', { config: { access: 'cme:cases' } }, async (request, reply) => {
-    const form = request.body ?? {};
-    const values: Form = {};
-    for (const key of ['surname', 'forename', 'sex', 'upn'] as const) values[key] = text(form[key]);
-    const input: Record<string, string | undefined> = {
-      surname: values.surname || undefined,
-      forename: values.forename || undefined,
-      sex: values.sex || undefined,
-      upn: values.upn || undefined,
-    };
-    const partErrors: FieldError[] = [];
-    for (const [prefix, field, label] of dateFields) {
-      for (const part of ['day', 'month', 'year']) values[`${prefix}-${part}`] = text(form[`${prefix}-${part}`]);
-      const parsed = dateFromParts(values, prefix, label);
-      if (parsed.error) partErrors.push({ field, message: parsed.error });
-      input[field] = parsed.value || (field === 'dateOfBirth' ? undefined : '');
-    }
-    const outcome = await openCase(services, request.user!, input, request.ip);
-    if (outcome.kind === 'invalid' || partErrors.length > 0) {
-      const errors = [
-        ...(outcome.kind === 'invalid' ? outcome.errors : []).filter(
-          (e) => !partErrors.some((p) => p.field === e.field),
-        ),
-        ...partErrors,
-      ];
-      return registerPage(reply, request.user!, values, errors);
-    }
-    return reply.redirect('/cme-cases', 303);
-  });
+  app.post<{ Body: Form }>(
+    '/cme-cases',
+    { config: { access: 'cme:cases', pupilData: true } },
+    async (request, reply) => {
+      const form = request.body ?? {};
+      const values: Form = {};
+      for (const key of ['surname', 'forename', 'sex', 'upn'] as const) values[key] = text(form[key]);
+      const input: Record<string, string | undefined> = {
+        surname: values.surname || undefined,
+        forename: values.forename || undefined,
+        sex: values.sex || undefined,
+        upn: values.upn || undefined,
+      };
+      const partErrors: FieldError[] = [];
+      for (const [prefix, field, label] of dateFields) {
+        for (const part of ['day', 'month', 'year']) values[`${prefix}-${part}`] = text(form[`${prefix}-${part}`]);
+        const parsed = dateFromParts(values, prefix, label);
+        if (parsed.error) partErrors.push({ field, message: parsed.error });
+        input[field] = parsed.value || (field === 'dateOfBirth' ? undefined : '');
+      }
+      const outcome = await openCase(services, request.user!, input, request.ip);
+      if (outcome.kind === 'invalid' || partErrors.length > 0) {
+        const errors = [
+          ...(outcome.kind === 'invalid' ? outcome.errors : []).filter(
+            (e) => !partErrors.some((p) => p.field === e.field),
+          ),
+          ...partErrors,
+        ];
+        return registerPage(reply, request.user!, values, errors);
+      }
+      return reply.redirect('/cme-cases', 303);
+    },
+  );
 
   app.post<{ Params: { id: string }; Body: Form }>(
     '/cme-cases/:id/close',
-    { config: { access: 'cme:cases' } },
+    { config: { access: 'cme:cases', pupilData: true } },
     async (request, reply) => {
       const form = request.body ?? {};
       const resolved = dateFromParts(form, 'resolved', 'Date resolved');

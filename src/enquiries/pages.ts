@@ -155,7 +155,7 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
 
   app.post<{ Params: { id: string }; Body: Form }>(
     '/enquiries/:id/send',
-    { config: { access: 'enquiries:make' } },
+    { config: { access: 'enquiries:make', pupilData: true } },
     async (request, reply) => {
       const form = request.body ?? {};
       const values: Form = {};
@@ -196,7 +196,7 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
 
   app.post<{ Params: { id: string }; Body: Form }>(
     '/enquiries/:id/close',
-    { config: { access: 'enquiries:make' } },
+    { config: { access: 'enquiries:make', pupilData: true } },
     async (request, reply) => {
       const values = { outcome: text(request.body?.outcome), note: text(request.body?.note) };
       const outcome = await closeEnquiry(services, request.user!, request.params.id, values, request.ip);
@@ -208,7 +208,7 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
 
   app.post<{ Params: { id: string }; Body: Form }>(
     '/enquiries/received/:id/answer',
-    { config: { access: 'enquiries:make' } },
+    { config: { access: 'enquiries:make', pupilData: true } },
     async (request, reply) => {
       const values = { answer: text(request.body?.answer), detail: text(request.body?.detail) };
       const outcome = await answerEnquiry(services, request.user!, request.params.id, values, request.ip);

@@ -120,7 +120,7 @@ export const joinerPages: FastifyPluginAsync<{ services: Services }> = async (ap
 
   app.post<{ Params: { id: string }; Body: Form }>(
     '/ctf-requests/:id/answer',
-    { config: { access: 'ctf-requests:answer' } },
+    { config: { access: 'ctf-requests:answer', pupilData: true } },
     async (request, reply) => {
       const body = request.body ?? {};
       const answer =

@@ -175,7 +175,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // Every read of children's details is audited: routes that show them say so, and each answer they give is logged
   // before it is sent, so nothing is read unrecorded.
   app.addHook('onSend', async (request, reply) => {
-    if (!request.routeOptions.config.pupilData || request.method !== 'GET' || reply.statusCode !== 200) return;
+    // A refused form (422) shows its page again, children's details included.
+    if (!request.routeOptions.config.pupilData || (reply.statusCode !== 200 && reply.statusCode !== 422)) return;
     if (!request.user) return;
     await services.audit({
       action: 'pupil-data.viewed',

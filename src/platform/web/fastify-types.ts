@@ -13,8 +13,8 @@ declare module 'fastify' {
      */
     csrfInHandler?: boolean;
     /**
-     * The route shows children's details (names, dates of birth): every successful read is audited with who, the
-     * route and its parameters.
+     * The route shows children's details (names, dates of birth), on success or when it shows a refused form's page
+     * again: each such answer is audited with who, the route and its parameters.
      */
     pupilData?: boolean;
     /** Session stage a route serves before sign-in is complete (two-factor and enrolment pages). */
