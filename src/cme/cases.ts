@@ -25,19 +25,28 @@ import { isUuid } from '../platform/ids.js';
 const caseSchema = z
   .object({
     enquiryId: z.string().uuid('enquiryId must be the id of one of your LA’s enquiries').optional(),
+    leaverId: z.string().uuid('leaverId must be the id of a leaver from one of your LA’s schools').optional(),
     surname: requiredName('Enter the child’s surname', 'Surname').optional(),
     forename: requiredName('Enter the child’s first name', 'First name').optional(),
     dateOfBirth: requiredDate('Enter the child’s date of birth', 'Date of birth').optional(),
     sex: optionalSex,
     upn: optionalUpn,
-    lastInEducationOn: requiredDate('Enter the date the child was last in education', 'Date last in education'),
+    lastInEducationOn: requiredDate(
+      'Enter the date the child was last in education',
+      'Date last in education',
+    ).optional(),
     identifiedOn: requiredDate('Enter the date the LA identified the child', 'Date identified'),
   })
   .strict();
 
 export type OpenCaseOutcome = { kind: 'opened'; id: string } | { kind: 'invalid'; errors: FieldError[] };
 
-/** Opens a case, by hand (with the child's details) or from one of the LA's enquiries (which gives them). */
+type Child = { surname: string; forename: string; date_of_birth: string; sex: 'M' | 'F' | null; upn: string | null };
+
+/**
+ * Opens a case: by hand, with the child's details; or from one of the LA's enquiries or a leaver from one of its
+ * schools, which give them (a leaver also gives the date last in education: the day they left).
+ */
 export async function openCase(
   deps: RepositoryDeps,
   user: User,
@@ -50,7 +59,7 @@ export async function openCase(
       kind: 'invalid',
       errors: fieldErrors(
         parsed.error,
-        'Send enquiryId, or surname, forename, dateOfBirth, sex and upn; with lastInEducationOn and identifiedOn.',
+        'Send enquiryId or leaverId, or surname, forename, dateOfBirth, sex and upn; with lastInEducationOn and identifiedOn.',
       ),
     };
   }
@@ -58,7 +67,10 @@ export async function openCase(
   const laCode = user.laCode ?? user.orgCode;
   const today = londonDate(deps.now());
   const errors: FieldError[] = [];
-  let child: { surname: string; forename: string; date_of_birth: string; sex: 'M' | 'F' | null; upn: string | null };
+  let child: Child;
+  let lastInEducationOn = details.lastInEducationOn;
+  if (details.enquiryId && details.leaverId)
+    return { kind: 'invalid', errors: [{ field: 'leaverId', message: 'Send enquiryId or leaverId, not both' }] };
   if (details.enquiryId) {
     const enquiry = await deps.db
       .selectFrom('enquiries')
@@ -68,6 +80,28 @@ export async function openCase(
       .executeTakeFirst();
     if (!enquiry) return { kind: 'invalid', errors: [{ field: 'enquiryId', message: 'Your LA has no such enquiry' }] };
     child = enquiry;
+  } else if (details.leaverId) {
+    const leaver = await deps.db
+      .selectFrom('leavers')
+      .select(['surname', 'forename', 'date_of_birth', 'sex', 'upn', 'left_on'])
+      .where('id', '=', details.leaverId)
+      .where('la_code', '=', laCode)
+      .executeTakeFirst();
+    if (!leaver)
+      return {
+        kind: 'invalid',
+        errors: [{ field: 'leaverId', message: 'No leaver from your LA’s schools has that id' }],
+      };
+    const already = await deps.db
+      .selectFrom('cme_cases')
+      .select('id')
+      .where('leaver_id', '=', details.leaverId)
+      .executeTakeFirst();
+    if (already)
+      return { kind: 'invalid', errors: [{ field: 'leaverId', message: 'This leaver is already on your register' }] };
+    const { left_on: leftOn, ...identity } = leaver;
+    child = identity;
+    lastInEducationOn ??= leftOn;
   } else {
     if (!details.surname) errors.push({ field: 'surname', message: 'Enter the child’s surname' });
     if (!details.forename) errors.push({ field: 'forename', message: 'Enter the child’s first name' });
@@ -80,11 +114,15 @@ export async function openCase(
       upn: details.upn ?? null,
     };
   }
-  if (details.lastInEducationOn > today)
+  if (!lastInEducationOn) {
+    errors.push({ field: 'lastInEducationOn', message: 'Enter the date the child was last in education' });
+    return { kind: 'invalid', errors };
+  }
+  if (lastInEducationOn > today)
     errors.push({ field: 'lastInEducationOn', message: 'Date last in education must be today or in the past' });
   if (details.identifiedOn > today)
     errors.push({ field: 'identifiedOn', message: 'Date identified must be today or in the past' });
-  if (details.identifiedOn < details.lastInEducationOn)
+  if (details.identifiedOn < lastInEducationOn)
     errors.push({ field: 'identifiedOn', message: 'Date identified cannot be before the date last in education' });
   if (errors.length > 0) return { kind: 'invalid', errors };
 
@@ -96,10 +134,11 @@ export async function openCase(
       la_code: laCode,
       opened_by: user.id,
       opened_at: deps.now(),
-      source: details.enquiryId ? 'enquiry' : 'by-hand',
+      source: details.enquiryId ? 'enquiry' : details.leaverId ? 'leaver' : 'by-hand',
       enquiry_id: details.enquiryId ?? null,
+      leaver_id: details.leaverId ?? null,
       ...child,
-      last_in_education_on: details.lastInEducationOn,
+      last_in_education_on: lastInEducationOn,
       identified_on: details.identifiedOn,
       state: 'open',
     })
@@ -160,7 +199,7 @@ export async function closeCase(
 
 export interface CmeCase {
   id: string;
-  source: 'enquiry' | 'new-pupil' | 'by-hand';
+  source: 'enquiry' | 'new-pupil' | 'by-hand' | 'leaver';
   surname: string;
   forename: string;
   dateOfBirth: string;

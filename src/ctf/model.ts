@@ -116,6 +116,8 @@ export interface CtfParseResult {
   /** Every pupil, in order; empty when the caller asked not to retain them. */
   pupils: CtfPupil[];
   pupilCount: number;
+  /** Each pupil's UPN, once, in the order first seen (pupils without one are left out). */
+  upns: string[];
   errors: CtfIssue[];
   warnings: CtfIssue[];
   /** True when parsing stopped before the end (a fatal error or a limit). */

@@ -732,6 +732,7 @@ export async function parseCtf(input: CtfInput, options: ParseOptions = {}): Pro
     header,
     pupils,
     pupilCount,
+    upns: [...upnsSeen],
     errors,
     warnings,
     stoppedEarly: stopped,

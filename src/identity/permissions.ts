@@ -32,6 +32,10 @@ export const permissions = {
   'ctf-requests:answer': ['school-user'],
   // LA staff take over the search for a new pupil's record when the school could not get it.
   'joiners:oversee': ['la-user', 'la-admin'],
+  // A school records its leavers, and is reminded until each one's CTF is sent.
+  'leavers:record': ['school-user'],
+  // LA staff see their schools' leavers whose CTF has not been sent, or whose destination is not known.
+  'leavers:oversee': ['la-user', 'la-admin'],
   // CME officers make targeted missing-pupil enquiries and answer other LAs'; sending to many needs an LA admin.
   'enquiries:make': ['la-user', 'la-admin'],
   'enquiries:approve': ['la-admin'],

@@ -1,19 +1,25 @@
 /**
  * Periodic tidying that any node may run at any time: expired sessions, stale rate-limit counters and
- * idempotency keys are deleted, files past their retention are destroyed, and requests for a new pupil's CTF that
- * went unanswered past their due date are passed to the new school's LA. Each step is idempotent or claims
- * its rows with SKIP LOCKED, so nodes running it at once do no harm.
+ * idempotency keys are deleted, files past their retention are destroyed, requests for a new pupil's CTF that
+ * went unanswered past their due date are passed to the new school's LA, and schools are reminded of leavers'
+ * CTFs. Each step is idempotent or claims its rows (SKIP LOCKED, or a conditional update), so nodes running it at
+ * once do no harm.
  */
 import { purgeExpiredSessions } from '../identity/sessions.js';
 import { passOverdueRequests } from '../joiners/ctf-requests.js';
+import { forgetOldSentPupils, remindLeavers } from '../leavers/remind-leavers.js';
 import { IDEMPOTENCY_HOURS } from '../transfers/idempotency.js';
 import { purgeExpired } from '../transfers/retention.js';
 import { purgeRateLimits } from './rate-limit-store.js';
 import type { Services } from './services.js';
 
-export async function housekeeping(
-  services: Services,
-): Promise<{ sessions: number; files: number; repositoryRecords: number; requestsPassedToLa: number }> {
+export async function housekeeping(services: Services): Promise<{
+  sessions: number;
+  files: number;
+  repositoryRecords: number;
+  requestsPassedToLa: number;
+  leaversReminded: number;
+}> {
   const now = services.now();
   const sessions = await purgeExpiredSessions(services.db, now, {
     idleMinutes: services.config.sessionIdleMinutes,
@@ -26,7 +32,9 @@ export async function housekeeping(
     .execute();
   const purged = await purgeExpired(services);
   const requestsPassedToLa = await passOverdueRequests(services);
-  return { sessions, ...purged, requestsPassedToLa };
+  const leaversReminded = await remindLeavers(services.db, now);
+  await forgetOldSentPupils(services.db, now);
+  return { sessions, ...purged, requestsPassedToLa, leaversReminded };
 }
 
 /** Runs housekeeping every `minutes` until stopped; failures are logged, never fatal. */

@@ -1,7 +1,7 @@
 /**
  * The master key and the keys derived from it. The master key only ever wraps other keys: each file body has
- * its own data key, and separate subkeys (HKDF) protect TOTP secrets, CSRF tokens and the audit chain, so that
- * no single purpose can be used to attack another.
+ * its own data key, and separate subkeys (HKDF) protect TOTP secrets, CSRF tokens, the audit chain and the digests
+ * of UPNs in sent CTFs, so that no single purpose can be used to attack another.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -17,6 +17,8 @@ export interface Keys {
   csrfKey: Buffer;
   /** Keys the audit hash chain, so that rows cannot be re-chained without the key. */
   auditKey: Buffer;
+  /** Keys the digests of UPNs in sent CTFs, by which a leaver's CTF is recognised. */
+  pupilIndexKey: Buffer;
 }
 
 export function deriveKeys(master: Buffer): Keys {
@@ -27,6 +29,7 @@ export function deriveKeys(master: Buffer): Keys {
     secretsKey: derive('secrets'),
     csrfKey: derive('csrf'),
     auditKey: derive('audit-chain'),
+    pupilIndexKey: derive('sent-ctf-pupils'),
   };
 }
 

@@ -365,8 +365,9 @@ export interface CmeCasesTable {
   la_code: string;
   opened_by: string;
   opened_at: Timestamp;
-  source: 'enquiry' | 'new-pupil' | 'by-hand';
+  source: 'enquiry' | 'new-pupil' | 'by-hand' | 'leaver';
   enquiry_id: string | null;
+  leaver_id: ColumnType<string | null, string | null | undefined, string | null>;
   surname: string;
   forename: string;
   date_of_birth: DateOnly;
@@ -380,7 +381,43 @@ export interface CmeCasesTable {
   outcome_note: string | null;
 }
 
+export type LeaverDestination = 'school' | 'unknown' | 'outside-maintained-sector';
+export type LeaverReason =
+  'moved-address-unknown' | 'not-returned' | 'independent-school' | 'abroad' | 'scotland-or-northern-ireland' | 'other';
+
+export interface LeaversTable {
+  id: string;
+  school_laestab: string;
+  la_code: string;
+  surname: string;
+  forename: string;
+  date_of_birth: DateOnly;
+  sex: 'M' | 'F' | null;
+  upn: string;
+  left_on: DateOnly;
+  destination: LeaverDestination;
+  destination_laestab: string | null;
+  reason: LeaverReason | null;
+  reason_note: string | null;
+  recorded_by: string;
+  recorded_at: Timestamp;
+  ctf_due_on: DateOnly;
+  next_reminder_on: DateOnly | null;
+  ctf_file_id: string | null;
+  ctf_sent_to: string | null;
+  ctf_sent_at: Timestamp | null;
+}
+
+export interface CtfPupilsSentTable {
+  file_id: string;
+  source_laestab: string;
+  upn_digest: Buffer;
+  sent_at: Timestamp;
+}
+
 export interface Database {
+  leavers: LeaversTable;
+  ctf_pupils_sent: CtfPupilsSentTable;
   cme_cases: CmeCasesTable;
   enquiries: EnquiriesTable;
   enquiry_recipients: EnquiryRecipientsTable;

@@ -5,6 +5,7 @@
  * A refused file leaves nothing stored. Memory does not grow with the file.
  */
 import crypto from 'node:crypto';
+import type { Insertable } from 'kysely';
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { parseCtf, parseFileName, teeChunks, type CtfIssue, type CtfPupil } from '../ctf/index.js';
@@ -13,6 +14,9 @@ import { auditActor, type User } from '../identity/accounts.js';
 import type { BlobStore } from '../platform/blobs.js';
 import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/database.js';
+import type { Keys } from '../platform/keys.js';
+import type { TransferFilesTable } from '../platform/schema.js';
+import { sentFromSchool, upnDigest } from '../leavers/sent-ctfs.js';
 import { rejected, type FileProblem, type FileResult } from './file-result.js';
 import { alertEnquiries } from '../enquiries/enquiries.js';
 import { recordSearchKeys } from '../repository/search-keys.js';
@@ -24,6 +28,7 @@ export interface TransferDeps {
   now: () => Date;
   audit: RecordAudit;
   config: Config;
+  keys: Pick<Keys, 'pupilIndexKey'>;
 }
 
 const genericExtensions = new Set(['xml', 'csv', 'txt', 'pdf']);
@@ -178,6 +183,7 @@ export async function acceptFile(
   let layout: Record<string, unknown> | null = null;
   let sourceSchoolName: string | null = null;
   let sourceLaestab: string | null = null;
+  let upns: string[] = [];
   try {
     const write = async (chunk: Uint8Array) => {
       if (!pass.write(chunk)) await once(pass, 'drain');
@@ -195,6 +201,7 @@ export async function acceptFile(
       layout = result.layout ? { ...result.layout } : null;
       sourceSchoolName = result.header?.source.schoolName ?? null;
       sourceLaestab = result.header?.source.laestab ?? null;
+      upns = result.upns;
     } else {
       for await (const chunk of counted()) await write(chunk);
     }
@@ -221,39 +228,61 @@ export async function acceptFile(
   const repositoryExpiry = new Date(now.getTime() + deps.config.repositoryRetentionDays * DAY);
   const withRecords = inRepository && records.length > 0;
   const recordIds = records.map(() => crypto.randomUUID());
-  // A file for an inbox is one statement: its body's key row and its own row, together. Repository files add
-  // their pupils' rows atomically with them.
+  const fileRow: Insertable<TransferFilesTable> = {
+    id,
+    blob_id: blob.id,
+    file_name: fileName,
+    file_type: parsedName.type,
+    source_code: parsedName.source,
+    sender_user_id: sender.id,
+    sender_org_kind: sender.orgKind,
+    sender_org_code: sender.orgCode,
+    sender_la_code: sender.laCode,
+    destination_code: parsedName.destination,
+    destination_kind: parsedName.destinationKind,
+    recipient_org_kind: route.to === 'inbox' ? route.orgKind : null,
+    recipient_org_code: route.to === 'inbox' ? route.orgCode : null,
+    recipient_la_code: route.to === 'inbox' ? route.laCode : (sourceLaestab?.slice(0, 3) ?? sender.laCode),
+    redirected_from: route.to === 'inbox' ? (route.redirectedFrom ?? null) : null,
+    pupils,
+    size: blob.size,
+    sha256: blob.sha256,
+    layout: layout ? JSON.stringify(layout) : null,
+    status: inRepository ? 'in-repository' : 'delivered',
+    received_at: now,
+    expires_at: inRepository ? repositoryExpiry : new Date(now.getTime() + deps.config.retentionUncollectedDays * DAY),
+  };
+  // A file for an inbox is one statement: its body's key row and its own row, together. A school's CTF adds a keyed
+  // digest of each pupil's UPN and marks sent any of the school's leavers it carries, in the same statement, so an
+  // upload still waits for the database once. Repository files add their pupils' rows atomically with them.
+  const leaving = parsedName.type === 'CTF' && sentFromSchool(parsedName.source) ? upns : [];
+  const sentTo = route.to === 'inbox' ? route.orgCode : parsedName.destination;
   const record = async (trx: Db) => {
-    await trx
-      .with('body_key', (q) => q.insertInto('blob_keys').values(blob.key))
-      .insertInto('transfer_files')
-      .values({
-        id,
-        blob_id: blob.id,
-        file_name: fileName,
-        file_type: parsedName.type,
-        source_code: parsedName.source,
-        sender_user_id: sender.id,
-        sender_org_kind: sender.orgKind,
-        sender_org_code: sender.orgCode,
-        sender_la_code: sender.laCode,
-        destination_code: parsedName.destination,
-        destination_kind: parsedName.destinationKind,
-        recipient_org_kind: route.to === 'inbox' ? route.orgKind : null,
-        recipient_org_code: route.to === 'inbox' ? route.orgCode : null,
-        recipient_la_code: route.to === 'inbox' ? route.laCode : (sourceLaestab?.slice(0, 3) ?? sender.laCode),
-        redirected_from: route.to === 'inbox' ? (route.redirectedFrom ?? null) : null,
-        pupils,
-        size: blob.size,
-        sha256: blob.sha256,
-        layout: layout ? JSON.stringify(layout) : null,
-        status: inRepository ? 'in-repository' : 'delivered',
-        received_at: now,
-        expires_at: inRepository
-          ? repositoryExpiry
-          : new Date(now.getTime() + deps.config.retentionUncollectedDays * DAY),
-      })
-      .execute();
+    const withKey = trx.with('body_key', (q) => q.insertInto('blob_keys').values(blob.key));
+    if (leaving.length === 0) await withKey.insertInto('transfer_files').values(fileRow).execute();
+    else
+      await withKey
+        .with('sent_pupils', (q) =>
+          q.insertInto('ctf_pupils_sent').values(
+            leaving.map((upn) => ({
+              file_id: id,
+              source_laestab: parsedName.source,
+              upn_digest: upnDigest(deps.keys.pupilIndexKey, upn),
+              sent_at: now,
+            })),
+          ),
+        )
+        .with('leavers_sent', (q) =>
+          q
+            .updateTable('leavers')
+            .set({ ctf_file_id: id, ctf_sent_to: sentTo, ctf_sent_at: now, next_reminder_on: null })
+            .where('school_laestab', '=', parsedName.source)
+            .where('ctf_file_id', 'is', null)
+            .where('upn', 'in', leaving),
+        )
+        .insertInto('transfer_files')
+        .values(fileRow)
+        .execute();
     if (withRecords) {
       const leftLaestab = sourceLaestab ?? parsedName.source;
       for (let start = 0; start < records.length; start += 500) {

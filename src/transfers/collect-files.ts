@@ -9,6 +9,7 @@ import { auditActor, type User } from '../identity/accounts.js';
 import type { Db } from '../platform/database.js';
 import type { TransferDeps } from './accept-file.js';
 import { isUuid } from '../platform/ids.js';
+import { londonDate } from '../cme/school-days.js';
 
 export interface FileSummary {
   id: string;
@@ -193,7 +194,10 @@ export async function downloadFile(
   return { file: file!, content };
 }
 
-/** The sender removes a file that has not been collected; its content is destroyed at once. */
+/**
+ * The sender removes a file that has not been collected; its content is destroyed at once, and leavers it carried
+ * are waiting for their CTF again.
+ */
 export async function removeFile(
   deps: TransferDeps,
   user: User,
@@ -212,6 +216,12 @@ export async function removeFile(
     .where('status', '=', 'delivered')
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) return 'collected';
+  // A removed CTF no longer counts as sent for the leavers it carried: the school is reminded again at once.
+  await deps.db
+    .updateTable('leavers')
+    .set({ ctf_file_id: null, ctf_sent_to: null, ctf_sent_at: null, next_reminder_on: londonDate(now) })
+    .where('ctf_file_id', '=', id)
+    .execute();
   await deps.blobs.delete(row.blob_id);
   await deps.audit({ action: 'file.removed', actor: auditActor(user), target: { kind: 'file', id }, sourceIp });
   return 'removed';

@@ -9,6 +9,7 @@ import * as repository from './0003-repository.js';
 import * as joiners from './0004-joiners.js';
 import * as enquiries from './0005-enquiries.js';
 import * as cmeCases from './0006-cme-cases.js';
+import * as leavers from './0007-leavers.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0004-joiners': joiners,
   '0005-enquiries': enquiries,
   '0006-cme-cases': cmeCases,
+  '0007-leavers': leavers,
 };
 
 export const migrationProvider: MigrationProvider = {

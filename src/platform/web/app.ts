@@ -22,6 +22,8 @@ import { notificationPages } from '../../notifications/pages.js';
 import { auditActor } from '../../identity/accounts.js';
 import { joinerApiRoutes } from '../../joiners/api-routes.js';
 import { joinerPages } from '../../joiners/pages.js';
+import { leaverApiRoutes } from '../../leavers/api-routes.js';
+import { leaverPages } from '../../leavers/pages.js';
 import { repositoryApiRoutes } from '../../repository/api-routes.js';
 import { repositoryPages } from '../../repository/pages.js';
 import { authenticate } from '../../identity/authenticate.js';
@@ -159,6 +161,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(repositoryPages, { services });
   await app.register(joinerApiRoutes, { services });
   await app.register(joinerPages, { services });
+  await app.register(leaverApiRoutes, { services });
+  await app.register(leaverPages, { services });
   await app.register(enquiryApiRoutes, { services });
   await app.register(enquiryPages, { services });
   await app.register(notificationPages, { services });

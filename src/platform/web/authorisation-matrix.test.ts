@@ -184,6 +184,8 @@ describe('route rules', () => {
       'joiners:register': ['school-user'],
       'ctf-requests:answer': ['school-user'],
       'joiners:oversee': ['la-user', 'la-admin'],
+      'leavers:record': ['school-user'],
+      'leavers:oversee': ['la-user', 'la-admin'],
       'enquiries:make': ['la-user', 'la-admin'],
       'enquiries:approve': ['la-admin'],
       'reports:la': ['la-user', 'la-admin'],

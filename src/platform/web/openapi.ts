@@ -211,6 +211,62 @@ export const openApiDocument = {
           ctfFileId: { type: ['string', 'null'], format: 'uuid', description: 'The CTF the previous school sent.' },
         },
       },
+      Leaver: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['surname', 'forename', 'dateOfBirth', 'upn', 'leftOn', 'destination'],
+        description:
+          'A pupil leaving your school. With `destination` "school", give `destinationLAEstab`; otherwise give `reason` (and `reasonNote` when it is "other").',
+        properties: {
+          surname: { type: 'string', maxLength: 100 },
+          forename: { type: 'string', maxLength: 100 },
+          dateOfBirth: { type: 'string', format: 'date' },
+          sex: { type: 'string', enum: ['M', 'F'] },
+          upn: { type: 'string', pattern: '^[A-Za-z][0-9]{11}[0-9A-Za-z]$' },
+          leftOn: { type: 'string', format: 'date', description: 'Within the last year, or up to a month ahead.' },
+          destination: { type: 'string', enum: ['school', 'unknown', 'outside-maintained-sector'] },
+          destinationLAEstab: { type: 'string', pattern: '^[0-9]{7}$' },
+          reason: {
+            type: 'string',
+            enum: [
+              'moved-address-unknown',
+              'not-returned',
+              'independent-school',
+              'abroad',
+              'scotland-or-northern-ireland',
+              'other',
+            ],
+            description:
+              'For "unknown": moved-address-unknown, not-returned or other. For "outside-maintained-sector": independent-school, abroad, scotland-or-northern-ireland or other.',
+          },
+          reasonNote: { type: 'string', maxLength: 500 },
+        },
+      },
+      LeaverSummary: {
+        type: 'object',
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          schoolLAEstab: { type: 'string' },
+          surname: { type: 'string' },
+          forename: { type: 'string' },
+          dateOfBirth: { type: 'string', format: 'date' },
+          upn: { type: 'string' },
+          leftOn: { type: 'string', format: 'date' },
+          destination: { type: 'string', enum: ['school', 'unknown', 'outside-maintained-sector'] },
+          destinationLAEstab: { type: ['string', 'null'] },
+          reason: { type: ['string', 'null'] },
+          ctfDueOn: { type: 'string', format: 'date', description: '15 school days after leaving.' },
+          ctf: { type: 'string', enum: ['sent', 'due', 'overdue'] },
+          schoolDaysOverdue: { type: 'integer' },
+          ctfSentTo: { type: ['string', 'null'], description: 'Where the CTF went: a LAEstab, XXXXXXX or MMMMMMM.' },
+          ctfSentAt: { type: ['string', 'null'], format: 'date-time' },
+          cmeCaseId: {
+            type: 'string',
+            format: 'uuid',
+            description: 'For LA users: the case on your CME register opened from this leaver.',
+          },
+        },
+      },
       MissingPupilEnquiry: {
         type: 'object',
         additionalProperties: false,
@@ -532,6 +588,68 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/v1/leavers': {
+      post: {
+        summary: 'Record a pupil leaving your school',
+        description:
+          'For school users. The CTF is due within 15 school days of leaving. s2s marks it sent when a CTF from your school carrying the pupil’s UPN has been sent (in the 60 days before leaving, or afterwards), and reminds your school until then.',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Leaver' } } },
+        },
+        responses: {
+          '201': {
+            description:
+              '`{ id, ctfDueOn, ctfSent: { fileId, sentTo, sentAt } | null }`: `ctfSent` when the CTF has already been sent.',
+          },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '422': {
+            description:
+              'The details are not valid (INVALID_LEAVER), with each field and why; also when the same pupil is already recorded as leaving that day.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/FieldErrors' } } },
+          },
+        },
+      },
+      get: {
+        summary: 'Your school’s leavers and where each CTF stands',
+        responses: {
+          '200': {
+            description: 'Newest first.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: { leavers: { type: 'array', items: { $ref: '#/components/schemas/LeaverSummary' } } },
+                },
+              },
+            },
+          },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+        },
+      },
+    },
+    '/api/v1/leavers/at-your-schools': {
+      get: {
+        summary: 'Leavers from your LA’s schools whose CTF has not been sent, or whose destination is not known',
+        parameters: [
+          {
+            name: 'show',
+            in: 'query',
+            schema: { type: 'string', enum: ['without-ctf', 'destination-unknown'], default: 'without-ctf' },
+            description:
+              '`without-ctf`: every leaver whose CTF has not been sent. `destination-unknown`: leavers in the last year whose destination was not known, sent or not.',
+          },
+        ],
+        responses: {
+          '200': { description: '`{ "leavers": LeaverSummary[] }`, longest ago first.' },
+          '400': { description: 'show is neither without-ctf nor destination-unknown (INVALID_QUERY).' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+        },
+      },
+    },
     '/api/v1/ctf-requests': {
       get: {
         summary: 'Requests for your former pupils’ CTFs, waiting for your answer',
@@ -708,7 +826,7 @@ export const openApiDocument = {
       post: {
         summary: 'Open a case on your LA’s register of children missing education',
         description:
-          '`{ "enquiryId": "…" }` takes the child’s details from one of your LA’s enquiries; otherwise send `surname`, `forename`, `dateOfBirth` (and `sex`, `upn` if known). Always `lastInEducationOn` and `identifiedOn` (dates).',
+          '`{ "enquiryId": "…" }` takes the child’s details from one of your LA’s enquiries, and `{ "leaverId": "…" }` from a leaver recorded by one of its schools (whose leaving date is then the date last in education unless you give `lastInEducationOn`); otherwise send `surname`, `forename`, `dateOfBirth` (and `sex`, `upn` if known). Always `identifiedOn`, and `lastInEducationOn` except for a leaver (dates). A leaver goes on the register once.',
         responses: {
           '201': { description: '`{ "id": "…" }`' },
           '401': { $ref: '#/components/responses/Unauthenticated' },

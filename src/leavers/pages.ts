@@ -1,0 +1,156 @@
+/**
+ * Pages for leavers: a school records one and follows each leaver's CTF; LA staff see their schools' leavers whose
+ * CTF has not been sent and those whose destination is not known, and can put a child on the CME register.
+ */
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { openCase } from '../cme/cases.js';
+import { londonDate } from '../cme/school-days.js';
+import type { User } from '../identity/accounts.js';
+import type { Services } from '../platform/services.js';
+import { dateFromParts, text, type Form } from '../platform/web/date-parts.js';
+import type { FieldError } from '../repository/search-repository.js';
+import { listLeavers } from './list-leavers.js';
+import { CTF_DUE_SCHOOL_DAYS, outsideReasons, reasonText, recordLeaver, unknownReasons } from './record-leaver.js';
+
+const formFields = [
+  'surname',
+  'forename',
+  'dob-day',
+  'dob-month',
+  'dob-year',
+  'sex',
+  'upn',
+  'left-day',
+  'left-month',
+  'left-year',
+  'destination',
+  'destinationLAEstab',
+  'reasonUnknown',
+  'reasonOutside',
+  'reasonNote',
+];
+
+const choices = (reasons: readonly (keyof typeof reasonText)[]) =>
+  reasons.map((value) => ({ value, text: reasonText[value] }));
+
+export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  function recordPage(reply: FastifyReply, values: Form, errors: FieldError[] = []) {
+    // The form's field for each field of the API body, for linking an error to its field.
+    const ids: Record<string, string> = {
+      dateOfBirth: 'dob-day',
+      leftOn: 'left-day',
+      destination: 'destination',
+      reason: values.destination === 'outside-maintained-sector' ? 'reasonOutside' : 'reasonUnknown',
+    };
+    return reply.render(
+      'leavers/views/record.njk',
+      {
+        title: errors.length > 0 ? 'Error: Record a leaver' : 'Record a leaver',
+        values,
+        unknownReasons: choices(unknownReasons),
+        outsideReasons: choices(outsideReasons),
+        dueDays: CTF_DUE_SCHOOL_DAYS,
+        errors: errors.map((e) => ({ text: e.message, href: `#${ids[e.field] ?? e.field}` })),
+      },
+      errors.length > 0 ? 422 : 200,
+    );
+  }
+
+  app.get<{ Querystring: { recorded?: string } }>(
+    '/leavers',
+    { config: { access: 'leavers:record', pupilData: true } },
+    async (request, reply) => {
+      const leavers = await listLeavers(services.db, request.user!, 'school', services.now());
+      return reply.render('leavers/views/list.njk', {
+        title: 'Leavers',
+        leavers,
+        recorded: leavers.find((l) => l.id === request.query.recorded),
+        reasonText,
+      });
+    },
+  );
+
+  app.get('/leavers/new', { config: { access: 'leavers:record' } }, async (_request, reply) =>
+    recordPage(reply, { destination: '' }),
+  );
+
+  app.post<{ Body: Form }>('/leavers/new', { config: { access: 'leavers:record' } }, async (request, reply) => {
+    const form = request.body ?? {};
+    const values: Form = {};
+    for (const key of formFields) values[key] = text(form[key]);
+    const born = dateFromParts(values, 'dob', 'Date of birth');
+    const left = dateFromParts(values, 'left', 'Date left');
+    const outcome = await recordLeaver(
+      services,
+      request.user!,
+      {
+        surname: values.surname,
+        forename: values.forename,
+        dateOfBirth: born.value,
+        sex: values.sex,
+        upn: values.upn,
+        leftOn: left.value,
+        destination: values.destination || undefined,
+        destinationLAEstab: values.destination === 'school' ? values.destinationLAEstab : '',
+        reason:
+          values.destination === 'unknown'
+            ? values.reasonUnknown
+            : values.destination === 'outside-maintained-sector'
+              ? values.reasonOutside
+              : '',
+        reasonNote: values.destination === 'school' ? '' : values.reasonNote,
+      },
+      request.ip,
+    );
+    const partDates: FieldError[] = [
+      ...(born.error ? [{ field: 'dateOfBirth', message: born.error }] : []),
+      ...(left.error ? [{ field: 'leftOn', message: left.error }] : []),
+    ];
+    if (outcome.kind === 'invalid') {
+      const errors = [...outcome.errors.filter((e) => !partDates.some((p) => p.field === e.field)), ...partDates];
+      return recordPage(reply, values, errors);
+    }
+    return reply.redirect(`/leavers?recorded=${outcome.id}`, 303);
+  });
+
+  async function oversightPage(reply: FastifyReply, user: User, problem?: FieldError) {
+    const now = services.now();
+    return reply.render(
+      'leavers/views/at-your-schools.njk',
+      {
+        title: problem ? 'Error: Leavers from your schools' : 'Leavers from your schools',
+        withoutCtf: await listLeavers(services.db, user, 'without-ctf', now),
+        destinationUnknown: await listLeavers(services.db, user, 'destination-unknown', now),
+        reasonText,
+        today: londonDate(now),
+        errors: problem ? [{ text: problem.message, href: '#destination-unknown' }] : [],
+      },
+      problem ? 422 : 200,
+    );
+  }
+
+  app.get(
+    '/leavers/at-your-schools',
+    { config: { access: 'leavers:oversee', pupilData: true } },
+    async (request, reply) => oversightPage(reply, request.user!),
+  );
+
+  app.post<{ Params: { id: string }; Body: Form }>(
+    '/leavers/:id/cme-case',
+    { config: { access: 'cme:cases', pupilData: true } },
+    async (request, reply) => {
+      const identified = dateFromParts(request.body ?? {}, 'identified', 'Date identified');
+      const outcome = await openCase(
+        services,
+        request.user!,
+        { leaverId: request.params.id, identifiedOn: identified.value },
+        request.ip,
+      );
+      if (outcome.kind === 'invalid') {
+        const first = identified.error ? { field: 'identifiedOn', message: identified.error } : outcome.errors[0]!;
+        return oversightPage(reply, request.user!, first);
+      }
+      return reply.redirect('/cme-cases', 303);
+    },
+  );
+};

@@ -1,0 +1,224 @@
+/**
+ * A school records a pupil leaving: where they went (a school, by LAEstab) or why that is not known, or that they
+ * left the maintained sector. The CTF is due within 15 school days of leaving, to the new school or to XXXXXXX or
+ * MMMMMMM; s2s marks it sent when it finds a CTF from the school carrying the pupil's UPN, already sent or still to
+ * come, and reminds the school until then.
+ */
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { addSchoolDays, londonDate } from '../cme/school-days.js';
+import { auditActor, type User } from '../identity/accounts.js';
+import type { LeaverDestination, LeaverReason } from '../platform/schema.js';
+import {
+  fieldErrors,
+  optionalSex,
+  requiredDate,
+  requiredName,
+  requiredUpn,
+  type FieldError,
+  type RepositoryDeps,
+} from '../repository/search-repository.js';
+import { findSentCtf } from './sent-ctfs.js';
+
+/** The statutory time to send a leaver's CTF (England and Wales). */
+export const CTF_DUE_SCHOOL_DAYS = 15;
+/** The first reminder comes when this many school days are left. */
+const FIRST_REMINDER_DAYS_LEFT = 5;
+/** A CTF sent this long before the recorded leaving date still counts: schools often send it in the last week. */
+const SENT_EARLY_DAYS = 60;
+
+export const unknownReasons = ['moved-address-unknown', 'not-returned', 'other'] as const;
+export const outsideReasons = ['independent-school', 'abroad', 'scotland-or-northern-ireland', 'other'] as const;
+
+export const reasonText: Record<LeaverReason, string> = {
+  'moved-address-unknown': 'Moved away; new address not known',
+  'not-returned': 'Did not return to school; whereabouts not known',
+  'independent-school': 'Went to an independent school',
+  abroad: 'Moved abroad',
+  'scotland-or-northern-ireland': 'Moved to Scotland or Northern Ireland',
+  other: 'Other',
+};
+
+export interface LeaverInput {
+  surname: string;
+  forename: string;
+  dateOfBirth: string;
+  sex?: 'M' | 'F';
+  upn: string;
+  leftOn: string;
+  destination: LeaverDestination;
+  destinationLAEstab?: string;
+  reason?: LeaverReason;
+  reasonNote?: string;
+}
+
+const leaverSchema = z
+  .object({
+    surname: requiredName('Enter the pupil’s surname', 'Surname'),
+    forename: requiredName('Enter the pupil’s first name', 'First name'),
+    dateOfBirth: requiredDate('Enter the pupil’s date of birth', 'Date of birth'),
+    sex: optionalSex,
+    upn: requiredUpn('Enter the pupil’s UPN (it is in your MIS)'),
+    leftOn: requiredDate('Enter the date the pupil left', 'Date left'),
+    destination: z.enum(['school', 'unknown', 'outside-maintained-sector'], {
+      error: 'Choose where the pupil went: a school, not known, or outside the maintained sector',
+    }),
+    destinationLAEstab: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v))
+      .refine((v) => v === undefined || /^[0-9]{7}$/.test(v), 'The new school must be a 7-digit LAEstab')
+      .optional(),
+    reason: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v))
+      .optional(),
+    reasonNote: z.string().trim().max(500, 'The note must be 500 characters or fewer').optional(),
+  })
+  .strict();
+
+const KNOWN_FIELDS =
+  'Send surname, forename, dateOfBirth, sex, upn, leftOn, destination, destinationLAEstab, reason and reasonNote.';
+
+export type ParsedLeaver = { ok: true; leaver: LeaverInput } | { ok: false; errors: FieldError[] };
+
+/** Checks a leaver's details, and that the destination and the reason agree with each other. */
+export function parseLeaver(input: unknown, today: string): ParsedLeaver {
+  const parsed = leaverSchema.safeParse(input ?? {});
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error, KNOWN_FIELDS) };
+  const d = parsed.data;
+  const errors: FieldError[] = [];
+  const age = Number(today.slice(0, 4)) - Number(d.dateOfBirth.slice(0, 4));
+  if (d.dateOfBirth >= today || age < 2 || age > 25)
+    errors.push({ field: 'dateOfBirth', message: 'Date of birth must be that of a child of school age (2 to 25)' });
+  // A school may record a leaver a few weeks ahead, but not a year ahead or long after.
+  const latest = new Date(Date.parse(`${today}T12:00:00Z`) + 31 * 86_400_000).toISOString().slice(0, 10);
+  const earliest = `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`;
+  if (d.leftOn > latest) errors.push({ field: 'leftOn', message: 'Date left must be no more than a month ahead' });
+  else if (d.leftOn < earliest) errors.push({ field: 'leftOn', message: 'Date left must be within the last year' });
+
+  const reasons: readonly string[] =
+    d.destination === 'unknown' ? unknownReasons : d.destination === 'outside-maintained-sector' ? outsideReasons : [];
+  if (d.destination === 'school') {
+    if (!d.destinationLAEstab)
+      errors.push({ field: 'destinationLAEstab', message: 'Enter the new school’s LAEstab (7 digits)' });
+  } else if (!d.reason || !reasons.includes(d.reason)) {
+    errors.push({
+      field: 'reason',
+      message:
+        d.destination === 'unknown'
+          ? 'Choose why the destination is not known'
+          : 'Choose where the pupil went outside the maintained sector',
+    });
+  } else if (d.reason === 'other' && !d.reasonNote) {
+    errors.push({ field: 'reasonNote', message: 'Say what happened, for “Other”' });
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    leaver: {
+      surname: d.surname,
+      forename: d.forename,
+      dateOfBirth: d.dateOfBirth,
+      ...(d.sex ? { sex: d.sex } : {}),
+      upn: d.upn,
+      leftOn: d.leftOn,
+      destination: d.destination,
+      ...(d.destination === 'school' ? { destinationLAEstab: d.destinationLAEstab! } : {}),
+      ...(d.destination !== 'school' ? { reason: d.reason as LeaverReason } : {}),
+      ...(d.destination !== 'school' && d.reasonNote ? { reasonNote: d.reasonNote } : {}),
+    },
+  };
+}
+
+/** When the school is next reminded of a CTF not yet sent: 5 school days before it is due, then on the day. */
+export function firstReminderOn(leftOn: string): string {
+  return addSchoolDays(leftOn, CTF_DUE_SCHOOL_DAYS - FIRST_REMINDER_DAYS_LEFT);
+}
+
+export type RecordOutcome =
+  | { kind: 'recorded'; id: string; dueOn: string; ctfSent: { fileId: string; sentTo: string; sentAt: Date } | null }
+  | { kind: 'invalid'; errors: FieldError[] };
+
+export async function recordLeaver(
+  deps: RepositoryDeps,
+  user: User,
+  input: unknown,
+  sourceIp: string | null,
+): Promise<RecordOutcome> {
+  const now = deps.now();
+  const parsed = parseLeaver(input, londonDate(now));
+  if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
+  const leaver = parsed.leaver;
+  const school = user.orgCode;
+  if (leaver.destinationLAEstab) {
+    if (leaver.destinationLAEstab === school)
+      return {
+        kind: 'invalid',
+        errors: [{ field: 'destinationLAEstab', message: 'The new school cannot be your own school' }],
+      };
+    const found = await deps.db
+      .selectFrom('establishments')
+      .select('laestab')
+      .where('laestab', '=', leaver.destinationLAEstab)
+      .executeTakeFirst();
+    if (!found)
+      return {
+        kind: 'invalid',
+        errors: [
+          {
+            field: 'destinationLAEstab',
+            message: `There is no school with LAEstab ${leaver.destinationLAEstab}. Check the number in “Find a school”; if the pupil went to an independent school, choose “Outside the maintained sector”.`,
+          },
+        ],
+      };
+  }
+  const dueOn = addSchoolDays(leaver.leftOn, CTF_DUE_SCHOOL_DAYS);
+  const sentEarliest = new Date(Date.parse(`${leaver.leftOn}T00:00:00Z`) - SENT_EARLY_DAYS * 86_400_000);
+  const sent = await findSentCtf(deps.db, deps.keys.pupilIndexKey, school, leaver.upn, sentEarliest);
+  const id = crypto.randomUUID();
+  const recordedTwice: FieldError = {
+    field: 'upn',
+    message: `You have already recorded the pupil with UPN ${leaver.upn} leaving on that day`,
+  };
+  try {
+    await deps.db
+      .insertInto('leavers')
+      .values({
+        id,
+        school_laestab: school,
+        la_code: user.laCode ?? school.slice(0, 3),
+        surname: leaver.surname,
+        forename: leaver.forename,
+        date_of_birth: leaver.dateOfBirth,
+        sex: leaver.sex ?? null,
+        upn: leaver.upn,
+        left_on: leaver.leftOn,
+        destination: leaver.destination,
+        destination_laestab: leaver.destinationLAEstab ?? null,
+        reason: leaver.reason ?? null,
+        reason_note: leaver.reasonNote ?? null,
+        recorded_by: user.id,
+        recorded_at: now,
+        ctf_due_on: dueOn,
+        next_reminder_on: sent ? null : firstReminderOn(leaver.leftOn),
+        ctf_file_id: sent?.fileId ?? null,
+        ctf_sent_to: sent?.sentTo ?? null,
+        ctf_sent_at: sent?.sentAt ?? null,
+      })
+      .execute();
+  } catch (error) {
+    // The same pupil leaving on the same day is one leaver (unique in the database, so two at once cannot both land).
+    if ((error as { code?: string }).code === '23505') return { kind: 'invalid', errors: [recordedTwice] };
+    throw error;
+  }
+  await deps.audit({
+    action: 'leaver.recorded',
+    actor: auditActor(user),
+    target: { kind: 'leaver', id },
+    sourceIp,
+    details: { destination: leaver.destinationLAEstab ?? leaver.destination, ctfAlreadySent: sent?.fileId ?? null },
+  });
+  return { kind: 'recorded', id, dueOn, ctfSent: sent ?? null };
+}
