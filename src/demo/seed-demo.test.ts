@@ -5,6 +5,7 @@ import { testServices } from '../../test/support/services.js';
 import type { TestServices } from '../../test/support/world.js';
 import { cmeFigures } from '../cme/cases.js';
 import { laUsage } from '../cme/reports/la-usage.js';
+import { londonDate } from '../cme/school-days.js';
 import { matchRepository } from '../repository/match-repository.js';
 import { demoAccounts, seedDemo } from './seed-demo.js';
 
@@ -64,6 +65,19 @@ describe('the demo', () => {
       );
       assert.ok(total((s) => s.ctfsSent) >= 15 && total((s) => s.ctfsCollected) >= 5, `${la}: non-trivial`);
       assert.ok(total((s) => s.waitingUncollected) > 0, `${la}: some files were never collected`);
+      const overdue = (
+        await services.db
+          .selectFrom('leavers')
+          .select(['school_laestab', 'left_on', 'ctf_file_id', 'ctf_due_on'])
+          .where('la_code', '=', la)
+          .execute()
+      ).filter((l) => l.ctf_file_id === null && l.ctf_due_on < londonDate(services.now()));
+      assert.equal(
+        total((s) => s.leaversWithoutCtf),
+        overdue.length,
+        la,
+      );
+      assert.ok(overdue.length > 0, `${la}: some leavers' CTFs are overdue`);
 
       const [figures] = await cmeFigures(services.db, term, services.now(), la);
       const cases = await services.db.selectFrom('cme_cases').selectAll().where('la_code', '=', la).execute();
@@ -82,6 +96,34 @@ describe('the demo', () => {
       'received',
       'unanswered',
     ]);
+    // Leavers: most CTFs recognised (some sent before the leaver was recorded), the rest still awaited.
+    const leavers = await services.db
+      .selectFrom('leavers')
+      .select(['id', 'ctf_file_id', 'recorded_at', 'ctf_sent_at'])
+      .execute();
+    const sentLeavers = leavers.filter((l) => l.ctf_file_id !== null);
+    assert.ok(sentLeavers.length >= 10, `${sentLeavers.length} leavers' CTFs recognised`);
+    assert.ok(
+      sentLeavers.some((l) => l.ctf_sent_at! < l.recorded_at),
+      'some CTFs went before the leaver was recorded',
+    );
+    assert.ok(
+      sentLeavers.some((l) => l.ctf_sent_at! > l.recorded_at),
+      'some went after',
+    );
+    const fromLeaver = await services.db
+      .selectFrom('cme_cases')
+      .select('leaver_id')
+      .where('source', '=', 'leaver')
+      .execute();
+    assert.equal(fromLeaver.length, 1);
+    assert.ok(leavers.some((l) => l.id === fromLeaver[0]!.leaver_id));
+    const reminders = await services.db
+      .selectFrom('notifications')
+      .select('id')
+      .where('kind', '=', 'leaver-ctf-due')
+      .execute();
+    assert.ok(reminders.length > 0, 'schools were reminded');
     const enquiries = await services.db.selectFrom('enquiries').select('state').execute();
     assert.deepEqual(enquiries.map((e) => e.state).sort(), ['closed', 'sent']);
   });

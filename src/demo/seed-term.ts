@@ -1,7 +1,8 @@
 /**
  * A term of activity for two LAs, Ashdown Vale (823) and Brackenford (330), over the twelve weeks before the demo
  * starts, so that every report has something to show: schools send CTFs to each other (most collected within days,
- * a few never), some to XXXXXXX; new pupils arrive without a CTF and their previous schools answer, or do not; the
+ * a few never), some to XXXXXXX; schools record leavers, most of whose CTFs go (some before the leaver is recorded,
+ * some after) and a few do not; new pupils arrive without a CTF and their previous schools answer, or do not; the
  * CME officers make enquiries of each other and keep their registers. Everything goes through the same functions
  * as real use, at the time it happened; every person is fictitious.
  */
@@ -9,11 +10,14 @@ import { Readable } from 'node:stream';
 import { closeCase, openCase } from '../cme/cases.js';
 import { londonDate } from '../cme/school-days.js';
 import { buildFileName, createPupilGenerator, generateCtfFiles, syntheticSupplierId, writeCtf } from '../ctf/index.js';
+import { makeUpn } from '../ctf/upn.js';
 import { answerEnquiry, closeEnquiry, createEnquiry, sendEnquiry } from '../enquiries/enquiries.js';
 import { openSampleEstablishments } from '../establishments/sample-register.js';
 import { createUser, type User } from '../identity/accounts.js';
 import { answerRequest, passOverdueRequests } from '../joiners/ctf-requests.js';
 import { registerJoiner } from '../joiners/register-joiner.js';
+import { recordLeaver } from '../leavers/record-leaver.js';
+import { remindLeavers } from '../leavers/remind-leavers.js';
 import type { Services } from '../platform/services.js';
 import { acceptFile } from '../transfers/accept-file.js';
 import { downloadFile } from '../transfers/collect-files.js';
@@ -97,8 +101,36 @@ export async function seedTermDemo(services: Services, officers: Record<string, 
       unknownDestinationRate: 0.12,
     }),
   ];
+  // Every third file's pupils are recorded as leavers: half the day before their CTF goes, half the day after.
+  const recordLeavers = (file: (typeof files)[number], day: number) => {
+    const source = file.fileName.slice(0, 7);
+    const destination = file.fileName.split('_')[2]!;
+    for (const pupil of file.pupils) {
+      at(day, 15, async () => {
+        await recordLeaver(
+          then,
+          await staffOf(source),
+          {
+            surname: pupil.surname,
+            forename: pupil.forename,
+            dateOfBirth: pupil.dateOfBirth,
+            upn: pupil.upn,
+            leftOn: date(Math.max(day - 2, 0)),
+            ...(destination === 'XXXXXXX'
+              ? { destination: 'unknown', reason: 'moved-address-unknown' }
+              : destination === 'MMMMMMM'
+                ? { destination: 'outside-maintained-sector', reason: 'independent-school' }
+                : { destination: 'school', destinationLAEstab: destination }),
+          },
+          null,
+        );
+      });
+    }
+  };
   files.forEach((file, index) => {
     const day = Math.floor((index * (TERM_DAYS - 2)) / files.length);
+    if (index % 3 === 0 && !file.fileName.includes('LLLL'))
+      recordLeavers(file, index % 6 === 0 ? Math.max(day - 1, 0) : day + 1);
     at(day, 9 + (index % 7), async () => {
       const source = file.fileName.slice(0, 7);
       const sent = await acceptFile(
@@ -116,6 +148,76 @@ export async function seedTermDemo(services: Services, officers: Record<string, 
       }
     });
   });
+
+  // Leavers whose CTF was never sent: the schools are reminded each school day one comes due, and the LAs see them.
+  const unsent: Array<{
+    day: number;
+    school: string;
+    child: [string, string, string];
+    went:
+      | { destination: 'school'; destinationLAEstab: string }
+      | { destination: 'unknown'; reason: 'not-returned' | 'moved-address-unknown' };
+    caseOn?: number;
+  }> = [
+    {
+      day: 30,
+      school: '8232004',
+      child: ['Doyle', 'Finn', '2014-06-02'],
+      went: { destination: 'school', destinationLAEstab: '3302101' },
+    },
+    {
+      day: 44,
+      school: '8232003',
+      child: ['Novak', 'Lena', '2015-09-21'],
+      went: { destination: 'unknown', reason: 'not-returned' },
+      caseOn: 68,
+    },
+    {
+      day: 38,
+      school: '3302102',
+      child: ['Adeyemi', 'Kemi', '2013-12-12'],
+      went: { destination: 'unknown', reason: 'moved-address-unknown' },
+    },
+    {
+      day: TERM_DAYS - 4,
+      school: '3304101',
+      child: ['Walsh', 'Aoife', '2012-04-18'],
+      went: { destination: 'school', destinationLAEstab: '8232003' },
+    },
+  ];
+  for (const [i, u] of unsent.entries()) {
+    // A UPN no generated pupil has (serials from 900), so that no other CTF is taken for this child's.
+    const upn = makeUpn(`${u.school}26${900 + i}`);
+    at(u.day, 15, async () => {
+      const recorded = await recordLeaver(
+        then,
+        await staffOf(u.school),
+        {
+          surname: u.child[0],
+          forename: u.child[1],
+          dateOfBirth: u.child[2],
+          upn,
+          leftOn: date(u.day - 1),
+          ...u.went,
+        },
+        null,
+      );
+      if (recorded.kind !== 'recorded' || u.caseOn === undefined) return;
+      at(u.caseOn, 11, async () => {
+        await openCase(
+          then,
+          officers[u.school.slice(0, 3)]!,
+          { leaverId: recorded.id, identifiedOn: date(u.caseOn!) },
+          null,
+        );
+      });
+    });
+  }
+  for (let day = 1; day < TERM_DAYS; day++) {
+    at(day, 7, async () => {
+      await remindLeavers(services.db, new Date(clock));
+    });
+  }
 
   // New pupils without a CTF: one CTF arrives, one school holds no record, one never answers, one with nobody known.
   const joiners: Array<{

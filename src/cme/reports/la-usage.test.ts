@@ -5,6 +5,7 @@ import { testDatabases } from '../../../test/support/databases.js';
 import { testServices } from '../../../test/support/services.js';
 import { ctfFile, tokenFor, upload } from '../../../test/support/transfers.js';
 import { addUser, seedRegister, signIn, type TestServices } from '../../../test/support/world.js';
+import { makeUpn } from '../../ctf/upn.js';
 import { buildApp } from '../../platform/web/app.js';
 import { laUsage, parseAcademicYear } from './la-usage.js';
 
@@ -45,6 +46,27 @@ for (const database of await testDatabases()) {
         payload: { surname: 'Lund', forename: 'Freya', dateOfBirth: '2015-02-02', joinedOn: '2026-11-02' },
       });
       assert.equal(joined.statusCode, 201, joined.body);
+      // Hollins Lane records two leavers: one whose CTF is overdue, one who left too recently for it to be.
+      for (const [upn, leftOn] of [
+        ['A823200399001', '2026-10-01'],
+        ['A823200399002', '2026-10-30'],
+      ] as const) {
+        const left = await app.inject({
+          method: 'POST',
+          url: '/api/v1/leavers',
+          headers: { authorization: `Bearer ${hollins}` },
+          payload: {
+            surname: 'Moss',
+            forename: 'Ivy',
+            dateOfBirth: '2015-03-03',
+            upn: makeUpn(upn.slice(1)),
+            leftOn,
+            destination: 'unknown',
+            reason: 'not-returned',
+          },
+        });
+        assert.equal(left.statusCode, 201, left.body);
+      }
     });
     after(async () => {
       await app.close();
@@ -56,6 +78,7 @@ for (const database of await testDatabases()) {
       const usage = await laUsage(services.db, '823', year, services.now());
       const files = await services.db.selectFrom('transfer_files').selectAll().execute();
       const joiners = await services.db.selectFrom('joiners').selectAll().execute();
+      const leavers = await services.db.selectFrom('leavers').selectAll().execute();
       const schools = await services.db
         .selectFrom('establishments')
         .select('laestab')
@@ -73,6 +96,7 @@ for (const database of await testDatabases()) {
             school.ctfsSent,
             school.ctfsCollected,
             school.ctfsToUnknown,
+            school.leaversWithoutCtf,
             school.waitingUncollected,
             school.newPupilsWithoutCtf,
           ],
@@ -80,6 +104,8 @@ for (const database of await testDatabases()) {
             sentCtfs.length,
             sentCtfs.filter((f) => f.collected_at !== null).length,
             sentCtfs.filter((f) => f.destination_kind === 'unknown').length,
+            leavers.filter((l) => l.school_laestab === school.laestab && !l.ctf_file_id && l.ctf_due_on < '2026-11-02')
+              .length,
             waiting.length,
             joiners.filter((j) => j.school_laestab === school.laestab).length,
           ],
@@ -87,7 +113,11 @@ for (const database of await testDatabases()) {
         );
       }
       const hollins = usage.schools.find((s) => s.laestab === '8232003')!;
-      assert.deepEqual([hollins.ctfsSent, hollins.ctfsCollected, hollins.ctfsToUnknown], [4, 1, 1], 'non-trivial');
+      assert.deepEqual(
+        [hollins.ctfsSent, hollins.ctfsCollected, hollins.ctfsToUnknown, hollins.leaversWithoutCtf],
+        [4, 1, 1, 1],
+        'non-trivial',
+      );
       assert.equal(usage.schools.find((s) => s.laestab === '8232004')!.waitingUncollected, 1);
       assert.equal(usage.schoolsThatSentNoCtf, usage.schools.filter((s) => s.ctfsSent === 0).length);
       assert.equal(usage.repository.recordsUploaded, 1);
@@ -117,9 +147,9 @@ for (const database of await testDatabases()) {
         .split('\r\n');
       assert.equal(
         lines[0],
-        'LAEstab,School,CTFs sent,CTFs sent and collected,CTFs sent to an unknown destination,Files waiting uncollected,Of which expire within a week,New pupils registered without a CTF',
+        'LAEstab,School,CTFs sent,CTFs sent and collected,CTFs sent to an unknown destination,Leavers whose CTF is overdue,Files waiting uncollected,Of which expire within a week,New pupils registered without a CTF',
       );
-      assert.ok(lines.includes('8232003,Hollins Lane Primary School,4,1,1,0,0,0'), lines.join('\n'));
+      assert.ok(lines.includes('8232003,Hollins Lane Primary School,4,1,1,1,0,0,0'), lines.join('\n'));
 
       assert.equal((await la.get('/reports/usage?year=2026-27')).statusCode, 400);
       const school = await signIn(app, services, await addUser(services, { role: 'school-user', org: '8232003' }));

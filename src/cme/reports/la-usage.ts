@@ -1,14 +1,14 @@
 /**
  * An LA's report on how its schools use s2s over an academic year: for each open school, CTFs sent (and how many
  * of those the destination collected), CTFs sent to an unknown destination, files waiting uncollected in its inbox
- * (and how many expire within a week), and new pupils registered without a CTF; schools that sent no CTF stand
+ * (and how many expire within a week), leavers whose CTF is overdue, and new pupils registered without a CTF; schools that sent no CTF stand
  * out. Beside it, the LA's unknown-destination figures (records uploaded by its schools, opened by anyone, found)
  * and its enquiries (sent and received, with outcomes). Counts only: no child is named.
  */
 import { sql } from 'kysely';
 import type { Db } from '../../platform/database.js';
 import { median } from '../median.js';
-import { academicYearOf } from '../school-days.js';
+import { academicYearOf, londonDate } from '../school-days.js';
 
 export interface SchoolUsage {
   laestab: string;
@@ -16,6 +16,8 @@ export interface SchoolUsage {
   ctfsSent: number;
   ctfsCollected: number;
   ctfsToUnknown: number;
+  /** Leavers who left in the year whose CTF is past its due date and not sent. */
+  leaversWithoutCtf: number;
   waitingUncollected: number;
   expiringWithinWeek: number;
   newPupilsWithoutCtf: number;
@@ -111,6 +113,19 @@ export async function laUsage(
         .groupBy('school_laestab')
         .execute();
 
+  const leavers = none
+    ? []
+    : await db
+        .selectFrom('leavers')
+        .select((eb) => ['school_laestab', eb.fn.countAll<string>().as('overdue')])
+        .where('school_laestab', 'in', codes)
+        .where('left_on', '>=', year.start)
+        .where('left_on', '<=', year.end)
+        .where('ctf_file_id', 'is', null)
+        .where('ctf_due_on', '<', londonDate(now))
+        .groupBy('school_laestab')
+        .execute();
+
   const bySchool = schools.map((s): SchoolUsage => {
     const mine = sent.find((r) => r.sender_org_code === s.laestab);
     const inbox = waiting.find((r) => r.recipient_org_code === s.laestab);
@@ -120,6 +135,7 @@ export async function laUsage(
       ctfsSent: count(mine?.sent),
       ctfsCollected: count(mine?.collected),
       ctfsToUnknown: count(mine?.unknown),
+      leaversWithoutCtf: count(leavers.find((r) => r.school_laestab === s.laestab)?.overdue),
       waitingUncollected: count(inbox?.waiting),
       expiringWithinWeek: count(inbox?.expiring),
       newPupilsWithoutCtf: count(joiners.find((r) => r.school_laestab === s.laestab)?.joiners),

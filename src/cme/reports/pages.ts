@@ -15,6 +15,7 @@ const columns: Array<[string, (s: LaUsage['schools'][number]) => string | number
   ['CTFs sent', (s) => s.ctfsSent],
   ['CTFs sent and collected', (s) => s.ctfsCollected],
   ['CTFs sent to an unknown destination', (s) => s.ctfsToUnknown],
+  ['Leavers whose CTF is overdue', (s) => s.leaversWithoutCtf],
   ['Files waiting uncollected', (s) => s.waitingUncollected],
   ['Of which expire within a week', (s) => s.expiringWithinWeek],
   ['New pupils registered without a CTF', (s) => s.newPupilsWithoutCtf],
