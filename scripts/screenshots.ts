@@ -2,7 +2,7 @@
  * Takes the screenshots in docs/screenshots/ (sign-in, two-factor set-up, home, find-a-school results, sending
  * files, the receiving school's inbox and the sender's sent list, and an LA's search of the unknown-destination
  * repository: the filled form, the results and the opened record; a new pupil registered without a CTF and the
- * previous school's requests; a missing-pupil enquiry and the LA it went to; an LA's usage report) from the
+ * previous school's requests; a leaver recorded and the LA's view of its schools' leavers; a missing-pupil enquiry and the LA it went to; an LA's usage report) from the
  * real app in demo mode, with fictitious people and the sample register, at a 1200px-wide viewport.
  * Run: node --import tsx scripts/screenshots.ts [name…]; names (such as repository-results) limit which are written.
  */
@@ -16,6 +16,7 @@ import {
   closePage,
   enrolTwoFactor,
   expectAssetsLoaded,
+  fillDate,
   fillPupilSearch,
   launchBrowser,
   openPage,
@@ -177,6 +178,20 @@ try {
   await page.goto('/ctf-requests');
   await shoot(page, 'ctf-requests');
 
+  // Hollins Lane records a leaver whose destination is not known.
+  await page.goto('/leavers/new');
+  await page.getByLabel('Surname', { exact: true }).fill('Marsh');
+  await page.getByLabel('First name', { exact: true }).fill('Toby');
+  await fillDate(page, 'Date of birth', '9', '7', '2016');
+  await page.getByLabel('Male', { exact: true }).check();
+  await page.getByLabel('UPN', { exact: true }).fill('G823200326950');
+  await fillDate(page, 'Date the pupil left', '30', '10', '2026');
+  await page.getByLabel('Not known: moved away; new address not known').check();
+  await shoot(page, 'leaver-record');
+  await page.getByRole('button', { name: 'Record the leaver' }).click();
+  await page.locator('.govuk-notification-banner').waitFor();
+  await shoot(page, 'leavers');
+
   // The LA's CME officer asks one other LA about a missing child; that LA sees the enquiry.
   await la.goto('/enquiries/new');
   await la.getByLabel('Surname', { exact: true }).fill('Whitfield');
@@ -204,6 +219,8 @@ try {
   await signIn(ashdown, services, ashdownOfficer);
   await ashdown.goto('/enquiries/received');
   await shoot(ashdown, 'enquiries-received');
+  await ashdown.goto('/leavers/at-your-schools');
+  await shoot(ashdown, 'leavers-at-schools');
   await ashdown.goto('/reports/usage');
   await shoot(ashdown, 'usage-report');
   await closePage(ashdown);

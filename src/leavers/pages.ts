@@ -23,10 +23,8 @@ const formFields = [
   'left-day',
   'left-month',
   'left-year',
-  'destination',
+  'went',
   'destinationLAEstab',
-  'reasonUnknown',
-  'reasonOutside',
   'reasonNote',
 ];
 
@@ -39,8 +37,8 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
     const ids: Record<string, string> = {
       dateOfBirth: 'dob-day',
       leftOn: 'left-day',
-      destination: 'destination',
-      reason: values.destination === 'outside-maintained-sector' ? 'reasonOutside' : 'reasonUnknown',
+      destination: 'went',
+      reason: 'went',
     };
     return reply.render(
       'leavers/views/record.njk',
@@ -70,9 +68,7 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
     },
   );
 
-  app.get('/leavers/new', { config: { access: 'leavers:record' } }, async (_request, reply) =>
-    recordPage(reply, { destination: '' }),
-  );
+  app.get('/leavers/new', { config: { access: 'leavers:record' } }, async (_request, reply) => recordPage(reply, {}));
 
   app.post<{ Body: Form }>('/leavers/new', { config: { access: 'leavers:record' } }, async (request, reply) => {
     const form = request.body ?? {};
@@ -80,6 +76,8 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
     for (const key of formFields) values[key] = text(form[key]);
     const born = dateFromParts(values, 'dob', 'Date of birth');
     const left = dateFromParts(values, 'left', 'Date left');
+    // One question gives both where the pupil went and, when not to a school, why: "unknown:not-returned".
+    const [destination, reason] = (values.went ?? '').split(':');
     const outcome = await recordLeaver(
       services,
       request.user!,
@@ -90,15 +88,10 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
         sex: values.sex,
         upn: values.upn,
         leftOn: left.value,
-        destination: values.destination || undefined,
-        destinationLAEstab: values.destination === 'school' ? values.destinationLAEstab : '',
-        reason:
-          values.destination === 'unknown'
-            ? values.reasonUnknown
-            : values.destination === 'outside-maintained-sector'
-              ? values.reasonOutside
-              : '',
-        reasonNote: values.destination === 'school' ? '' : values.reasonNote,
+        destination: destination || undefined,
+        destinationLAEstab: destination === 'school' ? values.destinationLAEstab : '',
+        reason: destination === 'school' ? '' : (reason ?? ''),
+        reasonNote: destination === 'school' ? '' : values.reasonNote,
       },
       request.ip,
     );

@@ -6,17 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
-import { browserSkip, browserSuite, expectAccessible, signIn } from '../support/browser.js';
+import { browserSkip, browserSuite, expectAccessible, fillDate, signIn } from '../support/browser.js';
 import { testDatabases } from '../support/databases.js';
 import { addUser } from '../support/world.js';
-
-async function fillDate(page: Page, legend: string, day: string, month: string, year: string): Promise<void> {
-  const group = page.getByRole('group', { name: legend, exact: true });
-  await group.getByLabel('Day').fill(day);
-  await group.getByLabel('Month').fill(month);
-  await group.getByLabel('Year').fill(year);
-}
 
 for (const database of await testDatabases()) {
   describe(`children missing education (browser, ${database.name})`, { skip: browserSkip() }, () => {

@@ -6,16 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
-import { browserSkip, browserSuite, expectAccessible, signIn } from '../support/browser.js';
+import { browserSkip, browserSuite, expectAccessible, goTo, signIn } from '../support/browser.js';
 import { testDatabases } from '../support/databases.js';
 import { tokenFor } from '../support/transfers.js';
 import { addUser } from '../support/world.js';
-
-async function goTo(page: Page, link: string, heading: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: link, exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-}
 
 for (const database of await testDatabases()) {
   describe(`a missing-pupil enquiry between LAs (browser, ${database.name})`, { skip: browserSkip() }, () => {

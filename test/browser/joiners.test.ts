@@ -6,23 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
-import { browserSkip, browserSuite, expectAccessible, signIn } from '../support/browser.js';
+import { browserSkip, browserSuite, expectAccessible, fillDate, goTo, signIn } from '../support/browser.js';
 import { testDatabases } from '../support/databases.js';
 import { ctfFile, tokenFor, upload } from '../support/transfers.js';
 import { addUser } from '../support/world.js';
-
-async function goTo(page: Page, link: string, heading: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: link, exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-}
-
-async function fillDate(page: Page, legend: string, day: string, month: string, year: string): Promise<void> {
-  const group = page.getByRole('group', { name: legend });
-  await group.getByLabel('Day').fill(day);
-  await group.getByLabel('Month').fill(month);
-  await group.getByLabel('Year').fill(year);
-}
 
 for (const database of await testDatabases()) {
   describe(`a new pupil without a CTF (browser, ${database.name})`, { skip: browserSkip() }, () => {

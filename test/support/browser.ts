@@ -193,6 +193,20 @@ export async function submitAndWait(page: Page, button: string): Promise<void> {
   await page.waitForLoadState('load');
 }
 
+/** Follows a link in the service's menu and waits for the page's heading. */
+export async function goTo(page: Page, link: string, heading: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: link, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+}
+
+/** Fills the GOV.UK date input whose fieldset has the legend given. */
+export async function fillDate(page: Page, legend: string, day: string, month: string, year: string): Promise<void> {
+  const group = page.getByRole('group', { name: legend, exact: true });
+  await group.getByLabel('Day').fill(day);
+  await group.getByLabel('Month').fill(month);
+  await group.getByLabel('Year').fill(year);
+}
+
 /** Submits email and password on the sign-in page; the caller checks where it leads. */
 export async function submitPassword(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/sign-in');
