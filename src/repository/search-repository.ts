@@ -51,9 +51,7 @@ export const optionalUpn = z
 
 /** A UPN that must be given, upper-cased, with its check letter checked. */
 export const requiredUpn = (missing: string) =>
-  requiredText(missing)
-    .toUpperCase()
-    .refine(isValidUpn, 'Enter a UPN of 13 characters with a correct check letter');
+  requiredText(missing).toUpperCase().refine(isValidUpn, 'Enter a UPN of 13 characters with a correct check letter');
 
 /** An optional sex as the CTF records it, M or F; empty means not known. */
 export const optionalSex = z
