@@ -5,6 +5,7 @@ import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { ctfFile, tokenFor, upload } from '../../test/support/transfers.js';
 import { addUser, seedRegister, type TestServices, type TestUser } from '../../test/support/world.js';
+import { makeUpn } from '../ctf/upn.js';
 import { buildApp } from '../platform/web/app.js';
 
 interface Actor {
@@ -105,6 +106,28 @@ for (const database of await testDatabases()) {
       assert.deepEqual(kinds, ['joiner', 'repository']);
       assert.match(matches.find((m) => m.kind === 'joiner')!.where, /^Joined .* \(9092201\)$/);
       assert.match(matches.find((m) => m.kind === 'repository')!.where, /\(3302101\)/);
+    });
+
+    it('given a UPN, also shows where any school’s CTF carrying it went', async () => {
+      const upn = makeUpn('330210166601');
+      // Brackenford's school sent the CTF of a child with this UPN to Kestrel Moor Primary, which has not collected it.
+      const sent = await upload(app, leavingSchool.token, [
+        ctfFile('3302101', '9092201', { people: [{ ...none, surname: 'Osei', forename: 'Kwame', upn }] }),
+      ]);
+      assert.equal(sent.statusCode, 201, sent.body);
+      const { matches } = await create({
+        ...child,
+        surname: 'Osei',
+        forename: 'Kwame',
+        dateOfBirth: '2013-01-05',
+        upn,
+      });
+      const ctf = matches.find((m) => m.kind === 'sent-ctf');
+      assert.ok(ctf, JSON.stringify(matches));
+      assert.equal(ctf.score, 100);
+      assert.match(ctf.where, /^CTF sent by .* \(3302101\) to .* \(9092201\) on 2 November 2026; not yet collected$/);
+      const without = await create({ ...child, surname: 'Osei', forename: 'Kwame', dateOfBirth: '2013-01-05' });
+      assert.equal(without.matches.filter((m) => m.kind === 'sent-ctf').length, 0, 'no UPN, no CTF match');
     });
 
     it('sends only to chosen LAs, each with a reason; never to its own LA, twice, or to every LA', async () => {

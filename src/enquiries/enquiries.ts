@@ -23,6 +23,8 @@ import {
   type FieldError,
   type RepositoryDeps,
 } from '../repository/search-repository.js';
+import { ctfsCarrying } from '../leavers/sent-ctfs.js';
+import { longDate } from '../platform/web/views.js';
 import { criteriaOf, matchJoiners, nearbyBirthDates, scorePeople, type Person } from './match-people.js';
 import { isUuid } from '../platform/ids.js';
 
@@ -46,12 +48,12 @@ const enquirySchema = z
 type EnquiryInput = z.infer<typeof enquirySchema>;
 
 export interface EnquiryMatch {
-  kind: 'repository' | 'joiner';
+  kind: 'repository' | 'joiner' | 'sent-ctf';
   refId: string;
   score: number;
   reasons: string[];
   foundAt: Date;
-  /** Where the match is: the school the child left (repository) or joined (new pupil). */
+  /** Where the match is: the school the child left (repository) or joined (new pupil), or where a CTF went. */
   where: string | null;
 }
 
@@ -140,9 +142,12 @@ export async function createEnquiry(
   const searched = await searchRepository(deps, officer, sought, sourceIp);
   const fromRepository = searched.kind === 'results' ? searched.results : [];
   const fromJoiners = await matchJoiners(deps.db, { ...sought, dateOfBirth: details.dateOfBirth }, now);
+  // A UPN also finds any school's CTF carrying it: where the child's record, and perhaps the child, went.
+  const fromCtfs = details.upn ? await ctfsCarrying(deps.db, deps.keys.pupilIndexKey, details.upn) : [];
   const rows = [
     ...fromRepository.map((m) => ({ kind: 'repository' as const, ref_id: m.id, score: m.score, reasons: m.reasons })),
     ...fromJoiners.map((m) => ({ kind: 'joiner' as const, ref_id: m.id, score: m.score, reasons: m.reasons })),
+    ...fromCtfs.map((f) => ({ kind: 'sent-ctf' as const, ref_id: f.fileId, score: 100, reasons: ['UPN matches'] })),
   ];
   if (rows.length > 0) {
     await deps.db
@@ -160,6 +165,9 @@ async function enquiryMatches(db: Db, enquiryIds: string[]): Promise<Array<Enqui
     .leftJoin('repository_records as r', (join) => join.onRef('r.id', '=', 'm.ref_id').on('m.kind', '=', 'repository'))
     .leftJoin('joiners as j', (join) => join.onRef('j.id', '=', 'm.ref_id').on('m.kind', '=', 'joiner'))
     .leftJoin('establishments as js', 'js.laestab', 'j.school_laestab')
+    .leftJoin('transfer_files as f', (join) => join.onRef('f.id', '=', 'm.ref_id').on('m.kind', '=', 'sent-ctf'))
+    .leftJoin('establishments as fs', 'fs.laestab', 'f.source_code')
+    .leftJoin('establishments as fd', 'fd.laestab', 'f.recipient_org_code')
     .select([
       'm.enquiry_id',
       'm.kind',
@@ -171,6 +179,13 @@ async function enquiryMatches(db: Db, enquiryIds: string[]): Promise<Array<Enqui
       'r.left_school_name',
       'j.school_laestab',
       'js.name as joined_school_name',
+      'f.source_code',
+      'fs.name as source_name',
+      'f.destination_code',
+      'f.recipient_org_code',
+      'fd.name as recipient_name',
+      'f.received_at as sent_at',
+      'f.collected_at',
     ])
     .where('m.enquiry_id', 'in', enquiryIds)
     .orderBy('m.score', 'desc')
@@ -185,8 +200,24 @@ async function enquiryMatches(db: Db, enquiryIds: string[]): Promise<Array<Enqui
     where:
       r.kind === 'repository'
         ? `Left ${r.left_school_name ?? 'a school'}${r.left_laestab ? ` (${r.left_laestab})` : ''}`
-        : `Joined ${r.joined_school_name ?? 'a school'}${r.school_laestab ? ` (${r.school_laestab})` : ''}`,
+        : r.kind === 'joiner'
+          ? `Joined ${r.joined_school_name ?? 'a school'}${r.school_laestab ? ` (${r.school_laestab})` : ''}`
+          : sentCtfWhere(r),
   }));
+}
+
+/** Where a CTF carrying the child's UPN went, in words: the route only, never the file's content. */
+function sentCtfWhere(r: {
+  source_code: string | null;
+  source_name: string | null;
+  destination_code: string | null;
+  recipient_org_code: string | null;
+  recipient_name: string | null;
+  sent_at: Date | string | null;
+  collected_at: Date | string | null;
+}): string {
+  const to = r.recipient_org_code ?? r.destination_code ?? 'a destination';
+  return `CTF sent by ${r.source_name ?? 'a school'} (${r.source_code ?? ''}) to ${r.recipient_name ? `${r.recipient_name} (${to})` : to} on ${longDate(r.sent_at)}; ${r.collected_at ? 'collected' : 'not yet collected'}`;
 }
 
 export interface RecipientInput {

@@ -55,6 +55,7 @@ export const joinerApiRoutes: FastifyPluginAsync<{ services: Services }> = async
       ...(outcome.matchesChecked ? {} : { retryAfterSeconds: outcome.retryAfterSeconds }),
       matches: outcome.matches,
       waitingFiles: outcome.waitingFiles.map((f) => ({ ...f, receivedAt: f.receivedAt.toISOString() })),
+      ctfsForUpn: outcome.ctfsForUpn.map((f) => ({ ...f, sentAt: f.sentAt.toISOString() })),
     });
   });
 

@@ -5,6 +5,7 @@ import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { ctfFile, tokenFor, upload } from '../../test/support/transfers.js';
 import { addUser, seedRegister, type TestServices, type TestUser } from '../../test/support/world.js';
+import { makeUpn } from '../ctf/upn.js';
 import { buildApp } from '../platform/web/app.js';
 import type { RepositoryMatch } from '../repository/match-repository.js';
 import { passOverdueRequests } from './ctf-requests.js';
@@ -190,6 +191,38 @@ for (const database of await testDatabases()) {
       });
       assert.equal(registered.statusCode, 201);
       assert.ok((registered.json().waitingFiles as Array<{ id: string }>).some((f) => f.id === fileId));
+    });
+
+    it('given a UPN, shows where any school’s CTF carrying it went, and nothing for a UPN never sent', async () => {
+      // Hollins Lane sent the CTF of a pupil with this UPN to Kestrel Moor; the pupil turned up at Brackenford.
+      const upn = makeUpn('823200355501');
+      const elsewhere = await upload(app, previousSchool.token, [
+        ctfFile('8232003', '9092201', { people: [{ surname: 'Begum', forename: 'Hana', upn }] }),
+      ]);
+      assert.equal(elsewhere.statusCode, 201, elsewhere.body);
+      const fileId = elsewhere.json().files[0].id as string;
+      const registered = await register({
+        surname: 'Begum',
+        forename: 'Hana',
+        dateOfBirth: '2014-09-09',
+        upn,
+        joinedOn: '2026-11-02',
+      });
+      assert.equal(registered.statusCode, 201, registered.body);
+      const [sent, ...more] = registered.json().ctfsForUpn as Array<Record<string, unknown>>;
+      assert.equal(more.length, 0);
+      assert.deepEqual(
+        { fileId: sent!.fileId, sentBy: sent!.sentBy, sentTo: sent!.sentTo, collected: sent!.collected },
+        { fileId, sentBy: '8232003', sentTo: '9092201', collected: false },
+      );
+      const unknown = await register({
+        surname: 'Begum',
+        forename: 'Hana',
+        dateOfBirth: '2014-09-09',
+        upn: makeUpn('823200355502'),
+        joinedOn: '2026-11-02',
+      });
+      assert.deepEqual(unknown.json().ctfsForUpn, []);
     });
 
     it('passes the search to the LA at once when nobody knows the previous school', async () => {

@@ -1,7 +1,8 @@
 /**
  * A school registers a new pupil who arrived without a CTF. s2s checks the details against the unknown-destination
- * repository at once (as the school's own search: audited, counted and rate limited like any other) and against
- * files already waiting in the school's inbox from the previous school, then asks the previous school for the CTF,
+ * repository at once (as the school's own search: audited, counted and rate limited like any other), against
+ * files already waiting in the school's inbox from the previous school and, given a UPN, against every school's
+ * CTFs in flight, then asks the previous school for the CTF,
  * or, when nobody knows where the child was before, passes the search to the school's LA straight away.
  */
 import crypto from 'node:crypto';
@@ -22,6 +23,7 @@ import {
 import { addSchoolDays, londonDate } from '../cme/school-days.js';
 import { alertEnquiries } from '../enquiries/enquiries.js';
 import { criteriaOf, type Person } from '../enquiries/match-people.js';
+import { ctfsCarrying, type CtfCarryingUpn } from '../leavers/sent-ctfs.js';
 
 export interface JoinerInput {
   surname: string;
@@ -76,12 +78,20 @@ export interface WaitingFile {
 }
 
 export type RegisterOutcome =
-  | { kind: 'registered'; id: string; matches: RepositoryMatch[]; waitingFiles: WaitingFile[]; matchesChecked: true }
+  | {
+      kind: 'registered';
+      id: string;
+      matches: RepositoryMatch[];
+      waitingFiles: WaitingFile[];
+      ctfsForUpn: CtfCarryingUpn[];
+      matchesChecked: true;
+    }
   | {
       kind: 'registered';
       id: string;
       matches: [];
       waitingFiles: WaitingFile[];
+      ctfsForUpn: CtfCarryingUpn[];
       matchesChecked: false;
       retryAfterSeconds: number;
     }
@@ -185,6 +195,8 @@ export async function registerJoiner(
   await alertEnquiries(deps.db, now, [{ ...child, kind: 'joiner', id }]);
 
   const waitingFiles = joiner.previousLAEstab ? await filesWaitingFrom(deps.db, school, joiner.previousLAEstab) : [];
+  // With a UPN, any school's CTF carrying it is found wherever it went: perhaps to another school, or XXXXXXX.
+  const ctfsForUpn = joiner.upn ? await ctfsCarrying(deps.db, deps.keys.pupilIndexKey, joiner.upn) : [];
   const searched = await searchRepository(
     deps,
     user,
@@ -197,11 +209,12 @@ export async function registerJoiner(
       id,
       matches: [],
       waitingFiles,
+      ctfsForUpn,
       matchesChecked: false,
       retryAfterSeconds: searched.retryAfterSeconds,
     };
   }
-  return { kind: 'registered', id, matches: searched.results, waitingFiles, matchesChecked: true };
+  return { kind: 'registered', id, matches: searched.results, waitingFiles, ctfsForUpn, matchesChecked: true };
 }
 
 /** CTFs from the previous school in the school's inbox, newest first (a school receives few from any one school). */

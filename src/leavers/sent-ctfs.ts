@@ -1,7 +1,9 @@
 /**
  * Recognising a leaver's CTF. Each CTF a school sends leaves behind, for each pupil, a digest of the UPN keyed with a
  * subkey of the master key; a leaver recorded before the CTF is marked sent when the CTF arrives, and one recorded
- * after finds the CTF by the same digest. The digests carry no names and cannot be reversed without the key.
+ * after finds the CTF by the same digest. The digests carry no names and cannot be reversed without the key. The
+ * same digests tell a school registering a new pupil, or a CME officer looking for a child, where any CTF carrying
+ * the UPN they already know has gone: the files in flight.
  */
 import crypto from 'node:crypto';
 import type { Db } from '../platform/database.js';
@@ -45,4 +47,51 @@ export async function findSentCtf(
   return row
     ? { fileId: row.id, sentTo: row.recipient_org_code ?? row.destination_code, sentAt: new Date(row.sent_at) }
     : undefined;
+}
+
+/** A CTF a school sent that carries a given UPN: where it went and whether it has been collected. */
+export interface CtfCarryingUpn {
+  fileId: string;
+  sentBy: string;
+  sentByName: string | null;
+  sentTo: string;
+  sentToName: string | null;
+  sentAt: Date;
+  collected: boolean;
+}
+
+/**
+ * Every CTF in the last year, from any school in England or Wales, carrying the pupil with `upn`, newest first:
+ * where a new pupil's record went, or a missing child's. Only the route is told, never the file's content.
+ */
+export async function ctfsCarrying(db: Db, key: Buffer, upn: string): Promise<CtfCarryingUpn[]> {
+  const rows = await db
+    .selectFrom('ctf_pupils_sent as p')
+    .innerJoin('transfer_files as f', 'f.id', 'p.file_id')
+    .leftJoin('establishments as s', 's.laestab', 'p.source_laestab')
+    .leftJoin('establishments as d', 'd.laestab', 'f.recipient_org_code')
+    .select([
+      'f.id',
+      'p.source_laestab',
+      's.name as source_name',
+      'f.destination_code',
+      'f.recipient_org_code',
+      'd.name as recipient_name',
+      'p.sent_at',
+      'f.collected_at',
+    ])
+    .where('p.upn_digest', '=', upnDigest(key, upn))
+    .where('f.status', '<>', 'removed')
+    .orderBy('p.sent_at', 'desc')
+    .limit(20)
+    .execute();
+  return rows.map((r) => ({
+    fileId: r.id,
+    sentBy: r.source_laestab,
+    sentByName: r.source_name,
+    sentTo: r.recipient_org_code ?? r.destination_code,
+    sentToName: r.recipient_name,
+    sentAt: new Date(r.sent_at),
+    collected: r.collected_at !== null,
+  }));
 }

@@ -341,7 +341,7 @@ export interface EnquiryRecipientsTable {
 
 export interface EnquiryMatchesTable {
   enquiry_id: string;
-  kind: 'repository' | 'joiner';
+  kind: 'repository' | 'joiner' | 'sent-ctf';
   ref_id: string;
   score: number;
   reasons: string[];

@@ -10,6 +10,7 @@ import * as joiners from './0004-joiners.js';
 import * as enquiries from './0005-enquiries.js';
 import * as cmeCases from './0006-cme-cases.js';
 import * as leavers from './0007-leavers.js';
+import * as enquiryCtfMatches from './0008-enquiry-ctf-matches.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '0005-enquiries': enquiries,
   '0006-cme-cases': cmeCases,
   '0007-leavers': leavers,
+  '0008-enquiry-ctf-matches': enquiryCtfMatches,
 };
 
 export const migrationProvider: MigrationProvider = {

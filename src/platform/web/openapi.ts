@@ -547,7 +547,7 @@ export const openApiDocument = {
         responses: {
           '201': {
             description:
-              '`{ id, matchesChecked, matches: RepositoryMatch[], waitingFiles: [...] }`; `matchesChecked` is false (with `retryAfterSeconds`) when your searches in the last minute reached the limit.',
+              '`{ id, matchesChecked, matches: RepositoryMatch[], waitingFiles: [...], ctfsForUpn: [{ fileId, sentBy, sentByName, sentTo, sentToName, sentAt, collected }] }`; `matchesChecked` is false (with `retryAfterSeconds`) when your searches in the last minute reached the limit. `ctfsForUpn` (given a UPN) lists any school’s CTFs in the last year carrying it, and where each went.',
           },
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
@@ -686,13 +686,16 @@ export const openApiDocument = {
       post: {
         summary: 'Start a missing-pupil enquiry (a draft) and see likely matches',
         description:
-          'For LA users. The details are matched at once against the repository (as your own, audited search) and against new pupils registered at any school. Nothing is sent until you choose LAs with /send.',
+          'For LA users. The details are matched at once against the repository (as your own, audited search), against new pupils registered at any school and, given a UPN, against the CTFs schools sent in the last year carrying it (`kind` `sent-ctf`: where the record went). Nothing is sent until you choose LAs with /send.',
         requestBody: {
           required: true,
           content: { 'application/json': { schema: { $ref: '#/components/schemas/MissingPupilEnquiry' } } },
         },
         responses: {
-          '201': { description: '`{ id, state: "draft", matches: [{ kind, refId, score, reasons, where }] }`' },
+          '201': {
+            description:
+              '`{ id, state: "draft", matches: [{ kind, refId, score, reasons, where }] }`; `kind` is `repository`, `joiner` or `sent-ctf`.',
+          },
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
           '422': {

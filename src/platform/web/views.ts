@@ -28,15 +28,20 @@ export function createViews(): nunjucks.Environment {
       timeZone: 'Europe/London',
     });
   });
-  env.addFilter('date', (value: Date | string | null | undefined) => {
-    if (!value) return '';
-    const text = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T12:00:00Z` : value;
-    return new Date(text).toLocaleDateString('en-GB', {
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      timeZone: 'Europe/London',
-    });
-  });
+  env.addFilter('date', longDate);
+  // Nunjucks' own `capitalize` lower-cases the rest ("Upn matches"): this only raises the first letter.
+  env.addFilter('sentence', (value: string) => value.charAt(0).toUpperCase() + value.slice(1));
   return env;
+}
+
+/** A date as people write it, "2 November 2026", in London; a bare YYYY-MM-DD is that calendar day. */
+export function longDate(value: Date | string | null | undefined): string {
+  if (!value) return '';
+  const text = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T12:00:00Z` : value;
+  return new Date(text).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'Europe/London',
+  });
 }
