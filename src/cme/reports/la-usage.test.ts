@@ -46,6 +46,21 @@ for (const database of await testDatabases()) {
         payload: { surname: 'Lund', forename: 'Freya', dateOfBirth: '2015-02-02', joinedOn: '2026-11-02' },
       });
       assert.equal(joined.statusCode, 201, joined.body);
+      // Brackenford High finds the child Hollins Lane sent to XXXXXXX: searched, opened, marked enrolled.
+      const record = await services.db.selectFrom('repository_records').select(['id', 'upn']).executeTakeFirstOrThrow();
+      const asBrackenford = (url: string, payload: object) =>
+        app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${brackenford}` } });
+      const searched = await asBrackenford('/api/v1/repository/search', { upn: record.upn });
+      assert.equal(searched.statusCode, 200, searched.body);
+      const opened = await asBrackenford(`/api/v1/repository/records/${record.id}/open`, {
+        reason: 'Joined Year 5 without a CTF',
+      });
+      assert.equal(opened.statusCode, 200, opened.body);
+      const found = await asBrackenford(`/api/v1/repository/records/${record.id}/found`, {
+        outcome: 'enrolled',
+        laestab: '3304101',
+      });
+      assert.equal(found.statusCode, 204, found.body);
       // Hollins Lane records two leavers: one whose CTF is overdue, one who left too recently for it to be.
       for (const [upn, leftOn] of [
         ['A823200399001', '2026-10-01'],
@@ -121,6 +136,11 @@ for (const database of await testDatabases()) {
       assert.equal(usage.schools.find((s) => s.laestab === '8232004')!.waitingUncollected, 1);
       assert.equal(usage.schoolsThatSentNoCtf, usage.schools.filter((s) => s.ctfsSent === 0).length);
       assert.equal(usage.repository.recordsUploaded, 1);
+      assert.deepEqual(
+        [usage.repository.recordsFound, usage.repository.foundBySchools, usage.repository.foundByLas],
+        [1, 1, 0],
+        'found by the new school',
+      );
 
       const lastYear = await laUsage(services.db, '823', parseAcademicYear('2025/26')!, services.now());
       assert.equal(

@@ -29,7 +29,15 @@ export interface LaUsage {
   year: { label: string; start: string; end: string };
   schools: SchoolUsage[];
   schoolsThatSentNoCtf: number;
-  repository: { recordsUploaded: number; recordsOpened: number; recordsFound: number; medianDaysToFind: number | null };
+  repository: {
+    recordsUploaded: number;
+    recordsOpened: number;
+    recordsFound: number;
+    /** Of those found, found by a school (the child's new school) and by an LA. */
+    foundBySchools: number;
+    foundByLas: number;
+    medianDaysToFind: number | null;
+  };
   enquiries: {
     sent: number;
     received: number;
@@ -144,7 +152,7 @@ export async function laUsage(
 
   const records = await db
     .selectFrom('repository_records')
-    .select(['id', 'uploaded_at', 'found_at'])
+    .select(['id', 'uploaded_at', 'found_at', 'found_by_org_code'])
     .where('left_la_code', '=', laCode)
     .where('uploaded_at', '>=', from)
     .where('uploaded_at', '<', to)
@@ -188,6 +196,9 @@ export async function laUsage(
       recordsUploaded: records.length,
       recordsOpened: count(opened.opened),
       recordsFound: found.length,
+      // A school's code is its 7-digit LAEstab; an LA's is its 3-digit code.
+      foundBySchools: found.filter((r) => r.found_by_org_code?.length === 7).length,
+      foundByLas: found.filter((r) => r.found_by_org_code?.length === 3).length,
       medianDaysToFind: median(
         found.map((r) => (new Date(r.found_at!).getTime() - new Date(r.uploaded_at).getTime()) / DAY),
       ),
