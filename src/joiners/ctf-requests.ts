@@ -10,6 +10,8 @@ import type { JoinerState, WithLaReason } from '../platform/schema.js';
 import type { RepositoryDeps } from '../repository/search-repository.js';
 import { londonDate } from '../cme/school-days.js';
 import { isUuid } from '../platform/ids.js';
+import { laUsers, notify } from '../notifications/notify.js';
+import { PASSED_TO_LA } from './register-joiner.js';
 
 export interface CtfRequest {
   id: string;
@@ -147,6 +149,14 @@ export async function answerRequest(
     return true;
   });
   if (!answered) return { kind: 'already-answered' };
+  if (state === 'with-la') {
+    const joiner = await deps.db
+      .selectFrom('joiners')
+      .select('la_code')
+      .where('id', '=', request.joiner_id)
+      .executeTakeFirstOrThrow();
+    await notify(deps.db, now, await laUsers(deps.db, joiner.la_code, ['la-user', 'la-admin']), PASSED_TO_LA);
+  }
   await deps.audit({
     action: 'ctf-request.answered',
     actor: auditActor(user),
@@ -180,6 +190,9 @@ export async function passOverdueRequests(deps: RepositoryDeps): Promise<number>
     )
     .returning(['id', 'la_code'])
     .execute();
+  for (const laCode of new Set(passed.map((j) => j.la_code))) {
+    await notify(deps.db, now, await laUsers(deps.db, laCode, ['la-user', 'la-admin']), PASSED_TO_LA);
+  }
   for (const joiner of passed) {
     await deps.audit({
       action: 'joiner.passed-to-la',

@@ -135,6 +135,18 @@ for (const database of await testDatabases()) {
       // Ten school days from Monday 2 November 2026.
       assert.equal(request.dueOn, '2026-11-16');
       assert.equal((await get(otherSchool, '/api/v1/ctf-requests')).json().requests.length, 0);
+      const notices = (await get(previousSchool, '/api/v1/notifications')).json().notifications as Array<{
+        kind: string;
+        message: string;
+      }>;
+      assert.ok(
+        notices.some((n) => n.kind === 'ctf-request'),
+        'the previous school is notified of the request',
+      );
+      assert.ok(
+        notices.every((n) => !n.message.includes('Hartly')),
+        'without naming the child',
+      );
       assert.equal((await get(newSchoolLa, '/api/v1/ctf-requests')).statusCode, 403);
 
       const actions = (await services.db.selectFrom('audit_events').select('action').orderBy('seq').execute()).map(
@@ -280,6 +292,11 @@ for (const database of await testDatabases()) {
         request: { note: string | null };
       }>;
       assert.match(String(withLa.find((j) => j.id === joinerId)?.request.note), /No pupil of that name/);
+      const notices = (await get(newSchoolLa, '/api/v1/notifications')).json().notifications as Array<{ kind: string }>;
+      assert.ok(
+        notices.some((n) => n.kind === 'joiner-with-la'),
+        'the LA is notified',
+      );
     });
 
     it('passes a request still unanswered after ten school days to the LA, once', async () => {

@@ -24,6 +24,14 @@ import { addSchoolDays, londonDate } from '../cme/school-days.js';
 import { alertEnquiries } from '../enquiries/enquiries.js';
 import { criteriaOf, type Person } from '../enquiries/match-people.js';
 import { ctfsCarrying, type CtfCarryingUpn } from '../leavers/sent-ctfs.js';
+import { laUsers, notify, schoolUsers } from '../notifications/notify.js';
+
+/** The notice to an LA's staff when the search for a new pupil's record passes to them. */
+export const PASSED_TO_LA = {
+  kind: 'joiner-with-la',
+  message: 'The search for a new pupil’s record has passed to your LA',
+  link: '/joiners/with-la',
+};
 
 export interface JoinerInput {
   surname: string;
@@ -184,6 +192,17 @@ export async function registerJoiner(
       requestedFrom: joiner.previousLAEstab ?? `LA ${laCode}`,
     },
   });
+
+  await notify(
+    deps.db,
+    now,
+    joiner.previousLAEstab
+      ? await schoolUsers(deps.db, joiner.previousLAEstab)
+      : await laUsers(deps.db, laCode, ['la-user', 'la-admin']),
+    joiner.previousLAEstab
+      ? { kind: 'ctf-request', message: 'A school has asked for a former pupil’s CTF', link: '/ctf-requests' }
+      : PASSED_TO_LA,
+  );
 
   const child: Person = {
     upn: joiner.upn ?? null,

@@ -4,7 +4,7 @@
  * school days while it is overdue — and gives each school one notice for all its leavers, naming none of them.
  */
 import { addSchoolDays, londonDate } from '../cme/school-days.js';
-import { notify } from '../notifications/notify.js';
+import { notify, schoolUsers } from '../notifications/notify.js';
 import type { Db } from '../platform/database.js';
 import { SENT_PUPILS_KEPT_DAYS } from './sent-ctfs.js';
 
@@ -39,14 +39,6 @@ export async function remindLeavers(db: Db, now: Date): Promise<number> {
     bySchool.set(leaver.school_laestab, school);
   }
   for (const [laestab, counts] of bySchool) {
-    const users = await db
-      .selectFrom('users')
-      .select('id')
-      .where('org_kind', '=', 'school')
-      .where('org_code', '=', laestab)
-      .where('role', '=', 'school-user')
-      .where('status', '=', 'active')
-      .execute();
     const parts = [
       ...(counts.overdue > 0
         ? [`${counts.overdue} ${counts.overdue === 1 ? 'leaver’s CTF is' : 'leavers’ CTFs are'} overdue`]
@@ -55,16 +47,11 @@ export async function remindLeavers(db: Db, now: Date): Promise<number> {
         ? [`${counts.due} ${counts.due === 1 ? 'leaver’s CTF is' : 'leavers’ CTFs are'} due soon`]
         : []),
     ];
-    await notify(
-      db,
-      now,
-      users.map((u) => u.id),
-      {
-        kind: 'leaver-ctf-due',
-        message: `${parts.join('; ')}. Send each CTF to the new school, or to XXXXXXX or MMMMMMM.`,
-        link: '/leavers',
-      },
-    );
+    await notify(db, now, await schoolUsers(db, laestab), {
+      kind: 'leaver-ctf-due',
+      message: `${parts.join('; ')}. Send each CTF to the new school, or to XXXXXXX or MMMMMMM.`,
+      link: '/leavers',
+    });
   }
   return reminded;
 }

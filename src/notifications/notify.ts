@@ -3,6 +3,7 @@
  * the link leads to the page that does, behind the same permissions as always.
  */
 import crypto from 'node:crypto';
+import { sql } from 'kysely';
 import type { User } from '../identity/accounts.js';
 import type { Db } from '../platform/database.js';
 import type { Role } from '../platform/schema.js';
@@ -40,6 +41,34 @@ export async function laUsers(db: Db, laCode: string, roles: readonly Role[]): P
     .where('status', '=', 'active')
     .execute();
   return rows.map((r) => r.id);
+}
+
+/** The active staff of a school: whom a notice for the school goes to. */
+export async function schoolUsers(db: Db, laestab: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('id')
+    .where('org_kind', '=', 'school')
+    .where('org_code', '=', laestab)
+    .where('role', '=', 'school-user')
+    .where('status', '=', 'active')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Files waiting uncollected in the user's organisation's inbox, and how many of them expire within a week. */
+export async function inboxWaiting(db: Db, user: User, now: Date): Promise<{ waiting: number; expiringSoon: number }> {
+  const row = await db
+    .selectFrom('transfer_files')
+    .select([
+      sql<string>`count(*)`.as('waiting'),
+      sql<string>`count(*) FILTER (WHERE expires_at < ${new Date(now.getTime() + 7 * 86_400_000)})`.as('expiring'),
+    ])
+    .where('recipient_org_code', '=', user.orgCode)
+    .where('status', '=', 'delivered')
+    .where('collected_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return { waiting: Number(row.waiting), expiringSoon: Number(row.expiring) };
 }
 
 export async function listNotifications(db: Db, user: User): Promise<Notification[]> {

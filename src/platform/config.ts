@@ -242,6 +242,26 @@ export const settings = {
     '3',
     positiveInt(3, 20),
   ),
+  smtpUrl: setting(
+    'S2S_SMTP_URL',
+    'SMTP server for email notices, such as smtps://user:password@mail.example.gov.uk:465; unset, no email is sent (notifications stay in the service).',
+    'unset',
+    z
+      .string()
+      .url('must be an smtp:// or smtps:// address')
+      .refine((v) => /^smtps?:\/\//.test(v), 'must be an smtp:// or smtps:// address')
+      .optional(),
+  ),
+  smtpFrom: setting(
+    'S2S_SMTP_FROM',
+    'The sender of email notices.',
+    's2s <no-reply@localhost>',
+    z
+      .string()
+      .max(200)
+      .optional()
+      .transform((v) => v ?? 's2s <no-reply@localhost>'),
+  ),
   cmeThresholdSchoolDays: setting(
     'S2S_CME_THRESHOLD_SCHOOL_DAYS',
     'School days out of education after which a child on an LA’s register counts as missing education (DfE guidance: 20).',

@@ -8,6 +8,7 @@
 import { purgeExpiredSessions } from '../identity/sessions.js';
 import { passOverdueRequests } from '../joiners/ctf-requests.js';
 import { forgetOldSentPupils, remindLeavers } from '../leavers/remind-leavers.js';
+import { sendEmailNotices } from '../notifications/email-notices.js';
 import { IDEMPOTENCY_HOURS } from '../transfers/idempotency.js';
 import { purgeExpired } from '../transfers/retention.js';
 import { purgeRateLimits } from './rate-limit-store.js';
@@ -37,11 +38,21 @@ export async function housekeeping(services: Services): Promise<{
   return { sessions, ...purged, requestsPassedToLa, leaversReminded };
 }
 
-/** Runs housekeeping every `minutes` until stopped; failures are logged, never fatal. */
+/**
+ * Runs housekeeping every `minutes`, and sends waiting email notices every minute, until stopped; failures are
+ * logged, never fatal.
+ */
 export function scheduleHousekeeping(services: Services, onError: (error: unknown) => void, minutes = 10): () => void {
   const timer = setInterval(() => {
     housekeeping(services).catch(onError);
   }, minutes * 60_000);
+  const emails = setInterval(() => {
+    sendEmailNotices(services.db, services.now(), services.mailer, services.config.publicUrl).catch(onError);
+  }, 60_000);
   timer.unref();
-  return () => clearInterval(timer);
+  emails.unref();
+  return () => {
+    clearInterval(timer);
+    clearInterval(emails);
+  };
 }

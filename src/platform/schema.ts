@@ -356,6 +356,9 @@ export interface NotificationsTable {
   link: string;
   created_at: Timestamp;
   read_at: Timestamp | null;
+  email_state: Generated<'pending' | 'sending' | 'sent' | 'failed' | 'off'>;
+  email_attempts: Generated<number>;
+  email_claimed_at: Timestamp | null;
 }
 
 export type CmeOutcome = 'back-in-school' | 'educated-otherwise' | 'left-the-area' | 'other';

@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { migrateToLatest, openDatabase, type OpenedDatabase } from './database.js';
 import { jobQueue } from './jobs.js';
 import { deriveKeys, loadMasterKey } from './keys.js';
+import { smtpMailer, type Mailer } from '../notifications/email-notices.js';
 
 export interface ServiceOptions {
   /** An already-open database (tests pass a copy of the template); otherwise opened from config. */
@@ -18,6 +19,8 @@ export interface ServiceOptions {
   purpose?: string;
   onWarning?: (message: string) => void;
   onJobError?: (error: unknown) => void;
+  /** Sends email notices; by default SMTP at S2S_SMTP_URL when it is set, otherwise none. */
+  mailer?: Mailer;
 }
 
 export async function createServices(config: Config, options: ServiceOptions = {}) {
@@ -63,6 +66,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     audit,
     blobs,
     jobs,
+    mailer: options.mailer ?? (config.smtpUrl ? smtpMailer(config.smtpUrl, config.smtpFrom) : undefined),
     async close() {
       await jobs.stop();
       await opened.close();

@@ -11,6 +11,7 @@ import * as enquiries from './0005-enquiries.js';
 import * as cmeCases from './0006-cme-cases.js';
 import * as leavers from './0007-leavers.js';
 import * as enquiryCtfMatches from './0008-enquiry-ctf-matches.js';
+import * as emailNotices from './0009-email-notices.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '0006-cme-cases': cmeCases,
   '0007-leavers': leavers,
   '0008-enquiry-ctf-matches': enquiryCtfMatches,
+  '0009-email-notices': emailNotices,
 };
 
 export const migrationProvider: MigrationProvider = {
