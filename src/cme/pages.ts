@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Services } from '../platform/services.js';
-import { dateFromParts, text, type Form } from '../platform/web/date-parts.js';
+import { dateFromParts, datesFromParts, text, withDateErrors, type Form } from '../platform/web/date-parts.js';
 import type { FieldError } from '../repository/search-repository.js';
 import { closeCase, cmeFigures, listCases, openCase } from './cases.js';
 import { barChartSvg } from './reports/bar-chart.js';
@@ -12,11 +12,11 @@ import { notAYearPage, sendCsv, yearAsked } from './reports/report-replies.js';
 import { nationalFigures } from './reports/national.js';
 import { displayCount, SUPPRESSION_NOTE } from './reports/suppress.js';
 
-const dateFields = [
-  ['dob', 'dateOfBirth', 'Date of birth'],
-  ['last', 'lastInEducationOn', 'Date last in education'],
-  ['identified', 'identifiedOn', 'Date identified'],
-] as const;
+const dateFields = {
+  dateOfBirth: ['dob', 'Date of birth'],
+  lastInEducationOn: ['last', 'Date last in education'],
+  identifiedOn: ['identified', 'Date identified'],
+} as const;
 
 export const cmePages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   async function registerPage(
@@ -60,21 +60,15 @@ export const cmePages: FastifyPluginAsync<{ services: Services }> = async (app, 
         sex: values.sex || undefined,
         upn: values.upn || undefined,
       };
-      const partErrors: FieldError[] = [];
-      for (const [prefix, field, label] of dateFields) {
+      for (const [prefix] of Object.values(dateFields))
         for (const part of ['day', 'month', 'year']) values[`${prefix}-${part}`] = text(form[`${prefix}-${part}`]);
-        const parsed = dateFromParts(values, prefix, label);
-        if (parsed.error) partErrors.push({ field, message: parsed.error });
-        input[field] = parsed.value || (field === 'dateOfBirth' ? undefined : '');
-      }
+      const { dates, errors: dateErrors } = datesFromParts(values, dateFields);
+      input.dateOfBirth = dates.dateOfBirth || undefined;
+      input.lastInEducationOn = dates.lastInEducationOn;
+      input.identifiedOn = dates.identifiedOn;
       const outcome = await openCase(services, request.user!, input, request.ip);
-      if (outcome.kind === 'invalid' || partErrors.length > 0) {
-        const errors = [
-          ...(outcome.kind === 'invalid' ? outcome.errors : []).filter(
-            (e) => !partErrors.some((p) => p.field === e.field),
-          ),
-          ...partErrors,
-        ];
+      if (outcome.kind === 'invalid' || dateErrors.length > 0) {
+        const errors = withDateErrors(outcome.kind === 'invalid' ? outcome.errors : [], dateErrors);
         return registerPage(reply, request.user!, values, errors);
       }
       return reply.redirect('/cme-cases', 303);

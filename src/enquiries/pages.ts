@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../platform/services.js';
-import { dateFromParts, text, type Form } from '../platform/web/date-parts.js';
+import { dateFromParts, text, withDateErrors, type Form } from '../platform/web/date-parts.js';
 import type { FieldError } from '../repository/search-repository.js';
 import {
   answerEnquiry,
@@ -131,10 +131,8 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
       request.ip,
     );
     if (outcome.kind === 'invalid') {
-      const errors = born.error
-        ? [...outcome.errors.filter((e) => e.field !== 'dateOfBirth'), { field: 'dateOfBirth', message: born.error }]
-        : outcome.errors;
-      return newPage(reply, values, errors, 422);
+      const dateErrors = born.error ? [{ field: 'dateOfBirth', message: born.error }] : [];
+      return newPage(reply, values, withDateErrors(outcome.errors, dateErrors), 422);
     }
     return reply.redirect(`/enquiries/${outcome.id}`, 303);
   });

@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Services } from '../platform/services.js';
-import { dateFromParts, text, type Form } from '../platform/web/date-parts.js';
+import { datesFromParts, text, withDateErrors, type Form } from '../platform/web/date-parts.js';
 import type { FieldError } from '../repository/search-repository.js';
 import { answerRequest, listJoiners, requestsToAnswer } from './ctf-requests.js';
 import { registerJoiner } from './register-joiner.js';
@@ -62,30 +62,25 @@ export const joinerPages: FastifyPluginAsync<{ services: Services }> = async (ap
     const form = request.body ?? {};
     const values: Form = {};
     for (const key of formFields) values[key] = text(form[key]);
-    const born = dateFromParts(values, 'dob', 'Date of birth');
-    const joined = dateFromParts(values, 'joined', 'Date joined');
+    const { dates, errors: dateErrors } = datesFromParts(values, {
+      dateOfBirth: ['dob', 'Date of birth'],
+      joinedOn: ['joined', 'Date joined'],
+    });
     const outcome = await registerJoiner(
       services,
       request.user!,
       {
         surname: values.surname,
         forename: values.forename,
-        dateOfBirth: born.value,
+        dateOfBirth: dates.dateOfBirth,
         sex: values.sex,
         upn: values.upn,
         previousLAEstab: values.previousLAEstab,
-        joinedOn: joined.value,
+        joinedOn: dates.joinedOn,
       },
       request.ip,
     );
-    const partDates: FieldError[] = [
-      ...(born.error ? [{ field: 'dateOfBirth', message: born.error }] : []),
-      ...(joined.error ? [{ field: 'joinedOn', message: joined.error }] : []),
-    ];
-    if (outcome.kind === 'invalid') {
-      const errors = [...outcome.errors.filter((e) => !partDates.some((p) => p.field === e.field)), ...partDates];
-      return registerPage(reply, values, errors, 422);
-    }
+    if (outcome.kind === 'invalid') return registerPage(reply, values, withDateErrors(outcome.errors, dateErrors), 422);
     return reply.render('joiners/views/registered.njk', {
       title: 'New pupil registered',
       outcome,

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { ctfFile, tokenFor, upload } from '../../test/support/transfers.js';
-import { addUser, seedRegister, type TestServices, type TestUser } from '../../test/support/world.js';
+import { addUser, seedRegister, signIn, type TestServices, type TestUser } from '../../test/support/world.js';
 import { makeUpn } from '../ctf/upn.js';
 import { buildApp } from '../platform/web/app.js';
 import type { FileResult } from '../transfers/file-result.js';
@@ -118,6 +118,25 @@ for (const database of await testDatabases()) {
       assert.equal((await services.db.selectFrom('leavers').select('id').execute()).length, 0);
       assert.equal((await post(newSchool, '/api/v1/leavers', valid)).statusCode, 422, 'own school is refused');
       assert.equal((await post(la, '/api/v1/leavers', valid)).statusCode, 403, 'LA staff do not record leavers');
+    });
+
+    it('the form names a part-filled date and an unanswered question, keeps what was typed, and stores nothing', async () => {
+      const browser = await signIn(app, services, school.account);
+      const page = await browser.submit('/leavers/new', '/leavers/new', {
+        surname: 'Quill',
+        forename: 'Ada',
+        'dob-day': '17',
+        'dob-month': '5',
+        'dob-year': '2016',
+        upn: ada.upn,
+        'left-day': '30',
+        'left-year': '2026',
+      });
+      assert.equal(page.statusCode, 422);
+      assert.match(page.body, /<a href="#left-day">Date left must include a day, month and year/);
+      assert.match(page.body, /<a href="#went">Choose where the pupil went/);
+      assert.match(page.body, /value="Quill"/);
+      assert.equal((await services.db.selectFrom('leavers').select('id').execute()).length, 0);
     });
 
     it('marks a leaver’s CTF sent when the school sends it, and takes it off the LA’s list', async () => {

@@ -7,7 +7,7 @@ import { openCase } from '../cme/cases.js';
 import { londonDate } from '../cme/school-days.js';
 import type { User } from '../identity/accounts.js';
 import type { Services } from '../platform/services.js';
-import { dateFromParts, text, type Form } from '../platform/web/date-parts.js';
+import { dateFromParts, datesFromParts, text, withDateErrors, type Form } from '../platform/web/date-parts.js';
 import type { FieldError } from '../repository/search-repository.js';
 import { listLeavers } from './list-leavers.js';
 import { CTF_DUE_SCHOOL_DAYS, outsideReasons, reasonText, recordLeaver, unknownReasons } from './record-leaver.js';
@@ -74,8 +74,10 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
     const form = request.body ?? {};
     const values: Form = {};
     for (const key of formFields) values[key] = text(form[key]);
-    const born = dateFromParts(values, 'dob', 'Date of birth');
-    const left = dateFromParts(values, 'left', 'Date left');
+    const { dates, errors: dateErrors } = datesFromParts(values, {
+      dateOfBirth: ['dob', 'Date of birth'],
+      leftOn: ['left', 'Date left'],
+    });
     // One question gives both where the pupil went and, when not to a school, why: "unknown:not-returned".
     const [destination, reason] = (values.went ?? '').split(':');
     const outcome = await recordLeaver(
@@ -84,10 +86,10 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
       {
         surname: values.surname,
         forename: values.forename,
-        dateOfBirth: born.value,
+        dateOfBirth: dates.dateOfBirth,
         sex: values.sex,
         upn: values.upn,
-        leftOn: left.value,
+        leftOn: dates.leftOn,
         destination: destination || undefined,
         destinationLAEstab: destination === 'school' ? values.destinationLAEstab : '',
         reason: destination === 'school' ? '' : (reason ?? ''),
@@ -95,14 +97,7 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
       },
       request.ip,
     );
-    const partDates: FieldError[] = [
-      ...(born.error ? [{ field: 'dateOfBirth', message: born.error }] : []),
-      ...(left.error ? [{ field: 'leftOn', message: left.error }] : []),
-    ];
-    if (outcome.kind === 'invalid') {
-      const errors = [...outcome.errors.filter((e) => !partDates.some((p) => p.field === e.field)), ...partDates];
-      return recordPage(reply, values, errors);
-    }
+    if (outcome.kind === 'invalid') return recordPage(reply, values, withDateErrors(outcome.errors, dateErrors));
     return reply.redirect(`/leavers?recorded=${outcome.id}`, 303);
   });
 

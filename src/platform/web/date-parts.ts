@@ -16,3 +16,32 @@ export function dateFromParts(form: Form, prefix: string, label: string): { valu
   }
   return { value: `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}` };
 }
+
+interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Reads several date inputs at once: for each field, its `[prefix, label]`. Gives each field's date (empty when
+ * not given or part-filled) and an error for each part-filled one.
+ */
+export function datesFromParts<F extends string>(
+  form: Form,
+  dates: Record<F, readonly [prefix: string, label: string]>,
+): { dates: Record<F, string>; errors: FieldProblem[] } {
+  const values = {} as Record<F, string>;
+  const errors: FieldProblem[] = [];
+  for (const field of Object.keys(dates) as F[]) {
+    const [prefix, label] = dates[field];
+    const parsed = dateFromParts(form, prefix, label);
+    values[field] = parsed.value;
+    if (parsed.error) errors.push({ field, message: parsed.error });
+  }
+  return { dates: values, errors };
+}
+
+/** A service's errors, with a part-filled date's own error in place of whatever the service said of that field. */
+export function withDateErrors<E extends FieldProblem>(errors: readonly E[], dateErrors: readonly E[]): E[] {
+  return [...errors.filter((e) => !dateErrors.some((d) => d.field === e.field)), ...dateErrors];
+}
