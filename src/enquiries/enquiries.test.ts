@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { apiActor, apiGet, apiPost, type Actor } from '../../test/support/api.js';
 import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
-import { ctfFile, tokenFor, upload } from '../../test/support/transfers.js';
-import { addUser, seedRegister, type TestServices, type TestUser } from '../../test/support/world.js';
+import { ctfFile, upload } from '../../test/support/transfers.js';
+import { seedRegister, type TestServices } from '../../test/support/world.js';
 import { makeUpn } from '../ctf/upn.js';
 import { buildApp } from '../platform/web/app.js';
-
-interface Actor {
-  account: TestUser;
-  token: string;
-}
 
 const none = {
   middleNames: null,
@@ -43,13 +39,9 @@ for (const database of await testDatabases()) {
     let joiningSchool: Actor; // Kestrel Moor Primary, 9092201
     let leavingSchool: Actor; // Brackenford school 3302101
 
-    async function actor(role: 'school-user' | 'la-user' | 'la-admin', org: string): Promise<Actor> {
-      const account = await addUser(services, { role, org });
-      return { account, token: await tokenFor(services, account.user) };
-    }
-    const post = (who: Actor, url: string, body: unknown) =>
-      app.inject({ method: 'POST', url, payload: body as object, headers: { authorization: `Bearer ${who.token}` } });
-    const get = (who: Actor, url: string) => app.inject({ url, headers: { authorization: `Bearer ${who.token}` } });
+    const actor = (role: 'school-user' | 'la-user' | 'la-admin', org: string) => apiActor(services, role, org);
+    const post = (who: Actor, url: string, body: unknown) => apiPost(app, who, url, body);
+    const get = (who: Actor, url: string) => apiGet(app, who, url);
     const notifications = async (who: Actor) =>
       (await get(who, '/api/v1/notifications')).json().notifications as Array<{ kind: string; link: string }>;
     const create = async (details: Record<string, string> = child) => {

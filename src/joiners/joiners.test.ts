@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { apiActor, apiGet, apiPost, type Actor } from '../../test/support/api.js';
 import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
-import { ctfFile, tokenFor, upload } from '../../test/support/transfers.js';
-import { addUser, seedRegister, type TestServices, type TestUser } from '../../test/support/world.js';
+import { ctfFile, upload } from '../../test/support/transfers.js';
+import { seedRegister, type TestServices } from '../../test/support/world.js';
 import { makeUpn } from '../ctf/upn.js';
 import { buildApp } from '../platform/web/app.js';
 import type { RepositoryMatch } from '../repository/match-repository.js';
 import { passOverdueRequests } from './ctf-requests.js';
-
-interface Actor {
-  account: TestUser;
-  token: string;
-}
 
 const amelia = {
   forename: 'Amelia',
@@ -38,13 +34,9 @@ for (const database of await testDatabases()) {
     let newSchoolLa: Actor; // Brackenford, 330
     let otherLa: Actor; // 909
 
-    async function actor(role: 'school-user' | 'la-user', org: string): Promise<Actor> {
-      const account = await addUser(services, { role, org });
-      return { account, token: await tokenFor(services, account.user) };
-    }
-    const post = (who: Actor, url: string, body: unknown) =>
-      app.inject({ method: 'POST', url, payload: body as object, headers: { authorization: `Bearer ${who.token}` } });
-    const get = (who: Actor, url: string) => app.inject({ url, headers: { authorization: `Bearer ${who.token}` } });
+    const actor = (role: 'school-user' | 'la-user' | 'la-admin', org: string) => apiActor(services, role, org);
+    const post = (who: Actor, url: string, body: unknown) => apiPost(app, who, url, body);
+    const get = (who: Actor, url: string) => apiGet(app, who, url);
     const register = (body: Record<string, string>) => post(newSchool, '/api/v1/joiners', body);
     const joinerState = async (id: string) =>
       services.db
