@@ -135,6 +135,14 @@ for (const database of await testDatabases()) {
       );
       assert.equal(usage.schools.find((s) => s.laestab === '8232004')!.waitingUncollected, 1);
       assert.equal(usage.schoolsThatSentNoCtf, usage.schools.filter((s) => s.ctfsSent === 0).length);
+      const sentThisTerm = new Set(
+        files.filter((f) => f.file_type === 'CTF' && f.sender_org_code.startsWith('823')).map((f) => f.sender_org_code),
+      );
+      assert.deepEqual(usage.thisTerm, {
+        label: 'Autumn term 2026',
+        schoolsThatSentNoCtf: schools.length - sentThisTerm.size,
+      });
+      assert.ok(sentThisTerm.size > 0);
       assert.equal(usage.repository.recordsUploaded, 1);
       assert.deepEqual(
         [usage.repository.recordsFound, usage.repository.foundBySchools, usage.repository.foundByLas],
@@ -143,6 +151,7 @@ for (const database of await testDatabases()) {
       );
 
       const lastYear = await laUsage(services.db, '823', parseAcademicYear('2025/26')!, services.now());
+      assert.equal(lastYear.thisTerm, null, 'a past school year has no current term');
       assert.equal(
         lastYear.schools.reduce((n, s) => n + s.ctfsSent, 0),
         0,

@@ -8,7 +8,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/database.js';
 import { median } from '../median.js';
-import { academicYearOf, londonDate } from '../school-days.js';
+import { academicYearOf, londonDate, termOf } from '../school-days.js';
 
 export interface SchoolUsage {
   laestab: string;
@@ -29,6 +29,8 @@ export interface LaUsage {
   year: { label: string; start: string; end: string };
   schools: SchoolUsage[];
   schoolsThatSentNoCtf: number;
+  /** For the current school year: the term so far, and the open schools that have sent no CTF in it. */
+  thisTerm: { label: string; schoolsThatSentNoCtf: number } | null;
   repository: {
     recordsUploaded: number;
     recordsOpened: number;
@@ -66,6 +68,7 @@ export async function laUsage(
 ): Promise<LaUsage> {
   const from = new Date(`${year.start}T00:00:00Z`);
   const to = new Date(new Date(`${year.end}T00:00:00Z`).getTime() + DAY);
+  const today = londonDate(now);
   const inYear = sql<boolean>`received_at >= ${from} AND received_at < ${to}`;
 
   const la = await db.selectFrom('local_authorities').select('name').where('code', '=', laCode).executeTakeFirst();
@@ -130,9 +133,22 @@ export async function laUsage(
         .where('left_on', '>=', year.start)
         .where('left_on', '<=', year.end)
         .where('ctf_file_id', 'is', null)
-        .where('ctf_due_on', '<', londonDate(now))
+        .where('ctf_due_on', '<', today)
         .groupBy('school_laestab')
         .execute();
+
+  const term = today >= year.start && today <= year.end ? termOf(today) : null;
+  const sentThisTerm =
+    none || !term
+      ? []
+      : await db
+          .selectFrom('transfer_files')
+          .select('sender_org_code')
+          .distinct()
+          .where('sender_org_code', 'in', codes)
+          .where('file_type', '=', 'CTF')
+          .where('received_at', '>=', new Date(`${term.start}T00:00:00Z`))
+          .execute();
 
   const bySchool = schools.map((s): SchoolUsage => {
     const mine = sent.find((r) => r.sender_org_code === s.laestab);
@@ -192,6 +208,10 @@ export async function laUsage(
     year,
     schools: bySchool,
     schoolsThatSentNoCtf: bySchool.filter((s) => s.ctfsSent === 0).length,
+    thisTerm: term && {
+      label: term.label,
+      schoolsThatSentNoCtf: schools.length - sentThisTerm.length,
+    },
     repository: {
       recordsUploaded: records.length,
       recordsOpened: count(opened.opened),
