@@ -34,19 +34,8 @@ export async function findSentCtf(
   upn: string,
   since: Date,
 ): Promise<SentCtf | undefined> {
-  const row = await db
-    .selectFrom('ctf_pupils_sent as p')
-    .innerJoin('transfer_files as f', 'f.id', 'p.file_id')
-    .select(['f.id', 'f.destination_code', 'f.recipient_org_code', 'p.sent_at'])
-    .where('p.source_laestab', '=', school)
-    .where('p.upn_digest', '=', upnDigest(key, upn))
-    .where('p.sent_at', '>=', since)
-    .where('f.status', '<>', 'removed')
-    .orderBy('p.sent_at', 'desc')
-    .executeTakeFirst();
-  return row
-    ? { fileId: row.id, sentTo: row.recipient_org_code ?? row.destination_code, sentAt: new Date(row.sent_at) }
-    : undefined;
+  const [newest] = await ctfsCarrying(db, key, upn, { from: school, since });
+  return newest && { fileId: newest.fileId, sentTo: newest.sentTo, sentAt: newest.sentAt };
 }
 
 /** A CTF a school sent that carries a given UPN: where it went and whether it has been collected. */
@@ -61,11 +50,17 @@ export interface CtfCarryingUpn {
 }
 
 /**
- * Every CTF in the last year, from any school in England or Wales, carrying the pupil with `upn`, newest first:
- * where a new pupil's record went, or a missing child's. Only the route is told, never the file's content.
+ * Every CTF in the last year carrying the pupil with `upn`, newest first: from any school in England or Wales, or
+ * only from `from` and since `since`. It tells where a new pupil's record went, or a missing child's, or that a
+ * leaver's CTF has gone. Only the route is told, never the file's content.
  */
-export async function ctfsCarrying(db: Db, key: Buffer, upn: string): Promise<CtfCarryingUpn[]> {
-  const rows = await db
+export async function ctfsCarrying(
+  db: Db,
+  key: Buffer,
+  upn: string,
+  only: { from?: string; since?: Date } = {},
+): Promise<CtfCarryingUpn[]> {
+  let query = db
     .selectFrom('ctf_pupils_sent as p')
     .innerJoin('transfer_files as f', 'f.id', 'p.file_id')
     .leftJoin('establishments as s', 's.laestab', 'p.source_laestab')
@@ -83,8 +78,10 @@ export async function ctfsCarrying(db: Db, key: Buffer, upn: string): Promise<Ct
     .where('p.upn_digest', '=', upnDigest(key, upn))
     .where('f.status', '<>', 'removed')
     .orderBy('p.sent_at', 'desc')
-    .limit(20)
-    .execute();
+    .limit(20);
+  if (only.from) query = query.where('p.source_laestab', '=', only.from);
+  if (only.since) query = query.where('p.sent_at', '>=', only.since);
+  const rows = await query.execute();
   return rows.map((r) => ({
     fileId: r.id,
     sentBy: r.source_laestab,
