@@ -22,6 +22,7 @@ import {
 } from '../repository/search-repository.js';
 import { addSchoolDays, londonDate } from '../cme/school-days.js';
 import { alertEnquiries } from '../enquiries/enquiries.js';
+import { otherSchoolProblem } from '../establishments/other-school.js';
 import { criteriaOf, type Person } from '../enquiries/match-people.js';
 import { ctfsCarrying, type CtfCarryingUpn } from '../leavers/sent-ctfs.js';
 import { laUsers, notify, schoolUsers } from '../notifications/notify.js';
@@ -105,22 +106,6 @@ export type RegisterOutcome =
     }
   | { kind: 'invalid'; errors: FieldError[] };
 
-async function previousSchoolProblem(db: Db, school: string, previous: string): Promise<FieldError | undefined> {
-  if (previous === school)
-    return { field: 'previousLAEstab', message: 'The previous school cannot be your own school' };
-  const found = await db
-    .selectFrom('establishments')
-    .select('laestab')
-    .where('laestab', '=', previous)
-    .executeTakeFirst();
-  return found
-    ? undefined
-    : {
-        field: 'previousLAEstab',
-        message: `There is no school with LAEstab ${previous}. Check the number in “Find a school”, or leave it blank if you do not know it.`,
-      };
-}
-
 export async function registerJoiner(
   deps: RepositoryDeps,
   user: User,
@@ -134,7 +119,10 @@ export async function registerJoiner(
   const joiner = parsed.joiner;
   const school = user.orgCode;
   if (joiner.previousLAEstab) {
-    const problem = await previousSchoolProblem(deps.db, school, joiner.previousLAEstab);
+    const problem = await otherSchoolProblem(deps.db, school, joiner.previousLAEstab, 'previousLAEstab', {
+      own: 'The previous school cannot be your own school',
+      unknownHint: ', or leave it blank if you do not know it.',
+    });
     if (problem) return { kind: 'invalid', errors: [problem] };
   }
 

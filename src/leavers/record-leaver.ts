@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { addSchoolDays, londonDate } from '../cme/school-days.js';
+import { otherSchoolProblem } from '../establishments/other-school.js';
 import { auditActor, type User } from '../identity/accounts.js';
 import type { LeaverDestination, LeaverReason } from '../platform/schema.js';
 import {
@@ -153,26 +154,11 @@ export async function recordLeaver(
   const leaver = parsed.leaver;
   const school = user.orgCode;
   if (leaver.destinationLAEstab) {
-    if (leaver.destinationLAEstab === school)
-      return {
-        kind: 'invalid',
-        errors: [{ field: 'destinationLAEstab', message: 'The new school cannot be your own school' }],
-      };
-    const found = await deps.db
-      .selectFrom('establishments')
-      .select('laestab')
-      .where('laestab', '=', leaver.destinationLAEstab)
-      .executeTakeFirst();
-    if (!found)
-      return {
-        kind: 'invalid',
-        errors: [
-          {
-            field: 'destinationLAEstab',
-            message: `There is no school with LAEstab ${leaver.destinationLAEstab}. Check the number in “Find a school”; if the pupil went to an independent school, choose “Outside the maintained sector”.`,
-          },
-        ],
-      };
+    const problem = await otherSchoolProblem(deps.db, school, leaver.destinationLAEstab, 'destinationLAEstab', {
+      own: 'The new school cannot be your own school',
+      unknownHint: '; if the pupil went to an independent school, choose “Outside the maintained sector”.',
+    });
+    if (problem) return { kind: 'invalid', errors: [problem] };
   }
   const dueOn = addSchoolDays(leaver.leftOn, CTF_DUE_SCHOOL_DAYS);
   const sentEarliest = new Date(Date.parse(`${leaver.leftOn}T00:00:00Z`) - SENT_EARLY_DAYS * 86_400_000);
