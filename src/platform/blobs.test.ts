@@ -59,6 +59,13 @@ for (const database of await testDatabases()) {
         });
       });
       after(() => services.close());
+      const onDisk = (id: string): string[] => {
+        const dir = path.join(services.dataDir, 'blobs');
+        if (!fs.existsSync(dir)) return [];
+        return (fs.readdirSync(dir, { recursive: true }) as string[])
+          .filter((f) => f.endsWith(id))
+          .map((f) => path.join(dir, f));
+      };
 
       it('stores encrypted and returns exactly the bytes put in, with size and SHA-256', async () => {
         const body = Buffer.concat([Buffer.from('<CTfile>'), crypto.randomBytes(300_000), Buffer.from('</CTfile>')]);
@@ -67,8 +74,8 @@ for (const database of await testDatabases()) {
         assert.equal(stored.sha256, crypto.createHash('sha256').update(body).digest('hex'));
         assert.deepEqual(await blobs.read(stored.id), body);
         if (kind === 'fs') {
-          const files = fs.readdirSync(path.join(services.dataDir, 'blobs'), { recursive: true }) as string[];
-          const file = files.map((f) => path.join(services.dataDir, 'blobs', f)).find((f) => f.endsWith(stored.id))!;
+          const [file] = onDisk(stored.id);
+          assert.ok(file);
           const raw = fs.readFileSync(file);
           assert.equal(raw.includes(Buffer.from('<CTfile>')), false, 'the body on disk is not plaintext');
         } else {
@@ -104,8 +111,8 @@ for (const database of await testDatabases()) {
       it('fails loudly when the stored body is tampered with', async () => {
         const stored = await blobs.put(Buffer.from('a pupil record'.repeat(1000)));
         if (kind === 'fs') {
-          const files = fs.readdirSync(path.join(services.dataDir, 'blobs'), { recursive: true }) as string[];
-          const file = files.map((f) => path.join(services.dataDir, 'blobs', f)).find((f) => f.endsWith(stored.id))!;
+          const [file] = onDisk(stored.id);
+          assert.ok(file);
           const raw = fs.readFileSync(file);
           raw[raw.length - 20] = raw[raw.length - 20]! ^ 0xff;
           fs.writeFileSync(file, raw);
@@ -136,14 +143,29 @@ for (const database of await testDatabases()) {
         assert.equal(sealed.key.size, body.length);
         assert.equal(sealed.key.sha256, crypto.createHash('sha256').update(body).digest('hex'));
         await assert.rejects(blobs.read(sealed.id), BlobNotFoundError);
+        // In PostgreSQL a one-row body is left for the caller's statement too; on disk it is already written.
+        const written = await services.db
+          .selectFrom('blob_chunks')
+          .select('seq')
+          .where('blob_id', '=', sealed.id)
+          .execute();
+        assert.equal(written.length, 0);
+        assert.equal(sealed.chunks.length, kind === 'postgres' ? 1 : 0);
         await services.db.insertInto('blob_keys').values(sealed.key).execute();
+        if (sealed.chunks.length > 0) await services.db.insertInto('blob_chunks').values(sealed.chunks).execute();
         assert.deepEqual(await blobs.read(sealed.id), body);
+
+        // A body of several rows writes all but the caller's key as it goes.
+        const large = crypto.randomBytes(2_500_000);
+        const sealedLarge = await blobs.seal(chunks(large, 100_000));
+        assert.deepEqual(sealedLarge.chunks, []);
+        await services.db.insertInto('blob_keys').values(sealedLarge.key).execute();
+        assert.deepEqual(await blobs.read(sealedLarge.id), large);
 
         const abandoned = await blobs.seal(Buffer.from('never recorded'));
         await blobs.delete(abandoned.id);
         if (kind === 'fs') {
-          const files = fs.readdirSync(path.join(services.dataDir, 'blobs'), { recursive: true }) as string[];
-          assert.equal(files.filter((f) => f.endsWith(abandoned.id)).length, 0, 'the abandoned body is removed');
+          assert.deepEqual(onDisk(abandoned.id), [], 'the abandoned body is removed');
         } else {
           const rows = await services.db
             .selectFrom('blob_chunks')
@@ -152,6 +174,27 @@ for (const database of await testDatabases()) {
             .execute();
           assert.equal(rows.length, 0, 'the abandoned body is removed');
         }
+      });
+
+      it('still reads and deletes a body after S2S_BLOB_STORE changes, from the store it was written to', async () => {
+        const body = crypto.randomBytes(1_500_000);
+        const stored = await blobs.put(chunks(body, 64_000));
+        const other = createBlobStore({
+          db: services.db,
+          wrapKey: services.keys.wrapKey,
+          kind: kind === 'fs' ? 'postgres' : 'fs',
+          dir: path.join(services.dataDir, 'blobs'),
+        });
+        assert.deepEqual(await other.read(stored.id), body);
+        assert.deepEqual(await other.readRange(stored.id, 1_000_000, 1_000_100), body.subarray(1_000_000, 1_000_100));
+        await other.delete(stored.id);
+        const rows = await services.db
+          .selectFrom('blob_chunks')
+          .select('seq')
+          .where('blob_id', '=', stored.id)
+          .execute();
+        assert.equal(rows.length, 0, 'no row of the body is left in PostgreSQL');
+        assert.deepEqual(onDisk(stored.id), [], 'no copy of the body is left on disk');
       });
 
       it('crypto-shreds: after delete the key is gone and the body cannot be read', async () => {

@@ -35,16 +35,34 @@ export interface BlobKeyRow {
   sha256: string;
 }
 
+/** A row of a sealed body kept in PostgreSQL (`S2S_BLOB_STORE=postgres`). */
+export interface BlobChunkRow {
+  blob_id: string;
+  seq: number;
+  data: Buffer;
+}
+
+/**
+ * A sealed body whose rows are the caller's to write: the key row always, and for a body small enough to be one row
+ * of the PostgreSQL store, the body itself, so that a file's body, key and record go in together.
+ */
+export interface SealedBlob extends StoredBlob {
+  key: BlobKeyRow;
+  chunks: BlobChunkRow[];
+}
+
 export interface BlobStore {
+  /** Where new bodies go; a body is always read from the store it was written to. */
   readonly kind: 'fs' | 'postgres';
   /** Encrypts and stores a body; returns its plaintext size and SHA-256. */
   put(body: AsyncIterable<Uint8Array> | Uint8Array, id?: string): Promise<StoredBlob>;
   /**
-   * Encrypts and stores a body but leaves its key row to the caller, who inserts `key` into `blob_keys` in the
-   * same statement or transaction as the row that refers to the body: one round trip fewer per file, and a body
-   * whose record was never written stays unreadable. A caller that gives up calls `delete`.
+   * Encrypts and stores a body but leaves its key row (and, in PostgreSQL, a one-row body) to the caller, who
+   * inserts `key` into `blob_keys` and `chunks` into `blob_chunks` in the same statement or transaction as the row
+   * that refers to the body: fewer round trips per file, and a body whose record was never written stays
+   * unreadable. A caller that gives up calls `delete`.
    */
-  seal(body: AsyncIterable<Uint8Array> | Uint8Array, id?: string): Promise<StoredBlob & { key: BlobKeyRow }>;
+  seal(body: AsyncIterable<Uint8Array> | Uint8Array, id?: string): Promise<SealedBlob>;
   /** Streams the plaintext, verifying integrity as it goes; the stream errors with IntegrityError on tampering. */
   get(id: string): Promise<Readable>;
   /** Reads a whole (small) body into memory. */
@@ -66,7 +84,8 @@ export class BlobNotFoundError extends Error {
 
 /** Where sealed bodies physically live. */
 interface BodyStore {
-  write(id: string, sealed: AsyncIterable<Buffer>): Promise<void>;
+  /** Writes a sealed body; returns any rows it left for the caller's statement. */
+  write(id: string, sealed: AsyncIterable<Buffer>): Promise<BlobChunkRow[]>;
   read(id: string): AsyncIterable<Buffer>;
   readAt(id: string, offset: number, length: number): Promise<Buffer>;
   remove(id: string, within?: Db): Promise<void>;
@@ -113,6 +132,7 @@ function fsBodies(dir: string): BodyStore {
       } finally {
         await directory.close();
       }
+      return [];
     },
     async *read(id) {
       yield* fs.createReadStream(fileFor(id), { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>;
@@ -149,7 +169,10 @@ function postgresBodies(db: Db): BodyStore {
           pending = pending.subarray(CHUNK);
         }
       }
-      if (pending.length > 0 || seq === 0) await flush(pending);
+      // Most bodies are one row: that row goes with the caller's own statement instead of a round trip of its own.
+      if (seq === 0) return [{ blob_id: id, seq, data: pending }];
+      if (pending.length > 0) await flush(pending);
+      return [];
     },
     async *read(id) {
       // One chunk at a time keeps memory flat for large bodies.
@@ -187,26 +210,33 @@ function postgresBodies(db: Db): BodyStore {
 
 export function createBlobStore(options: { db: Db; wrapKey: Buffer; kind: 'fs' | 'postgres'; dir: string }): BlobStore {
   const { db, wrapKey, kind } = options;
-  const bodies = kind === 'fs' ? fsBodies(options.dir) : postgresBodies(db);
+  // Bodies are read from the store their key row names, so changing S2S_BLOB_STORE leaves older files readable.
+  const stores = { fs: fsBodies(options.dir), postgres: postgresBodies(db) };
+  const bodies = stores[kind];
 
   const keyRow = async (id: string) => {
     const row = await db
       .selectFrom('blob_keys')
-      .select(['wrapped_key', 'size'])
+      .select(['wrapped_key', 'size', 'store'])
       .where('blob_id', '=', id)
       .executeTakeFirst();
     if (!row) throw new BlobNotFoundError(`no stored file body ${id}`);
-    return { dataKey: openSecret(wrapKey, row.wrapped_key, `blob:${id}`), size: row.size };
+    return { dataKey: openSecret(wrapKey, row.wrapped_key, `blob:${id}`), size: row.size, bodies: stores[row.store] };
   };
-  const dataKeyFor = async (id: string): Promise<Buffer> => (await keyRow(id)).dataKey;
 
   return {
     kind,
     async put(body, id) {
-      const { key, ...stored } = await this.seal(body, id);
+      const { key, chunks, ...stored } = await this.seal(body, id);
       // The key row goes in last, with the size and hash, in one statement: until it exists the body is
       // unreadable, so a crash part-way leaves only sealed bytes that nothing can open.
-      await db.insertInto('blob_keys').values(key).execute();
+      if (chunks.length === 0) await db.insertInto('blob_keys').values(key).execute();
+      else
+        await db
+          .with('body', (q) => q.insertInto('blob_chunks').values(chunks))
+          .insertInto('blob_keys')
+          .values(key)
+          .execute();
       return stored;
     },
     async seal(body, id = crypto.randomUUID()) {
@@ -226,18 +256,19 @@ export function createBlobStore(options: { db: Db; wrapKey: Buffer; kind: 'fs' |
           yield chunk;
         }
       }
+      let chunks: BlobChunkRow[];
       try {
-        await bodies.write(id, sealStream(dataKey, measured()));
+        chunks = await bodies.write(id, sealStream(dataKey, measured()));
       } catch (error) {
         await bodies.remove(id).catch(() => undefined);
         throw error;
       }
       const sha256 = hash.digest('hex');
       const key = { blob_id: id, wrapped_key: sealSecret(wrapKey, dataKey, `blob:${id}`), store: kind, size, sha256 };
-      return { id, size, sha256, key };
+      return { id, size, sha256, key, chunks };
     },
     async get(id) {
-      const dataKey = await dataKeyFor(id);
+      const { dataKey, bodies } = await keyRow(id);
       const sealed = bodies.read(id);
       async function* verified() {
         try {
@@ -262,7 +293,7 @@ export function createBlobStore(options: { db: Db; wrapKey: Buffer; kind: 'fs' |
       return size;
     },
     async readRange(id, start, end) {
-      const { dataKey, size } = await keyRow(id);
+      const { dataKey, size, bodies } = await keyRow(id);
       if (size === null) throw new BlobNotFoundError(`stored file body ${id} is incomplete`);
       if (start < 0 || end > size || start > end)
         throw new RangeError(`range ${start}-${end} is outside a body of ${size} bytes`);
@@ -279,8 +310,9 @@ export function createBlobStore(options: { db: Db; wrapKey: Buffer; kind: 'fs' |
       return Buffer.concat(parts);
     },
     async delete(id, within = db) {
-      await within.deleteFrom('blob_keys').where('blob_id', '=', id).execute();
-      await bodies.remove(id, within);
+      const gone = await within.deleteFrom('blob_keys').where('blob_id', '=', id).returning('store').executeTakeFirst();
+      // A body whose key row was never written (a refused file) is in the store new bodies go to.
+      await stores[gone?.store ?? kind].remove(id, within);
     },
   };
 }

@@ -252,13 +252,18 @@ export async function acceptFile(
     received_at: now,
     expires_at: inRepository ? repositoryExpiry : new Date(now.getTime() + deps.config.retentionUncollectedDays * DAY),
   };
-  // A file for an inbox is one statement: its body's key row and its own row, together. A school's CTF adds a keyed
+  // A file for an inbox is one statement: its body's key row (and, in PostgreSQL, its body) and its own row, together. A school's CTF adds a keyed
   // digest of each pupil's UPN and marks sent any of the school's leavers it carries, in the same statement, so an
   // upload still waits for the database once. Repository files add their pupils' rows atomically with them.
   const leaving = parsedName.type === 'CTF' && sentFromSchool(parsedName.source) ? upns : [];
   const sentTo = route.to === 'inbox' ? route.orgCode : parsedName.destination;
   const record = async (trx: Db) => {
-    const withKey = trx.with('body_key', (q) => q.insertInto('blob_keys').values(blob.key));
+    const keyed = trx.with('body_key', (q) => q.insertInto('blob_keys').values(blob.key));
+    // The CTE names are never read back, so a chain with the body's row serves where one without it does.
+    const withKey =
+      blob.chunks.length > 0
+        ? (keyed.with('body', (q) => q.insertInto('blob_chunks').values(blob.chunks)) as unknown as typeof keyed)
+        : keyed;
     if (leaving.length === 0) await withKey.insertInto('transfer_files').values(fileRow).execute();
     else
       await withKey

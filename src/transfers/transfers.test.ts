@@ -14,7 +14,9 @@ interface Actor {
 }
 
 for (const database of await testDatabases()) {
-  describe(`transfers (${database.name})`, () => {
+  // On PostgreSQL, file bodies go to the database, as a national deployment keeps them; on PGlite, to disk.
+  const blobStore = database.name === 'postgres' ? 'postgres' : 'fs';
+  describe(`transfers (${database.name}, file bodies in ${blobStore})`, () => {
     let services: TestServices & { close(): Promise<void> };
     let app: FastifyInstance;
     let schoolA: Actor; // Hollins Lane Primary, 823
@@ -32,7 +34,7 @@ for (const database of await testDatabases()) {
     const get = (who: Actor, url: string) => app.inject({ url, headers: { authorization: `Bearer ${who.token}` } });
 
     before(async () => {
-      services = await testServices(await database.open());
+      services = await testServices(await database.open(), { env: { S2S_BLOB_STORE: blobStore } });
       await seedRegister(services);
       app = await buildApp(services);
       schoolA = await actor('school-user', '8232003');
@@ -80,6 +82,19 @@ for (const database of await testDatabases()) {
       }
       assert.equal((await get(schoolA, `/api/v1/files/${id}`)).statusCode, 200, 'the sender sees its details');
       assert.equal((await get(schoolA, `/api/v1/files/${id}/content`)).statusCode, 404, 'but not its content');
+
+      const stored = await services.db
+        .selectFrom('transfer_files')
+        .innerJoin('blob_keys', 'blob_keys.blob_id', 'transfer_files.blob_id')
+        .leftJoin('blob_chunks', 'blob_chunks.blob_id', 'transfer_files.blob_id')
+        .select(['blob_keys.store', 'blob_chunks.seq'])
+        .where('transfer_files.id', '=', id)
+        .execute();
+      assert.deepEqual(
+        stored,
+        [{ store: blobStore, seq: blobStore === 'postgres' ? 0 : null }],
+        'the body is kept, encrypted, where the service is configured to keep it',
+      );
 
       const collected = await get(schoolB, `/api/v1/files/${id}/content`);
       assert.equal(collected.statusCode, 200);
