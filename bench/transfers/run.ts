@@ -575,9 +575,22 @@ async function ceiling(pool: InputFile[]): Promise<CeilingResult | string> {
 
 // ---- The run.
 
+/**
+ * Unless told otherwise the service runs as docs/postgresql.md sets up a national node: one serving process per
+ * core, file bodies in PostgreSQL. `S2S_WORKERS` and `S2S_BLOB_STORE` in the environment override these.
+ */
+const serviceDefaults = { S2S_WORKERS: String(cpus().length), S2S_BLOB_STORE: 'postgres' };
+const unsetDefaults = Object.fromEntries(
+  Object.entries(serviceDefaults).filter(([name]) => process.env[name] === undefined),
+);
+
 async function main(): Promise<void> {
   // The settings the service will run with; it always runs on PostgreSQL, on a database made below.
-  const effective = loadConfig({ ...process.env, DATABASE_URL: 'postgres://127.0.0.1:5432/s2s_bench' });
+  const effective = loadConfig({
+    ...serviceDefaults,
+    ...process.env,
+    DATABASE_URL: 'postgres://127.0.0.1:5432/s2s_bench',
+  });
   log('Transfers benchmark');
   log(
     `  machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${mb(totalmem())} MB memory, Node ${process.version}`,
@@ -666,6 +679,7 @@ async function main(): Promise<void> {
           S2S_PUBLIC_URL: 'http://127.0.0.1',
           S2S_DEMO: 'false',
           NODE_ENV: 'production',
+          ...unsetDefaults,
         },
         profileDir,
       );
