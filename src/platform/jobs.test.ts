@@ -39,6 +39,30 @@ for (const database of await testDatabases()) {
       await queue.stop();
     });
 
+    it('gives four nodes starting at once one job of each of four organisations, not four of the first', async () => {
+      const started: string[] = [];
+      const releases: Array<() => void> = [];
+      const nodes = [1, 2, 3, 4].map(() => jobQueue(services.db, () => new Date()));
+      for (const node of nodes)
+        node.register('work', async (job) => {
+          started.push(job.orgCode);
+          await new Promise<void>((resolve) => releases.push(resolve));
+          return {};
+        });
+      const ids: string[] = [];
+      for (const org of ['871', '872', '873', '874'])
+        for (let n = 0; n < 3; n++) ids.push(await nodes[0]!.enqueue('work', org, {}));
+      for (const node of nodes) node.start(1);
+      while (started.length < 4) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.deepEqual(started.toSorted(), ['871', '872', '873', '874']);
+      while (started.length < ids.length || releases.length > 0) {
+        releases.splice(0).forEach((release) => release());
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await Promise.all(ids.map((id) => nodes[0]!.waitFor(id)));
+      await Promise.all(nodes.map((node) => node.stop()));
+    });
+
     it('resumes a job whose node died, skipping the items it had finished', async () => {
       let now = new Date('2026-11-02T09:00:00Z');
       const crashed = jobQueue(services.db, () => now);

@@ -10,6 +10,8 @@ import { sql } from 'kysely';
 import type { Db } from './database.js';
 
 const LEASE_MS = 5 * 60_000;
+/** The advisory lock that makes claims take turns (any number unique among s2s's advisory locks). */
+const CLAIM_LOCK = 7_315_220_404;
 
 export interface Job {
   id: string;
@@ -45,24 +47,35 @@ export function jobQueue(db: Db, now: () => Date, onError: (error: unknown) => v
   async function claim(): Promise<Job | undefined> {
     const at = now();
     const lease = new Date(at.getTime() + LEASE_MS);
-    const result = await sql<{
-      id: string;
-      kind: string;
-      org_code: string;
-      payload: Record<string, unknown>;
-      attempts: number;
-    }>`
+    const claimable = sql`j.state = 'queued' OR (j.state = 'running' AND j.lease_until < ${at})`;
+    // Idle workers poll: most polls find nothing, and need not queue for the claim lock to learn it.
+    const waiting = await sql<{
+      waiting: boolean;
+    }>`SELECT EXISTS (SELECT 1 FROM jobs j WHERE ${claimable}) AS waiting`.execute(db);
+    if (!waiting.rows[0]?.waiting) return undefined;
+    // Claims take turns: a claim that ran beside another would count running jobs from before the other's claim
+    // committed, and give a second worker the same organisation's next job. Claims are one per job, not per item.
+    const result = await db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(${CLAIM_LOCK})`.execute(trx);
+      return sql<{
+        id: string;
+        kind: string;
+        org_code: string;
+        payload: Record<string, unknown>;
+        attempts: number;
+      }>`
       UPDATE jobs SET state = 'running', started_at = ${at}, lease_until = ${lease}, attempts = attempts + 1
       WHERE id = (
         SELECT j.id FROM jobs j
-        WHERE j.state = 'queued' OR (j.state = 'running' AND j.lease_until < ${at})
+        WHERE ${claimable}
         ORDER BY (
           SELECT count(*) FROM jobs r WHERE r.org_code = j.org_code AND r.state = 'running' AND r.lease_until >= ${at}
         ), j.created_at
         LIMIT 1
         FOR UPDATE SKIP LOCKED
       )
-      RETURNING id, kind, org_code, payload, attempts`.execute(db);
+      RETURNING id, kind, org_code, payload, attempts`.execute(trx);
+    });
     const row = result.rows[0];
     return row
       ? { id: row.id, kind: row.kind, orgCode: row.org_code, payload: row.payload, attempts: row.attempts }
