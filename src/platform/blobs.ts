@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { sql } from 'kysely';
 import type { Db } from './database.js';
 import { IntegrityError, openSecret, sealSecret } from './keys.js';
 import {
@@ -67,15 +68,24 @@ export interface BlobStore {
   get(id: string): Promise<Readable>;
   /** Reads a whole (small) body into memory. */
   read(id: string): Promise<Buffer>;
-  /** Reads plaintext bytes [start, end) without reading the rest: for one pupil of a large file, or a zip's index. */
-  readRange(id: string, start: number, end: number): Promise<Buffer>;
-  /** The plaintext size of a stored body. */
-  sizeOf(id: string): Promise<number>;
+  /**
+   * Opens a body for reading byte ranges without reading the rest (one pupil of a large file, a zip's index and
+   * entries): its key is unwrapped once, and the last segment read is kept, since reads
+   * that follow one another (a zip's entries, a CTF's pupils) mostly fall in the same 64 KiB.
+   */
+  ranges(id: string): Promise<BodyRanges>;
   /**
    * Crypto-shreds: destroys the data key, then removes the body. Pass the caller's transaction so that the key
    * goes with the caller's own change (and, on the embedded database, so that it does not wait on itself).
    */
   delete(id: string, within?: Db): Promise<void>;
+}
+
+export interface BodyRanges {
+  /** The plaintext size. */
+  readonly size: number;
+  /** Plaintext bytes [start, end), each segment verified before any of it is returned. */
+  read(start: number, end: number): Promise<Buffer>;
 }
 
 export class BlobNotFoundError extends Error {
@@ -190,17 +200,19 @@ function postgresBodies(db: Db): BodyStore {
     async readAt(id, offset, length) {
       const first = Math.floor(offset / CHUNK);
       const last = Math.floor((offset + length - 1) / CHUNK);
+      // Only the bytes asked for leave the database: a zip's entries are read a few kilobytes at a time, and each
+      // row is a megabyte. Rows are stored uncompressed (migration 0010), so PostgreSQL fetches just the slice.
+      const start = sql<number>`greatest(${offset} - seq * ${CHUNK}, 0)`;
+      const end = sql<number>`least(${offset + length} - seq * ${CHUNK}, ${CHUNK})`;
       const rows = await db
         .selectFrom('blob_chunks')
-        .select('data')
+        .select(sql<Buffer>`substring(data from ${start} + 1 for ${end} - ${start})`.as('data'))
         .where('blob_id', '=', id)
         .where('seq', '>=', first)
         .where('seq', '<=', last)
         .orderBy('seq')
         .execute();
-      const joined = Buffer.concat(rows.map((r) => r.data));
-      const from = offset - first * CHUNK;
-      return joined.subarray(from, from + length);
+      return Buffer.concat(rows.map((r) => r.data));
     },
     async remove(id, within = db) {
       await within.deleteFrom('blob_chunks').where('blob_id', '=', id).execute();
@@ -287,27 +299,35 @@ export function createBlobStore(options: { db: Db; wrapKey: Buffer; kind: 'fs' |
       for await (const chunk of await this.get(id)) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks);
     },
-    async sizeOf(id) {
-      const { size } = await keyRow(id);
-      if (size === null) throw new BlobNotFoundError(`stored file body ${id} is incomplete`);
-      return size;
-    },
-    async readRange(id, start, end) {
+    async ranges(id) {
       const { dataKey, size, bodies } = await keyRow(id);
       if (size === null) throw new BlobNotFoundError(`stored file body ${id} is incomplete`);
-      if (start < 0 || end > size || start > end)
-        throw new RangeError(`range ${start}-${end} is outside a body of ${size} bytes`);
-      if (start === end) return Buffer.alloc(0);
-      const prefix = noncePrefix(await bodies.readAt(id, 0, HEADER_LENGTH));
-      const parts: Buffer[] = [];
-      for (let index = Math.floor(start / SEGMENT); index * SEGMENT < end; index++) {
+      let prefix: Buffer | undefined;
+      let kept: { index: number; plain: Buffer } | undefined;
+      const segment = async (index: number): Promise<Buffer> => {
+        if (kept?.index === index) return kept.plain;
+        prefix ??= noncePrefix(await bodies.readAt(id, 0, HEADER_LENGTH));
         const span = segmentSpan(size, index);
         const plain = openSegment(dataKey, prefix, index, span.last, await bodies.readAt(id, span.offset, span.length));
-        const from = Math.max(0, start - index * SEGMENT);
-        const to = Math.min(plain.length, end - index * SEGMENT);
-        parts.push(plain.subarray(from, to));
-      }
-      return Buffer.concat(parts);
+        kept = { index, plain };
+        return plain;
+      };
+      return {
+        size,
+        async read(start, end) {
+          if (start < 0 || end > size || start > end)
+            throw new RangeError(`range ${start}-${end} is outside a body of ${size} bytes`);
+          if (start === end) return Buffer.alloc(0);
+          const parts: Buffer[] = [];
+          for (let index = Math.floor(start / SEGMENT); index * SEGMENT < end; index++) {
+            const plain = await segment(index);
+            parts.push(
+              plain.subarray(Math.max(0, start - index * SEGMENT), Math.min(plain.length, end - index * SEGMENT)),
+            );
+          }
+          return Buffer.concat(parts);
+        },
+      };
     },
     async delete(id, within = db) {
       const gone = await within.deleteFrom('blob_keys').where('blob_id', '=', id).returning('store').executeTakeFirst();

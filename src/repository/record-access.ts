@@ -169,7 +169,8 @@ export async function recordContent(
     .executeTakeFirst();
   if (!file || file.purged_at || !file.layout) return undefined;
   const layout = (typeof file.layout === 'string' ? JSON.parse(file.layout) : file.layout) as CtfLayout;
-  const content = await extractPupilFrom((start, end) => deps.blobs.readRange(file.blob_id, start, end), layout, {
+  const body = await deps.blobs.ranges(file.blob_id);
+  const content = await extractPupilFrom((start, end) => body.read(start, end), layout, {
     byteRange: { start: Number(row.byte_start), end: Number(row.byte_end) },
   });
   await deps.audit({

@@ -8,7 +8,7 @@
 import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { getUser } from '../identity/accounts.js';
-import type { BlobStore } from '../platform/blobs.js';
+import type { BodyRanges } from '../platform/blobs.js';
 import type { JobContext } from '../platform/jobs.js';
 import { acceptFile, cleanFileName, type TransferDeps } from './accept-file.js';
 import { rejected, type FileResult } from './file-result.js';
@@ -23,19 +23,16 @@ export interface ZipPayload extends Record<string, unknown> {
 }
 
 class BlobReader extends yauzl.RandomAccessReader {
-  constructor(
-    private readonly blobs: BlobStore,
-    private readonly id: string,
-  ) {
+  constructor(private readonly body: BodyRanges) {
     super();
   }
   override _readStreamForRange(start: number, end: number): Readable {
-    const { blobs, id } = this;
+    const { body } = this;
     return Readable.from(
       (async function* () {
         // Large ranges (an entry's compressed data) are read a megabyte at a time.
         for (let from = start; from < end; from += 1 << 20)
-          yield await blobs.readRange(id, from, Math.min(end, from + (1 << 20)));
+          yield await body.read(from, Math.min(end, from + (1 << 20)));
       })(),
     );
   }
@@ -63,10 +60,11 @@ export async function inspectZip(
   deps: TransferDeps,
   blobId: string,
 ): Promise<{ zip: yauzl.ZipFile; entries: yauzl.Entry[] }> {
-  const size = await deps.blobs.sizeOf(blobId);
+  // One reader for the whole zip: its key is unwrapped once, and neighbouring entries share decrypted segments.
+  const body = await deps.blobs.ranges(blobId);
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.fromRandomAccessReaderPromise(new BlobReader(deps.blobs, blobId), size, {
+    zip = await yauzl.fromRandomAccessReaderPromise(new BlobReader(body), body.size, {
       lazyEntries: true,
       autoClose: false,
       validateEntrySizes: true,

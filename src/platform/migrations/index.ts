@@ -12,6 +12,7 @@ import * as cmeCases from './0006-cme-cases.js';
 import * as leavers from './0007-leavers.js';
 import * as enquiryCtfMatches from './0008-enquiry-ctf-matches.js';
 import * as emailNotices from './0009-email-notices.js';
+import * as uncompressedBlobChunks from './0010-uncompressed-blob-chunks.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '0007-leavers': leavers,
   '0008-enquiry-ctf-matches': enquiryCtfMatches,
   '0009-email-notices': emailNotices,
+  '0010-uncompressed-blob-chunks': uncompressedBlobChunks,
 };
 
 export const migrationProvider: MigrationProvider = {
