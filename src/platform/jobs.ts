@@ -88,12 +88,14 @@ export function jobQueue(db: Db, now: () => Date, onError: (error: unknown) => v
     const context: JobContext = {
       done: new Map(items.map((i) => [i.seq, i.result])),
       async record(seq, result) {
+        // One statement: a zip of thousands of entries records each one.
         await db
-          .insertInto('job_items')
-          .values({ job_id: job.id, seq, result: JSON.stringify(result) })
-          .onConflict((oc) => oc.columns(['job_id', 'seq']).doNothing())
-          .execute();
-        await db
+          .with('item', (q) =>
+            q
+              .insertInto('job_items')
+              .values({ job_id: job.id, seq, result: JSON.stringify(result) })
+              .onConflict((oc) => oc.columns(['job_id', 'seq']).doNothing()),
+          )
           .updateTable('jobs')
           .set({ lease_until: new Date(now().getTime() + LEASE_MS) })
           .where('id', '=', job.id)
