@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { testDatabases } from '../../test/support/databases.js';
+import { blobStoreFor, testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { ctfFile, tokenFor, upload } from '../../test/support/transfers.js';
 import { addUser, seedRegister, type TestServices, type TestUser } from '../../test/support/world.js';
@@ -14,8 +14,7 @@ interface Actor {
 }
 
 for (const database of await testDatabases()) {
-  // On PostgreSQL, file bodies go to the database, as a national deployment keeps them; on PGlite, to disk.
-  const blobStore = database.name === 'postgres' ? 'postgres' : 'fs';
+  const blobStore = blobStoreFor(database);
   describe(`transfers (${database.name}, file bodies in ${blobStore})`, () => {
     let services: TestServices & { close(): Promise<void> };
     let app: FastifyInstance;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { testDatabases } from '../../test/support/databases.js';
+import { blobStoreFor, testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { ctfFile, makeZip, tokenFor, upload } from '../../test/support/transfers.js';
 import { addUser, seedRegister, type TestServices } from '../../test/support/world.js';
@@ -12,7 +12,7 @@ import type { FileResult } from './file-result.js';
 const destinations = ['3304101', '9092201', '9404301', '6602401', '3302101', '823LLLL', '3304101', '9092203'];
 
 for (const database of await testDatabases()) {
-  describe(`zip uploads (${database.name})`, () => {
+  describe(`zip uploads (${database.name}, file bodies in ${blobStoreFor(database)})`, () => {
     let services: TestServices & { close(): Promise<void> };
     let app: FastifyInstance;
     let token: string;
@@ -28,7 +28,13 @@ for (const database of await testDatabases()) {
 
     before(async () => {
       services = await testServices(await database.open(), {
-        env: { S2S_MAX_ZIP_ENTRIES: '600', S2S_MAX_FILE_MB: '1', S2S_MAX_ZIP_TOTAL_MB: '40', S2S_MAX_ZIP_RATIO: '200' },
+        env: {
+          S2S_MAX_ZIP_ENTRIES: '600',
+          S2S_MAX_FILE_MB: '1',
+          S2S_MAX_ZIP_TOTAL_MB: '40',
+          S2S_MAX_ZIP_RATIO: '200',
+          S2S_BLOB_STORE: blobStoreFor(database),
+        },
       });
       await seedRegister(services);
       app = await buildApp(services);

@@ -24,6 +24,14 @@ export interface TestDatabase {
   open(): Promise<OpenedDatabase>;
 }
 
+/**
+ * Where a test's file bodies go: in the database on PostgreSQL, as a national deployment keeps them, and on disk
+ * with PGlite, as the embedded default does, so that both stores carry real transfers in the suite.
+ */
+export function blobStoreFor(database: TestDatabase): 'fs' | 'postgres' {
+  return database.name === 'postgres' ? 'postgres' : 'fs';
+}
+
 const adminUrl = process.env.S2S_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Changes whenever a migration's source changes, so a stale template is never reused. */
