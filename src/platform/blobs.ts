@@ -168,20 +168,28 @@ function postgresBodies(db: Db): BodyStore {
   return {
     async write(id, sealed) {
       let seq = 0;
-      let pending = Buffer.alloc(0);
+      // Parts are joined once a row's worth has arrived, not as each arrives: a large body is copied once.
+      let parts: Buffer[] = [];
+      let held = 0;
       const flush = async (data: Buffer) => {
         await db.insertInto('blob_chunks').values({ blob_id: id, seq: seq++, data }).execute();
       };
       for await (const part of sealed) {
-        pending = Buffer.concat([pending, part]);
+        parts.push(part);
+        held += part.length;
+        if (held < CHUNK) continue;
+        let pending = Buffer.concat(parts, held);
         while (pending.length >= CHUNK) {
           await flush(pending.subarray(0, CHUNK));
           pending = pending.subarray(CHUNK);
         }
+        parts = [pending];
+        held = pending.length;
       }
+      const rest = Buffer.concat(parts, held);
       // Most bodies are one row: that row goes with the caller's own statement instead of a round trip of its own.
-      if (seq === 0) return [{ blob_id: id, seq, data: pending }];
-      if (pending.length > 0) await flush(pending);
+      if (seq === 0) return [{ blob_id: id, seq, data: rest }];
+      if (rest.length > 0) await flush(rest);
       return [];
     },
     async *read(id) {
