@@ -39,19 +39,26 @@ export async function housekeeping(services: Services): Promise<{
 }
 
 /**
- * Runs housekeeping every `minutes`, and sends waiting email notices every minute, until stopped; failures are
- * logged, never fatal.
+ * Runs housekeeping once at start and then every `minutes`, and sends waiting email notices every minute, until
+ * stopped; failures are logged, never fatal.
  */
 export function scheduleHousekeeping(services: Services, onError: (error: unknown) => void, minutes = 10): () => void {
+  // A node that was down (or a demo term seeded in the past) has files already past their retention: they go now,
+  // not after the first interval.
+  const first = setTimeout(() => {
+    housekeeping(services).catch(onError);
+  }, 0);
   const timer = setInterval(() => {
     housekeeping(services).catch(onError);
   }, minutes * 60_000);
   const emails = setInterval(() => {
     sendEmailNotices(services.db, services.now(), services.mailer, services.config.publicUrl).catch(onError);
   }, 60_000);
+  first.unref();
   timer.unref();
   emails.unref();
   return () => {
+    clearTimeout(first);
     clearInterval(timer);
     clearInterval(emails);
   };

@@ -5,7 +5,7 @@ import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { ctfFile, tokenFor, upload } from '../../test/support/transfers.js';
 import { addUser, seedRegister, signIn, type TestServices } from '../../test/support/world.js';
-import { housekeeping } from '../platform/housekeeping.js';
+import { housekeeping, scheduleHousekeeping } from '../platform/housekeeping.js';
 import { buildApp } from '../platform/web/app.js';
 import { purgeExpired } from './retention.js';
 
@@ -103,6 +103,21 @@ for (const database of await testDatabases()) {
         .where('file_id', '=', id)
         .executeTakeFirstOrThrow();
       assert.equal(expired.status, 'expired');
+    });
+
+    it('purges what is already past its retention as soon as a node starts, not after the first interval', async () => {
+      const id = (await upload(app, sender, [ctfFile('8232003', '3304101', { seed: 'while-down' })])).json().files[0]
+        .id as string;
+      services.clock.advance(61 * DAY);
+      const stop = scheduleHousekeeping(services, (error) => assert.fail(error as Error), 10);
+      try {
+        const state = async () => (await get(sender, `/api/v1/files/${id}`)).json().state as string;
+        for (let waited = 0; (await state()) !== 'expired' && waited < 10_000; waited += 50)
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal(await state(), 'expired');
+      } finally {
+        stop();
+      }
     });
 
     it('lets several nodes purge at once without doing any file twice', async () => {
