@@ -70,8 +70,8 @@ export interface BlobStore {
   read(id: string): Promise<Buffer>;
   /**
    * Opens a body for reading byte ranges without reading the rest (one pupil of a large file, a zip's index and
-   * entries): its key is unwrapped once, and the last segment read is kept, since reads
-   * that follow one another (a zip's entries, a CTF's pupils) mostly fall in the same 64 KiB.
+   * entries): its key is unwrapped once, and the last segment read is kept, since reads that follow one another
+   * mostly fall in the same 64 KiB.
    */
   ranges(id: string): Promise<BodyRanges>;
   /**

@@ -252,9 +252,10 @@ export async function acceptFile(
     received_at: now,
     expires_at: inRepository ? repositoryExpiry : new Date(now.getTime() + deps.config.retentionUncollectedDays * DAY),
   };
-  // A file for an inbox is one statement: its body's key row (and, in PostgreSQL, its body) and its own row, together. A school's CTF adds a keyed
-  // digest of each pupil's UPN and marks sent any of the school's leavers it carries, in the same statement, so an
-  // upload still waits for the database once. Repository files add their pupils' rows atomically with them.
+  // A file for an inbox is one statement: its body's key row (and, in PostgreSQL, its body) and its own row,
+  // together. A school's CTF adds a keyed digest of each pupil's UPN and marks sent any of the school's leavers it
+  // carries, in the same statement, so an upload still waits for the database once. Repository files add their
+  // pupils' rows atomically with them.
   const leaving = parsedName.type === 'CTF' && sentFromSchool(parsedName.source) ? upns : [];
   const sentTo = route.to === 'inbox' ? route.orgCode : parsedName.destination;
   const record = async (trx: Db) => {
