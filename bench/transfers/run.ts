@@ -68,8 +68,8 @@ const settings = {
   synchronousCommit: process.env.TRANSFERS_BENCH_SYNCHRONOUS_COMMIT,
   adminUrl: process.env.TRANSFERS_BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
 };
-// Enough distinct files that the clients cannot run out at 700 uploads/s, nor school users at one file a second.
-const sustainedPool = Math.ceil(settings.sustainedSeconds * 700);
+// Enough distinct files that the clients cannot run out at 1,500 uploads/s, nor school users at one file a second.
+const sustainedPool = Math.ceil(settings.sustainedSeconds * 1500);
 const singlesPool = Math.ceil(
   (settings.schoolUsers * (settings.baselineSeconds + settings.peakMaxSeconds) * 1000) / (2 * settings.thinkMs),
 );

@@ -197,8 +197,8 @@ export const settings = {
   maxConcurrentUploads: setting(
     'S2S_MAX_CONCURRENT_UPLOADS',
     'Upload requests one serving process handles at once; beyond it the process answers 503 with Retry-After.',
-    '64',
-    positiveInt(64, 10_000),
+    '128',
+    positiveInt(128, 10_000),
   ),
   retentionCollectedDays: setting(
     'S2S_RETENTION_COLLECTED_DAYS',
