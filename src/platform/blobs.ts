@@ -8,8 +8,9 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { sql } from 'kysely';
+import { sql, type QueryCreator } from 'kysely';
 import type { Db } from './database.js';
+import type { Database } from './schema.js';
 import { IntegrityError, openSecret, sealSecret } from './keys.js';
 import {
   HEADER_LENGTH,
@@ -50,6 +51,19 @@ export interface BlobChunkRow {
 export interface SealedBlob extends StoredBlob {
   key: BlobKeyRow;
   chunks: BlobChunkRow[];
+}
+
+/**
+ * Starts a statement that writes a sealed body's rows (its key and, in PostgreSQL, a one-row body) before the
+ * caller's own insert or update: the body, its key and the row that refers to it go in one round trip and one
+ * commit.
+ */
+export function withSealedRows(db: Db, sealed: Pick<SealedBlob, 'key' | 'chunks'>): QueryCreator<Database> {
+  const keyed = db.with('body_key', (q) => q.insertInto('blob_keys').values(sealed.key));
+  const rows =
+    sealed.chunks.length > 0 ? keyed.with('body', (q) => q.insertInto('blob_chunks').values(sealed.chunks)) : keyed;
+  // The CTE names are never read back, so either chain serves as a plain query creator.
+  return rows as unknown as QueryCreator<Database>;
 }
 
 export interface BlobStore {
@@ -249,14 +263,11 @@ export function createBlobStore(options: { db: Db; wrapKey: Buffer; kind: 'fs' |
     async put(body, id) {
       const { key, chunks, ...stored } = await this.seal(body, id);
       // The key row goes in last, with the size and hash, in one statement: until it exists the body is
-      // unreadable, so a crash part-way leaves only sealed bytes that nothing can open.
-      if (chunks.length === 0) await db.insertInto('blob_keys').values(key).execute();
-      else
-        await db
-          .with('body', (q) => q.insertInto('blob_chunks').values(chunks))
-          .insertInto('blob_keys')
-          .values(key)
-          .execute();
+      // unreadable, so a crash part-way leaves only sealed bytes that nothing can open. A statement's CTEs run
+      // whether or not its SELECT reads them.
+      await withSealedRows(db, { key, chunks })
+        .selectNoFrom(sql<number>`1`.as('stored'))
+        .execute();
       return stored;
     },
     async seal(body, id = crypto.randomUUID()) {

@@ -11,7 +11,7 @@ import { PassThrough } from 'node:stream';
 import { parseCtf, parseFileName, teeChunks, type CtfIssue, type CtfPupil } from '../ctf/index.js';
 import type { RecordAudit } from '../audit/record-audit.js';
 import { auditActor, type User } from '../identity/accounts.js';
-import type { BlobStore } from '../platform/blobs.js';
+import { withSealedRows, type BlobStore } from '../platform/blobs.js';
 import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/database.js';
 import type { Keys } from '../platform/keys.js';
@@ -259,15 +259,10 @@ export async function acceptFile(
   const leaving = parsedName.type === 'CTF' && sentFromSchool(parsedName.source) ? upns : [];
   const sentTo = route.to === 'inbox' ? route.orgCode : parsedName.destination;
   const record = async (trx: Db) => {
-    const keyed = trx.with('body_key', (q) => q.insertInto('blob_keys').values(blob.key));
-    // The CTE names are never read back, so a chain with the body's row serves where one without it does.
-    const withKey =
-      blob.chunks.length > 0
-        ? (keyed.with('body', (q) => q.insertInto('blob_chunks').values(blob.chunks)) as unknown as typeof keyed)
-        : keyed;
-    if (leaving.length === 0) await withKey.insertInto('transfer_files').values(fileRow).execute();
+    const withBody = withSealedRows(trx, blob);
+    if (leaving.length === 0) await withBody.insertInto('transfer_files').values(fileRow).execute();
     else
-      await withKey
+      await withBody
         .with('sent_pupils', (q) =>
           q.insertInto('ctf_pupils_sent').values(
             leaving.map((upn) => ({
