@@ -579,16 +579,16 @@ async function ceiling(pool: InputFile[]): Promise<CeilingResult | string> {
  * Unless told otherwise the service runs as docs/postgresql.md sets up a national node: one serving process per
  * core, file bodies in PostgreSQL. `S2S_WORKERS` and `S2S_BLOB_STORE` in the environment override these.
  */
-const serviceDefaults = { S2S_WORKERS: String(cpus().length), S2S_BLOB_STORE: 'postgres' };
-const unsetDefaults = Object.fromEntries(
-  Object.entries(serviceDefaults).filter(([name]) => process.env[name] === undefined),
-);
+const serviceSettings = {
+  S2S_WORKERS: process.env.S2S_WORKERS ?? String(cpus().length),
+  S2S_BLOB_STORE: process.env.S2S_BLOB_STORE ?? 'postgres',
+};
 
 async function main(): Promise<void> {
   // The settings the service will run with; it always runs on PostgreSQL, on a database made below.
   const effective = loadConfig({
-    ...serviceDefaults,
     ...process.env,
+    ...serviceSettings,
     DATABASE_URL: 'postgres://127.0.0.1:5432/s2s_bench',
   });
   log('Transfers benchmark');
@@ -679,7 +679,7 @@ async function main(): Promise<void> {
           S2S_PUBLIC_URL: 'http://127.0.0.1',
           S2S_DEMO: 'false',
           NODE_ENV: 'production',
-          ...unsetDefaults,
+          ...serviceSettings,
         },
         profileDir,
       );

@@ -45,12 +45,9 @@ export async function housekeeping(services: Services): Promise<{
 export function scheduleHousekeeping(services: Services, onError: (error: unknown) => void, minutes = 10): () => void {
   // A node that was down (or a demo term seeded in the past) has files already past their retention: they go now,
   // not after the first interval.
-  const first = setTimeout(() => {
-    housekeeping(services).catch(onError);
-  }, 0);
-  const timer = setInterval(() => {
-    housekeeping(services).catch(onError);
-  }, minutes * 60_000);
+  const run = () => void housekeeping(services).catch(onError);
+  const first = setTimeout(run, 0);
+  const timer = setInterval(run, minutes * 60_000);
   const emails = setInterval(() => {
     sendEmailNotices(services.db, services.now(), services.mailer, services.config.publicUrl).catch(onError);
   }, 60_000);
