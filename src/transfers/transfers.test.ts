@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { apiActor, apiGet, type Actor } from '../../test/support/api.js';
 import { blobStoreFor, testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { ctfFile, tokenFor, upload } from '../../test/support/transfers.js';
-import { addUser, seedRegister, type TestServices, type TestUser } from '../../test/support/world.js';
+import { addUser, seedRegister, type TestServices } from '../../test/support/world.js';
 import { buildApp } from '../platform/web/app.js';
 import type { FileResult } from './file-result.js';
-
-interface Actor {
-  account: TestUser;
-  token: string;
-}
 
 for (const database of await testDatabases()) {
   const blobStore = blobStoreFor(database);
@@ -25,12 +21,8 @@ for (const database of await testDatabases()) {
     let laOfA: Actor; // Ashdown Vale LA, 823
     let academy: Actor; // Meadowbank Primary Academy 8232005, renumbered from 8232001
 
-    async function actor(role: 'school-user' | 'la-user', org: string): Promise<Actor> {
-      const account = await addUser(services, { role, org });
-      return { account, token: await tokenFor(services, account.user) };
-    }
-
-    const get = (who: Actor, url: string) => app.inject({ url, headers: { authorization: `Bearer ${who.token}` } });
+    const actor = (role: 'school-user' | 'la-user', org: string) => apiActor(services, role, org);
+    const get = (who: Actor, url: string) => apiGet(app, who, url);
 
     before(async () => {
       services = await testServices(await database.open(), { env: { S2S_BLOB_STORE: blobStore } });
