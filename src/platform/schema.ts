@@ -124,6 +124,14 @@ export interface RateLimitsTable {
   count: number;
 }
 
+/** A user's lookups in the current minute and day, counted as they are admitted or refused. */
+export interface LookupBudgetsTable {
+  user_id: string;
+  span: 'minute' | 'day';
+  window_start: Timestamp;
+  count: number;
+}
+
 export type DestinationKind = 'school' | 'la' | 'unknown' | 'outside-maintained-sector';
 export type FileStatus = 'delivered' | 'in-repository' | 'removed' | 'expired';
 
@@ -235,6 +243,8 @@ export interface RepositorySearchAlertsTable {
   org_code: string;
   searches: number;
   raised_at: Timestamp;
+  /** The UTC day the flag is for: one flag per user and day (null only on duplicates from before the key). */
+  day: ColumnType<DateOnly | null, DateOnly, never>;
 }
 
 export interface IdempotencyKeysTable {
@@ -447,4 +457,5 @@ export interface Database {
   blob_keys: BlobKeysTable;
   blob_chunks: BlobChunksTable;
   rate_limits: RateLimitsTable;
+  lookup_budgets: LookupBudgetsTable;
 }

@@ -1,6 +1,6 @@
 /**
- * A person's search of the unknown-destination repository: the details are checked, the user's rate of searching
- * is limited (and an unusual day's volume flagged to their LA administrators), the search and its criteria are
+ * A person's search of the unknown-destination repository: the details are checked, the search is spent from the
+ * user's lookup budget (see lookup-budget.ts), the search and its criteria are
  * audited, and each result shown is recorded, since only a record someone was shown may be opened.
  */
 import crypto from 'node:crypto';
@@ -9,6 +9,7 @@ import { isRealDate } from '../ctf/dates.js';
 import { isValidUpn } from '../ctf/upn.js';
 import { auditActor, type User } from '../identity/accounts.js';
 import type { TransferDeps } from '../transfers/accept-file.js';
+import { spendLookup } from './lookup-budget.js';
 import { matchRepository, type RepositoryMatch } from './match-repository.js';
 import type { SearchCriteria } from './score-match.js';
 
@@ -156,9 +157,6 @@ export type SearchOutcome =
   | { kind: 'results'; searchId: string; results: RepositoryMatch[] }
   | { kind: 'rate-limited'; retryAfterSeconds: number };
 
-const MINUTE = 60_000;
-const DAY = 86_400_000;
-
 export async function searchRepository(
   deps: RepositoryDeps,
   user: User,
@@ -166,27 +164,8 @@ export async function searchRepository(
   sourceIp: string | null,
 ): Promise<SearchOutcome> {
   const now = deps.now();
-  const recent = await deps.db
-    .selectFrom('repository_searches')
-    .select(['searched_at'])
-    .where('user_id', '=', user.id)
-    .where('searched_at', '>', new Date(now.getTime() - MINUTE))
-    .orderBy('searched_at')
-    .execute();
-  if (recent.length >= deps.config.repositorySearchesPerMinute) {
-    const oldest = new Date(recent[0]!.searched_at).getTime();
-    await deps.audit({
-      action: 'repository.search-refused',
-      outcome: 'denied',
-      actor: auditActor(user),
-      sourceIp,
-      details: { reason: 'rate limit', searchesInLastMinute: recent.length },
-    });
-    return {
-      kind: 'rate-limited',
-      retryAfterSeconds: Math.max(1, Math.ceil((oldest + MINUTE - now.getTime()) / 1000)),
-    };
-  }
+  const admission = await spendLookup(deps, user, 'repository-search', sourceIp);
+  if (!admission.admitted) return { kind: 'rate-limited', retryAfterSeconds: admission.retryAfterSeconds };
 
   const results = await matchRepository(deps.db, criteria, { now });
   const searchId = crypto.randomUUID();
@@ -218,34 +197,5 @@ export async function searchRepository(
     sourceIp,
     details: { criteria, results: results.map((r) => ({ id: r.id, score: r.score })) },
   });
-  await flagUnusualVolume(deps, user, now, laCode);
   return { kind: 'results', searchId, results };
-}
-
-/** Raises one flag for the user's LA administrators the moment the user's searches in 24 hours reach the limit. */
-async function flagUnusualVolume(deps: RepositoryDeps, user: User, now: Date, laCode: string): Promise<void> {
-  const { count } = await deps.db
-    .selectFrom('repository_searches')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('user_id', '=', user.id)
-    .where('searched_at', '>', new Date(now.getTime() - DAY))
-    .executeTakeFirstOrThrow();
-  if (Number(count) !== deps.config.repositorySearchAlertPerDay) return;
-  await deps.db
-    .insertInto('repository_search_alerts')
-    .values({
-      id: crypto.randomUUID(),
-      la_code: laCode,
-      user_id: user.id,
-      org_code: user.orgCode,
-      searches: Number(count),
-      raised_at: now,
-    })
-    .execute();
-  await deps.audit({
-    action: 'repository.search-volume-flagged',
-    actor: auditActor(user),
-    laCode,
-    details: { searchesIn24Hours: Number(count) },
-  });
 }

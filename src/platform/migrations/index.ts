@@ -13,6 +13,7 @@ import * as leavers from './0007-leavers.js';
 import * as enquiryCtfMatches from './0008-enquiry-ctf-matches.js';
 import * as emailNotices from './0009-email-notices.js';
 import * as uncompressedBlobChunks from './0010-uncompressed-blob-chunks.js';
+import * as lookupBudgets from './0011-lookup-budgets.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '0008-enquiry-ctf-matches': enquiryCtfMatches,
   '0009-email-notices': emailNotices,
   '0010-uncompressed-blob-chunks': uncompressedBlobChunks,
+  '0011-lookup-budgets': lookupBudgets,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { apiActor, apiPost, type Actor } from '../../test/support/api.js';
+import { testDatabases } from '../../test/support/databases.js';
+import { testServices } from '../../test/support/services.js';
+import { seedRegister, signIn, type TestServices } from '../../test/support/world.js';
+import { buildApp } from '../platform/web/app.js';
+
+const nobody = { surname: 'Nobody', dateOfBirth: '2015-01-01' };
+
+for (const database of await testDatabases()) {
+  describe(`one lookup budget per user (${database.name})`, () => {
+    let services: TestServices & { close(): Promise<void> };
+    let app: FastifyInstance;
+
+    before(async () => {
+      services = await testServices(await database.open(), {
+        env: { S2S_REPOSITORY_SEARCHES_PER_MINUTE: '10', S2S_REPOSITORY_SEARCH_ALERT_PER_DAY: '8' },
+      });
+      await seedRegister(services);
+      app = await buildApp(services);
+    });
+    after(async () => {
+      await app.close();
+      await services.close();
+    });
+
+    const alertsFor = (userId: string) =>
+      services.db.selectFrom('repository_search_alerts').selectAll().where('user_id', '=', userId).execute();
+    const flagsAuditedFor = (userId: string) =>
+      services.db
+        .selectFrom('audit_events')
+        .select(['la_code', 'details'])
+        .where('action', '=', 'repository.search-volume-flagged')
+        .where('actor_user_id', '=', userId)
+        .execute();
+
+    it('admits no more than the minute’s budget of 200 simultaneous searches from one token', async () => {
+      const searcher = await apiActor(services, 'school-user', '8232003');
+      const responses = await Promise.all(
+        Array.from({ length: 200 }, () => apiPost(app, searcher, '/api/v1/repository/search', nobody)),
+      );
+      const admitted = responses.filter((r) => r.statusCode === 200);
+      const refused = responses.filter((r) => r.statusCode === 429);
+      assert.equal(admitted.length, 10, 'exactly the budget is admitted');
+      assert.equal(refused.length, 190, 'every other search is refused');
+      for (const r of refused) {
+        assert.equal(r.json().error.code, 'SEARCH_RATE_LIMITED');
+        assert.match(r.json().error.message, /too many searches in the last minute/);
+        assert.ok(Number(r.headers['retry-after']) >= 1);
+      }
+      const searches = await services.db
+        .selectFrom('repository_searches')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', searcher.account.user.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(searches.n), 10, 'only admitted searches ran');
+    });
+
+    it('flags the day once when a burst jumps past the threshold, and again the next day, audited', async () => {
+      const searcher = await apiActor(services, 'school-user', '8232003');
+      const burst = () =>
+        Promise.all(Array.from({ length: 10 }, () => apiPost(app, searcher, '/api/v1/repository/search', nobody)));
+      const first = await burst();
+      assert.ok(first.every((r) => r.statusCode === 200));
+      const raised = await alertsFor(searcher.account.user.id);
+      assert.equal(raised.length, 1, 'one flag, though the count went from 0 to 10 past a threshold of 8');
+      assert.ok(raised[0]!.searches >= 8);
+      assert.equal(raised[0]!.la_code, '823');
+      assert.equal((await flagsAuditedFor(searcher.account.user.id)).length, 1);
+
+      services.clock.advance(61_000);
+      assert.ok((await burst()).every((r) => r.statusCode === 200));
+      assert.equal((await alertsFor(searcher.account.user.id)).length, 1, 'still one flag that day');
+      assert.equal((await flagsAuditedFor(searcher.account.user.id)).length, 1);
+
+      services.clock.advance(86_400_000);
+      assert.ok((await burst()).every((r) => r.statusCode === 200));
+      assert.equal((await alertsFor(searcher.account.user.id)).length, 2, 'a new day, a new flag');
+      const audited = await flagsAuditedFor(searcher.account.user.id);
+      assert.equal(audited.length, 2);
+      assert.ok(audited.every((e) => e.la_code === '823'));
+    });
+
+    it('shares the budget between a user’s signed-in session and their API token', async () => {
+      const searcher: Actor = await apiActor(services, 'school-user', '8232003');
+      const browser = await signIn(app, services, searcher.account);
+      services.clock.advance(61_000);
+      for (let i = 0; i < 6; i++) {
+        assert.equal((await apiPost(app, searcher, '/api/v1/repository/search', nobody)).statusCode, 200);
+      }
+      for (let i = 0; i < 4; i++) {
+        const page = await browser.submit('/repository', '/repository/search', {
+          surname: 'Nobody',
+          'dob-day': '1',
+          'dob-month': '1',
+          'dob-year': '2015',
+        });
+        assert.equal(page.statusCode, 200);
+        assert.doesNotMatch(page.body, /too many searches/);
+      }
+      const page = await browser.submit('/repository', '/repository/search', {
+        surname: 'Nobody',
+        'dob-day': '1',
+        'dob-month': '1',
+        'dob-year': '2015',
+      });
+      assert.match(page.body, /too many searches in the last minute/);
+      const api = await apiPost(app, searcher, '/api/v1/repository/search', nobody);
+      assert.equal(api.statusCode, 429, 'the token has no budget of its own');
+    });
+  });
+}
