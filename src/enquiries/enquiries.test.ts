@@ -102,7 +102,18 @@ for (const database of await testDatabases()) {
 
     it('given a UPN, also shows where any school’s CTF carrying it went', async () => {
       const upn = makeUpn('330210166601');
-      // Brackenford's school sent the CTF of a child with this UPN to Kestrel Moor Primary, which has not collected it.
+      // Brackenford's school recorded the child as a leaver and sent the CTF to Kestrel Moor Primary, which has not
+      // collected it.
+      const leaver = await post(leavingSchool, '/api/v1/leavers', {
+        surname: 'Osei',
+        forename: 'Kwame',
+        dateOfBirth: '2013-01-05',
+        upn,
+        leftOn: '2026-10-30',
+        destination: 'school',
+        destinationLAEstab: '9092201',
+      });
+      assert.equal(leaver.statusCode, 201, leaver.body);
       const sent = await upload(app, leavingSchool.token, [
         ctfFile('3302101', '9092201', { people: [{ ...none, surname: 'Osei', forename: 'Kwame', upn }] }),
       ]);
@@ -120,6 +131,54 @@ for (const database of await testDatabases()) {
       assert.match(ctf.where, /^CTF sent by .* \(3302101\) to .* \(9092201\) on 2 November 2026; not yet collected$/);
       const without = await create({ ...child, surname: 'Osei', forename: 'Kwame', dateOfBirth: '2013-01-05' });
       assert.equal(without.matches.filter((m) => m.kind === 'sent-ctf').length, 0, 'no UPN, no CTF match');
+    });
+
+    it('learns nothing from a guessed UPN with a made-up name: the answer is that for no match', async () => {
+      const upn = makeUpn('330210166602');
+      const leaver = await post(leavingSchool, '/api/v1/leavers', {
+        surname: 'Mensah',
+        forename: 'Ama',
+        dateOfBirth: '2013-02-06',
+        upn,
+        leftOn: '2026-10-30',
+        destination: 'school',
+        destinationLAEstab: '9092201',
+      });
+      assert.equal(leaver.statusCode, 201, leaver.body);
+      const sent = await upload(app, leavingSchool.token, [
+        ctfFile('3302101', '9092201', { people: [{ ...none, surname: 'Mensah', forename: 'Ama', upn }] }),
+      ]);
+      assert.equal(sent.statusCode, 201, sent.body);
+      const made = { ...child, surname: 'Guess', forename: 'Anyone', dateOfBirth: '2013-02-06' };
+      const guessed = await create({ ...made, upn });
+      const never = await create({ ...made, upn: makeUpn('330210166603') });
+      assert.deepEqual(guessed.matches, [], 'a UPN alone finds no CTF');
+      assert.deepEqual(Object.keys(guessed).sort(), Object.keys(never).sort());
+      assert.deepEqual(guessed.matches, never.matches);
+      const shown = await get(officer, `/api/v1/enquiries/${guessed.id}`);
+      assert.deepEqual(shown.json().matches, []);
+      const right = await create({ ...child, surname: 'Mensah', forename: 'Ama', dateOfBirth: '2013-02-06', upn });
+      assert.deepEqual(
+        right.matches.map((m) => m.kind),
+        ['sent-ctf'],
+        'the right name and date of birth still match',
+      );
+      const audited = await services.db
+        .selectFrom('audit_events')
+        .select('details')
+        .where('action', '=', 'repository.searched')
+        .where('actor_user_id', '=', officer.account.user.id)
+        .execute();
+      const criteria = audited.map((e) => {
+        const d = (typeof e.details === 'string' ? JSON.parse(e.details) : e.details) as {
+          criteria: Record<string, unknown>;
+        };
+        return d.criteria;
+      });
+      assert.ok(
+        criteria.some((c) => c.upn === upn && c.surname === 'Guess'),
+        'the guessing lookup’s criteria are audited',
+      );
     });
 
     it('sends only to chosen LAs, each with a reason; never to its own LA, twice, or to every LA', async () => {
@@ -253,6 +312,15 @@ for (const database of await testDatabases()) {
       const matchesOf = async () =>
         ((await get(officer, `/api/v1/enquiries/${id}`)).json().matches as Array<{ kind: string }>).map((m) => m.kind);
       assert.deepEqual(await matchesOf(), []);
+      const tola = { surname: 'Adeyemi', forename: 'Tola', dateOfBirth: '2013-09-08', joinedOn: '2026-11-02' };
+      assert.equal((await post(joiningSchool, '/api/v1/joiners', tola)).statusCode, 201);
+      assert.deepEqual(await matchesOf(), [], 'a draft does not match');
+      assert.ok(
+        !(await notifications(officer)).some((n) => n.kind === 'enquiry-match' && n.link.endsWith(id)),
+        'nor notify',
+      );
+      const sent = await post(officer, `/api/v1/enquiries/${id}/send`, { recipients: [{ laCode: '330', reason }] });
+      assert.equal(sent.statusCode, 200, sent.body);
 
       const joined = await post(joiningSchool, '/api/v1/joiners', {
         surname: 'Adeyemi',

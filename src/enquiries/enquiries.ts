@@ -23,7 +23,7 @@ import {
   type FieldError,
   type RepositoryDeps,
 } from '../repository/search-repository.js';
-import { ctfsCarrying } from '../leavers/sent-ctfs.js';
+import { ctfsCarryingPerson } from '../leavers/sent-ctfs.js';
 import { longDate } from '../platform/web/views.js';
 import { criteriaOf, matchJoiners, nearbyBirthDates, scorePeople, type Person } from './match-people.js';
 import { isUuid } from '../platform/ids.js';
@@ -140,10 +140,20 @@ export async function createEnquiry(
     sex: details.sex ?? null,
   });
   const searched = await searchRepository(deps, officer, sought, sourceIp);
-  const fromRepository = searched.kind === 'results' ? searched.results : [];
-  const fromJoiners = await matchJoiners(deps.db, { ...sought, dateOfBirth: details.dateOfBirth }, now);
-  // A UPN also finds any school's CTF carrying it: where the child's record, and perhaps the child, went.
-  const fromCtfs = details.upn ? await ctfsCarrying(deps.db, deps.keys.pupilIndexKey, details.upn) : [];
+  // New pupils and CTFs in flight are looked up only when the officer's lookup budget admitted the search.
+  const admitted = searched.kind === 'results';
+  const fromRepository = admitted ? searched.results : [];
+  const fromJoiners = admitted ? await matchJoiners(deps.db, { ...sought, dateOfBirth: details.dateOfBirth }, now) : [];
+  // A UPN with an agreeing name and date of birth also finds any school's CTF carrying it: where the record went.
+  const fromCtfs = admitted
+    ? await ctfsCarryingPerson(deps.db, deps.keys.pupilIndexKey, {
+        upn: details.upn ?? null,
+        surname: details.surname,
+        forename: details.forename,
+        date_of_birth: details.dateOfBirth,
+        sex: details.sex ?? null,
+      })
+    : [];
   const rows = [
     ...fromRepository.map((m) => ({ kind: 'repository' as const, ref_id: m.id, score: m.score, reasons: m.reasons })),
     ...fromJoiners.map((m) => ({ kind: 'joiner' as const, ref_id: m.id, score: m.score, reasons: m.reasons })),
@@ -629,7 +639,8 @@ export async function alertEnquiries(
   const open = await db
     .selectFrom('enquiries')
     .select(['id', 'officer_id', 'upn', 'surname', 'forename', 'date_of_birth', 'sex'])
-    .where('state', '<>', 'closed')
+    // Only a sent (or approved) enquiry is looked for: a draft, or one awaiting approval, neither matches nor notifies.
+    .where('state', '=', 'sent')
     .execute();
   let alerted = 0;
   for (const child of appeared) {

@@ -56,10 +56,16 @@ function asCandidate(person: Person): CandidateRecord {
   };
 }
 
-/** How well `found` matches what `sought` describes, or null below the threshold. */
+/**
+ * How well `found` matches what `sought` describes, or null below the threshold. The name and date of birth must
+ * agree on their own: a UPN can be guessed (check letter, LAEstab, year, serial), so a UPN that agrees adds to a
+ * match but never makes one, and a guessed UPN with a made-up name learns nothing.
+ */
 export function scorePeople(sought: SearchCriteria, found: Person): PersonMatch | null {
-  const scored = scoreMatch(sought, asCandidate(found));
-  return scored && scored.score >= MATCH_THRESHOLD ? scored : null;
+  const byDetails = scoreMatch({ ...sought, upn: undefined }, asCandidate(found));
+  if (!byDetails || byDetails.score < MATCH_THRESHOLD) return null;
+  if (sought.upn && sought.upn === found.upn) return { score: 100, reasons: ['UPN matches', ...byDetails.reasons] };
+  return byDetails;
 }
 
 /** Registered new pupils who are likely the child sought, best first, with the school each joined. */

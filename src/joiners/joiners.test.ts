@@ -200,6 +200,16 @@ for (const database of await testDatabases()) {
     it('given a UPN, shows where any school’s CTF carrying it went, and nothing for a UPN never sent', async () => {
       // Hollins Lane sent the CTF of a pupil with this UPN to Kestrel Moor; the pupil turned up at Brackenford.
       const upn = makeUpn('823200355501');
+      const leaver = await post(previousSchool, '/api/v1/leavers', {
+        surname: 'Begum',
+        forename: 'Hana',
+        dateOfBirth: '2014-09-09',
+        upn,
+        leftOn: '2026-10-30',
+        destination: 'school',
+        destinationLAEstab: '9092201',
+      });
+      assert.equal(leaver.statusCode, 201, leaver.body);
       const elsewhere = await upload(app, previousSchool.token, [
         ctfFile('8232003', '9092201', { people: [{ surname: 'Begum', forename: 'Hana', upn }] }),
       ]);
@@ -227,6 +237,26 @@ for (const database of await testDatabases()) {
         joinedOn: '2026-11-02',
       });
       assert.deepEqual(unknown.json().ctfsForUpn, []);
+      // A school that guesses the UPN, with a made-up name, learns nothing: the answer is that for a UPN never sent.
+      const guessed = await register({
+        surname: 'Madeup',
+        forename: 'Someone',
+        dateOfBirth: '2014-09-09',
+        upn,
+        joinedOn: '2026-11-02',
+      });
+      assert.equal(guessed.statusCode, 201, guessed.body);
+      const { id: _g, ...guessedAnswer } = guessed.json() as Record<string, unknown>;
+      const never = await register({
+        surname: 'Madeup',
+        forename: 'Someone',
+        dateOfBirth: '2014-09-09',
+        upn: makeUpn('823200355503'),
+        joinedOn: '2026-11-02',
+      });
+      const { id: _n, ...neverAnswer } = never.json() as Record<string, unknown>;
+      assert.deepEqual(guessedAnswer, neverAnswer);
+      assert.deepEqual(guessedAnswer.ctfsForUpn, []);
     });
 
     it('passes the search to the LA at once when nobody knows the previous school', async () => {

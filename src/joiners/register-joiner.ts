@@ -24,7 +24,7 @@ import { addSchoolDays, londonDate } from '../cme/school-days.js';
 import { alertEnquiries } from '../enquiries/enquiries.js';
 import { otherSchoolProblem } from '../establishments/other-school.js';
 import { criteriaOf, type Person } from '../enquiries/match-people.js';
-import { ctfsCarrying, type CtfCarryingUpn } from '../leavers/sent-ctfs.js';
+import { ctfsCarryingPerson, type CtfCarryingUpn } from '../leavers/sent-ctfs.js';
 import { laUsers, notify, schoolUsers } from '../notifications/notify.js';
 
 /** The notice to an LA's staff when the search for a new pupil's record passes to them. */
@@ -202,8 +202,7 @@ export async function registerJoiner(
   await alertEnquiries(deps.db, now, [{ ...child, kind: 'joiner', id }]);
 
   const waitingFiles = joiner.previousLAEstab ? await filesWaitingFrom(deps.db, school, joiner.previousLAEstab) : [];
-  // With a UPN, any school's CTF carrying it is found wherever it went: perhaps to another school, or XXXXXXX.
-  const ctfsForUpn = joiner.upn ? await ctfsCarrying(deps.db, deps.keys.pupilIndexKey, joiner.upn) : [];
+  // The search spends the school's lookup budget; the CTFs in flight are checked only when it is admitted.
   const searched = await searchRepository(
     deps,
     user,
@@ -216,11 +215,13 @@ export async function registerJoiner(
       id,
       matches: [],
       waitingFiles,
-      ctfsForUpn,
+      ctfsForUpn: [],
       matchesChecked: false,
       retryAfterSeconds: searched.retryAfterSeconds,
     };
   }
+  // With a UPN and agreeing name and date of birth, any school's CTF carrying it is found wherever it went.
+  const ctfsForUpn = await ctfsCarryingPerson(deps.db, deps.keys.pupilIndexKey, child);
   return { kind: 'registered', id, matches: searched.results, waitingFiles, ctfsForUpn, matchesChecked: true };
 }
 

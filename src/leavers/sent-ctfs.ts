@@ -6,6 +6,7 @@
  * the UPN they already know has gone: the files in flight.
  */
 import crypto from 'node:crypto';
+import { criteriaOf, scorePeople, type Person } from '../enquiries/match-people.js';
 import type { Db } from '../platform/database.js';
 
 /** How long digests are kept: a leaver recorded more than a year after the CTF went is not looked for. */
@@ -91,4 +92,25 @@ export async function ctfsCarrying(
     sentAt: new Date(r.sent_at),
     collected: r.collected_at !== null,
   }));
+}
+
+/**
+ * The CTFs carrying `person`'s UPN that may be told to someone who gave the UPN with a name and date of birth. The
+ * digests carry no names, so a CTF is told only when the school that sent it recorded the child as a leaver with a
+ * name and date of birth that agree with those given (within the repository's tolerances); otherwise nothing is
+ * told, exactly as when no CTF carries the UPN, since a UPN alone can be guessed.
+ */
+export async function ctfsCarryingPerson(db: Db, key: Buffer, person: Person): Promise<CtfCarryingUpn[]> {
+  if (!person.upn) return [];
+  const carrying = await ctfsCarrying(db, key, person.upn);
+  if (carrying.length === 0) return [];
+  const leavers = await db
+    .selectFrom('leavers')
+    .select(['school_laestab', 'upn', 'surname', 'forename', 'date_of_birth', 'sex'])
+    .where('upn', '=', person.upn)
+    .where('school_laestab', 'in', [...new Set(carrying.map((c) => c.sentBy))])
+    .execute();
+  const sought = criteriaOf(person);
+  const agreeing = new Set(leavers.filter((l) => scorePeople(sought, l) !== null).map((l) => l.school_laestab));
+  return carrying.filter((c) => agreeing.has(c.sentBy));
 }
