@@ -7,9 +7,11 @@ import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { TEST_MASTER_KEY } from '../test/support/services.js';
+import { auditRecorder } from './audit/record-audit.js';
 import { main } from './cli.js';
 import { sampleRegisterFile } from './demo/seed-demo.js';
 import { openPGlite } from './platform/database.js';
+import { deriveKeys } from './platform/keys.js';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
@@ -127,6 +129,31 @@ describe('s2s command line on the embedded database', () => {
       holder.kill();
       fs.rmSync(path.join(dataDir, 's2s.lock'), { force: true });
     }
+  });
+
+  it('prints an anchor, and verify --anchor finds the rows removed after it', async () => {
+    // The test before left row 2 altered: start from a fresh trail of five rows.
+    const fresh = await openPGlite(dataDir, 'test');
+    await sql`DELETE FROM audit_events`.execute(fresh.db);
+    const record = auditRecorder(fresh.db, deriveKeys(Buffer.from(TEST_MASTER_KEY, 'hex')).auditKey, () => new Date());
+    for (let i = 0; i < 5; i++) await record({ action: 'sign-in' });
+    await fresh.close();
+    const anchored = await run('audit', 'anchor');
+    assert.equal(anchored.code, 0, anchored.err);
+    const match = /^s2s-audit-anchor seq=(\d+) hash=[0-9a-f]{64} at=\S+\n$/.exec(anchored.out);
+    assert.ok(match, anchored.out);
+    const head = Number(match[1]);
+    const file = path.join(dataDir, 'anchors.log');
+    fs.writeFileSync(file, anchored.out);
+    assert.equal((await run('audit', 'verify', '--anchor', file)).code, 0);
+    const opened = await openPGlite(dataDir, 'test');
+    await sql`DELETE FROM audit_events WHERE seq > ${head - 2}`.execute(opened.db);
+    await opened.close();
+    assert.equal((await run('audit', 'verify')).code, 0);
+    const cut = await run('audit', 'verify', '--anchor', anchored.out.trim());
+    assert.equal(cut.code, 1);
+    assert.match(cut.out, new RegExp(`FAILS its anchor: .*rows ${head - 1}–${head} missing`));
+    assert.equal((await run('audit', 'verify', '--anchor', 'not-an-anchor')).code, 2);
   });
 
   it('answers usage errors with exit code 2', async () => {

@@ -2,7 +2,17 @@
  * The `s2s` command: the service itself (`s2s serve`) and the operator commands. Each command uses the same
  * configuration as the service; with the embedded database, a command that finds the service running says so.
  */
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { anchorSink, scheduleAuditAnchors } from './audit/anchor-sinks.js';
+import {
+  AnchorFormatError,
+  formatAnchor,
+  parseAnchor,
+  takeAnchor,
+  verifyAgainstAnchor,
+  type AuditAnchor,
+} from './audit/audit-anchor.js';
 import { verifyAuditChain } from './audit/record-audit.js';
 import { formatDemoCredentials, seedDemo } from './demo/seed-demo.js';
 import { importRegister } from './establishments/import-register.js';
@@ -37,7 +47,9 @@ Commands:
   users add --email E --name N --org ORG --role R
                                           Add a user; ORG is a LAEstab, an LA code or DFE. Prints a set-up link
   tokens create --email E --name LABEL    Create an API token for a user; prints it once
-  audit verify                            Check the audit trail's hash chain; exits 1 naming the first bad row
+  audit verify [--anchor ANCHOR|FILE]     Check the audit trail's hash chain; exits 1 naming the first bad row.
+                                          With --anchor, also that no row after the anchored head was removed
+  audit anchor                            Print the audit trail's head (sequence number and hash) to keep elsewhere
   purge                                   Destroy files past their retention now (the service also does it every 10 minutes)
   ctf validate FILE...                    Validate CTF/ATF files
   ctf generate --out DIR [...]            Write synthetic, fictitious CTFs
@@ -79,10 +91,12 @@ async function serve(args: string[], io: Io): Promise<number> {
     const stopHousekeeping = scheduleHousekeeping(services, (error) =>
       app.log.error({ err: error }, 'housekeeping failed'),
     );
+    const stopAnchors = scheduleAnchors(services, (error) => app.log.error({ err: error }, 'audit anchor not written'));
     running();
     await stopSignal();
     io.stdout.write('stopping…\n');
     stopHousekeeping();
+    stopAnchors();
     await app.close();
     await services.close();
     return 0;
@@ -92,14 +106,29 @@ async function serve(args: string[], io: Io): Promise<number> {
   const stopHousekeeping = scheduleHousekeeping(services, (error) =>
     io.stderr.write(`housekeeping failed: ${error instanceof Error ? error.message : String(error)}\n`),
   );
+  const stopAnchors = scheduleAnchors(services, (error) =>
+    io.stderr.write(`audit anchor not written: ${error instanceof Error ? error.message : String(error)}\n`),
+  );
   const code = await superviseServingProcesses(config.workers, {
     onReady: () => running(),
     onProblem: (message) => io.stderr.write(`${message}\n`),
   });
   io.stdout.write('stopped\n');
   stopHousekeeping();
+  stopAnchors();
   await services.close();
   return code;
+}
+
+/** One process per node writes anchors, as it runs housekeeping; without a configured sink, none. */
+function scheduleAnchors(services: Services, onError: (error: unknown) => void): () => void {
+  const sink = services.config.auditAnchorSink;
+  if (!sink) return () => {};
+  return scheduleAuditAnchors(services.db, anchorSink(sink), {
+    minutes: services.config.auditAnchorMinutes,
+    now: services.now,
+    onError,
+  });
 }
 
 function stopSignal(): Promise<void> {
@@ -190,8 +219,28 @@ async function tokens(args: string[], io: Io): Promise<number> {
 }
 
 async function audit(args: string[], io: Io): Promise<number> {
-  if (args[0] !== 'verify' || args.length !== 1) throw new UsageError('Usage: s2s audit verify');
+  const [sub, ...rest] = args;
+  if (sub === 'anchor' && rest.length === 0) {
+    return withServices('s2s audit anchor', io, async (services) => {
+      io.stdout.write(`${formatAnchor(await takeAnchor(services.db, services.now()))}\n`);
+      return 0;
+    });
+  }
+  if (sub !== 'verify') throw new UsageError('Usage: s2s audit verify [--anchor ANCHOR-OR-FILE] | s2s audit anchor');
+  const { values } = parseArgs({ args: rest, options: { anchor: { type: 'string' } }, strict: true });
+  const anchor = values.anchor === undefined ? undefined : readAnchorArgument(values.anchor);
   return withServices('s2s audit verify', io, async (services) => {
+    if (anchor) {
+      const checked = await verifyAgainstAnchor(services.db, services.keys.auditKey, anchor);
+      if (checked.ok) {
+        io.stdout.write(
+          `audit trail intact and reaches the anchor at row ${anchor.seq}: ${checked.checked} rows, head ${checked.headHash}\n`,
+        );
+        return 0;
+      }
+      io.stdout.write(`audit trail FAILS its anchor: ${checked.problem}\n`);
+      return 1;
+    }
     const report = await verifyAuditChain(services.db, services.keys.auditKey);
     if (report.ok) {
       io.stdout.write(`audit trail intact: ${report.checked} rows, head ${report.headHash}\n`);
@@ -202,6 +251,22 @@ async function audit(args: string[], io: Io): Promise<number> {
     );
     return 1;
   });
+}
+
+/** `--anchor` takes the line `s2s audit anchor` printed, or a sink file whose last line is the newest anchor. */
+function readAnchorArgument(value: string): AuditAnchor {
+  try {
+    return parseAnchor(value);
+  } catch (error) {
+    if (!(error instanceof AnchorFormatError) || !fs.existsSync(value)) {
+      throw new UsageError(`--anchor: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  try {
+    return parseAnchor(fs.readFileSync(value, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--anchor: ${value}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 async function purge(args: string[], io: Io): Promise<number> {

@@ -30,7 +30,7 @@ export interface AuditEvent {
 
 export type RecordAudit = (event: AuditEvent) => Promise<void>;
 
-const GENESIS = '0'.repeat(64);
+export const GENESIS = '0'.repeat(64);
 const AUDIT_LOCK = 7_243_001;
 
 interface ChainFields {

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { anchorSinkProblem } from '../audit/anchor-sinks.js';
 
 interface Setting<T> {
   variable: string;
@@ -267,6 +268,24 @@ export const settings = {
     'School days out of education after which a child on an LA’s register counts as missing education (DfE guidance: 20).',
     '20',
     positiveInt(20, 200),
+  ),
+  auditAnchorSink: setting(
+    'S2S_AUDIT_ANCHOR_SINK',
+    'Where the service writes audit anchors (the chain head, which shows if the trail’s tail is removed): an absolute file path on another volume, an https:// address that receives a JSON POST, or syslog://host:port (UDP). Unset: no anchors are written.',
+    'unset',
+    z
+      .string()
+      .superRefine((v, context) => {
+        const problem = anchorSinkProblem(v);
+        if (problem) context.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
+  ),
+  auditAnchorMinutes: setting(
+    'S2S_AUDIT_ANCHOR_MINUTES',
+    'Minutes between audit anchors written to S2S_AUDIT_ANCHOR_SINK.',
+    '60',
+    positiveInt(60, 7 * 24 * 60),
   ),
 } as const;
 
