@@ -149,5 +149,29 @@ for (const database of await testDatabases()) {
       const text = national.body;
       assert.equal(/Child[a-z]|Sam|2014-04-04/.test(text), false, 'no child-level data');
     });
+
+    it('counts a case last in education years ago, refuses one before the calendar, and the register still shows', async () => {
+      const id = await open('brackenford', child(1, '2019-06-03', '2019-05-01'));
+      const refused = await call('brackenford', 'POST', '/api/v1/cme-cases', child(2, '2000-01-10', '1999-12-01'));
+      assert.equal(refused.statusCode, 422, refused.body);
+      assert.deepEqual(refused.json().error.fields, [
+        {
+          field: 'lastInEducationOn',
+          message: 'Date last in education must be on or after 1 January 2000: s2s counts school days from then',
+        },
+      ]);
+      const listed = await call('brackenford', 'GET', '/api/v1/cme-cases');
+      assert.equal(listed.statusCode, 200, listed.body);
+      const found = (listed.json().cases as Array<{ id: string; schoolDaysOut: number; overThreshold: boolean }>).find(
+        (c) => c.id === id,
+      )!;
+      // About seven and a half years of weekdays, less their bank holidays: term dates are the LA's own.
+      assert.ok(found.schoolDaysOut > 1800 && found.schoolDaysOut < 2000, String(found.schoolDaysOut));
+      assert.equal(found.overThreshold, true);
+      const account = await addUser(services, { role: 'la-user', org: '330' });
+      const page = await (await signIn(app, services, account)).get('/cme-cases');
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Sam Childb/);
+    });
   });
 }

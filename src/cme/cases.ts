@@ -19,8 +19,9 @@ import {
   type RepositoryDeps,
 } from '../repository/search-repository.js';
 import { median } from './median.js';
-import { londonDate, schoolDaysBetween } from './school-days.js';
+import { calendarRange, isInCalendar, londonDate, schoolDaysBetween } from './school-days.js';
 import { isUuid } from '../platform/ids.js';
+import { longDate } from '../platform/web/views.js';
 
 const caseSchema = z
   .object({
@@ -120,6 +121,12 @@ export async function openCase(
   }
   if (lastInEducationOn > today)
     errors.push({ field: 'lastInEducationOn', message: 'Date last in education must be today or in the past' });
+  // The register counts school days from this date, so it must be one the calendar can count from.
+  else if (!isInCalendar(lastInEducationOn))
+    errors.push({
+      field: 'lastInEducationOn',
+      message: `Date last in education must be on or after ${longDate(calendarRange.first)}: s2s counts school days from then`,
+    });
   if (details.identifiedOn > today)
     errors.push({ field: 'identifiedOn', message: 'Date identified must be today or in the past' });
   if (details.identifiedOn < lastInEducationOn)

@@ -4,6 +4,7 @@ import {
   academicYearOf,
   addSchoolDays,
   bankHolidays,
+  isInCalendar,
   isSchoolDay,
   londonDate,
   schoolDaysBetween,
@@ -40,9 +41,61 @@ describe('bank holidays', () => {
     assert.deepEqual(holidaysIn(2027).slice(-2), ['2027-12-27', '2027-12-28']);
     assert.deepEqual(holidaysIn(2028).slice(-2), ['2028-12-25', '2028-12-26']);
   });
-  it('has eight a year from 2024 to 2035 and nothing outside', () => {
-    for (let year = 2024; year <= 2035; year++) assert.equal(holidaysIn(year).length, 8, String(year));
-    assert.equal(bankHolidays.size, 96);
+  it('matches the published lists of earlier years, proclaimed holidays and all', () => {
+    assert.deepEqual(holidaysIn(2019), [
+      '2019-01-01',
+      '2019-04-19',
+      '2019-04-22',
+      '2019-05-06',
+      '2019-05-27',
+      '2019-08-26',
+      '2019-12-25',
+      '2019-12-26',
+    ]);
+    assert.deepEqual(holidaysIn(2020), [
+      '2020-01-01',
+      '2020-04-10',
+      '2020-04-13',
+      '2020-05-08',
+      '2020-05-25',
+      '2020-08-31',
+      '2020-12-25',
+      '2020-12-28',
+    ]);
+    assert.deepEqual(holidaysIn(2022), [
+      '2022-01-03',
+      '2022-04-15',
+      '2022-04-18',
+      '2022-05-02',
+      '2022-06-02',
+      '2022-06-03',
+      '2022-08-29',
+      '2022-09-19',
+      '2022-12-26',
+      '2022-12-27',
+    ]);
+    assert.deepEqual(holidaysIn(2012), [
+      '2012-01-02',
+      '2012-04-06',
+      '2012-04-09',
+      '2012-05-07',
+      '2012-06-04',
+      '2012-06-05',
+      '2012-08-27',
+      '2012-12-25',
+      '2012-12-26',
+    ]);
+    assert.ok(bankHolidays.has('2011-04-29') && bankHolidays.has('2023-05-08'));
+    assert.ok(bankHolidays.has('2027-03-26') && bankHolidays.has('2027-03-29'), 'Good Friday and Easter Monday 2027');
+  });
+  it('has eight a year from 2000 to 2035 but in proclaimed years, and nothing outside', () => {
+    const extra: Record<number, number> = { 2002: 9, 2011: 9, 2012: 9, 2020: 8, 2022: 10, 2023: 9 };
+    let total = 0;
+    for (let year = 2000; year <= 2035; year++) {
+      assert.equal(holidaysIn(year).length, extra[year] ?? 8, String(year));
+      total += extra[year] ?? 8;
+    }
+    assert.equal(bankHolidays.size, total);
   });
 });
 
@@ -135,9 +188,12 @@ describe('bad input', () => {
       assert.throws(() => termOf(bad), RangeError, bad);
     }
   });
-  it('says the bank-holiday table must be extended for dates outside 2024–2035', () => {
-    const extend = { name: 'RangeError', message: /covers 2024–2035 and must be extended/ };
-    assert.throws(() => isSchoolDay('2023-12-29'), extend);
+  it('says the bank-holiday table must be extended for dates outside 2000–2035', () => {
+    const extend = { name: 'RangeError', message: /covers 2000–2035 and must be extended/ };
+    assert.throws(() => isSchoolDay('1999-12-31'), extend);
+    assert.equal(isInCalendar('1999-12-31'), false);
+    assert.equal(isInCalendar('2000-01-01'), true);
+    assert.equal(isInCalendar('2036-01-01'), false);
     assert.throws(() => isSchoolDay('2036-01-02'), extend);
     assert.throws(() => schoolDaysBetween('2026-01-05', '2036-01-02'), extend);
     assert.throws(() => addSchoolDays('2035-12-20', 20), extend);

@@ -15,12 +15,34 @@ export interface Period {
   end: string;
 }
 
-const FIRST_YEAR = 2024;
-// The rules give every year's holidays; the table stops where one-off holidays (a coronation, a jubilee) could
-// still be proclaimed unseen, and must be extended, with any such day, before then.
+// The rules give every year's holidays, and the one-off changes since 2000 are listed below. The table starts
+// before any child now of school age was in education, and stops where one-off holidays (a coronation, a jubilee)
+// could still be proclaimed unseen, so it must be extended, with any such day, before then.
+const FIRST_YEAR = 2000;
 const LAST_YEAR = 2035;
 const FIRST_DATE = `${FIRST_YEAR}-01-01`;
 const LAST_DATE = `${LAST_YEAR}-12-31`;
+
+/** The dates the school-day calendar covers; dates outside it are refused where people enter them. */
+export const calendarRange = { first: FIRST_DATE, last: LAST_DATE } as const;
+
+/** Whether a `YYYY-MM-DD` date is one the calendar can count school days from or to. */
+export function isInCalendar(iso: string): boolean {
+  return iso >= FIRST_DATE && iso <= LAST_DATE;
+}
+
+/**
+ * England-and-Wales holidays that the rules do not give, by year: the rule's date a proclamation moved (`instead`)
+ * and the days taken (`add`), from the published lists.
+ */
+const proclaimed: Readonly<Record<number, { instead: string[]; add: string[] }>> = {
+  2002: { instead: ['2002-05-27'], add: ['2002-06-03', '2002-06-04'] }, // Golden Jubilee
+  2011: { instead: [], add: ['2011-04-29'] }, // Royal wedding
+  2012: { instead: ['2012-05-28'], add: ['2012-06-04', '2012-06-05'] }, // Diamond Jubilee
+  2020: { instead: ['2020-05-04'], add: ['2020-05-08'] }, // VE Day 75th anniversary
+  2022: { instead: ['2022-05-30'], add: ['2022-06-02', '2022-06-03', '2022-09-19'] }, // Platinum Jubilee, state funeral
+  2023: { instead: [], add: ['2023-05-08'] }, // Coronation
+};
 const DAY_MS = 86_400_000;
 
 // One formatter, because building an Intl formatter is far slower than using one.
@@ -112,19 +134,20 @@ function bankHolidaysOf(year: number): string[] {
   const christmas = weekday(year, 12, 25);
   const newYearDay = newYear === 6 ? 3 : newYear === 0 ? 2 : 1;
   const christmasDays = christmas === 6 ? [27, 28] : christmas === 0 ? [26, 27] : christmas === 5 ? [25, 28] : [25, 26];
-  return [
+  const byRule = [
     ymd(year, 1, newYearDay),
     fromDayNumber(easter - 2),
     fromDayNumber(easter + 1),
-    // No moved early-May holiday is known after 2023.
     firstMonday(year, 5),
     lastMonday(year, 5),
     lastMonday(year, 8),
     ...christmasDays.map((day) => ymd(year, 12, day)),
   ];
+  const change = proclaimed[year];
+  return change ? [...byRule.filter((d) => !change.instead.includes(d)), ...change.add] : byRule;
 }
 
-/** England-and-Wales bank holidays, 2024 to 2035 inclusive. */
+/** England-and-Wales bank holidays, 2000 to 2035 inclusive. */
 export const bankHolidays: ReadonlySet<string> = new Set(
   Array.from({ length: LAST_YEAR - FIRST_YEAR + 1 }, (_, i) => bankHolidaysOf(FIRST_YEAR + i)).flat(),
 );

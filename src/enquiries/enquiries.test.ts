@@ -253,6 +253,34 @@ for (const database of await testDatabases()) {
       assert.equal(note.includes('Kowalski'), false, 'notifications never name the child');
     });
 
+    it('sends an enquiry once when it is sent several times at once, answering the others 409', async () => {
+      const { id } = await create();
+      const recipients = [{ laCode: '330', reason }];
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, () => post(officer, `/api/v1/enquiries/${id}/send`, { recipients })),
+      );
+      assert.deepEqual(
+        answers.map((a) => a.statusCode).sort(),
+        [200, 409, 409, 409],
+        answers.map((a) => a.body).join('\n'),
+      );
+      for (const refused of answers.filter((a) => a.statusCode === 409))
+        assert.equal(refused.json().error.message, 'This enquiry is sent; it cannot be sent again.');
+      const rows = await services.db
+        .selectFrom('enquiry_recipients')
+        .select('la_code')
+        .where('enquiry_id', '=', id)
+        .execute();
+      assert.deepEqual(rows, [{ la_code: '330' }]);
+      const sends = await services.db
+        .selectFrom('audit_events')
+        .select('seq')
+        .where('action', '=', 'enquiry.sent')
+        .where('target_id', '=', id)
+        .execute();
+      assert.equal(sends.length, 1, 'one send is recorded');
+    });
+
     it('holds an enquiry to many LAs for the LA administrator’s approval', async () => {
       const { id } = await create();
       const many = ['330', '909', '940', '660'].map((laCode) => ({ laCode, reason }));

@@ -304,7 +304,17 @@ export async function sendEnquiry(
   const chosen = (recipients as RecipientInput[]).map((r) => ({ laCode: r.laCode.trim(), reason: r.reason.trim() }));
   const needsApproval = chosen.length > deps.config.enquiryLasWithoutApproval;
   const now = deps.now();
-  await deps.db.transaction().execute(async (trx) => {
+  // Two sends of one draft at once both pass the check above; the state moves on only where it is still a draft,
+  // so one of them wins and the other is told the enquiry has gone, rather than colliding on its recipients.
+  const moved = await deps.db.transaction().execute(async (trx) => {
+    const claimed = await trx
+      .updateTable('enquiries')
+      .set(needsApproval ? { state: 'awaiting-approval' } : { state: 'sent', sent_at: now })
+      .where('id', '=', id)
+      .where('state', '=', 'draft')
+      .returning('id')
+      .executeTakeFirst();
+    if (!claimed) return false;
     await trx
       .insertInto('enquiry_recipients')
       .values(
@@ -316,12 +326,12 @@ export async function sendEnquiry(
         })),
       )
       .execute();
-    await trx
-      .updateTable('enquiries')
-      .set(needsApproval ? { state: 'awaiting-approval' } : { state: 'sent', sent_at: now })
-      .where('id', '=', id)
-      .execute();
+    return true;
   });
+  if (!moved) {
+    const current = await ownEnquiry(deps.db, officer, id);
+    return current ? { kind: 'not-draft', state: current.state } : { kind: 'not-found' };
+  }
   await deps.audit({
     action: needsApproval ? 'enquiry.approval-requested' : 'enquiry.sent',
     actor: auditActor(officer),

@@ -63,8 +63,3 @@ export async function* readCsv(chunks: AsyncIterable<string>): AsyncGenerator<Cs
     yield { line: recordLine, fields };
   }
 }
-
-/** Writes one CSV field, quoting only when needed. */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}

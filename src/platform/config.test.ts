@@ -44,6 +44,70 @@ describe('configuration', () => {
   });
 });
 
+describe('listening address and demo seeding defaults', () => {
+  it('listens on 127.0.0.1 unless HOST says otherwise', () => {
+    assert.equal(loadConfig({}).host, '127.0.0.1');
+    assert.equal(loadConfig({ HOST: '0.0.0.0' }).host, '0.0.0.0');
+    assert.equal(loadConfig({ HOST: '::' }).host, '::');
+  });
+
+  it('seeds the demo on the embedded database only, unless S2S_DEMO says otherwise', () => {
+    assert.equal(loadConfig({}).seedDemo, true);
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://localhost/s2s' }).seedDemo, false);
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://localhost/s2s', S2S_DEMO: 'true' }).seedDemo, true);
+    assert.equal(loadConfig({ S2S_DEMO: 'false' }).seedDemo, false);
+  });
+});
+
+describe('production profile', () => {
+  const good = {
+    S2S_ENV: 'production',
+    DATABASE_URL: 'postgres://localhost/s2s',
+    S2S_MASTER_KEY: 'ab'.repeat(32),
+    S2S_PUBLIC_URL: 'https://s2s.example.gov.uk',
+  };
+  const refusal = (variable: string) => (error: unknown) => {
+    assert.ok(error instanceof ConfigError);
+    assert.match(error.message, new RegExp(`${variable}: .*S2S_ENV is production|${variable}: .*generates`));
+    return true;
+  };
+
+  it('starts with every production setting good', () => {
+    const config = loadConfig(good);
+    assert.equal(config.environment, 'production');
+    assert.equal(config.seedDemo, false);
+    assert.doesNotThrow(() => loadConfig({ ...good, S2S_MASTER_KEY: undefined, S2S_MASTER_KEY_FILE: '/etc/s2s/key' }));
+  });
+
+  it('refuses demo seeding, asked for or by the embedded default', () => {
+    assert.throws(() => loadConfig({ ...good, S2S_DEMO: 'true' }), refusal('S2S_DEMO'));
+    assert.throws(() => loadConfig({ ...good, DATABASE_URL: undefined }), refusal('S2S_DEMO'));
+  });
+
+  it('refuses to run without a master key or with the generated key file', () => {
+    assert.throws(() => loadConfig({ ...good, S2S_MASTER_KEY: undefined }), refusal('S2S_MASTER_KEY'));
+    const dataDir = path.resolve('/var/lib/s2s');
+    assert.throws(
+      () =>
+        loadConfig({
+          ...good,
+          S2S_MASTER_KEY: undefined,
+          S2S_DATA_DIR: dataDir,
+          S2S_MASTER_KEY_FILE: path.join(dataDir, 'master.key'),
+        }),
+      refusal('S2S_MASTER_KEY_FILE'),
+    );
+  });
+
+  it('refuses a public address that is not https, or none', () => {
+    assert.throws(
+      () => loadConfig({ ...good, S2S_PUBLIC_URL: 'http://s2s.example.gov.uk' }),
+      refusal('S2S_PUBLIC_URL'),
+    );
+    assert.throws(() => loadConfig({ ...good, S2S_PUBLIC_URL: undefined }), refusal('S2S_PUBLIC_URL'));
+  });
+});
+
 describe('configuration documentation', () => {
   it('lists every variable in docs/configuration.md', async () => {
     const fs = await import('node:fs');

@@ -45,12 +45,12 @@ export const settings = {
   port: setting('PORT', 'TCP port the service listens on.', '3000', positiveInt(3000, 65535)),
   host: setting(
     'HOST',
-    'Address the service listens on.',
-    '0.0.0.0',
+    'Address the service listens on. Set 0.0.0.0 (or a specific address) to be reached from other machines.',
+    '127.0.0.1',
     z
       .string()
       .optional()
-      .transform((v) => v ?? '0.0.0.0'),
+      .transform((v) => v ?? '127.0.0.1'),
   ),
   dataDir: setting(
     'S2S_DATA_DIR',
@@ -118,11 +118,21 @@ export const settings = {
   seedDemo: setting(
     'S2S_DEMO',
     'Seed the demo establishments and one account per role when the database is empty: true or false.',
-    'true',
+    'true on the embedded database, false with DATABASE_URL',
+    // Unset stays undefined here: loadConfig decides, because the default depends on DATABASE_URL.
     z
       .enum(['true', 'false'], { message: 'must be true or false' })
       .optional()
-      .transform((v) => v !== 'false'),
+      .transform((v) => (v === undefined ? undefined : v === 'true')),
+  ),
+  environment: setting(
+    'S2S_ENV',
+    'development or production. production refuses to start with S2S_DEMO on, without S2S_MASTER_KEY or S2S_MASTER_KEY_FILE (or with the generated key file), or with an S2S_PUBLIC_URL that is not https.',
+    'development',
+    z
+      .enum(['development', 'production'], { message: 'must be development or production' })
+      .optional()
+      .transform((v) => v ?? 'development'),
   ),
   sessionIdleMinutes: setting(
     'S2S_SESSION_IDLE_MINUTES',
@@ -290,7 +300,10 @@ export const settings = {
 } as const;
 
 type Settings = typeof settings;
-export type Config = { [K in keyof Settings]: ReturnType<Settings[K]['parse']> } & { publicUrl: string };
+export type Config = { [K in keyof Settings]: ReturnType<Settings[K]['parse']> } & {
+  publicUrl: string;
+  seedDemo: boolean;
+};
 
 export function decodeKey(text: string): Buffer | undefined {
   const trimmed = text.trim();
@@ -316,12 +329,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!problems.some((p) => p.startsWith('S2S_WORKERS')) && Number(values.workers) > 1 && !values.databaseUrl) {
     problems.push('S2S_WORKERS: more than one process needs DATABASE_URL; the embedded database serves one process.');
   }
+  if (values.environment === 'production') problems.push(...productionProblems(values, env));
   if (problems.length > 0) {
     throw new ConfigError(`Configuration is not valid:\n  ${problems.join('\n  ')}`);
   }
   const config = values as Config;
+  // The demo accounts (a DfE administrator among them) are for the embedded quick start only.
+  config.seedDemo = (values.seedDemo as boolean | undefined) ?? !config.databaseUrl;
   config.publicUrl = (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/$/, '');
   return config;
+}
+
+/**
+ * What a production node must not run with: demo accounts whose passwords are printed, a master key generated
+ * beside the data it protects, or a public address that sends session cookies in clear.
+ */
+function productionProblems(values: Record<string, unknown>, env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  const demo = values.seedDemo as boolean | undefined;
+  if (demo === true || (demo === undefined && !values.databaseUrl)) {
+    problems.push('S2S_DEMO: must be false when S2S_ENV is production (the demo accounts have printed passwords).');
+  }
+  const keyFile = values.masterKeyFile as string | undefined;
+  const generatedKeyFile = path.join(String(values.dataDir), 'master.key');
+  if (!env.S2S_MASTER_KEY && !keyFile) {
+    problems.push(
+      'S2S_MASTER_KEY: set it or S2S_MASTER_KEY_FILE when S2S_ENV is production; a generated key file is not accepted.',
+    );
+  } else if (!env.S2S_MASTER_KEY && keyFile && path.resolve(keyFile) === generatedKeyFile) {
+    problems.push(
+      `S2S_MASTER_KEY_FILE: ${generatedKeyFile} is the key file the embedded quick start generates beside the data; keep the production key elsewhere.`,
+    );
+  }
+  const publicUrl = values.publicUrl as string | undefined;
+  if (!publicUrl || !publicUrl.startsWith('https://')) {
+    problems.push('S2S_PUBLIC_URL: must be an https:// address when S2S_ENV is production.');
+  }
+  return problems;
 }
 
 export function configHelp(): string {

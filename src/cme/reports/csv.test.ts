@@ -1,9 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { readCsv } from '../../establishments/csv.js';
 import { csvFileName, toCsv } from './csv.js';
 
 /** The lines of a file without its byte order mark and final line end. */
 const lines = (csv: string): string[] => csv.slice(1).replace(/\r\n$/, '').split('\r\n');
+
+async function* chunksOf(text: string): AsyncGenerator<string> {
+  yield text;
+}
+
+/** The separators and line breaks a spreadsheet would split on: those outside quoted fields. */
+function separatorsOutsideQuotes(text: string): string[] {
+  const found: string[] = [];
+  let inQuotes = false;
+  for (const c of text.replace(/\r\n$/, '')) {
+    if (c === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && /[,;\t\r\n]/.test(c)) found.push(c);
+  }
+  return found;
+}
 
 describe('writing CSV', () => {
   it('starts with a byte order mark and ends every line with CRLF', () => {
@@ -24,7 +41,36 @@ describe('writing CSV', () => {
   it('defuses text that a spreadsheet would run as a formula', () => {
     const cells = ['=HYPERLINK("http://x")', '+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1'];
     const csv = toCsv(['a', 'b', 'c', 'd', 'e', 'f'], [cells]);
-    assert.equal(lines(csv)[1], `"'=HYPERLINK(""http://x"")",'+1,'-2+3,'@SUM(A1),'\t=1,"'\r=1"`);
+    assert.equal(lines(csv)[1], `"'=HYPERLINK(""http://x"")",'+1,'-2+3,'@SUM(A1),"'\t=1","'\r=1"`);
+  });
+  it('defuses a cell starting with a semicolon and quotes every cell holding a separator', () => {
+    const csv = toCsv(['a', 'b', 'c'], [[';=1+1', 'Smith;=cmd|"/c calc"!A0', 'tab\there']]);
+    assert.equal(lines(csv)[1], `"';=1+1","Smith;=cmd|""/c calc""!A0","tab\there"`);
+  });
+  it('keeps every cell whole and inert whatever text it holds and whichever separator a spreadsheet uses', async () => {
+    const dangerous = /^[=+\-@\t\r;]/;
+    const text = fc.string({
+      unit: fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', ';', ',', '"', 'a', ' ', "'"),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(text, { minLength: 1, maxLength: 5 }), async (cells) => {
+        const csv = toCsv(
+          cells.map((_, i) => `h${i}`),
+          [cells],
+        );
+        const records: string[][] = [];
+        for await (const record of readCsv(chunksOf(csv.slice(1)))) records.push(record.fields);
+        assert.equal(records.length, 2);
+        const read = records[1]!;
+        assert.deepEqual(
+          read,
+          cells.map((cell) => (dangerous.test(cell) ? `'${cell}` : cell)),
+        );
+        for (const cell of read) assert.doesNotMatch(cell, dangerous);
+        const dataLine = csv.slice(csv.indexOf('\r\n') + 2);
+        assert.deepEqual(separatorsOutsideQuotes(dataLine), Array(cells.length - 1).fill(','));
+      }),
+    );
   });
   it('defuses the header too, and leaves harmless text alone', () => {
     const csv = toCsv(['=cmd', 'Total (=5)'], [["O'Brien", 'a-b']]);

@@ -10,9 +10,13 @@ export type CsvCell = string | number | null;
 const BOM = '\uFEFF';
 const CRLF = '\r\n';
 
-/** Characters that make a spreadsheet treat a cell as a formula, or that hide one behind leading whitespace. */
-const FORMULA_START = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]/;
+/**
+ * Characters that make a spreadsheet treat a cell as a formula, or that hide one behind leading whitespace; `;` is
+ * the list separator where Excel's locale uses a decimal comma, so a cell may begin after one.
+ */
+const FORMULA_START = /^[=+\-@\t\r;]/;
+/** Quoting keeps a cell whole whichever separator the spreadsheet splits on, so nothing after `;` starts a cell. */
+const NEEDS_QUOTES = /[",;\t\r\n]/;
 
 function textField(text: string): string {
   // The apostrophe makes Excel and LibreOffice show the text as typed rather than evaluate it.
