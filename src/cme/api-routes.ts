@@ -70,7 +70,7 @@ export const cmeApiRoutes: FastifyPluginAsync<{ services: Services }> = async (a
         })),
         totals: figures.totals.map(displayCount),
         repository: {
-          active: figures.repository.active,
+          active: displayCount(figures.repository.active),
           byAge: figures.repository.byAge.map((b) => ({ band: b.band, records: displayCount(b.records) })),
         },
       };

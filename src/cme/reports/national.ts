@@ -4,7 +4,7 @@
  */
 import type { Db } from '../../platform/database.js';
 import { cmeFigures } from '../cases.js';
-import { suppressCounts, suppressTable, type Cell } from './suppress.js';
+import { publishTable, type Cell } from './suppress.js';
 
 export interface NationalLaRow {
   laCode: string;
@@ -20,7 +20,7 @@ export interface NationalFigures {
   year: { label: string; start: string; end: string };
   las: NationalLaRow[];
   totals: Cell[];
-  repository: { active: number; byAge: Array<{ band: string; records: Cell }> };
+  repository: { active: Cell; byAge: Array<{ band: string; records: Cell }> };
 }
 
 const AGE_BANDS: Array<{ band: string; fromDays: number; toDays: number }> = [
@@ -35,13 +35,25 @@ export async function nationalFigures(
   year: { label: string; start: string; end: string },
   now: Date,
 ): Promise<NationalFigures> {
-  const figures = await cmeFigures(db, year, now);
+  const counted = new Map((await cmeFigures(db, year, now)).map((f) => [f.laCode, f]));
   const names = new Map(
     (await db.selectFrom('local_authorities').select(['code', 'name']).execute()).map((la) => [la.code, la.name]),
   );
-  const table = suppressTable(
+  // Every LA is listed, with zeros where it has no cases: leaving it out would say something of its own.
+  const figures = [...new Set([...names.keys(), ...counted.keys()])].sort().map(
+    (laCode) =>
+      counted.get(laCode) ?? {
+        laCode,
+        identified: 0,
+        returnedToEducation: 0,
+        stillMissing: 0,
+        medianDaysToResolution: null,
+      },
+  );
+  // Each LA reads this table knowing its own row, so no LA may be able to work out another's withheld figures.
+  const table = publishTable(
     figures.map((f) => [f.identified, f.returnedToEducation, f.stillMissing]),
-    { withTotals: true },
+    { columnTotals: true, rowsKnownToOwners: true },
   );
   const las = figures.map((f, i): NationalLaRow => {
     const [identified, returned, missing] = table.cells[i]!;
@@ -65,11 +77,15 @@ export async function nationalFigures(
   const counts = AGE_BANDS.map(
     ({ fromDays, toDays }) => ages.filter((days) => days >= fromDays && days < toDays).length,
   );
-  const cells = suppressCounts(counts);
+  // The number held is the total of the bands, so it is published with them as one table.
+  const profile = publishTable([counts], { rowTotals: true });
   return {
     year,
     las,
-    totals: table.totals ?? [],
-    repository: { active: ages.length, byAge: AGE_BANDS.map(({ band }, i) => ({ band, records: cells[i]! })) },
+    totals: table.columnTotals ?? [],
+    repository: {
+      active: profile.rowTotals![0]!,
+      byAge: AGE_BANDS.map(({ band }, i) => ({ band, records: profile.cells[0]![i]! })),
+    },
   };
 }
