@@ -7,6 +7,7 @@ import type { Db } from '../platform/database.js';
 import type { Services } from '../platform/services.js';
 import { getUser, type User } from './accounts.js';
 import { authenticateToken } from './api-tokens.js';
+import { isApi } from './authorise.js';
 import { endSession, touchSession } from './sessions.js';
 
 export const SESSION_COOKIE = 's2s_session';
@@ -36,9 +37,10 @@ export const authenticate = fp<{ services: Services }>(async (app, { services })
   app.decorateRequest('organisationName', null);
 
   app.addHook('onRequest', async (request, reply) => {
-    const path = request.url;
-    if (path.startsWith('/assets/') || path.startsWith('/public/') || path === '/healthz' || path === '/readyz') return;
-    if (path.startsWith('/api/')) {
+    // Decided by the matched route, not the raw address, which may be percent-encoded or differently spelt.
+    const route = request.is404 ? undefined : request.routeOptions.url;
+    if (route === '/assets/*' || route === '/public/*' || route === '/healthz' || route === '/readyz') return;
+    if (isApi(request)) {
       const header = request.headers.authorization;
       const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
       if (match) {

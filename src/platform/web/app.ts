@@ -11,6 +11,7 @@ import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { auditRoutes } from '../../audit/routes.js';
 import { establishmentRoutes } from '../../establishments/routes.js';
 import { cmeApiRoutes } from '../../cme/api-routes.js';
@@ -39,6 +40,7 @@ import { apiDocsRoutes } from './api-docs.js';
 import { checkCsrf } from './check-csrf.js';
 import { handleErrors } from './errors.js';
 import { healthRoutes } from './health.js';
+import { loggedHeaderPaths, serializeError, serializeRequest } from './log-serializers.js';
 import { homeRoutes } from './home.js';
 import { pages } from './pages.js';
 import { staticAssets } from './static-assets.js';
@@ -57,14 +59,23 @@ declare module 'fastify' {
 }
 
 export interface AppOptions {
-  logger?: boolean | { level: string };
+  /** `stream` lets a test read what would be logged. */
+  logger?: boolean | { level: string; stream?: DestinationStream };
   /** Shows the demo banner. */
   demo?: boolean;
 }
 
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger:
+      typeof options.logger === 'object'
+        ? {
+            ...options.logger,
+            serializers: { req: serializeRequest, err: (error: unknown) => serializeError(error) },
+            // The upload parser logs its options at trace, the request's headers among them.
+            redact: { paths: loggedHeaderPaths, censor: '[redacted]' },
+          }
+        : (options.logger ?? false),
     trustProxy: (_address: string, hop: number) => hop < services.config.trustProxy,
     bodyLimit: 1024 * 1024,
     // Request ids in logs, never personal data.
