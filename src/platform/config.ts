@@ -180,6 +180,12 @@ export const settings = {
     '100',
     positiveInt(100, 10_000),
   ),
+  maxPupilsPerFile: setting(
+    'S2S_MAX_PUPILS_PER_FILE',
+    'Most pupils in one CTF or ATF; a larger file is refused with a message naming this limit.',
+    '15000',
+    positiveInt(15_000, 1_000_000),
+  ),
   maxZipEntries: setting('S2S_MAX_ZIP_ENTRIES', 'Most files in one .zip upload.', '5000', positiveInt(5000, 100_000)),
   maxZipRatio: setting(
     'S2S_MAX_ZIP_RATIO',

@@ -33,6 +33,8 @@ export interface TransferDeps {
 
 const genericExtensions = new Set(['xml', 'csv', 'txt', 'pdf']);
 const DAY = 86_400_000;
+/** Pupils per statement: five bound values each, well inside PostgreSQL's 65,535. */
+const PUPIL_BATCH = 5000;
 
 function problem(issue: CtfIssue): FileProblem {
   return { code: issue.code, message: issue.message, line: issue.line, column: issue.column, path: issue.path };
@@ -216,6 +218,13 @@ export async function acceptFile(
     errors = [{ code: 'FILE_TOO_LARGE', message: `The file is larger than the limit of ${deps.config.maxFileMb} MB.` }];
   } else if (size === 0) {
     errors = errors.length > 0 ? errors : [{ code: 'FILE_EMPTY', message: 'The file is empty.' }];
+  } else if (pupils > deps.config.maxPupilsPerFile) {
+    errors = [
+      {
+        code: 'TOO_MANY_PUPILS',
+        message: `The file has ${pupils} pupils, more than the limit of ${deps.config.maxPupilsPerFile} pupils in one file (the setting S2S_MAX_PUPILS_PER_FILE). Send the pupils in smaller files.`,
+      },
+    ];
   }
   if (errors.length > 0) {
     await deps.blobs.delete(blob.id);
@@ -258,32 +267,41 @@ export async function acceptFile(
   // pupils' rows atomically with them.
   const leaving = parsedName.type === 'CTF' && sentFromSchool(parsedName.source) ? upns : [];
   const sentTo = route.to === 'inbox' ? route.orgCode : parsedName.destination;
+  // One statement may carry at most 65,535 bound values, so a large file's pupils go in batches, the later ones
+  // in the same transaction as the first.
+  const batches: string[][] = [];
+  for (let start = 0; start < leaving.length; start += PUPIL_BATCH)
+    batches.push(leaving.slice(start, start + PUPIL_BATCH));
+  const markSent = (q: ReturnType<typeof withSealedRows>, batch: string[]) =>
+    q
+      .with('sent_pupils', (w) =>
+        w.insertInto('ctf_pupils_sent').values(
+          batch.map((upn) => ({
+            file_id: id,
+            source_laestab: parsedName.source,
+            upn_digest: upnDigest(deps.keys.pupilIndexKey, upn),
+            sent_at: now,
+          })),
+        ),
+      )
+      .with('leavers_sent', (w) =>
+        w
+          .updateTable('leavers')
+          .set({ ctf_file_id: id, ctf_sent_to: sentTo, ctf_sent_at: now, next_reminder_on: null })
+          .where('school_laestab', '=', parsedName.source)
+          .where('ctf_file_id', 'is', null)
+          .where('upn', 'in', batch),
+      );
   const record = async (trx: Db) => {
     const withBody = withSealedRows(trx, blob);
-    if (leaving.length === 0) await withBody.insertInto('transfer_files').values(fileRow).execute();
-    else
-      await withBody
-        .with('sent_pupils', (q) =>
-          q.insertInto('ctf_pupils_sent').values(
-            leaving.map((upn) => ({
-              file_id: id,
-              source_laestab: parsedName.source,
-              upn_digest: upnDigest(deps.keys.pupilIndexKey, upn),
-              sent_at: now,
-            })),
-          ),
-        )
-        .with('leavers_sent', (q) =>
-          q
-            .updateTable('leavers')
-            .set({ ctf_file_id: id, ctf_sent_to: sentTo, ctf_sent_at: now, next_reminder_on: null })
-            .where('school_laestab', '=', parsedName.source)
-            .where('ctf_file_id', 'is', null)
-            .where('upn', 'in', leaving),
-        )
-        .insertInto('transfer_files')
-        .values(fileRow)
+    const [first, ...rest] = batches;
+    if (!first) await withBody.insertInto('transfer_files').values(fileRow).execute();
+    else await markSent(withBody, first).insertInto('transfer_files').values(fileRow).execute();
+    for (const batch of rest) {
+      await markSent(trx, batch)
+        .selectNoFrom((eb) => eb.val(1).as('done'))
         .execute();
+    }
     if (withRecords) {
       const leftLaestab = sourceLaestab ?? parsedName.source;
       for (let start = 0; start < records.length; start += 500) {
@@ -306,7 +324,7 @@ export async function acceptFile(
     }
   };
   try {
-    if (withRecords) await deps.db.transaction().execute(record);
+    if (withRecords || batches.length > 1) await deps.db.transaction().execute(record);
     else await record(deps.db);
   } catch (error) {
     await deps.blobs.delete(blob.id);

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import type { User } from '../identity/accounts.js';
 import type { JobQueue } from '../platform/jobs.js';
+import { HttpError } from '../identity/authorise.js';
 import { acceptFile, cleanFileName, type TransferDeps } from './accept-file.js';
 import { rejected, type FileResult } from './file-result.js';
 import { UNZIP_JOB, type ZipPayload } from './unpack-zip.js';
@@ -69,16 +70,66 @@ export async function sendZip(
   return (finished.result?.files as FileResult[] | undefined) ?? [];
 }
 
+/** What the client sent, read so that a body the multipart parser cannot make sense of is the client's error. */
+async function* fromClient<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* source;
+  } catch (error) {
+    const { statusCode, code } = error as { statusCode?: number; code?: string };
+    if (statusCode !== undefined || code !== undefined) throw error;
+    throw new HttpError(
+      400,
+      'MALFORMED_UPLOAD',
+      'The upload could not be read: it is not well-formed multipart/form-data (it may have been cut short). Nothing from it was kept; send it again.',
+    );
+  }
+}
+
+/**
+ * Reads every part of the request into sealed temporary bodies before any file is judged, so that a request which
+ * breaks a request-level limit (too many files) is refused whole: nothing stored, nothing delivered.
+ */
+async function spoolParts(
+  deps: TransferDeps,
+  parts: AsyncIterable<UploadPart>,
+): Promise<{ fileName: string; blobId: string }[]> {
+  const spooled: { fileName: string; blobId: string }[] = [];
+  try {
+    for await (const part of fromClient(parts)) {
+      const blob = await deps.blobs.put(fromClient(part.body), crypto.randomUUID());
+      spooled.push({ fileName: part.fileName, blobId: blob.id });
+    }
+  } catch (error) {
+    await Promise.all(spooled.map((s) => deps.blobs.delete(s.blobId)));
+    const code = (error as { code?: string }).code;
+    if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') {
+      throw new HttpError(
+        413,
+        'TOO_MANY_FILES',
+        `The request held more than ${deps.config.maxFilesPerRequest} files, so none of them was sent. Send at most ${deps.config.maxFilesPerRequest} files at a time, or put them in a .zip.`,
+      );
+    }
+    throw error;
+  }
+  return spooled;
+}
+
 export async function sendFiles(
   deps: TransferDeps & { jobs: JobQueue },
   sender: User,
   parts: AsyncIterable<UploadPart>,
   sourceIp: string | null,
 ): Promise<FileResult[]> {
+  const spooled = await spoolParts(deps, parts);
   const results: FileResult[] = [];
-  for await (const part of parts) {
-    if (isZip(part.fileName)) results.push(...(await sendZip(deps, sender, part, sourceIp)));
-    else results.push(await acceptFile(deps, sender, part.fileName, part.body, sourceIp));
+  try {
+    for (const { fileName, blobId } of spooled) {
+      const part = { fileName, body: await deps.blobs.get(blobId) };
+      if (isZip(fileName)) results.push(...(await sendZip(deps, sender, part, sourceIp)));
+      else results.push(await acceptFile(deps, sender, fileName, part.body, sourceIp));
+    }
+  } finally {
+    await Promise.all(spooled.map((s) => deps.blobs.delete(s.blobId).catch(() => undefined)));
   }
   return results;
 }

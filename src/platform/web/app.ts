@@ -37,6 +37,7 @@ import { UNZIP_JOB, unpackZip, type ZipPayload } from '../../transfers/unpack-zi
 import type { Services } from '../services.js';
 import { postgresRateLimitStore } from '../rate-limit-store.js';
 import { apiDocsRoutes } from './api-docs.js';
+import { rewriteBadAddress } from './bad-address.js';
 import { checkCsrf } from './check-csrf.js';
 import { handleErrors } from './errors.js';
 import { healthRoutes } from './health.js';
@@ -81,6 +82,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     // Request ids in logs, never personal data.
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
+    rewriteUrl: rewriteBadAddress,
   });
 
   // 1. Every route must say who may call it; the app refuses to start otherwise. The table of routes feeds the

@@ -5,6 +5,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isApi } from '../../identity/authorise.js';
+import { isBadAddress } from './bad-address.js';
 
 const pagesByStatus: Record<number, { title: string; paragraphs: string[] }> = {
   400: { title: 'Sorry, there is a problem with your request', paragraphs: ['Go back and check what you entered.'] },
@@ -39,7 +40,9 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, status: 
   if (isApi(request)) return reply.code(status).send({ error: { code, message } });
   const page = pagesByStatus[status] ?? pagesByStatus[status >= 500 ? 500 : 400]!;
   const paragraphs =
-    (status === 403 && code !== 'FORBIDDEN') || page.paragraphs.length === 0 ? [message] : page.paragraphs;
+    (status === 403 && code !== 'FORBIDDEN') || code === 'TOO_MANY_FILES' || page.paragraphs.length === 0
+      ? [message]
+      : page.paragraphs;
   return reply.render(
     'platform/views/error.njk',
     { title: page.title, paragraphs, link: { href: '/', text: 'Go to the home page' } },
@@ -55,12 +58,16 @@ export const handleErrors = fp(async (app) => {
       request.log.error({ err: error, reqId: request.id, userId: request.user?.id }, 'request failed');
     }
     if (status === 503) reply.header('retry-after', '10');
+    // A body left unread (an upload refused part way) would be read as the next request on this connection.
+    if (!request.raw.complete) reply.header('connection', 'close');
     const code = status >= 500 ? 'INTERNAL' : (error.code ?? 'BAD_REQUEST');
     const message = status >= 500 ? pagesByStatus[status === 503 ? 503 : 500]!.paragraphs[0]! : error.message;
     return sendError(request, reply, status, code, message);
   });
 
   app.setNotFoundHandler({ preHandler: [] }, (request, reply) =>
-    sendError(request, reply, 404, 'NOT_FOUND', 'There is nothing at this address.'),
+    isBadAddress(request.raw)
+      ? sendError(request, reply, 400, 'BAD_ADDRESS', 'The web address is not valid: check any % in it.')
+      : sendError(request, reply, 404, 'NOT_FOUND', 'There is nothing at this address.'),
   );
 });
