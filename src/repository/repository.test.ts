@@ -440,6 +440,17 @@ for (const database of await testDatabases()) {
       assert.match(notFound.body, /<title>Page not found/);
       assert.doesNotMatch(colleaguePage.body, /Hussain-Patel/);
       assert.equal((await get(colleague, `/api/v1/repository/records/${id}/content`)).statusCode, 404);
+      const probes = (await auditActions()).filter(
+        (a) => a.action === 'request.refused-by-id' && (a.details.params as { id?: string }).id === id,
+      );
+      assert.deepEqual(
+        probes.map((a) => [a.details.route, a.details.status]),
+        [
+          ['/repository/records/:id/opened', 404],
+          ['/repository/records/:id/opened', 404],
+          ['/api/v1/repository/records/:id/content', 404],
+        ],
+      );
 
       const found = await post(colleague, `/api/v1/repository/records/${id}/found`, {
         outcome: 'enrolled',
