@@ -61,7 +61,7 @@ export const repositoryApiRoutes: FastifyPluginAsync<{ services: Services }> = a
 
   app.post<{ Params: { id: string }; Body: { reason?: unknown } | undefined }>(
     '/api/v1/repository/records/:id/open',
-    { config: { access: 'repository:search' } },
+    { config: { access: 'repository:search', pupilData: true } },
     async (request, reply) => {
       const outcome = await openRecord(services, request.user!, request.params.id, request.body?.reason, request.ip);
       if (!outcome) return reply.callNotFound();
@@ -108,7 +108,11 @@ export const repositoryApiRoutes: FastifyPluginAsync<{ services: Services }> = a
     },
   );
 
-  app.get('/api/v1/repository/found', { config: { access: 'repository:oversee' } }, async (request) => ({
-    records: (await foundFromLa(services, request.user!)).map((r) => ({ ...r, foundAt: r.foundAt.toISOString() })),
-  }));
+  app.get(
+    '/api/v1/repository/found',
+    { config: { access: 'repository:oversee', pupilData: true } },
+    async (request) => ({
+      records: (await foundFromLa(services, request.user!)).map((r) => ({ ...r, foundAt: r.foundAt.toISOString() })),
+    }),
+  );
 };

@@ -128,13 +128,13 @@ export const repositoryPages: FastifyPluginAsync<{ services: Services }> = async
 
   app.get<{ Params: { id: string } }>(
     '/repository/records/:id',
-    { config: { access: 'repository:search' } },
+    { config: { access: 'repository:search', pupilData: true } },
     (request, reply) => recordPage(request, reply),
   );
 
   app.post<{ Params: { id: string }; Body: Form }>(
     '/repository/records/:id/open',
-    { config: { access: 'repository:search' } },
+    { config: { access: 'repository:search', pupilData: true } },
     async (request, reply) => {
       const reason = text(request.body?.reason);
       const outcome = await openRecord(services, request.user!, request.params.id, reason, request.ip);
@@ -169,7 +169,7 @@ export const repositoryPages: FastifyPluginAsync<{ services: Services }> = async
 
   app.get<{ Params: { id: string } }>(
     '/repository/records/:id/opened',
-    { config: { access: 'repository:search' } },
+    { config: { access: 'repository:search', pupilData: true } },
     (request, reply) => openedPage(request, reply),
   );
 
@@ -185,7 +185,7 @@ export const repositoryPages: FastifyPluginAsync<{ services: Services }> = async
 
   app.post<{ Params: { id: string }; Body: Form }>(
     '/repository/records/:id/found',
-    { config: { access: 'repository:search' } },
+    { config: { access: 'repository:search', pupilData: true } },
     async (request, reply) => {
       const body = request.body ?? {};
       const values = { outcome: text(body.outcome), laestab: text(body.laestab), note: text(body.note) };
@@ -196,7 +196,7 @@ export const repositoryPages: FastifyPluginAsync<{ services: Services }> = async
     },
   );
 
-  app.get('/repository/found', { config: { access: 'repository:oversee' } }, async (request, reply) =>
+  app.get('/repository/found', { config: { access: 'repository:oversee', pupilData: true } }, async (request, reply) =>
     reply.render('repository/views/found.njk', {
       title: 'Children found from your schools',
       records: await foundFromLa(services, request.user!),

@@ -141,11 +141,21 @@ export async function openRecord(
   return { kind: 'opened', record: opened(row) };
 }
 
-/** An opened record, for the person who opened it (and their organisation, to mark it found). */
+/**
+ * An opened record, for the person who opened it alone: their stated reason covers their own reading, not a
+ * colleague's, so anyone else is answered as if the record did not exist.
+ */
 export async function openedRecord(deps: RepositoryDeps, user: User, id: string): Promise<OpenedRecord | undefined> {
   const row = await findRecord(deps, id);
-  if (!row || row.status === 'expired' || !(await openedBy(deps, id, { orgCode: user.orgCode }))) return undefined;
+  if (!row || row.status === 'expired' || !(await openedBy(deps, id, { userId: user.id }))) return undefined;
   return opened(row);
+}
+
+/** A record someone in the user's organisation opened, which the organisation may mark found. */
+async function openedByOrganisation(deps: RepositoryDeps, user: User, id: string): Promise<RecordRow | undefined> {
+  const row = await findRecord(deps, id);
+  if (!row || row.status === 'expired' || !(await openedBy(deps, id, { orgCode: user.orgCode }))) return undefined;
+  return row;
 }
 
 export interface RecordContent {
@@ -204,7 +214,7 @@ export async function markFound(
   input: FoundInput,
   sourceIp: string | null,
 ): Promise<FoundOutcome> {
-  const record = await openedRecord(deps, user, id);
+  const record = await openedByOrganisation(deps, user, id);
   if (!record) return undefined;
   if (record.status === 'found') return { kind: 'already-found' };
   const errors: { field: string; message: string }[] = [];
@@ -252,7 +262,7 @@ export async function markFound(
     actor: auditActor(user),
     target: { kind: 'repository-record', id },
     sourceIp,
-    details: { outcome, laestab: outcome === 'enrolled' ? laestab : null, leftLAEstab: record.leftLAEstab },
+    details: { outcome, laestab: outcome === 'enrolled' ? laestab : null, leftLAEstab: record.left_laestab },
   });
   return { kind: 'found' };
 }

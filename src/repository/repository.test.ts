@@ -415,6 +415,67 @@ for (const database of await testDatabases()) {
       assert.equal((await get(receiving, '/api/v1/repository/found')).statusCode, 403);
     });
 
+    it('shows an opened record to the person who opened it alone; their colleagues may still mark it found', async () => {
+      const id = ids.get('mohammed')!;
+      const colleague = await actor('school-user', '3304101');
+      const stranger = await actor('school-user', '9092201');
+      await results(receiving, { forename: 'Mohammed', surname: 'Hussain-Patel', dateOfBirth: '2016-11-23' });
+      await results(colleague, { forename: 'Mohammed', surname: 'Hussain-Patel', dateOfBirth: '2016-11-23' });
+      const opened = await post(receiving, `/api/v1/repository/records/${id}/open`, {
+        reason: 'Joined Year 4 on 3 November without a CTF',
+      });
+      assert.equal(opened.statusCode, 200, opened.body);
+
+      const opener = await signIn(app, services, receiving.account);
+      const openerPage = await opener.get(`/repository/records/${id}/opened`);
+      assert.equal(openerPage.statusCode, 200);
+      assert.match(openerPage.body, /Hussain-Patel/);
+      const notFound = await (await signIn(app, services, stranger.account)).get(`/repository/records/${id}/opened`);
+      assert.equal(notFound.statusCode, 404);
+      const colleaguePage = await (
+        await signIn(app, services, colleague.account)
+      ).get(`/repository/records/${id}/opened`);
+      assert.equal(colleaguePage.statusCode, 404, 'a colleague is answered as a stranger is');
+      assert.match(colleaguePage.body, /<title>Page not found/);
+      assert.match(notFound.body, /<title>Page not found/);
+      assert.doesNotMatch(colleaguePage.body, /Hussain-Patel/);
+      assert.equal((await get(colleague, `/api/v1/repository/records/${id}/content`)).statusCode, 404);
+      const probes = (await auditActions()).filter(
+        (a) => a.action === 'request.refused-by-id' && (a.details.params as { id?: string }).id === id,
+      );
+      assert.deepEqual(
+        probes.map((a) => [a.details.route, a.details.status]),
+        [
+          ['/repository/records/:id/opened', 404],
+          ['/repository/records/:id/opened', 404],
+          ['/api/v1/repository/records/:id/content', 404],
+        ],
+      );
+
+      const found = await post(colleague, `/api/v1/repository/records/${id}/found`, {
+        outcome: 'enrolled',
+        laestab: '3304101',
+      });
+      assert.equal(found.statusCode, 204, found.body);
+      const viewed = (await auditActions()).filter(
+        (a) => a.action === 'pupil-data.viewed' && a.details.route === '/repository/records/:id/opened',
+      );
+      assert.equal(viewed.length, 1, 'the opener’s reading is audited, and only theirs was shown');
+    });
+
+    it('audits the LA’s list of found children, page and API, as a read of pupil data', async () => {
+      const before = (await auditActions()).filter((a) => a.action === 'pupil-data.viewed').length;
+      const list = await get(laOfLeaver, '/api/v1/repository/found');
+      assert.equal(list.statusCode, 200, list.body);
+      const page = await (await signIn(app, services, laOfLeaver.account)).get('/repository/found');
+      assert.equal(page.statusCode, 200);
+      const viewed = (await auditActions()).filter((a) => a.action === 'pupil-data.viewed').slice(before);
+      assert.deepEqual(
+        viewed.map((a) => a.details.route),
+        ['/api/v1/repository/found', '/repository/found'],
+      );
+    });
+
     it('purges records and their files after the retention period, with a fixed clock', async () => {
       const id = ids.get('william')!;
       await results(laOfReceiving, { forename: 'William', surname: 'Thompson', dateOfBirth: '2013-12-01' });

@@ -203,6 +203,28 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     });
   });
 
+  // Guessing ids is seen: a refusal or a miss on a route that names something by id is recorded with who asked.
+  // A route that answers "not found" hands over to the not-found handler, which forgets the route, so it is kept.
+  const routeAsked = new WeakMap<object, string>();
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.url) routeAsked.set(request.raw, request.routeOptions.url);
+  });
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.user || (reply.statusCode !== 403 && reply.statusCode !== 404)) return;
+    const params = (request.params ?? {}) as Record<string, unknown>;
+    if (Object.keys(params).length === 0) return;
+    await services.audit({
+      action: 'request.refused-by-id',
+      actor: auditActor(request.user),
+      sourceIp: request.ip,
+      details: {
+        route: routeAsked.get(request.raw) ?? request.routeOptions.url ?? '',
+        params,
+        status: reply.statusCode,
+      },
+    });
+  });
+
   // Nothing shown to a signed-in user may be kept by a browser or proxy cache.
   app.addHook('onSend', async (_request, reply) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
