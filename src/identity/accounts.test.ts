@@ -159,6 +159,30 @@ for (const database of await testDatabases()) {
       assert.equal(again.headers.location, '/two-factor/set-up');
     });
 
+    for (const change of ['reset-password', 'reset-two-factor', 'disable'] as const) {
+      it(`${change} ends the user’s sessions and API tokens, for good`, async () => {
+        const admin = await signIn(app, services, await addUser(services, { role: 'la-admin', org: '823' }));
+        const target = await addUser(services, { role: 'school-user', org: '8232003' });
+        const targetBrowser = await signIn(app, services, target);
+        const { token } = await createApiToken(services, target.user, 'Office MIS', null);
+        const me = () => app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+        assert.equal((await me()).statusCode, 200, 'the token works before');
+        assert.equal((await targetBrowser.get('/')).statusCode, 200, 'the session works before');
+        const changed = await admin.submit(`/users/${target.user.id}`, `/users/${target.user.id}/${change}`, {});
+        assert.equal(changed.statusCode, 200);
+        assert.equal((await targetBrowser.get('/')).headers.location, '/sign-in', 'the session is refused after');
+        assert.equal((await me()).statusCode, 401, 'the token is refused after');
+        if (change === 'disable') await admin.submit(`/users/${target.user.id}`, `/users/${target.user.id}/enable`, {});
+        assert.equal((await me()).statusCode, 401, 'the token stays refused');
+        const left = await services.db
+          .selectFrom('api_tokens')
+          .select('revoked_at')
+          .where('user_id', '=', target.user.id)
+          .execute();
+        assert.ok(left.length === 1 && left[0]!.revoked_at !== null, 'the token is recorded as revoked');
+      });
+    }
+
     it('API tokens act as their user until revoked; the API ignores cookies', async () => {
       const account = await addUser(services, { role: 'school-user', org: '8232003' });
       const browser = await signIn(app, services, account);
