@@ -303,10 +303,23 @@ export const identityRoutes: FastifyPluginAsync<{ services: Services }> = async 
       title: target.name,
       target,
       roleNames,
+      tokens: await listApiTokens(services.db, target.id),
       backLink: '/users',
       now: services.now(),
     });
   });
+
+  app.post<{ Params: { id: string; tokenId: string } }>(
+    '/users/:id/api-tokens/:tokenId/revoke',
+    { config: { access: 'users:manage' } },
+    async (request, reply) => {
+      const target = await userInReach(services.db, request.user!, request.params.id);
+      if (!target) return reply.callNotFound();
+      const revoked = await revokeApiToken(services, target, request.params.tokenId, request.ip, request.user!);
+      if (!revoked) return reply.callNotFound();
+      return reply.redirect(`/users/${target.id}#api-tokens`, 303);
+    },
+  );
 
   const changes = ['disable', 'enable', 'reset-two-factor', 'reset-password'] as const;
   app.post<{ Params: { id: string; change: string } }>(
@@ -338,6 +351,7 @@ export const identityRoutes: FastifyPluginAsync<{ services: Services }> = async 
             title: target.name,
             target,
             roleNames,
+            tokens: await listApiTokens(services.db, target.id),
             backLink: '/users',
             errors: [{ text: error.message, href: '#actions' }],
           },
