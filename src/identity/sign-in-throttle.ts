@@ -14,7 +14,7 @@ import { sha256Hex } from '../platform/keys.js';
 /** Attempts at one account from one address in a window; a correct sign-in clears them. */
 export const ACCOUNT_SOURCE_LIMIT = 10;
 /** Attempts from one address at any accounts in a window; each correct sign-in takes one back. */
-export const SOURCE_LIMIT = 30;
+export const SOURCE_LIMIT = 60;
 export const THROTTLE_WINDOW_MINUTES = 5;
 
 function keysFor(email: string, sourceIp: string | null) {
