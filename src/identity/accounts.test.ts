@@ -159,6 +159,63 @@ for (const database of await testDatabases()) {
       assert.equal(again.headers.location, '/two-factor/set-up');
     });
 
+    for (const change of ['reset-password', 'reset-two-factor', 'disable'] as const) {
+      it(`${change} ends the user’s sessions and API tokens, for good`, async () => {
+        const admin = await signIn(app, services, await addUser(services, { role: 'la-admin', org: '823' }));
+        const target = await addUser(services, { role: 'school-user', org: '8232003' });
+        const targetBrowser = await signIn(app, services, target);
+        const { token } = await createApiToken(services, target.user, 'Office MIS', null);
+        const me = () => app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+        assert.equal((await me()).statusCode, 200, 'the token works before');
+        assert.equal((await targetBrowser.get('/')).statusCode, 200, 'the session works before');
+        const changed = await admin.submit(`/users/${target.user.id}`, `/users/${target.user.id}/${change}`, {});
+        assert.equal(changed.statusCode, 200);
+        assert.equal((await targetBrowser.get('/')).headers.location, '/sign-in', 'the session is refused after');
+        assert.equal((await me()).statusCode, 401, 'the token is refused after');
+        if (change === 'disable') await admin.submit(`/users/${target.user.id}`, `/users/${target.user.id}/enable`, {});
+        assert.equal((await me()).statusCode, 401, 'the token stays refused');
+        const left = await services.db
+          .selectFrom('api_tokens')
+          .select('revoked_at')
+          .where('user_id', '=', target.user.id)
+          .execute();
+        assert.ok(left.length === 1 && left[0]!.revoked_at !== null, 'the token is recorded as revoked');
+      });
+    }
+
+    it('administrators list and revoke a user’s API tokens, only within reach', async () => {
+      const admin = await signIn(app, services, await addUser(services, { role: 'la-admin', org: '823' }));
+      const target = await addUser(services, { role: 'school-user', org: '8232003' });
+      const { token, apiToken } = await createApiToken(services, target.user, 'Office MIS', null);
+      const me = () => app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+      assert.equal((await me()).statusCode, 200);
+      const page = await admin.get(`/users/${target.user.id}`);
+      assert.match(page.body, /Office MIS/);
+      assert.match(page.body, new RegExp(apiToken.prefix));
+      assert.equal(page.body.includes(token), false, 'the token itself is never shown again');
+
+      const outsider = await signIn(app, services, await addUser(services, { role: 'la-admin', org: '330' }));
+      assert.equal((await outsider.get(`/users/${target.user.id}`)).statusCode, 404);
+      const path = `/users/${target.user.id}/api-tokens/${apiToken.id}/revoke`;
+      assert.equal((await outsider.submit('/', path, {})).statusCode, 404, 'another LA cannot revoke it');
+      const schoolUser = await signIn(app, services, await addUser(services, { role: 'school-user', org: '8232003' }));
+      assert.equal((await schoolUser.submit('/', path, {})).statusCode, 403, 'a colleague cannot revoke it');
+      assert.equal((await me()).statusCode, 200, 'the token still works');
+
+      const revoked = await admin.submit(`/users/${target.user.id}`, path, {});
+      assert.equal(revoked.statusCode, 303);
+      assert.equal((await me()).statusCode, 401, 'the token is refused at once');
+      assert.match((await admin.get(`/users/${target.user.id}`)).body, /Revoked/);
+      assert.equal((await admin.submit('/', path, {})).statusCode, 404, 'a revoked token cannot be revoked again');
+      const audit = await services.db
+        .selectFrom('audit_events')
+        .select(['actor_user_id'])
+        .where('action', '=', 'token.revoked')
+        .where('target_id', '=', apiToken.id)
+        .execute();
+      assert.equal(audit.length, 1);
+    });
+
     it('API tokens act as their user until revoked; the API ignores cookies', async () => {
       const account = await addUser(services, { role: 'school-user', org: '8232003' });
       const browser = await signIn(app, services, account);

@@ -377,8 +377,18 @@ export async function changeAccount(
         .execute();
       await trx.deleteFrom('sessions').where('user_id', '=', target.id).execute();
     }
+    // Whoever held the old password, second factor or enabled account may have minted tokens with it: a reset or
+    // a disabling ends them with the sessions, and re-enabling does not bring them back.
+    if (change !== 'enable') {
+      await trx
+        .updateTable('api_tokens')
+        .set({ revoked_at: now })
+        .where('user_id', '=', target.id)
+        .where('revoked_at', 'is', null)
+        .execute();
+    }
   });
-  // A disabled account's API tokens must stop working now, not when this node's check of them expires.
+  // The revoked tokens must stop working now, not when this node's check of them expires.
   forgetCachedTokens(deps.db, { userId: target.id });
   await deps.audit({
     action: `user.${change}`,

@@ -17,6 +17,7 @@ import {
   type User,
 } from './accounts.js';
 import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens.js';
+import { THROTTLE_WINDOW_MINUTES } from './sign-in-throttle.js';
 import { SESSION_COOKIE } from './authenticate.js';
 import { manageableRoles, roleNames } from './permissions.js';
 import { endSession, startSession } from './sessions.js';
@@ -42,10 +43,10 @@ function field(body: unknown, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
+// One fixed wording, whatever the email and however far into the window: it must tell nothing about accounts.
 function blockedMessage(outcome: PasswordOutcome | CodeOutcome): string | undefined {
-  if (outcome.outcome === 'wait') return `Too many failed attempts. Wait ${outcome.seconds} seconds, then try again.`;
-  if (outcome.outcome === 'locked') {
-    return `Your account is locked for ${outcome.minutes} minutes after too many failed attempts. Your administrator can unlock it sooner.`;
+  if (outcome.outcome === 'throttled') {
+    return `Too many attempts to sign in from here. Wait up to ${THROTTLE_WINDOW_MINUTES} minutes, then try again.`;
   }
   return undefined;
 }
@@ -302,10 +303,23 @@ export const identityRoutes: FastifyPluginAsync<{ services: Services }> = async 
       title: target.name,
       target,
       roleNames,
+      tokens: await listApiTokens(services.db, target.id),
       backLink: '/users',
       now: services.now(),
     });
   });
+
+  app.post<{ Params: { id: string; tokenId: string } }>(
+    '/users/:id/api-tokens/:tokenId/revoke',
+    { config: { access: 'users:manage' } },
+    async (request, reply) => {
+      const target = await userInReach(services.db, request.user!, request.params.id);
+      if (!target) return reply.callNotFound();
+      const revoked = await revokeApiToken(services, target, request.params.tokenId, request.ip, request.user!);
+      if (!revoked) return reply.callNotFound();
+      return reply.redirect(`/users/${target.id}#api-tokens`, 303);
+    },
+  );
 
   const changes = ['disable', 'enable', 'reset-two-factor', 'reset-password'] as const;
   app.post<{ Params: { id: string; change: string } }>(
@@ -337,6 +351,7 @@ export const identityRoutes: FastifyPluginAsync<{ services: Services }> = async 
             title: target.name,
             target,
             roleNames,
+            tokens: await listApiTokens(services.db, target.id),
             backLink: '/users',
             errors: [{ text: error.message, href: '#actions' }],
           },

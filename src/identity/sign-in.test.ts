@@ -6,7 +6,8 @@ import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { addUser, Browser, csrfFrom, seedRegister, signIn, type TestServices } from '../../test/support/world.js';
 import { buildApp } from '../platform/web/app.js';
-import { LOCK_AFTER } from './sign-in.js';
+import { checkPassword } from './sign-in.js';
+import { ACCOUNT_SOURCE_LIMIT, SOURCE_LIMIT, THROTTLE_WINDOW_MINUTES } from './sign-in-throttle.js';
 import { totpCode } from './two-factor.js';
 
 for (const database of await testDatabases()) {
@@ -119,41 +120,84 @@ for (const database of await testDatabases()) {
       for (const secret of [account.password, account.totpSecret!, token]) assert.equal(logged.includes(secret), false);
     });
 
-    it('backs off, then locks the account after repeated failures, and audits the lock', async () => {
+    const attempt = (email: string, password: string, sourceIp: string) =>
+      checkPassword(services, email, password, sourceIp);
+
+    it('an attacker hammering an email from elsewhere does not keep its owner out', async () => {
       const account = await addUser(services, { role: 'school-user', org: '8232003' });
-      const browser = new Browser(app);
-      const messages: string[] = [];
-      for (let attempt = 1; attempt <= LOCK_AFTER; attempt++) {
-        const response = await browser.submit('/sign-in', '/sign-in', {
-          email: account.user.email,
-          password: 'wrong password!',
-        });
-        assert.equal(response.statusCode, 400);
-        messages.push(/govuk-error-summary__list[\s\S]*?<a[^>]*>([^<]+)</.exec(response.body)![1]!);
-        services.clock.advance(60_000); // past any back-off, so that every attempt counts
+      const outcomes: string[] = [];
+      for (let i = 0; i < ACCOUNT_SOURCE_LIMIT * 3; i++) {
+        outcomes.push((await attempt(account.user.email, `wrong password ${i}`, '198.51.100.7')).outcome);
       }
-      assert.match(messages[0]!, /Enter a correct email address and password/);
-      assert.match(messages[5]!, /Wait \d+ seconds/);
-      assert.match(messages[LOCK_AFTER - 1]!, /locked for 30 minutes/);
-      const correct = await browser.submit('/sign-in', '/sign-in', {
+      assert.equal(outcomes.at(-1), 'throttled', 'the attacker is slowed');
+      const owner = await new Browser(app).submit('/sign-in', '/sign-in', {
         email: account.user.email,
         password: account.password,
       });
-      assert.equal(correct.statusCode, 400, 'the right password does not open a locked account');
-      assert.match(correct.body, /locked/);
-      const locks = await services.db
+      assert.equal(owner.headers.location, '/sign-in/two-factor', 'the owner signs in from their own address');
+      const denied = await services.db
         .selectFrom('audit_events')
-        .select('action')
-        .where('action', '=', 'user.locked')
+        .select('outcome')
         .where('target_id', '=', account.user.id)
+        .where('source_ip', '=', '198.51.100.7')
+        .where('action', '=', 'sign-in')
         .execute();
-      assert.equal(locks.length, 1);
-      services.clock.advance(31 * 60_000);
-      const later = await browser.submit('/sign-in', '/sign-in', {
-        email: account.user.email,
-        password: account.password,
-      });
-      assert.equal(later.headers.location, '/sign-in/two-factor');
+      assert.equal(denied.length, ACCOUNT_SOURCE_LIMIT * 3, 'every probe is audited');
+      assert.ok(denied.some((d) => d.outcome === 'denied'));
+    });
+
+    it('throttles the owner’s own address only for a short, bounded time', async () => {
+      const account = await addUser(services, { role: 'school-user', org: '8232003' });
+      for (let i = 0; i < ACCOUNT_SOURCE_LIMIT; i++) await attempt(account.user.email, 'mistyped', '192.0.2.20');
+      assert.equal((await attempt(account.user.email, account.password, '192.0.2.20')).outcome, 'throttled');
+      services.clock.advance(THROTTLE_WINDOW_MINUTES * 60_000);
+      assert.equal((await attempt(account.user.email, account.password, '192.0.2.20')).outcome, 'ok');
+    });
+
+    it('slows one address trying many accounts', async () => {
+      const account = await addUser(services, { role: 'school-user', org: '8232003' });
+      const outcomes: string[] = [];
+      for (let i = 0; i < SOURCE_LIMIT; i++) {
+        outcomes.push((await attempt(`guess${i}@school.example.org.uk`, 'password guess 1', '198.51.100.8')).outcome);
+      }
+      assert.ok(outcomes.every((o) => o === 'invalid'));
+      assert.equal((await attempt('guess-next@school.example.org.uk', 'x', '198.51.100.8')).outcome, 'throttled');
+      assert.equal(
+        (await attempt(account.user.email, account.password, '198.51.100.8')).outcome,
+        'throttled',
+        'even a right password waits, so the address learns nothing',
+      );
+      assert.equal((await attempt(account.user.email, account.password, '198.51.100.9')).outcome, 'ok');
+    });
+
+    it('answers unknown and known emails with byte-identical wording, wrong or throttled', async () => {
+      services.clock.advance(THROTTLE_WINDOW_MINUTES * 60_000);
+      const account = await addUser(services, { role: 'school-user', org: '8232003' });
+      const answers = async (email: string) => {
+        const browser = new Browser(app);
+        const seen: string[] = [];
+        for (let i = 0; i <= ACCOUNT_SOURCE_LIMIT; i++) {
+          const response = await browser.submit('/sign-in', '/sign-in', { email, password: 'wrong password!' });
+          seen.push(`${response.statusCode} ${/govuk-error-summary__list[\s\S]*?<\/ul>/.exec(response.body)![0]}`);
+        }
+        return seen;
+      };
+      const known = await answers(account.user.email);
+      const unknown = await answers('nobody-here@school.example.org.uk');
+      assert.deepEqual(unknown, known);
+      assert.match(known[0]!, /Enter a correct email address and password/);
+      assert.match(known.at(-1)!, /Too many attempts to sign in from here/);
+    });
+
+    it('counts attempts atomically under parallel requests', async (t) => {
+      if (database.name !== 'postgres') return t.skip('parallel connections need PostgreSQL');
+      services.clock.advance(THROTTLE_WINDOW_MINUTES * 60_000);
+      const account = await addUser(services, { role: 'school-user', org: '8232003' });
+      const outcomes = await Promise.all(
+        Array.from({ length: ACCOUNT_SOURCE_LIMIT * 2 }, () => attempt(account.user.email, 'wrong!', '192.0.2.30')),
+      );
+      assert.equal(outcomes.filter((o) => o.outcome === 'invalid').length, ACCOUNT_SOURCE_LIMIT);
+      assert.equal(outcomes.filter((o) => o.outcome === 'throttled').length, ACCOUNT_SOURCE_LIMIT);
     });
 
     it('refuses a form without its CSRF token with 403', async () => {

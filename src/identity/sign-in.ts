@@ -1,13 +1,15 @@
 /**
- * Signing in: password, then a TOTP code (enrolled at the first sign-in). Failures count against the account:
- * after a few, each further attempt must wait longer (back-off); after ten the account is locked for 30 minutes
- * and the lock is audited. A correct password and code clear the count.
+ * Signing in: password, then a TOTP code (enrolled at the first sign-in). Every attempt is throttled per account
+ * from one address and per address (see sign-in-throttle.ts), never by locking an account, so nobody can lock
+ * an owner out by guessing at their email. An unknown email costs the same work and gets the same answers as a
+ * known one with a wrong password. Every attempt is audited.
  */
 import type { RecordAudit } from '../audit/record-audit.js';
 import type { Db } from '../platform/database.js';
 import { openSecret, sealSecret } from '../platform/keys.js';
 import { auditActor, findUserByEmail, getUser, type User } from './accounts.js';
 import { verifyPassword } from './passwords.js';
+import { clearAttempts, takeAttempt } from './sign-in-throttle.js';
 import { matchTotp, newTotpSecret } from './two-factor.js';
 
 export interface SignInDeps {
@@ -17,63 +19,11 @@ export interface SignInDeps {
   secretsKey: Buffer;
 }
 
-export const BACKOFF_AFTER = 5;
-export const LOCK_AFTER = 10;
-export const LOCK_MINUTES = 30;
-
 export type PasswordOutcome =
-  | { outcome: 'ok'; user: User; next: 'two-factor' | 'enrol' }
-  | { outcome: 'invalid' }
-  | { outcome: 'wait'; seconds: number }
-  | { outcome: 'locked'; minutes: number };
+  { outcome: 'ok'; user: User; next: 'two-factor' | 'enrol' } | { outcome: 'invalid' } | { outcome: 'throttled' };
 
-function blockedFor(user: User, now: Date, failures: number): PasswordOutcome | undefined {
-  if (!user.lockedUntil || user.lockedUntil <= now) return undefined;
-  const remainingMs = user.lockedUntil.getTime() - now.getTime();
-  return failures >= LOCK_AFTER
-    ? { outcome: 'locked', minutes: Math.ceil(remainingMs / 60_000) }
-    : { outcome: 'wait', seconds: Math.ceil(remainingMs / 1000) };
-}
-
-async function failuresOf(db: Db, userId: string): Promise<number> {
-  const row = await db.selectFrom('users').select('failed_sign_ins').where('id', '=', userId).executeTakeFirstOrThrow();
-  return row.failed_sign_ins;
-}
-
-/** Records one failed attempt and applies back-off or the lock. */
-async function recordFailure(deps: SignInDeps, user: User, step: 'password' | 'two-factor', sourceIp: string | null) {
-  const now = deps.now();
-  const row = await deps.db
-    .updateTable('users')
-    .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1), updated_at: now }))
-    .where('id', '=', user.id)
-    .returning('failed_sign_ins')
-    .executeTakeFirstOrThrow();
-  const failures = row.failed_sign_ins;
-  let lockedUntil: Date | null = null;
-  if (failures >= LOCK_AFTER) lockedUntil = new Date(now.getTime() + LOCK_MINUTES * 60_000);
-  else if (failures >= BACKOFF_AFTER)
-    lockedUntil = new Date(now.getTime() + 2 ** (failures - BACKOFF_AFTER + 1) * 1000);
-  if (lockedUntil)
-    await deps.db.updateTable('users').set({ locked_until: lockedUntil }).where('id', '=', user.id).execute();
-  await deps.audit({
-    action: 'sign-in',
-    outcome: 'failure',
-    actor: auditActor(user),
-    target: { kind: 'user', id: user.id },
-    sourceIp,
-    details: { step, failures },
-  });
-  if (failures === LOCK_AFTER) {
-    await deps.audit({
-      action: 'user.locked',
-      outcome: 'success',
-      actor: auditActor(user),
-      target: { kind: 'user', id: user.id },
-      sourceIp,
-      details: { failures, minutes: LOCK_MINUTES },
-    });
-  }
+function auditWho(user: User | undefined) {
+  return user ? { actor: auditActor(user), target: { kind: 'user' as const, id: user.id } } : {};
 }
 
 export async function checkPassword(
@@ -82,40 +32,34 @@ export async function checkPassword(
   password: string,
   sourceIp: string | null,
 ): Promise<PasswordOutcome> {
-  const now = deps.now();
+  const attempt = await takeAttempt(deps.db, deps.now(), email, sourceIp);
   const user = await findUserByEmail(deps.db, email);
-  if (!user) {
-    await verifyPassword(null, password);
-    await deps.audit({
-      action: 'sign-in',
-      outcome: 'failure',
-      sourceIp,
-      details: { step: 'password', reason: 'unknown-email' },
-    });
-    return { outcome: 'invalid' };
-  }
-  const blocked = blockedFor(user, now, await failuresOf(deps.db, user.id));
-  if (blocked) {
+  const who = auditWho(user);
+  if (!attempt.allowed) {
     await deps.audit({
       action: 'sign-in',
       outcome: 'denied',
-      actor: auditActor(user),
-      target: { kind: 'user', id: user.id },
+      ...who,
       sourceIp,
-      details: { step: 'password', reason: blocked.outcome },
+      details: { step: 'password', reason: 'throttled', attempts: attempt.attempts },
     });
-    return blocked;
+    return { outcome: 'throttled' };
   }
-  const row = await deps.db
-    .selectFrom('users')
-    .select('password_hash')
-    .where('id', '=', user.id)
-    .executeTakeFirstOrThrow();
-  const passwordOk = await verifyPassword(row.password_hash, password);
-  if (!passwordOk || user.status !== 'active') {
-    await recordFailure(deps, user, 'password', sourceIp);
-    const after = await getUser(deps.db, user.id);
-    return blockedFor(after, deps.now(), await failuresOf(deps.db, user.id)) ?? { outcome: 'invalid' };
+  const stored = user
+    ? (await deps.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow())
+        .password_hash
+    : null;
+  // An unknown email is verified against a dummy hash: the same work as a wrong password for a known one.
+  const passwordOk = await verifyPassword(stored, password);
+  if (!user || !passwordOk || user.status !== 'active') {
+    await deps.audit({
+      action: 'sign-in',
+      outcome: 'failure',
+      ...who,
+      sourceIp,
+      details: { step: 'password', attempts: attempt.attempts, ...(user ? {} : { reason: 'unknown-email' }) },
+    });
+    return { outcome: 'invalid' };
   }
   return { outcome: 'ok', user, next: user.twoFactorEnrolled ? 'two-factor' : 'enrol' };
 }
@@ -132,13 +76,27 @@ async function acceptCode(
   sourceIp: string | null,
 ): Promise<{ step: number } | CodeOutcome> {
   const now = deps.now();
-  const blocked = blockedFor(user, now, await failuresOf(deps.db, user.id));
-  if (blocked) return blocked;
+  const attempt = await takeAttempt(deps.db, now, user.email, sourceIp);
+  if (!attempt.allowed) {
+    await deps.audit({
+      action: 'sign-in',
+      outcome: 'denied',
+      ...auditWho(user),
+      sourceIp,
+      details: { step: 'two-factor', reason: 'throttled', attempts: attempt.attempts },
+    });
+    return { outcome: 'throttled' };
+  }
   const step = matchTotp(secret, code, now);
   if (step === undefined || (lastStep !== null && step <= lastStep) || user.status !== 'active') {
-    await recordFailure(deps, user, 'two-factor', sourceIp);
-    const after = await getUser(deps.db, user.id);
-    return blockedFor(after, deps.now(), await failuresOf(deps.db, user.id)) ?? { outcome: 'invalid' };
+    await deps.audit({
+      action: 'sign-in',
+      outcome: 'failure',
+      ...auditWho(user),
+      sourceIp,
+      details: { step: 'two-factor', attempts: attempt.attempts },
+    });
+    return { outcome: 'invalid' };
   }
   return { step };
 }
@@ -149,6 +107,7 @@ async function signedIn(deps: SignInDeps, user: User, step: number, sourceIp: st
     .set({ failed_sign_ins: 0, locked_until: null, totp_last_step: step, updated_at: deps.now() })
     .where('id', '=', user.id)
     .execute();
+  await clearAttempts(deps.db, user.email, sourceIp);
   if (enrolled) {
     await deps.audit({
       action: 'two-factor.enrolled',
