@@ -1,6 +1,6 @@
 /**
  * Tries to undo the suppression of published tables as someone reading them would: every shown figure, every
- * shown total, the knowledge that a withheld small count is from 1 to 4 and, for the national table, an LA's own
+ * shown total, the knowledge that a withheld small cell is from 1 to 4 and, for the national table, an LA's own
  * row. A withheld small count is given away when only one value of it fits everything shown.
  */
 import assert from 'node:assert/strict';
@@ -54,8 +54,8 @@ function recovered(
       const guessTotals = totalsOf(guessRows, shape);
       const fits = guessTotals.every((value, t) => {
         const shown = totals[t]!;
-        if (!shown.suppressed) return value === shown.value;
-        return shown.value > 0 && shown.value < 5 ? value >= 1 && value <= 4 : true;
+        // A withheld total says nothing of its size: totals are withheld whenever they would give a cell away.
+        return shown.suppressed || value === shown.value;
       });
       if (fits) [...guess, ...guessTotals].forEach((value, f) => seen[f]!.add(value));
       return;

@@ -119,18 +119,26 @@ type Line = { parts: number[]; total: number };
 
 /**
  * The narrowest range each withheld figure can be put in by someone who sees what is shown, knows the figures in
- * `known`, knows which withheld figures are small counts (1 to threshold - 1), and uses every published sum
- * (each line's equation, repeated until nothing narrows).
+ * `known`, knows which withheld cells are small counts (1 to threshold - 1), and uses every published sum (each
+ * line's equation, repeated until nothing narrows). A withheld total is not taken to be small: totals are withheld
+ * whenever they would give a cell away, so a `c` in a totals row or column does not say the total is under the
+ * threshold. (Taking it to be small would call a two-LA, one-column table with all withheld a leak when nothing
+ * more can be withheld.)
  */
 function rangesFromShown(
   figures: Cell[],
   small: boolean[],
+  cellCount: number,
   lines: Line[],
   known: Set<number>,
   threshold: number,
 ): Array<[number, number]> {
   const ranges = figures.map((cell, i): [number, number] =>
-    !cell.suppressed || known.has(i) ? [cell.value, cell.value] : small[i] ? [1, threshold - 1] : [0, Infinity],
+    !cell.suppressed || known.has(i)
+      ? [cell.value, cell.value]
+      : small[i] && i < cellCount
+        ? [1, threshold - 1]
+        : [0, Infinity],
   );
   let narrowed = true;
   while (narrowed) {
@@ -205,7 +213,7 @@ export function publishTable(rows: number[][], shape: TableShape = {}): Publishe
     for (const reader of readers) {
       const known = new Set(reader === undefined ? [] : cellsOf(reader));
       if (reader !== undefined && rowTotalAt[reader] !== undefined) known.add(rowTotalAt[reader]);
-      const ranges = rangesFromShown(figures, small, lines, known, threshold);
+      const ranges = rangesFromShown(figures, small, rows.length * width, lines, known, threshold);
       const figure = ranges.findIndex(([low, high], i) => small[i] && !known.has(i) && low === high);
       if (figure !== -1) return { reader, figure };
     }
