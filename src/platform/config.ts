@@ -247,6 +247,12 @@ export const settings = {
     '60',
     positiveInt(60, 100_000),
   ),
+  probeAlertPerDay: setting(
+    'S2S_PROBE_ALERT_PER_DAY',
+    "Refusals by id (403 or 404 on a route naming a record) to one user in a UTC day that are flagged to the user's LA administrators as probing.",
+    '20',
+    positiveInt(20, 100_000),
+  ),
   ctfRequestSchoolDays: setting(
     'S2S_CTF_REQUEST_SCHOOL_DAYS',
     "School days a previous school has to answer a request for a new pupil's CTF before s2s passes it to the new school's LA.",

@@ -127,7 +127,7 @@ export interface RateLimitsTable {
 /** A user's lookups in the current minute and day, counted as they are admitted or refused. */
 export interface LookupBudgetsTable {
   user_id: string;
-  span: 'minute' | 'day';
+  span: 'minute' | 'day' | 'refused-by-id-day';
   window_start: Timestamp;
   count: number;
 }
@@ -234,6 +234,17 @@ export interface RepositoryOpeningsTable {
   org_code: string;
   reason: string;
   opened_at: Timestamp;
+}
+
+export interface ProbingAlertsTable {
+  id: string;
+  la_code: string;
+  user_id: string;
+  org_code: string;
+  refusals: number;
+  raised_at: Timestamp;
+  /** The UTC day the flag is for: one flag per user and day. */
+  day: ColumnType<DateOnly, DateOnly, never>;
 }
 
 export interface RepositorySearchAlertsTable {
@@ -458,4 +469,5 @@ export interface Database {
   blob_chunks: BlobChunksTable;
   rate_limits: RateLimitsTable;
   lookup_budgets: LookupBudgetsTable;
+  probing_alerts: ProbingAlertsTable;
 }

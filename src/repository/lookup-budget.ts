@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { auditActor, type User } from '../identity/accounts.js';
 import type { Db } from '../platform/database.js';
+import type { LookupBudgetsTable } from '../platform/schema.js';
 import type { TransferDeps } from '../transfers/accept-file.js';
 
 /** The paths a lookup comes by, as the audit names them. */
@@ -23,7 +24,7 @@ const MINUTE = 60_000;
 async function countLookup(
   db: Db,
   userId: string,
-  span: 'minute' | 'day',
+  span: LookupBudgetsTable['span'],
   windowStart: Date,
   expired: ReturnType<typeof sql<boolean>>,
 ): Promise<{ count: number; windowStart: Date }> {
@@ -71,17 +72,31 @@ export async function spendLookup(
     return { admitted: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
   }
 
+  const day = await countToday(deps.db, user.id, 'day', now);
+  if (day.count >= deps.config.repositorySearchAlertPerDay)
+    await flagUnusualVolume(deps, user, now, day.dayStart, day.count);
+  return { admitted: true };
+}
+
+/**
+ * Counts one event in the user's window of the current UTC day (a new day starts the count again), in the one
+ * upsert that admits lookups, so simultaneous events on any node are all counted.
+ */
+export async function countToday(
+  db: Db,
+  userId: string,
+  span: 'day' | 'refused-by-id-day',
+  now: Date,
+): Promise<{ count: number; dayStart: Date }> {
   const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const day = await countLookup(
-    deps.db,
-    user.id,
-    'day',
+  const { count } = await countLookup(
+    db,
+    userId,
+    span,
     dayStart,
     sql<boolean>`lookup_budgets.window_start < ${dayStart}`,
   );
-  if (day.count >= deps.config.repositorySearchAlertPerDay)
-    await flagUnusualVolume(deps, user, now, dayStart, day.count);
-  return { admitted: true };
+  return { count, dayStart };
 }
 
 /** Raises the day's one flag for the user's LA administrators; the key on user and day makes a second a no-op. */

@@ -18,6 +18,7 @@ import {
   REASON_MAX,
 } from './record-access.js';
 import { parseSearch, searchRepository, type FieldError } from './search-repository.js';
+import { probingAlerts } from './probing-alerts.js';
 
 // Form fields the page has for each field of the search's API body, for linking an error to its field.
 const fieldIds: Record<string, string> = {
@@ -208,6 +209,8 @@ export const repositoryPages: FastifyPluginAsync<{ services: Services }> = async
       title: 'Unusual search activity',
       alerts: await searchAlerts(services, request.user!),
       perDay: services.config.repositorySearchAlertPerDay,
+      probingAlerts: await probingAlerts(services, request.user!),
+      probesPerDay: services.config.probeAlertPerDay,
     }),
   );
 };

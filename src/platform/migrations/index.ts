@@ -14,6 +14,7 @@ import * as enquiryCtfMatches from './0008-enquiry-ctf-matches.js';
 import * as emailNotices from './0009-email-notices.js';
 import * as uncompressedBlobChunks from './0010-uncompressed-blob-chunks.js';
 import * as lookupBudgets from './0011-lookup-budgets.js';
+import * as probingAlerts from './0012-probing-alerts.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '0009-email-notices': emailNotices,
   '0010-uncompressed-blob-chunks': uncompressedBlobChunks,
   '0011-lookup-budgets': lookupBudgets,
+  '0012-probing-alerts': probingAlerts,
 };
 
 export const migrationProvider: MigrationProvider = {

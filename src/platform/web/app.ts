@@ -27,6 +27,7 @@ import { leaverApiRoutes } from '../../leavers/api-routes.js';
 import { leaverPages } from '../../leavers/pages.js';
 import { repositoryApiRoutes } from '../../repository/api-routes.js';
 import { repositoryPages } from '../../repository/pages.js';
+import { countRefusalById } from '../../repository/probing-alerts.js';
 import { authenticate } from '../../identity/authenticate.js';
 import { authorise } from '../../identity/authorise.js';
 import type { Access } from '../../identity/permissions.js';
@@ -223,6 +224,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
         status: reply.statusCode,
       },
     });
+    await countRefusalById(services, request.user, request.ip);
   });
 
   // Nothing shown to a signed-in user may be kept by a browser or proxy cache.
