@@ -58,7 +58,13 @@ describe('authorisation matrix', () => {
       browsers.set(role, await signIn(app, services, account));
     }
     const someone = await addUser(services, { role: 'school-user', org: '8232002' });
-    examples = { id: someone.user.id, token: 'x'.repeat(43), change: 'disable', '*': 'govuk-frontend.min.css' };
+    examples = {
+      id: someone.user.id,
+      tokenId: crypto.randomUUID(),
+      token: 'x'.repeat(43),
+      change: 'disable',
+      '*': 'govuk-frontend.min.css',
+    };
   });
   after(async () => {
     await app.close();
