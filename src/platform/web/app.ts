@@ -39,6 +39,7 @@ import type { Services } from '../services.js';
 import { postgresRateLimitStore } from '../rate-limit-store.js';
 import { apiDocsRoutes } from './api-docs.js';
 import { rewriteBadAddress } from './bad-address.js';
+import { isPressure, SAMPLE_INTERVAL_MS, ServiceBusyError } from './shed-load.js';
 import { checkCsrf } from './check-csrf.js';
 import { handleErrors } from './errors.js';
 import { healthRoutes } from './health.js';
@@ -125,8 +126,14 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // 3. Shed load with 503 and Retry-After rather than stall when the event loop falls behind.
   await app.register(underPressure, {
     maxEventLoopDelay: services.config.maxEventLoopDelayMs,
+    sampleInterval: SAMPLE_INTERVAL_MS,
     retryAfter: 10,
     exposeStatusRoute: false,
+    // Resolving with nothing lets the request through; a rejection becomes the service's own 503 page or answer.
+    pressureHandler: (_request, _reply, type, value) =>
+      isPressure(type, value, services.config.maxEventLoopDelayMs)
+        ? Promise.reject(new ServiceBusyError('The service is busy.'))
+        : undefined,
   });
 
   // 4. Parsing, with small limits: forms are short.
