@@ -11,7 +11,7 @@ import { auditRecorder } from './audit/record-audit.js';
 import { main } from './cli.js';
 import { sampleRegisterFile } from './demo/seed-demo.js';
 import { openPGlite } from './platform/database.js';
-import { deriveKeys } from './platform/keys.js';
+import { derivedServiceKeys } from './platform/keys.js';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
@@ -135,7 +135,11 @@ describe('s2s command line on the embedded database', () => {
     // The test before left row 2 altered: start from a fresh trail of five rows.
     const fresh = await openPGlite(dataDir, 'test');
     await sql`DELETE FROM audit_events`.execute(fresh.db);
-    const record = auditRecorder(fresh.db, deriveKeys(Buffer.from(TEST_MASTER_KEY, 'hex')).auditKey, () => new Date());
+    const record = auditRecorder(
+      fresh.db,
+      derivedServiceKeys(Buffer.from(TEST_MASTER_KEY, 'hex')).auditKey,
+      () => new Date(),
+    );
     for (let i = 0; i < 5; i++) await record({ action: 'sign-in' });
     await fresh.close();
     const anchored = await run('audit', 'anchor');
@@ -160,5 +164,57 @@ describe('s2s command line on the embedded database', () => {
     assert.equal((await run('frobnicate')).code, 2);
     assert.equal((await run('establishments', 'import')).code, 2);
     assert.equal((await run('audit')).code, 2);
+  });
+});
+
+describe('s2s keys on the embedded database', () => {
+  const oldKey = 'b'.repeat(64);
+  const newKey = 'c'.repeat(64);
+  let dataDir: string;
+  const saved = { ...process.env };
+  before(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 's2s-keys-'));
+    process.env.S2S_DATA_DIR = dataDir;
+    process.env.S2S_MASTER_KEY = oldKey;
+    delete process.env.S2S_READ_ONLY_MASTER_KEY;
+    delete process.env.DATABASE_URL;
+  });
+  after(() => {
+    process.env = saved;
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('rotates to a new master key, after which the old one is refused and the new one alone serves', async () => {
+    assert.equal(
+      (await run('users', 'add', '--email', 'k@example.org', '--name', 'K', '--org', 'DFE', '--role', 'dfe-admin'))
+        .code,
+      0,
+    );
+    const before = await run('keys', 'status');
+    assert.equal(before.code, 0, before.err);
+    assert.match(before.out, /^master key [0-9a-f]{16} — current: 0 file keys, 0 two-factor secrets, 3 service keys$/m);
+
+    process.env.S2S_MASTER_KEY = newKey;
+    const refused = await run('audit', 'verify');
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.err,
+      /wrapped under master key [0-9a-f]{16}, which this node does not hold.*S2S_READ_ONLY_MASTER_KEY/,
+    );
+
+    process.env.S2S_READ_ONLY_MASTER_KEY = oldKey;
+    const rotated = await run('keys', 'rotate');
+    assert.equal(rotated.code, 0, rotated.err);
+    assert.match(
+      rotated.out,
+      /re-wrapped 0 file keys, 0 two-factor secrets, 0 enrolments in progress and 3 service keys/,
+    );
+    assert.match(rotated.out, /Nothing is wrapped under any other key: a read-only master key can be retired\./);
+
+    delete process.env.S2S_READ_ONLY_MASTER_KEY;
+    const verified = await run('audit', 'verify');
+    assert.equal(verified.code, 0, verified.err);
+    assert.match(verified.out, /^audit trail intact/);
+    assert.equal((await run('keys', 'rotate', '--batch', 'many')).code, 2);
   });
 });

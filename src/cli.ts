@@ -23,6 +23,9 @@ import { configHelp, ConfigError, loadConfig, type Config } from './platform/con
 import { DataDirInUseError } from './platform/data-dir-lock.js';
 import { housekeeping, scheduleHousekeeping } from './platform/housekeeping.js';
 import type { Role } from './platform/schema.js';
+import { MasterKeyMissingError, type Keys } from './platform/keys.js';
+import { keyUsage, type KeyUsage } from './platform/rotate-master-key.js';
+import { rotateInBackground, rotateWithAudit } from './platform/rotate-in-background.js';
 import { createServices, type Services } from './platform/services.js';
 import {
   isServingProcess,
@@ -50,6 +53,9 @@ Commands:
   audit verify [--anchor ANCHOR|FILE]     Check the audit trail's hash chain; exits 1 naming the first bad row.
                                           With --anchor, also that no row after the anchored head was removed
   audit anchor                            Print the audit trail's head (sequence number and hash) to keep elsewhere
+  keys status                             Show how many stored keys each master key wraps
+  keys rotate                             Re-wrap everything under S2S_MASTER_KEY that is still under
+                                          S2S_READ_ONLY_MASTER_KEY; resumable, safe beside running nodes
   purge                                   Destroy files past their retention now (the service also does it every 10 minutes)
   ctf validate FILE...                    Validate CTF/ATF files
   ctf generate --out DIR [...]            Write synthetic, fictitious CTFs
@@ -92,11 +98,16 @@ async function serve(args: string[], io: Io): Promise<number> {
       app.log.error({ err: error }, 'housekeeping failed'),
     );
     const stopAnchors = scheduleAnchors(services, (error) => app.log.error({ err: error }, 'audit anchor not written'));
+    const stopRotation = rotateInBackground(services, {
+      onFinished: (report) => app.log.info({ rotation: report }, rotationFinished(services)),
+      onError: (error) => app.log.error({ err: error }, 'master key rotation stopped'),
+    });
     running();
     await stopSignal();
     io.stdout.write('stopping…\n');
     stopHousekeeping();
     stopAnchors();
+    await stopRotation();
     await app.close();
     await services.close();
     return 0;
@@ -109,6 +120,11 @@ async function serve(args: string[], io: Io): Promise<number> {
   const stopAnchors = scheduleAnchors(services, (error) =>
     io.stderr.write(`audit anchor not written: ${error instanceof Error ? error.message : String(error)}\n`),
   );
+  const stopRotation = rotateInBackground(services, {
+    onFinished: () => io.stdout.write(`${rotationFinished(services)}\n`),
+    onError: (error) =>
+      io.stderr.write(`master key rotation stopped: ${error instanceof Error ? error.message : String(error)}\n`),
+  });
   const code = await superviseServingProcesses(config.workers, {
     onReady: () => running(),
     onProblem: (message) => io.stderr.write(`${message}\n`),
@@ -116,8 +132,16 @@ async function serve(args: string[], io: Io): Promise<number> {
   io.stdout.write('stopped\n');
   stopHousekeeping();
   stopAnchors();
+  await stopRotation();
   await services.close();
   return code;
+}
+
+function rotationFinished(services: Services): string {
+  return (
+    `master key rotation finished: everything is wrapped under ${services.keys.masterKeyId}; ` +
+    'S2S_READ_ONLY_MASTER_KEY can be removed at the next restart'
+  );
 }
 
 /** One process per node writes anchors, as it runs housekeeping; without a configured sink, none. */
@@ -269,6 +293,57 @@ function readAnchorArgument(value: string): AuditAnchor {
   }
 }
 
+async function keys(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const usageText = 'Usage: s2s keys status | s2s keys rotate [--batch N]';
+  if (sub === 'status' && rest.length === 0) {
+    return withServices('s2s keys status', io, async (services) => {
+      io.stdout.write(formatKeyUsage(await keyUsage(services.db), services.keys));
+      return 0;
+    });
+  }
+  if (sub !== 'rotate') throw new UsageError(usageText);
+  const { values } = parseArgs({ args: rest, options: { batch: { type: 'string' } }, strict: true });
+  const batchSize = values.batch === undefined ? 500 : Number(values.batch);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
+    throw new UsageError('--batch: a whole number from 1 to 10000');
+  }
+  return withServices('s2s keys rotate', io, async (services) => {
+    const report = await rotateWithAudit(services, {
+      batchSize,
+      onBatch: (progress) => {
+        io.stderr.write(`re-wrapped ${progress.fileKeys} file keys so far\n`);
+      },
+    });
+    io.stdout.write(
+      `re-wrapped ${report.fileKeys} file keys, ${report.twoFactorSecrets} two-factor secrets, ` +
+        `${report.pendingEnrolments} enrolments in progress and ${report.serviceKeys} service keys under master key ${services.keys.masterKeyId}\n`,
+    );
+    io.stdout.write(formatKeyUsage(await keyUsage(services.db), services.keys));
+    return 0;
+  });
+}
+
+function formatKeyUsage(usage: KeyUsage[], held: Keys): string {
+  const lines = usage.map((u) => {
+    const name = u.keyId ?? '(written before key ids were kept)';
+    const role =
+      u.keyId === held.masterKeyId
+        ? ' — current'
+        : u.keyId && held.blobKeys.heldIds.includes(u.keyId)
+          ? ' — read-only'
+          : '';
+    return `master key ${name}${role}: ${u.fileKeys} file keys, ${u.twoFactorSecrets} two-factor secrets, ${u.serviceKeys} service keys`;
+  });
+  const left = usage.filter((u) => u.keyId !== held.masterKeyId);
+  lines.push(
+    left.length === 0
+      ? `Nothing is wrapped under any other key: a read-only master key can be retired.`
+      : `Not yet under the current key: run s2s keys rotate, or let a serving node finish it.`,
+  );
+  return lines.join('\n') + '\n';
+}
+
 async function purge(args: string[], io: Io): Promise<number> {
   if (args.length > 0) throw new UsageError('Usage: s2s purge');
   return withServices('s2s purge', io, async (services) => {
@@ -291,6 +366,7 @@ const commands: Record<string, (args: string[], io: Io) => Promise<number>> = {
   users,
   tokens,
   audit,
+  keys,
   purge,
   ctf,
 };
@@ -319,7 +395,12 @@ export async function main(
       io.stderr.write(`s2s: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof ConfigError || error instanceof DataDirInUseError || error instanceof AccountError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof DataDirInUseError ||
+      error instanceof AccountError ||
+      error instanceof MasterKeyMissingError
+    ) {
       io.stderr.write(`s2s: ${error.message}\n`);
       return 1;
     }

@@ -223,6 +223,7 @@ export async function createUser(
       role: input.role,
       password_hash: null,
       totp_secret: null,
+      totp_key_id: null,
       totp_enrolled_at: null,
       totp_last_step: null,
       locked_until: null,
@@ -356,7 +357,7 @@ export async function changeAccount(
     } else if (change === 'reset-two-factor') {
       await trx
         .updateTable('users')
-        .set({ totp_secret: null, totp_enrolled_at: null, totp_last_step: null, updated_at: now })
+        .set({ totp_secret: null, totp_key_id: null, totp_enrolled_at: null, totp_last_step: null, updated_at: now })
         .where('id', '=', target.id)
         .execute();
       await trx.deleteFrom('sessions').where('user_id', '=', target.id).execute();

@@ -6,7 +6,7 @@
  */
 import type { RecordAudit } from '../audit/record-audit.js';
 import type { Db } from '../platform/database.js';
-import { openSecret, sealSecret } from '../platform/keys.js';
+import type { KeyRing } from '../platform/keys.js';
 import { auditActor, findUserByEmail, getUser, type User } from './accounts.js';
 import { verifyPassword } from './passwords.js';
 import { clearAttempts, takeAttempt } from './sign-in-throttle.js';
@@ -16,7 +16,7 @@ export interface SignInDeps {
   db: Db;
   now: () => Date;
   audit: RecordAudit;
-  secretsKey: Buffer;
+  secrets: KeyRing;
 }
 
 export type PasswordOutcome =
@@ -134,11 +134,11 @@ export async function checkTwoFactor(
   const user = await getUser(deps.db, userId);
   const row = await deps.db
     .selectFrom('users')
-    .select(['totp_secret', 'totp_last_step'])
+    .select(['totp_secret', 'totp_key_id', 'totp_last_step'])
     .where('id', '=', userId)
     .executeTakeFirstOrThrow();
   if (!row.totp_secret) return { outcome: 'invalid' };
-  const secret = openSecret(deps.secretsKey, row.totp_secret, `totp:${userId}`).toString('utf8');
+  const secret = deps.secrets.open(row.totp_secret, `totp:${userId}`, row.totp_key_id).toString('utf8');
   const accepted = await acceptCode(deps, user, secret, code, row.totp_last_step, sourceIp);
   if (!('step' in accepted)) return accepted;
   await signedIn(deps, user, accepted.step, sourceIp, false);
@@ -148,11 +148,11 @@ export async function checkTwoFactor(
 /** A new secret for enrolment, sealed for the session row until the first code confirms it. */
 export function pendingEnrolment(deps: SignInDeps, userId: string): { secret: string; sealed: Buffer } {
   const secret = newTotpSecret();
-  return { secret, sealed: sealSecret(deps.secretsKey, Buffer.from(secret), `pending-totp:${userId}`) };
+  return { secret, sealed: deps.secrets.seal(Buffer.from(secret), `pending-totp:${userId}`) };
 }
 
 export function openPendingEnrolment(deps: SignInDeps, userId: string, sealed: Buffer): string {
-  return openSecret(deps.secretsKey, sealed, `pending-totp:${userId}`).toString('utf8');
+  return deps.secrets.open(sealed, `pending-totp:${userId}`).toString('utf8');
 }
 
 export async function confirmEnrolment(
@@ -169,7 +169,8 @@ export async function confirmEnrolment(
   await deps.db
     .updateTable('users')
     .set({
-      totp_secret: sealSecret(deps.secretsKey, Buffer.from(secret), `totp:${userId}`),
+      totp_secret: deps.secrets.seal(Buffer.from(secret), `totp:${userId}`),
+      totp_key_id: deps.secrets.currentId,
       totp_enrolled_at: deps.now(),
     })
     .where('id', '=', userId)

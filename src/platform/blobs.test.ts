@@ -53,7 +53,7 @@ for (const database of await testDatabases()) {
         services = await testServices(await database.open());
         blobs = createBlobStore({
           db: services.db,
-          wrapKey: services.keys.wrapKey,
+          blobKeys: services.keys.blobKeys,
           kind,
           dir: path.join(services.dataDir, 'blobs'),
         });
@@ -175,7 +175,7 @@ for (const database of await testDatabases()) {
         const stored = await blobs.put(chunks(body, 64_000));
         const other = createBlobStore({
           db: services.db,
-          wrapKey: services.keys.wrapKey,
+          blobKeys: services.keys.blobKeys,
           kind: kind === 'fs' ? 'postgres' : 'fs',
           dir: path.join(services.dataDir, 'blobs'),
         });

@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { sql, type QueryCreator } from 'kysely';
 import type { Db } from './database.js';
 import type { Database } from './schema.js';
-import { IntegrityError, openSecret, sealSecret } from './keys.js';
+import { IntegrityError, type KeyRing } from './keys.js';
 import {
   HEADER_LENGTH,
   noncePrefix,
@@ -32,6 +32,7 @@ export interface StoredBlob {
 export interface BlobKeyRow {
   blob_id: string;
   wrapped_key: Buffer;
+  key_id: string;
   store: 'fs' | 'postgres';
   size: number;
   sha256: string;
@@ -242,8 +243,13 @@ function postgresBodies(db: Db): BodyStore {
   };
 }
 
-export function createBlobStore(options: { db: Db; wrapKey: Buffer; kind: 'fs' | 'postgres'; dir: string }): BlobStore {
-  const { db, wrapKey, kind } = options;
+export function createBlobStore(options: {
+  db: Db;
+  blobKeys: KeyRing;
+  kind: 'fs' | 'postgres';
+  dir: string;
+}): BlobStore {
+  const { db, blobKeys, kind } = options;
   // Bodies are read from the store their key row names, so changing S2S_BLOB_STORE leaves older files readable.
   const stores = { fs: fsBodies(options.dir), postgres: postgresBodies(db) };
   const bodies = stores[kind];
@@ -251,11 +257,12 @@ export function createBlobStore(options: { db: Db; wrapKey: Buffer; kind: 'fs' |
   const keyRow = async (id: string) => {
     const row = await db
       .selectFrom('blob_keys')
-      .select(['wrapped_key', 'size', 'store'])
+      .select(['wrapped_key', 'key_id', 'size', 'store'])
       .where('blob_id', '=', id)
       .executeTakeFirst();
     if (!row) throw new BlobNotFoundError(`no stored file body ${id}`);
-    return { dataKey: openSecret(wrapKey, row.wrapped_key, `blob:${id}`), size: row.size, bodies: stores[row.store] };
+    const dataKey = blobKeys.open(row.wrapped_key, `blob:${id}`, row.key_id);
+    return { dataKey, size: row.size, bodies: stores[row.store] };
   };
 
   return {
@@ -295,7 +302,8 @@ export function createBlobStore(options: { db: Db; wrapKey: Buffer; kind: 'fs' |
         throw error;
       }
       const sha256 = hash.digest('hex');
-      const key = { blob_id: id, wrapped_key: sealSecret(wrapKey, dataKey, `blob:${id}`), store: kind, size, sha256 };
+      const wrapped_key = blobKeys.seal(dataKey, `blob:${id}`);
+      const key = { blob_id: id, wrapped_key, key_id: blobKeys.currentId, store: kind, size, sha256 };
       return { id, size, sha256, key, chunks };
     },
     async get(id) {

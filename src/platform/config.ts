@@ -91,6 +91,21 @@ export const settings = {
     'unset',
     z.string().optional(),
   ),
+  readOnlyMasterKey: setting(
+    'S2S_READ_ONLY_MASTER_KEY',
+    'A second master key this node opens with but never wraps with: the old key while `s2s keys rotate` moves everything to S2S_MASTER_KEY (see docs/keys.md). Same format.',
+    'unset',
+    z
+      .string()
+      .refine((v) => decodeKey(v) !== undefined, 'must be 32 bytes written as 64 hex characters or as base64')
+      .optional(),
+  ),
+  readOnlyMasterKeyFile: setting(
+    'S2S_READ_ONLY_MASTER_KEY_FILE',
+    'File holding the read-only master key. Used when S2S_READ_ONLY_MASTER_KEY is unset.',
+    'unset',
+    z.string().optional(),
+  ),
   blobStore: setting(
     'S2S_BLOB_STORE',
     'Where encrypted file bodies live: fs (S2S_DATA_DIR/blobs) or postgres (in the database, for nodes without shared disk).',

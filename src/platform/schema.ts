@@ -52,6 +52,8 @@ export interface UsersTable {
   status: Generated<'active' | 'disabled'>;
   password_hash: string | null;
   totp_secret: Buffer | null;
+  /** The master key the TOTP secret is sealed under; NULL for secrets sealed before ids were kept. */
+  totp_key_id: string | null;
   totp_enrolled_at: Timestamp | null;
   totp_last_step: number | null;
   failed_sign_ins: Generated<number>;
@@ -103,9 +105,18 @@ export interface AuditEventsTable {
   hash: string;
 }
 
+export interface ServiceKeysTable {
+  purpose: 'csrf' | 'audit-chain' | 'sent-ctf-pupils';
+  key_id: string;
+  sealed: Buffer;
+  created_at: GeneratedTimestamp;
+}
+
 export interface BlobKeysTable {
   blob_id: string;
   wrapped_key: Buffer;
+  /** The master key the data key is wrapped under; NULL for keys wrapped before ids were kept. */
+  key_id: string | null;
   store: 'fs' | 'postgres';
   size: number | null;
   sha256: string | null;
@@ -466,6 +477,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   audit_events: AuditEventsTable;
   blob_keys: BlobKeysTable;
+  service_keys: ServiceKeysTable;
   blob_chunks: BlobChunksTable;
   rate_limits: RateLimitsTable;
   lookup_budgets: LookupBudgetsTable;

@@ -8,7 +8,9 @@ import { createBlobStore } from './blobs.js';
 import type { Config } from './config.js';
 import { migrateToLatest, openDatabase, type OpenedDatabase } from './database.js';
 import { jobQueue } from './jobs.js';
-import { deriveKeys, loadMasterKey } from './keys.js';
+import { keyRing, loadMasterKey, nodeKeys, type Keys } from './keys.js';
+import { checkMasterKeysHeld } from './rotate-master-key.js';
+import { loadServiceKeys } from './service-keys.js';
 import { smtpMailer, type Mailer } from '../notifications/email-notices.js';
 
 export interface ServiceOptions {
@@ -28,6 +30,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const master = loadMasterKey({
     masterKey: config.masterKey,
     masterKeyFile: config.masterKeyFile,
+    readOnlyMasterKey: config.readOnlyMasterKey,
+    readOnlyMasterKeyFile: config.readOnlyMasterKeyFile,
     dataDir: config.dataDir,
     embedded,
   });
@@ -37,21 +41,30 @@ export async function createServices(config: Config, options: ServiceOptions = {
         'separately from the data, and set S2S_MASTER_KEY (or S2S_MASTER_KEY_FILE) in production.',
     );
   }
-  const keys = deriveKeys(master.key);
   const opened =
     options.database ??
     (await openDatabase(
       { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize },
       options.purpose ?? 's2s',
     ));
-  await migrateToLatest(opened.db);
+  let keys: Keys;
+  try {
+    await migrateToLatest(opened.db);
+    await checkMasterKeysHeld(opened.db, keyRing(master.keys, 'blob-key-wrap'));
+    const serviceKeys = await loadServiceKeys(opened.db, keyRing(master.keys, 'service-key-wrap'), master.keys[0]!);
+    keys = nodeKeys(master.keys, serviceKeys);
+  } catch (error) {
+    // A node that cannot start lets go of the database (and, embedded, of the data directory's lock).
+    if (!options.database) await opened.close();
+    throw error;
+  }
   const now = options.now ?? (() => new Date());
   const db = opened.db;
   const audit = auditRecorder(db, keys.auditKey, now);
   const jobs = jobQueue(db, now, options.onJobError);
   const blobs = createBlobStore({
     db,
-    wrapKey: keys.wrapKey,
+    blobKeys: keys.blobKeys,
     kind: config.blobStore,
     dir: path.join(config.dataDir, 'blobs'),
   });
@@ -60,7 +73,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     db,
     databaseKind: opened.kind,
     keys,
-    secretsKey: keys.secretsKey,
+    secrets: keys.secrets,
     publicUrl: config.publicUrl,
     now,
     audit,

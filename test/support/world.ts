@@ -8,7 +8,6 @@ import { importRegister } from '../../src/establishments/import-register.js';
 import { createUser, getUser, type User } from '../../src/identity/accounts.js';
 import { hashPassword } from '../../src/identity/passwords.js';
 import { newTotpSecret, totpCode } from '../../src/identity/two-factor.js';
-import { sealSecret } from '../../src/platform/keys.js';
 import type { Role } from '../../src/platform/schema.js';
 import type { Services } from '../../src/platform/services.js';
 import type { Clock } from './services.js';
@@ -47,7 +46,8 @@ export async function addUser(
       password_hash: await hashPassword(password),
       setup_token_hash: null,
       setup_expires_at: null,
-      totp_secret: totpSecret ? sealSecret(services.keys.secretsKey, Buffer.from(totpSecret), `totp:${user.id}`) : null,
+      totp_secret: totpSecret ? services.keys.secrets.seal(Buffer.from(totpSecret), `totp:${user.id}`) : null,
+      totp_key_id: totpSecret ? services.keys.secrets.currentId : null,
       totp_enrolled_at: totpSecret ? services.now() : null,
     })
     .where('id', '=', user.id)

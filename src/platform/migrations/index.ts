@@ -15,6 +15,7 @@ import * as emailNotices from './0009-email-notices.js';
 import * as uncompressedBlobChunks from './0010-uncompressed-blob-chunks.js';
 import * as lookupBudgets from './0011-lookup-budgets.js';
 import * as probingAlerts from './0012-probing-alerts.js';
+import * as masterKeyIds from './0013-master-key-ids.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '0010-uncompressed-blob-chunks': uncompressedBlobChunks,
   '0011-lookup-budgets': lookupBudgets,
   '0012-probing-alerts': probingAlerts,
+  '0013-master-key-ids': masterKeyIds,
 };
 
 export const migrationProvider: MigrationProvider = {
