@@ -53,6 +53,8 @@ export interface RouteEntry {
   url: string;
   access: Access;
   signInStage?: string | undefined;
+  /** The route shows children's details, so each answer it gives is audited as a read of pupil data. */
+  pupilData: boolean;
 }
 
 declare module 'fastify' {
@@ -97,7 +99,13 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     }
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD')
-        routeTable.push({ method, url: route.url, access: route.config.access, signInStage: route.config.signInStage });
+        routeTable.push({
+          method,
+          url: route.url,
+          access: route.config.access,
+          signInStage: route.config.signInStage,
+          pupilData: route.config.pupilData ?? false,
+        });
     }
   });
 

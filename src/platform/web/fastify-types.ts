@@ -14,7 +14,9 @@ declare module 'fastify' {
     csrfInHandler?: boolean;
     /**
      * The route shows children's details (names, dates of birth), on success or when it shows a refused form's page
-     * again: each such answer is audited with who, the route and its parameters.
+     * again: each such answer is audited with who, the route and its parameters. CTF downloads and repository
+     * searches are audited by events of their own and are not marked; `pupil-data-routes.test.ts` walks every route
+     * and fails on one that shows a child unaudited.
      */
     pupilData?: boolean;
     /** Session stage a route serves before sign-in is complete (two-factor and enrolment pages). */
