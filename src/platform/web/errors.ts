@@ -60,7 +60,8 @@ export const handleErrors = fp(async (app) => {
     if (status === 503) reply.header('retry-after', '10');
     // A body left unread (an upload refused part way) would be read as the next request on this connection.
     if (!request.raw.complete) reply.header('connection', 'close');
-    const code = status >= 500 ? 'INTERNAL' : (error.code ?? 'BAD_REQUEST');
+    // A busy node is not a fault: a client that sees BUSY retries after Retry-After, as the API guide says.
+    const code = status === 503 ? 'BUSY' : status >= 500 ? 'INTERNAL' : (error.code ?? 'BAD_REQUEST');
     const message = status >= 500 ? pagesByStatus[status === 503 ? 503 : 500]!.paragraphs[0]! : error.message;
     return sendError(request, reply, status, code, message);
   });

@@ -354,7 +354,7 @@ export const openApiDocument = {
           '403': { $ref: '#/components/responses/Forbidden' },
           '409': { description: 'A request with this Idempotency-Key is still running.' },
           '413': { description: 'Too many files in one request (send a .zip).' },
-          '503': { description: 'Busy: retry after Retry-After seconds. Nothing from the request was kept.' },
+          '503': { description: 'Busy (BUSY): retry after Retry-After seconds. Nothing from the request was kept.' },
         },
       },
     },

@@ -57,6 +57,8 @@ function navigationFor(request: FastifyRequest) {
 /** The CSRF token for this browser; before sign-in, a random cookie is set to bind it to. */
 export function formToken(services: Services, request: FastifyRequest, reply: FastifyReply): string {
   if (request.session) return csrfToken(services.keys.csrfKey, request.session.idHash);
+  // A page refused before cookies are read (the load shedder answers first) still renders, with a fresh binding.
+  request.cookies ??= {};
   let anonymous = request.cookies[ANONYMOUS_COOKIE];
   if (!anonymous || anonymous.length < 20 || anonymous.length > 100) {
     anonymous = randomToken();
