@@ -257,7 +257,10 @@ export const openApiDocument = {
           reason: { type: ['string', 'null'] },
           ctfDueOn: { type: 'string', format: 'date', description: '15 school days after leaving.' },
           ctf: { type: 'string', enum: ['sent', 'due', 'overdue'] },
-          schoolDaysOverdue: { type: 'integer' },
+          schoolDaysOverdue: {
+            type: ['integer', 'null'],
+            description: 'School days past the due date; null when the due date is outside the school calendar.',
+          },
           ctfSentTo: { type: ['string', 'null'], description: 'Where the CTF went: a LAEstab, XXXXXXX or MMMMMMM.' },
           ctfSentAt: { type: ['string', 'null'], format: 'date-time' },
           cmeCaseId: {
@@ -843,7 +846,10 @@ export const openApiDocument = {
       get: {
         summary: 'Your LA’s register, with school days out of education against the CME threshold',
         responses: {
-          '200': { description: '`{ "cases": [...] }`' },
+          '200': {
+            description:
+              '`{ "cases": [...] }`, each with `schoolDaysOut` and `overThreshold`; both are null for a case with a date outside the school calendar (2000 to 2035), whose school days cannot be counted.',
+          },
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
         },
