@@ -126,6 +126,21 @@ for (const database of await testDatabases()) {
       const lastYear = (await call('brackenford', 'GET', '/api/v1/reports/cme?year=2025%2F26')).json();
       assert.equal(lastYear.identified, 0);
       assert.equal((await call('brackenford', 'GET', '/api/v1/reports/cme?year=2026')).statusCode, 400);
+      // A year the calendar does not cover is refused plainly, not passed to the database as a date it refuses.
+      for (const [who, url] of [
+        ['brackenford', '/api/v1/reports/cme?year=0000%2F01'],
+        ['brackenford', '/api/v1/reports/cme?year=1999%2F00'],
+        ['dfe', '/api/v1/reports/national?year=0000%2F01'],
+        ['dfe', '/api/v1/reports/national?year=2036%2F37'],
+      ] as const) {
+        const refused = await call(who, 'GET', url);
+        assert.equal(refused.statusCode, 400, `${url}: ${refused.body}`);
+        assert.deepEqual(refused.json().error, {
+          code: 'INVALID_YEAR',
+          message: 'year must be a school year written like 2026/27, from 2000/01 to 2035/36',
+        });
+      }
+      assert.equal((await call('brackenford', 'GET', '/api/v1/reports/cme?year=2035%2F36')).statusCode, 200);
     });
 
     it('gives DfE every LA’s figures with small numbers withheld, and no child-level data', async () => {
