@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { testDatabases } from '../../test/support/databases.js';
@@ -125,6 +126,21 @@ for (const database of await testDatabases()) {
       const lastYear = (await call('brackenford', 'GET', '/api/v1/reports/cme?year=2025%2F26')).json();
       assert.equal(lastYear.identified, 0);
       assert.equal((await call('brackenford', 'GET', '/api/v1/reports/cme?year=2026')).statusCode, 400);
+      // A year the calendar does not cover is refused plainly, not passed to the database as a date it refuses.
+      for (const [who, url] of [
+        ['brackenford', '/api/v1/reports/cme?year=0000%2F01'],
+        ['brackenford', '/api/v1/reports/cme?year=1999%2F00'],
+        ['dfe', '/api/v1/reports/national?year=0000%2F01'],
+        ['dfe', '/api/v1/reports/national?year=2036%2F37'],
+      ] as const) {
+        const refused = await call(who, 'GET', url);
+        assert.equal(refused.statusCode, 400, `${url}: ${refused.body}`);
+        assert.deepEqual(refused.json().error, {
+          code: 'INVALID_YEAR',
+          message: 'year must be a school year written like 2026/27, from 2000/01 to 2035/36',
+        });
+      }
+      assert.equal((await call('brackenford', 'GET', '/api/v1/reports/cme?year=2035%2F36')).statusCode, 200);
     });
 
     it('gives DfE every LA’s figures with small numbers withheld, and no child-level data', async () => {
@@ -172,6 +188,88 @@ for (const database of await testDatabases()) {
       const page = await (await signIn(app, services, account)).get('/cme-cases');
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /Sam Childb/);
+    });
+
+    it('shows a stored case dated before the calendar with its school days not known, and the rest of the register', async () => {
+      const officer = await addUser(services, { role: 'la-user', org: '330' });
+      // Older data may hold such a date: s2s refuses it now, so the row goes straight into the table.
+      const id = crypto.randomUUID();
+      await services.db
+        .insertInto('cme_cases')
+        .values({
+          id,
+          la_code: '330',
+          opened_by: officer.user.id,
+          opened_at: new Date('2026-10-01T09:00:00Z'),
+          source: 'by-hand',
+          enquiry_id: null,
+          surname: 'Oldcase',
+          forename: 'Sam',
+          date_of_birth: '1992-02-02',
+          sex: null,
+          upn: null,
+          last_in_education_on: '1999-06-30',
+          identified_on: '2026-09-30',
+          state: 'open',
+          outcome: null,
+          resolved_on: null,
+          outcome_note: null,
+        })
+        .execute();
+      const listed = await call('brackenford', 'GET', '/api/v1/cme-cases');
+      assert.equal(listed.statusCode, 200, listed.body);
+      const cases = listed.json().cases as Array<{
+        id: string;
+        schoolDaysOut: number | null;
+        overThreshold: boolean | null;
+      }>;
+      const old = cases.find((c) => c.id === id)!;
+      assert.equal(old.schoolDaysOut, null);
+      assert.equal(old.overThreshold, null);
+      assert.ok(
+        cases.some((c) => c.id !== id && typeof c.schoolDaysOut === 'number'),
+        'the other cases are still counted',
+      );
+
+      const browser = await signIn(app, services, officer);
+      const page = await browser.get('/cme-cases');
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Sam Oldcase/);
+      assert.match(page.body, /Not known<br><span class="govuk-body-s">date outside the school calendar/);
+      assert.match(page.body, /Sam Childb/);
+      const csv = await browser.get('/reports/cme?year=2026/27&format=csv');
+      assert.equal(csv.statusCode, 200);
+      assert.match(csv.body, /Children identified as missing education/);
+
+      // Closing it works, and the closed case is still listed without a count.
+      const closed = await call('brackenford', 'POST', `/api/v1/cme-cases/${id}/close`, {
+        outcome: 'back-in-school',
+        resolvedOn: '2026-10-20',
+      });
+      assert.equal(closed.statusCode, 204, closed.body);
+      const after = (await call('brackenford', 'GET', '/api/v1/cme-cases')).json().cases as Array<{
+        id: string;
+        schoolDaysOut: number | null;
+      }>;
+      assert.equal(after.find((c) => c.id === id)!.schoolDaysOut, null);
+
+      // The form refuses such a date with the error summary naming the field.
+      const refused = await browser.submit('/cme-cases', '/cme-cases', {
+        surname: 'Newcase',
+        forename: 'Sam',
+        'dob-day': '2',
+        'dob-month': '2',
+        'dob-year': '1992',
+        'last-day': '30',
+        'last-month': '6',
+        'last-year': '1999',
+        'identified-day': '1',
+        'identified-month': '10',
+        'identified-year': '2026',
+      });
+      assert.equal(refused.statusCode, 422);
+      assert.match(refused.body, /govuk-error-summary/);
+      assert.match(refused.body, /<a href="#last-day">Date last in education must be on or after 1 January 2000/);
     });
   });
 }

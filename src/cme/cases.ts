@@ -215,10 +215,13 @@ export interface CmeCase {
   state: 'open' | 'closed';
   outcome: CmeOutcome | null;
   resolvedOn: string | null;
-  /** School days out of education so far (open) or until resolved (closed). */
-  schoolDaysOut: number;
-  /** Past the CME threshold. */
-  overThreshold: boolean;
+  /**
+   * School days out of education so far (open) or until resolved (closed); null when a date is outside the school
+   * calendar, as a case recorded before s2s refused such dates may be, so the days cannot be counted.
+   */
+  schoolDaysOut: number | null;
+  /** Past the CME threshold; null when the school days out are not known. */
+  overThreshold: boolean | null;
 }
 
 export async function listCases(db: Db, user: User, now: Date, thresholdSchoolDays: number): Promise<CmeCase[]> {
@@ -231,7 +234,12 @@ export async function listCases(db: Db, user: User, now: Date, thresholdSchoolDa
     .limit(1000)
     .execute();
   return rows.map((r) => {
-    const days = schoolDaysBetween(r.last_in_education_on, r.resolved_on ?? today);
+    const until = r.resolved_on ?? today;
+    // One old case with a date the calendar cannot count must not keep the LA from its whole register.
+    const days =
+      isInCalendar(r.last_in_education_on) && isInCalendar(until)
+        ? schoolDaysBetween(r.last_in_education_on, until)
+        : null;
     return {
       id: r.id,
       source: r.source,
@@ -244,7 +252,7 @@ export async function listCases(db: Db, user: User, now: Date, thresholdSchoolDa
       outcome: r.outcome,
       resolvedOn: r.resolved_on,
       schoolDaysOut: days,
-      overThreshold: days > thresholdSchoolDays,
+      overThreshold: days === null ? null : days > thresholdSchoolDays,
     };
   });
 }

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   academicYearOf,
   addSchoolDays,
+  addSchoolDaysInCalendar,
   bankHolidays,
   isInCalendar,
   isSchoolDay,
@@ -197,6 +198,15 @@ describe('bad input', () => {
     assert.throws(() => isSchoolDay('2036-01-02'), extend);
     assert.throws(() => schoolDaysBetween('2026-01-05', '2036-01-02'), extend);
     assert.throws(() => addSchoolDays('2035-12-20', 20), extend);
+  });
+  it('tells a date entered outside the calendar without an error, for a field message', () => {
+    assert.equal(isInCalendar('2026-02-30'), false);
+    assert.equal(isInCalendar('10000-01-01'), false);
+    assert.equal(addSchoolDaysInCalendar('1999-12-31', 1), undefined);
+    assert.equal(addSchoolDaysInCalendar('2035-12-20', 20), undefined);
+    assert.equal(addSchoolDaysInCalendar('2035-12-20', 5), addSchoolDays('2035-12-20', 5));
+    assert.equal(addSchoolDaysInCalendar('2026-06-05', 1), '2026-06-08');
+    assert.throws(() => addSchoolDaysInCalendar('2026-06-05', -1), RangeError);
   });
   it('rejects a negative or fractional n', () => {
     assert.throws(() => addSchoolDays('2026-06-05', -1), RangeError);

@@ -26,9 +26,9 @@ const LAST_DATE = `${LAST_YEAR}-12-31`;
 /** The dates the school-day calendar covers; dates outside it are refused where people enter them. */
 export const calendarRange = { first: FIRST_DATE, last: LAST_DATE } as const;
 
-/** Whether a `YYYY-MM-DD` date is one the calendar can count school days from or to. */
+/** Whether a date is a real `YYYY-MM-DD` date the calendar can count school days from or to. */
 export function isInCalendar(iso: string): boolean {
-  return iso >= FIRST_DATE && iso <= LAST_DATE;
+  return isRealDate(iso) && iso >= FIRST_DATE && iso <= LAST_DATE;
 }
 
 /**
@@ -169,8 +169,30 @@ export function isSchoolDay(date: DateInput, closures: ReadonlySet<string> = noC
  * day, otherwise the next school day, so a deadline never lands on a closed day.
  */
 export function addSchoolDays(date: DateInput, n: number, closures: ReadonlySet<string> = noClosures): string {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`addSchoolDays: n must be a whole number ≥ 0, got ${n}`);
   const start = toCoveredIso(date);
+  const end = countForward(start, n, closures);
+  if (end === undefined) {
+    throw new RangeError(
+      `addSchoolDays: ${n} school days after ${start} is past ${LAST_DATE}: the bank-holiday table covers ${FIRST_YEAR}–${LAST_YEAR} and must be extended`,
+    );
+  }
+  return end;
+}
+
+/**
+ * As `addSchoolDays`, but undefined instead of an error when `date` or the day it reaches is outside the calendar:
+ * for a date someone entered, which is refused with a message rather than failing the request.
+ */
+export function addSchoolDaysInCalendar(
+  date: string,
+  n: number,
+  closures: ReadonlySet<string> = noClosures,
+): string | undefined {
+  return isInCalendar(date) ? countForward(date, n, closures) : undefined;
+}
+
+function countForward(start: string, n: number, closures: ReadonlySet<string>): string | undefined {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`addSchoolDays: n must be a whole number ≥ 0, got ${n}`);
   const last = dayNumber(LAST_DATE);
   let day = dayNumber(start);
   let remaining = n;
@@ -180,11 +202,7 @@ export function addSchoolDays(date: DateInput, n: number, closures: ReadonlySet<
   }
   while (remaining > 0) {
     day++;
-    if (day > last) {
-      throw new RangeError(
-        `addSchoolDays: ${n} school days after ${start} is past ${LAST_DATE}: the bank-holiday table covers ${FIRST_YEAR}–${LAST_YEAR} and must be extended`,
-      );
-    }
+    if (day > last) return undefined;
     if (isSchoolIso(fromDayNumber(day), closures)) remaining--;
   }
   return fromDayNumber(day);

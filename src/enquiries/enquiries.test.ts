@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { apiActor, apiGet, apiPost, type Actor } from '../../test/support/api.js';
+import { apiActor, apiGet, apiPost, leaverWithCtfSent, type Actor } from '../../test/support/api.js';
 import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { ctfFile, upload } from '../../test/support/transfers.js';
@@ -104,20 +104,13 @@ for (const database of await testDatabases()) {
       const upn = makeUpn('330210166601');
       // Brackenford's school recorded the child as a leaver and sent the CTF to Kestrel Moor Primary, which has not
       // collected it.
-      const leaver = await post(leavingSchool, '/api/v1/leavers', {
-        surname: 'Osei',
-        forename: 'Kwame',
-        dateOfBirth: '2013-01-05',
-        upn,
-        leftOn: '2026-10-30',
-        destination: 'school',
-        destinationLAEstab: '9092201',
-      });
-      assert.equal(leaver.statusCode, 201, leaver.body);
-      const sent = await upload(app, leavingSchool.token, [
-        ctfFile('3302101', '9092201', { people: [{ ...none, surname: 'Osei', forename: 'Kwame', upn }] }),
-      ]);
-      assert.equal(sent.statusCode, 201, sent.body);
+      await leaverWithCtfSent(
+        app,
+        leavingSchool,
+        '9092201',
+        { surname: 'Osei', forename: 'Kwame', dateOfBirth: '2013-01-05', upn },
+        none,
+      );
       const { matches } = await create({
         ...child,
         surname: 'Osei',
@@ -135,20 +128,13 @@ for (const database of await testDatabases()) {
 
     it('learns nothing from a guessed UPN with a made-up name: the answer is that for no match', async () => {
       const upn = makeUpn('330210166602');
-      const leaver = await post(leavingSchool, '/api/v1/leavers', {
-        surname: 'Mensah',
-        forename: 'Ama',
-        dateOfBirth: '2013-02-06',
-        upn,
-        leftOn: '2026-10-30',
-        destination: 'school',
-        destinationLAEstab: '9092201',
-      });
-      assert.equal(leaver.statusCode, 201, leaver.body);
-      const sent = await upload(app, leavingSchool.token, [
-        ctfFile('3302101', '9092201', { people: [{ ...none, surname: 'Mensah', forename: 'Ama', upn }] }),
-      ]);
-      assert.equal(sent.statusCode, 201, sent.body);
+      await leaverWithCtfSent(
+        app,
+        leavingSchool,
+        '9092201',
+        { surname: 'Mensah', forename: 'Ama', dateOfBirth: '2013-02-06', upn },
+        none,
+      );
       const made = { ...child, surname: 'Guess', forename: 'Anyone', dateOfBirth: '2013-02-06' };
       const guessed = await create({ ...made, upn });
       const never = await create({ ...made, upn: makeUpn('330210166603') });

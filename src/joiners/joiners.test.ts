@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { apiActor, apiGet, apiPost, type Actor } from '../../test/support/api.js';
+import { apiActor, apiGet, apiPost, leaverWithCtfSent, type Actor } from '../../test/support/api.js';
 import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { ctfFile, upload } from '../../test/support/transfers.js';
@@ -200,21 +200,12 @@ for (const database of await testDatabases()) {
     it('given a UPN, shows where any school’s CTF carrying it went, and nothing for a UPN never sent', async () => {
       // Hollins Lane sent the CTF of a pupil with this UPN to Kestrel Moor; the pupil turned up at Brackenford.
       const upn = makeUpn('823200355501');
-      const leaver = await post(previousSchool, '/api/v1/leavers', {
+      const fileId = await leaverWithCtfSent(app, previousSchool, '9092201', {
         surname: 'Begum',
         forename: 'Hana',
         dateOfBirth: '2014-09-09',
         upn,
-        leftOn: '2026-10-30',
-        destination: 'school',
-        destinationLAEstab: '9092201',
       });
-      assert.equal(leaver.statusCode, 201, leaver.body);
-      const elsewhere = await upload(app, previousSchool.token, [
-        ctfFile('8232003', '9092201', { people: [{ surname: 'Begum', forename: 'Hana', upn }] }),
-      ]);
-      assert.equal(elsewhere.statusCode, 201, elsewhere.body);
-      const fileId = elsewhere.json().files[0].id as string;
       const registered = await register({
         surname: 'Begum',
         forename: 'Hana',

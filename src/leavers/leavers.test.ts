@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { apiActor, apiGet, apiPost, type Actor } from '../../test/support/api.js';
@@ -16,7 +17,7 @@ interface Leaver {
   surname: string;
   ctf: 'sent' | 'due' | 'overdue';
   ctfSentTo: string | null;
-  schoolDaysOverdue: number;
+  schoolDaysOverdue: number | null;
   cmeCaseId?: string;
 }
 
@@ -32,6 +33,7 @@ const ada = pupil('Ada', 'Quill', '823200310001');
 const ben = pupil('Ben', 'Rowntree', '823200310002');
 const cara = pupil('Cara', 'Spindle', '823200310003');
 const dan = pupil('Dan', 'Tolley', '823200310004');
+const eve = pupil('Eve', 'Umber', '823200310005');
 
 for (const database of await testDatabases()) {
   describe(`leavers and their CTFs (${database.name})`, () => {
@@ -278,6 +280,99 @@ for (const database of await testDatabases()) {
       assert.equal(again.statusCode, 422);
       assert.match(again.body, /already on your register/);
       assert.ok((await laLeavers(la, 'destination-unknown')).find((l) => l.id === leaver.id)?.cmeCaseId);
+    });
+
+    it('refuses a leaving date the school calendar cannot count the CTF’s 15 school days from, by API and form', async () => {
+      const before = services.now();
+      const refusedOn = async (now: string, leftOn: string, dateOfBirth: string) => {
+        services.clock.set(new Date(now));
+        const response = await record({
+          ...cara,
+          dateOfBirth,
+          leftOn,
+          destination: 'school',
+          destinationLAEstab: '3304101',
+        });
+        assert.equal(response.statusCode, 422, response.body);
+        assert.deepEqual(response.json().error.fields, [
+          {
+            field: 'leftOn',
+            message:
+              'Date left must be one s2s can count the CTF’s 15 school days from: its school calendar runs from 1 January 2000 to 31 December 2035',
+          },
+        ]);
+      };
+      try {
+        await refusedOn('2000-02-01T09:00:00Z', '1999-12-20', '1992-05-17');
+        // 15 school days after 20 December 2035 fall in 2036, past the calendar's end.
+        await refusedOn('2035-12-10T09:00:00Z', '2035-12-20', '2026-05-17');
+
+        const browser = await signIn(app, services, school.account);
+        const page = await browser.submit('/leavers/new', '/leavers/new', {
+          surname: cara.surname,
+          forename: cara.forename,
+          'dob-day': '17',
+          'dob-month': '5',
+          'dob-year': '2026',
+          upn: cara.upn,
+          'left-day': '20',
+          'left-month': '12',
+          'left-year': '2035',
+          went: 'school',
+          destinationLAEstab: '3304101',
+        });
+        assert.equal(page.statusCode, 422);
+        assert.match(page.body, /govuk-error-summary/);
+        assert.match(
+          page.body,
+          /<a href="#left-day">Date left must be one s2s can count the CTF’s 15 school days from/,
+        );
+        assert.equal(
+          (await services.db.selectFrom('leavers').select('id').where('upn', '=', cara.upn).execute()).length,
+          0,
+        );
+      } finally {
+        services.clock.set(before);
+      }
+    });
+
+    it('still lists a leaver stored with a due date outside the school calendar, without counting its days late', async () => {
+      const id = crypto.randomUUID();
+      await services.db
+        .insertInto('leavers')
+        .values({
+          id,
+          school_laestab: '8232003',
+          la_code: '823',
+          surname: eve.surname,
+          forename: eve.forename,
+          date_of_birth: '1990-03-03',
+          sex: 'F',
+          upn: eve.upn,
+          left_on: '1999-06-01',
+          destination: 'unknown',
+          destination_laestab: null,
+          reason: 'not-returned',
+          reason_note: null,
+          recorded_by: school.account.user.id,
+          recorded_at: new Date('1999-06-02T09:00:00Z'),
+          ctf_due_on: '1999-06-22',
+          next_reminder_on: null,
+          ctf_file_id: null,
+          ctf_sent_to: null,
+          ctf_sent_at: null,
+        })
+        .execute();
+      const old = (await laLeavers(la)).find((l) => l.id === id)!;
+      assert.equal(old.ctf, 'overdue');
+      assert.equal(old.schoolDaysOverdue, null);
+      assert.ok((await schoolLeavers()).some((l) => l.id === id));
+      const laPage = await (await signIn(app, services, la.account)).get('/leavers/at-your-schools');
+      assert.equal(laPage.statusCode, 200);
+      assert.match(laPage.body, new RegExp(eve.surname));
+      // Another user at the school, since the form test signed this one in at a later clock.
+      const colleague = await actor('school-user', '8232003');
+      assert.equal((await (await signIn(app, services, colleague.account)).get('/leavers')).statusCode, 200);
     });
   });
 }

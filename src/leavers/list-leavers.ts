@@ -2,7 +2,7 @@
  * Leavers as a school sees its own (newest first, with each CTF's progress) and as an LA sees its schools' leavers
  * whose CTF has not been sent, or whose destination is not known: the children it may need to look for.
  */
-import { londonDate, schoolDaysBetween } from '../cme/school-days.js';
+import { isInCalendar, londonDate, schoolDaysBetween } from '../cme/school-days.js';
 import type { User } from '../identity/accounts.js';
 import type { Db } from '../platform/database.js';
 import type { LeaverDestination, LeaverReason } from '../platform/schema.js';
@@ -25,8 +25,8 @@ export interface LeaverSummary {
   reasonNote: string | null;
   ctfDueOn: string;
   ctf: CtfProgress;
-  /** School days past the due date, for an overdue CTF. */
-  schoolDaysOverdue: number;
+  /** School days past the due date, for an overdue CTF; null when the due date is outside the school calendar. */
+  schoolDaysOverdue: number | null;
   ctfSentTo: string | null;
   ctfSentAt: Date | null;
   /** For LA staff: the case on their CME register opened from this leaver, if any. */
@@ -75,6 +75,8 @@ export async function listLeavers(db: Db, user: User, view: LeaverView, now: Dat
   const rows = await query.execute();
   return rows.map((r) => {
     const ctf: CtfProgress = r.ctf_file_id ? 'sent' : today > r.ctf_due_on ? 'overdue' : 'due';
+    // A leaver recorded before s2s refused dates outside its calendar must not keep the list from showing.
+    const countable = isInCalendar(r.ctf_due_on) && isInCalendar(today);
     return {
       id: r.id,
       schoolLAEstab: r.school_laestab,
@@ -91,7 +93,7 @@ export async function listLeavers(db: Db, user: User, view: LeaverView, now: Dat
       reasonNote: r.reason_note,
       ctfDueOn: r.ctf_due_on,
       ctf,
-      schoolDaysOverdue: ctf === 'overdue' ? schoolDaysBetween(r.ctf_due_on, today) : 0,
+      schoolDaysOverdue: ctf !== 'overdue' ? 0 : countable ? schoolDaysBetween(r.ctf_due_on, today) : null,
       ctfSentTo: r.ctf_sent_to,
       ctfSentAt: r.ctf_sent_at ? new Date(r.ctf_sent_at) : null,
       cmeCaseId: view === 'school' ? null : r.case_id,

@@ -6,10 +6,11 @@
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { addSchoolDays, londonDate } from '../cme/school-days.js';
+import { addSchoolDays, addSchoolDaysInCalendar, calendarRange, londonDate } from '../cme/school-days.js';
 import { otherSchoolProblem } from '../establishments/other-school.js';
 import { auditActor, type User } from '../identity/accounts.js';
 import type { LeaverDestination, LeaverReason } from '../platform/schema.js';
+import { longDate } from '../platform/web/views.js';
 import {
   fieldErrors,
   optionalSex,
@@ -98,6 +99,12 @@ export function parseLeaver(input: unknown, today: string): ParsedLeaver {
   const earliest = `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`;
   if (d.leftOn > latest) errors.push({ field: 'leftOn', message: 'Date left must be no more than a month ahead' });
   else if (d.leftOn < earliest) errors.push({ field: 'leftOn', message: 'Date left must be within the last year' });
+  // The CTF's due date is counted in school days from this date, so both must be in the calendar.
+  else if (addSchoolDaysInCalendar(d.leftOn, CTF_DUE_SCHOOL_DAYS) === undefined)
+    errors.push({
+      field: 'leftOn',
+      message: `Date left must be one s2s can count the CTF’s ${CTF_DUE_SCHOOL_DAYS} school days from: its school calendar runs from ${longDate(calendarRange.first)} to ${longDate(calendarRange.last)}`,
+    });
 
   const reasons: readonly string[] =
     d.destination === 'unknown' ? unknownReasons : d.destination === 'outside-maintained-sector' ? outsideReasons : [];

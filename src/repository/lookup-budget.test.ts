@@ -1,45 +1,28 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
+import { describe, it } from 'node:test';
 import { apiActor, apiPost, type Actor } from '../../test/support/api.js';
 import { testDatabases } from '../../test/support/databases.js';
-import { testServices } from '../../test/support/services.js';
-import { seedRegister, signIn, type TestServices } from '../../test/support/world.js';
-import { buildApp } from '../platform/web/app.js';
+import { flagsAudited, suiteApp } from '../../test/support/suite-app.js';
+import { signIn } from '../../test/support/world.js';
 
 const nobody = { surname: 'Nobody', dateOfBirth: '2015-01-01' };
 
 for (const database of await testDatabases()) {
   describe(`one lookup budget per user (${database.name})`, () => {
-    let services: TestServices & { close(): Promise<void> };
-    let app: FastifyInstance;
-
-    before(async () => {
-      services = await testServices(await database.open(), {
-        env: { S2S_REPOSITORY_SEARCHES_PER_MINUTE: '10', S2S_REPOSITORY_SEARCH_ALERT_PER_DAY: '8' },
-      });
-      await seedRegister(services);
-      app = await buildApp(services);
-    });
-    after(async () => {
-      await app.close();
-      await services.close();
+    const suite = suiteApp(database, {
+      S2S_REPOSITORY_SEARCHES_PER_MINUTE: '10',
+      S2S_REPOSITORY_SEARCH_ALERT_PER_DAY: '8',
     });
 
     const alertsFor = (userId: string) =>
-      services.db.selectFrom('repository_search_alerts').selectAll().where('user_id', '=', userId).execute();
+      suite.services.db.selectFrom('repository_search_alerts').selectAll().where('user_id', '=', userId).execute();
     const flagsAuditedFor = (userId: string) =>
-      services.db
-        .selectFrom('audit_events')
-        .select(['la_code', 'details'])
-        .where('action', '=', 'repository.search-volume-flagged')
-        .where('actor_user_id', '=', userId)
-        .execute();
+      flagsAudited(suite.services, 'repository.search-volume-flagged', userId);
 
     it('admits no more than the minute’s budget of 200 simultaneous searches from one token', async () => {
-      const searcher = await apiActor(services, 'school-user', '8232003');
+      const searcher = await apiActor(suite.services, 'school-user', '8232003');
       const responses = await Promise.all(
-        Array.from({ length: 200 }, () => apiPost(app, searcher, '/api/v1/repository/search', nobody)),
+        Array.from({ length: 200 }, () => apiPost(suite.app, searcher, '/api/v1/repository/search', nobody)),
       );
       const admitted = responses.filter((r) => r.statusCode === 200);
       const refused = responses.filter((r) => r.statusCode === 429);
@@ -50,7 +33,7 @@ for (const database of await testDatabases()) {
         assert.match(r.json().error.message, /too many searches in the last minute/);
         assert.ok(Number(r.headers['retry-after']) >= 1);
       }
-      const searches = await services.db
+      const searches = await suite.services.db
         .selectFrom('repository_searches')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('user_id', '=', searcher.account.user.id)
@@ -59,9 +42,11 @@ for (const database of await testDatabases()) {
     });
 
     it('flags the day once when a burst jumps past the threshold, and again the next day, audited', async () => {
-      const searcher = await apiActor(services, 'school-user', '8232003');
+      const searcher = await apiActor(suite.services, 'school-user', '8232003');
       const burst = () =>
-        Promise.all(Array.from({ length: 10 }, () => apiPost(app, searcher, '/api/v1/repository/search', nobody)));
+        Promise.all(
+          Array.from({ length: 10 }, () => apiPost(suite.app, searcher, '/api/v1/repository/search', nobody)),
+        );
       const first = await burst();
       assert.ok(first.every((r) => r.statusCode === 200));
       const raised = await alertsFor(searcher.account.user.id);
@@ -70,12 +55,12 @@ for (const database of await testDatabases()) {
       assert.equal(raised[0]!.la_code, '823');
       assert.equal((await flagsAuditedFor(searcher.account.user.id)).length, 1);
 
-      services.clock.advance(61_000);
+      suite.services.clock.advance(61_000);
       assert.ok((await burst()).every((r) => r.statusCode === 200));
       assert.equal((await alertsFor(searcher.account.user.id)).length, 1, 'still one flag that day');
       assert.equal((await flagsAuditedFor(searcher.account.user.id)).length, 1);
 
-      services.clock.advance(86_400_000);
+      suite.services.clock.advance(86_400_000);
       assert.ok((await burst()).every((r) => r.statusCode === 200));
       assert.equal((await alertsFor(searcher.account.user.id)).length, 2, 'a new day, a new flag');
       const audited = await flagsAuditedFor(searcher.account.user.id);
@@ -84,11 +69,11 @@ for (const database of await testDatabases()) {
     });
 
     it('shares the budget between a user’s signed-in session and their API token', async () => {
-      const searcher: Actor = await apiActor(services, 'school-user', '8232003');
-      const browser = await signIn(app, services, searcher.account);
-      services.clock.advance(61_000);
+      const searcher: Actor = await apiActor(suite.services, 'school-user', '8232003');
+      const browser = await signIn(suite.app, suite.services, searcher.account);
+      suite.services.clock.advance(61_000);
       for (let i = 0; i < 6; i++) {
-        assert.equal((await apiPost(app, searcher, '/api/v1/repository/search', nobody)).statusCode, 200);
+        assert.equal((await apiPost(suite.app, searcher, '/api/v1/repository/search', nobody)).statusCode, 200);
       }
       for (let i = 0; i < 4; i++) {
         const page = await browser.submit('/repository', '/repository/search', {
@@ -107,7 +92,7 @@ for (const database of await testDatabases()) {
         'dob-year': '2015',
       });
       assert.match(page.body, /too many searches in the last minute/);
-      const api = await apiPost(app, searcher, '/api/v1/repository/search', nobody);
+      const api = await apiPost(suite.app, searcher, '/api/v1/repository/search', nobody);
       assert.equal(api.statusCode, 429, 'the token has no budget of its own');
     });
   });

@@ -13,12 +13,11 @@ import {
   openedRecord,
   openRecord,
   recordContent,
-  searchAlerts,
   shownRecord,
   REASON_MAX,
 } from './record-access.js';
 import { parseSearch, searchRepository, type FieldError } from './search-repository.js';
-import { probingAlerts } from './probing-alerts.js';
+import { flagsInLa } from './day-flags.js';
 
 // Form fields the page has for each field of the search's API body, for linking an error to its field.
 const fieldIds: Record<string, string> = {
@@ -207,9 +206,9 @@ export const repositoryPages: FastifyPluginAsync<{ services: Services }> = async
   app.get('/repository/alerts', { config: { access: 'repository:alerts' } }, async (request, reply) =>
     reply.render('repository/views/alerts.njk', {
       title: 'Unusual search activity',
-      alerts: await searchAlerts(services, request.user!),
+      alerts: await flagsInLa(services.db, 'repository_search_alerts', request.user!),
       perDay: services.config.repositorySearchAlertPerDay,
-      probingAlerts: await probingAlerts(services, request.user!),
+      probingAlerts: await flagsInLa(services.db, 'probing_alerts', request.user!),
       probesPerDay: services.config.probeAlertPerDay,
     }),
   );

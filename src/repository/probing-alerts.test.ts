@@ -1,48 +1,29 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
+import { describe, it } from 'node:test';
 import { apiActor, apiGet, type Actor } from '../../test/support/api.js';
 import { testDatabases } from '../../test/support/databases.js';
-import { testServices } from '../../test/support/services.js';
-import { seedRegister, signIn, type TestServices } from '../../test/support/world.js';
-import { buildApp } from '../platform/web/app.js';
+import { flagsAudited, suiteApp } from '../../test/support/suite-app.js';
+import { signIn } from '../../test/support/world.js';
 
 const THRESHOLD = 6;
 
 for (const database of await testDatabases()) {
   describe(`repeated refusals by id are flagged as probing (${database.name})`, () => {
-    let services: TestServices & { close(): Promise<void> };
-    let app: FastifyInstance;
-
-    before(async () => {
-      services = await testServices(await database.open(), { env: { S2S_PROBE_ALERT_PER_DAY: String(THRESHOLD) } });
-      await seedRegister(services);
-      app = await buildApp(services);
-    });
-    after(async () => {
-      await app.close();
-      await services.close();
-    });
+    const suite = suiteApp(database, { S2S_PROBE_ALERT_PER_DAY: String(THRESHOLD) });
 
     const alertsFor = (userId: string) =>
-      services.db.selectFrom('probing_alerts').selectAll().where('user_id', '=', userId).orderBy('day').execute();
-    const flagsAuditedFor = (userId: string) =>
-      services.db
-        .selectFrom('audit_events')
-        .select(['la_code', 'details'])
-        .where('action', '=', 'request.probing-flagged')
-        .where('actor_user_id', '=', userId)
-        .execute();
+      suite.services.db.selectFrom('probing_alerts').selectAll().where('user_id', '=', userId).orderBy('day').execute();
+    const flagsAuditedFor = (userId: string) => flagsAudited(suite.services, 'request.probing-flagged', userId);
     const probe = (who: Actor, times: number) =>
       Promise.all(
         Array.from({ length: times }, () =>
-          apiGet(app, who, `/api/v1/repository/records/${crypto.randomUUID()}/content`),
+          apiGet(suite.app, who, `/api/v1/repository/records/${crypto.randomUUID()}/content`),
         ),
       );
 
     it('raises nothing below the threshold', async () => {
-      const prober = await apiActor(services, 'school-user', '8232003');
+      const prober = await apiActor(suite.services, 'school-user', '8232003');
       const answers = await probe(prober, THRESHOLD - 1);
       assert.ok(answers.every((r) => r.statusCode === 404));
       assert.deepEqual(await alertsFor(prober.account.user.id), []);
@@ -50,7 +31,7 @@ for (const database of await testDatabases()) {
     });
 
     it('raises one flag a day for made-up ids past the threshold, audited and shown to the LA administrators', async () => {
-      const prober = await apiActor(services, 'school-user', '8232003');
+      const prober = await apiActor(suite.services, 'school-user', '8232003');
       const answers = await probe(prober, THRESHOLD + 5);
       assert.ok(answers.every((r) => r.statusCode === 404));
       const raised = await alertsFor(prober.account.user.id);
@@ -61,10 +42,10 @@ for (const database of await testDatabases()) {
       assert.equal(audited.length, 1);
       assert.equal(audited[0]!.la_code, '823');
 
-      const laAdmin = await apiActor(services, 'la-admin', '823');
-      const page = await (await signIn(app, services, laAdmin.account)).get('/repository/alerts');
+      const laAdmin = await apiActor(suite.services, 'la-admin', '823');
+      const page = await (await signIn(suite.app, suite.services, laAdmin.account)).get('/repository/alerts');
       assert.equal(page.statusCode, 200);
-      const day = new Date(services.now()).toLocaleDateString('en-GB', {
+      const day = new Date(suite.services.now()).toLocaleDateString('en-GB', {
         day: 'numeric',
         month: 'long',
         year: 'numeric',
@@ -76,11 +57,11 @@ for (const database of await testDatabases()) {
         ),
         page.body,
       );
-      const otherLa = await apiActor(services, 'la-admin', '330');
-      const elsewhere = await (await signIn(app, services, otherLa.account)).get('/repository/alerts');
+      const otherLa = await apiActor(suite.services, 'la-admin', '330');
+      const elsewhere = await (await signIn(suite.app, suite.services, otherLa.account)).get('/repository/alerts');
       assert.ok(!elsewhere.body.includes(prober.account.user.email), 'another LA does not see the flag');
 
-      services.clock.advance(86_400_000);
+      suite.services.clock.advance(86_400_000);
       await probe(prober, THRESHOLD);
       assert.equal((await alertsFor(prober.account.user.id)).length, 2, 'a new day, a new flag');
       assert.equal((await flagsAuditedFor(prober.account.user.id)).length, 2);

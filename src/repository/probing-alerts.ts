@@ -51,30 +51,3 @@ export async function countRefusalById(deps: ProbingDeps, user: User, sourceIp: 
     details: { refusalsToday: count },
   });
 }
-
-export interface ProbingAlert {
-  id: string;
-  userEmail: string;
-  orgCode: string;
-  refusals: number;
-  day: string;
-}
-
-/** Users in the LA administrator's LA who were refused by id the day's threshold of times or more, newest first. */
-export async function probingAlerts(deps: Pick<TransferDeps, 'db'>, user: User): Promise<ProbingAlert[]> {
-  const rows = await deps.db
-    .selectFrom('probing_alerts as a')
-    .innerJoin('users as u', 'u.id', 'a.user_id')
-    .select(['a.id', 'u.email', 'a.org_code', 'a.refusals', 'a.day'])
-    .where('a.la_code', '=', user.laCode ?? user.orgCode)
-    .orderBy('a.raised_at', 'desc')
-    .limit(200)
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    userEmail: r.email,
-    orgCode: r.org_code,
-    refusals: r.refusals,
-    day: String(r.day).slice(0, 10),
-  }));
-}

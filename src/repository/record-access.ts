@@ -330,30 +330,3 @@ export async function foundFromLa(deps: RepositoryDeps, user: User): Promise<Fou
     note: r.found_note,
   }));
 }
-
-export interface SearchAlert {
-  id: string;
-  userEmail: string;
-  orgCode: string;
-  searches: number;
-  raisedAt: Date;
-}
-
-/** Users in the LA administrator's LA whose searches reached the day's unusual volume, newest first. */
-export async function searchAlerts(deps: RepositoryDeps, user: User): Promise<SearchAlert[]> {
-  const rows = await deps.db
-    .selectFrom('repository_search_alerts as a')
-    .innerJoin('users as u', 'u.id', 'a.user_id')
-    .select(['a.id', 'u.email', 'a.org_code', 'a.searches', 'a.raised_at'])
-    .where('a.la_code', '=', user.laCode ?? user.orgCode)
-    .orderBy('a.raised_at', 'desc')
-    .limit(200)
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    userEmail: r.email,
-    orgCode: r.org_code,
-    searches: r.searches,
-    raisedAt: new Date(r.raised_at),
-  }));
-}

@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
+import { before, describe, it } from 'node:test';
 import { buildFileName } from '../ctf/index.js';
 import { generateCtfChunks } from '../ctf/generate.js';
 import { openSampleEstablishments } from '../establishments/sample-register.js';
 import { blobStoreFor, testDatabases } from '../../test/support/databases.js';
-import { testServices } from '../../test/support/services.js';
+import { suiteApp } from '../../test/support/suite-app.js';
 import { ctfFile, multipart, tokenFor, upload, type TestFile } from '../../test/support/transfers.js';
-import { addUser, csrfFrom, seedRegister, signIn, type TestServices } from '../../test/support/world.js';
-import { buildApp } from '../platform/web/app.js';
+import { addUser, csrfFrom, signIn } from '../../test/support/world.js';
 
 const establishments = openSampleEstablishments();
 
@@ -35,15 +33,14 @@ function assertSecurityHeaders(headers: Record<string, unknown>) {
 
 for (const database of await testDatabases()) {
   describe(`request limits (${database.name})`, () => {
-    let services: TestServices & { close(): Promise<void> };
-    let app: FastifyInstance;
+    const suite = suiteApp(database, { S2S_BLOB_STORE: blobStoreFor(database) });
     let token: string;
 
     async function stored() {
       const count = async (table: 'transfer_files' | 'repository_records' | 'ctf_pupils_sent' | 'blob_keys') =>
         Number(
           (
-            await services.db
+            await suite.services.db
               .selectFrom(table)
               .select((eb) => eb.fn.countAll().as('n'))
               .executeTakeFirstOrThrow()
@@ -58,19 +55,15 @@ for (const database of await testDatabases()) {
     }
 
     before(async () => {
-      services = await testServices(await database.open(), { env: { S2S_BLOB_STORE: blobStoreFor(database) } });
-      await seedRegister(services);
-      app = await buildApp(services);
-      token = await tokenFor(services, (await addUser(services, { role: 'school-user', org: '8232003' })).user);
-    });
-    after(async () => {
-      await app.close();
-      await services.close();
+      token = await tokenFor(
+        suite.services,
+        (await addUser(suite.services, { role: 'school-user', org: '8232003' })).user,
+      );
     });
 
     it('refuses 150 files in one API request with 413 and stores and delivers none of them', async () => {
       const before = await stored();
-      const response = await upload(app, token, manyFiles(150));
+      const response = await upload(suite.app, token, manyFiles(150));
       assert.equal(response.statusCode, 413);
       assert.equal(response.json().error.code, 'TOO_MANY_FILES');
       assert.match(response.json().error.message, /more than 100 files, so none of them was sent/);
@@ -78,7 +71,11 @@ for (const database of await testDatabases()) {
     });
 
     it('refuses 150 files from the "Send files" form with 413 and stores none of them', async () => {
-      const browser = await signIn(app, services, await addUser(services, { role: 'la-admin', org: '823' }));
+      const browser = await signIn(
+        suite.app,
+        suite.services,
+        await addUser(suite.services, { role: 'la-admin', org: '823' }),
+      );
       const csrf = csrfFrom((await browser.get('/send')).body);
       const { body, contentType } = multipart(manyFiles(150));
       const boundary = contentType.split('boundary=')[1]!;
@@ -87,7 +84,7 @@ for (const database of await testDatabases()) {
         body,
       ]);
       const before = await stored();
-      const response = await app.inject({
+      const response = await suite.app.inject({
         method: 'POST',
         url: '/send',
         payload,
@@ -103,8 +100,8 @@ for (const database of await testDatabases()) {
     });
 
     it('answers the next request on the same keep-alive connection after an over-limit upload', async () => {
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      const { port } = app.server.address() as AddressInfo;
+      await suite.app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = suite.app.server.address() as AddressInfo;
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       const send = (method: string, path: string, headers: Record<string, string>, body?: Buffer) =>
         new Promise<number>((resolve, reject) => {
@@ -134,7 +131,7 @@ for (const database of await testDatabases()) {
 
     it('refuses a 20,000-pupil CTF with 422 naming the limit and its setting, and stores nothing', async () => {
       const before = await stored();
-      const response = await upload(app, token, [largeCtf(20_000, 901)]);
+      const response = await upload(suite.app, token, [largeCtf(20_000, 901)]);
       assert.equal(response.statusCode, 422, response.body);
       const [result] = response.json().files;
       assert.equal(result.errors[0].code, 'TOO_MANY_PUPILS');
@@ -144,7 +141,7 @@ for (const database of await testDatabases()) {
 
     it('stores a 14,000-pupil CTF in full, past the old bind-value ceiling', async () => {
       const before = await stored();
-      const response = await upload(app, token, [largeCtf(14_000, 902)]);
+      const response = await upload(suite.app, token, [largeCtf(14_000, 902)]);
       assert.equal(response.statusCode, 201, response.body);
       assert.equal(response.json().files[0].pupils, 14_000);
       const after = await stored();
@@ -155,7 +152,7 @@ for (const database of await testDatabases()) {
     it('answers malformed multipart with 400 and the service headers, storing nothing', async () => {
       const before = await stored();
       const { body, contentType } = multipart(manyFiles(1));
-      const truncated = await app.inject({
+      const truncated = await suite.app.inject({
         method: 'POST',
         url: '/api/v1/files',
         payload: body.subarray(0, body.length - 60),
@@ -164,7 +161,7 @@ for (const database of await testDatabases()) {
       assert.equal(truncated.statusCode, 400, truncated.body);
       assert.equal(truncated.json().error.code, 'MALFORMED_UPLOAD');
       assertSecurityHeaders(truncated.headers);
-      const badBoundary = await app.inject({
+      const badBoundary = await suite.app.inject({
         method: 'POST',
         url: '/api/v1/files',
         payload: body,
@@ -177,12 +174,12 @@ for (const database of await testDatabases()) {
 
     it('answers invalid percent-encoding in the path and query with 400 and the service headers', async () => {
       for (const url of ['/files/%E0%A4%A', '/repository/search?q=%']) {
-        const response = await app.inject({ method: 'GET', url });
+        const response = await suite.app.inject({ method: 'GET', url });
         assert.equal(response.statusCode, 400, url);
         assert.match(response.body, /Sorry, there is a problem with your request/);
         assertSecurityHeaders(response.headers);
       }
-      const api = await app.inject({
+      const api = await suite.app.inject({
         method: 'GET',
         url: '/api/v1/files/%E0%A4%A',
         headers: { authorization: `Bearer ${token}` },

@@ -1,25 +1,28 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
+import { before, describe, it } from 'node:test';
 import { blobStoreFor, testDatabases } from '../../test/support/databases.js';
-import { testServices } from '../../test/support/services.js';
+import { suiteApp } from '../../test/support/suite-app.js';
 import { ctfFile, makeZip, tokenFor, upload } from '../../test/support/transfers.js';
-import { addUser, seedRegister, type TestServices } from '../../test/support/world.js';
-import { buildApp } from '../platform/web/app.js';
+import { addUser } from '../../test/support/world.js';
 import type { FileResult } from './file-result.js';
 
 const destinations = ['3304101', '9092201', '9404301', '6602401', '3302101', '823LLLL', '3304101', '9092203'];
 
 for (const database of await testDatabases()) {
   describe(`zip uploads (${database.name}, file bodies in ${blobStoreFor(database)})`, () => {
-    let services: TestServices & { close(): Promise<void> };
-    let app: FastifyInstance;
+    const suite = suiteApp(database, {
+      S2S_MAX_ZIP_ENTRIES: '600',
+      S2S_MAX_FILE_MB: '1',
+      S2S_MAX_ZIP_TOTAL_MB: '40',
+      S2S_MAX_ZIP_RATIO: '200',
+      S2S_BLOB_STORE: blobStoreFor(database),
+    });
     let token: string;
     const storedBlobs = async () =>
       Number(
         (
-          await services.db
+          await suite.services.db
             .selectFrom('blob_keys')
             .select((eb) => eb.fn.countAll<number>().as('n'))
             .executeTakeFirstOrThrow()
@@ -27,22 +30,10 @@ for (const database of await testDatabases()) {
       );
 
     before(async () => {
-      services = await testServices(await database.open(), {
-        env: {
-          S2S_MAX_ZIP_ENTRIES: '600',
-          S2S_MAX_FILE_MB: '1',
-          S2S_MAX_ZIP_TOTAL_MB: '40',
-          S2S_MAX_ZIP_RATIO: '200',
-          S2S_BLOB_STORE: blobStoreFor(database),
-        },
-      });
-      await seedRegister(services);
-      app = await buildApp(services);
-      token = await tokenFor(services, (await addUser(services, { role: 'school-user', org: '8232003' })).user);
-    });
-    after(async () => {
-      await app.close();
-      await services.close();
+      token = await tokenFor(
+        suite.services,
+        (await addUser(suite.services, { role: 'school-user', org: '8232003' })).user,
+      );
     });
 
     it('unpacks a zip of 500 CTFs, delivering each to its destination', async () => {
@@ -56,25 +47,25 @@ for (const database of await testDatabases()) {
       const zip = makeZip(
         files.map((f, i) => ({ name: `batch/${f.name}`, data: f.bytes, method: i % 2 ? 'store' : 'deflate' })),
       );
-      const response = await upload(app, token, [{ name: 'autumn-leavers.zip', bytes: zip }]);
+      const response = await upload(suite.app, token, [{ name: 'autumn-leavers.zip', bytes: zip }]);
       assert.equal(response.statusCode, 201, response.body.slice(0, 500));
       const results = response.json().files as FileResult[];
       assert.equal(results.length, 500);
       assert.ok(results.every((r) => r.status === 'delivered'));
       assert.equal(results[0]!.fileName, `autumn-leavers.zip/${files[0]!.name}`);
-      const delivered = await services.db
+      const delivered = await suite.services.db
         .selectFrom('transfer_files')
         .select(['sha256', 'recipient_org_code'])
         .execute();
       assert.equal(delivered.length, 500);
-      const job = await services.db.selectFrom('jobs').select(['state', 'org_code']).executeTakeFirstOrThrow();
+      const job = await suite.services.db.selectFrom('jobs').select(['state', 'org_code']).executeTakeFirstOrThrow();
       assert.deepEqual(job, { state: 'done', org_code: '8232003' });
     });
 
     it('refuses a zip whose entry climbs out of the archive (zip slip), storing nothing', async () => {
       const before = await storedBlobs();
       const file = ctfFile('8232003', '3304101', { seed: 'slip' });
-      const response = await upload(app, token, [
+      const response = await upload(suite.app, token, [
         { name: 'slip.zip', bytes: makeZip([{ name: `../../${file.name}`, data: file.bytes }]) },
       ]);
       assert.equal(response.statusCode, 422);
@@ -84,7 +75,7 @@ for (const database of await testDatabases()) {
 
     it('refuses zip bombs: compression ratio, declared sizes, entry count', async () => {
       const bomb = makeZip([{ name: '8232003_CTF_3304101_001.XML', data: Buffer.alloc(5 * 1024 * 1024, 0x20) }]);
-      const ratio = await upload(app, token, [{ name: 'bomb.zip', bytes: bomb }]);
+      const ratio = await upload(suite.app, token, [{ name: 'bomb.zip', bytes: bomb }]);
       assert.equal(ratio.json().files[0].errors[0].code, 'ZIP_BOMB');
 
       const file = ctfFile('8232003', '3304101', { seed: 'declared' });
@@ -92,7 +83,7 @@ for (const database of await testDatabases()) {
         { name: '8232003_MISC_3304101_001.csv', data: crypto.randomBytes(1100 * 1024) },
         { name: file.name, data: file.bytes },
       ]);
-      const declared = await upload(app, token, [{ name: 'huge.zip', bytes: huge }]);
+      const declared = await upload(suite.app, token, [{ name: 'huge.zip', bytes: huge }]);
       assert.equal(declared.statusCode, 207);
       assert.equal(declared.json().files[0].errors[0].code, 'FILE_TOO_LARGE', 'an entry over the file limit');
       assert.equal(declared.json().files[1].status, 'delivered');
@@ -100,13 +91,13 @@ for (const database of await testDatabases()) {
       const total = makeZip(
         Array.from({ length: 50 }, (_, i) => ({ name: `${i}.XML`, data: file.bytes, declaredSize: 1000 * 1024 })),
       );
-      const tooMuch = await upload(app, token, [{ name: 'total.zip', bytes: total }]);
+      const tooMuch = await upload(suite.app, token, [{ name: 'total.zip', bytes: total }]);
       assert.equal(tooMuch.json().files[0].errors[0].code, 'ZIP_TOO_LARGE');
 
       const many = makeZip(
         Array.from({ length: 601 }, (_, i) => ({ name: `${i}.txt`, data: Buffer.from('x'), method: 'store' as const })),
       );
-      const count = await upload(app, token, [{ name: 'many.zip', bytes: many }]);
+      const count = await upload(suite.app, token, [{ name: 'many.zip', bytes: many }]);
       assert.equal(count.json().files[0].errors[0].code, 'ZIP_TOO_MANY_ENTRIES');
     });
 
@@ -117,7 +108,7 @@ for (const database of await testDatabases()) {
         { name: liar.name, data: liar.bytes, declaredSize: 100 },
         { name: honest.name, data: honest.bytes },
       ]);
-      const response = await upload(app, token, [{ name: 'liar.zip', bytes: zip }]);
+      const response = await upload(suite.app, token, [{ name: 'liar.zip', bytes: zip }]);
       assert.equal(response.statusCode, 207, response.body);
       const [first, second] = response.json().files as FileResult[];
       // The CTF engine reads the entry, and the zip reader fails it as soon as it passes its declared size.
@@ -132,13 +123,13 @@ for (const database of await testDatabases()) {
         { name: 'inner.zip', data: inner },
         { name: file.name, data: file.bytes },
       ]);
-      const response = await upload(app, token, [{ name: 'outer.zip', bytes: outer }]);
+      const response = await upload(suite.app, token, [{ name: 'outer.zip', bytes: outer }]);
       assert.equal(response.statusCode, 207);
       assert.deepEqual(
         response.json().files.map((f: FileResult) => f.errors?.[0]?.code ?? f.status),
         ['NESTED_ARCHIVE', 'delivered'],
       );
-      const garbage = await upload(app, token, [
+      const garbage = await upload(suite.app, token, [
         { name: 'broken.zip', bytes: Buffer.from('PK\u0003\u0004 this is not really a zip') },
       ]);
       assert.equal(garbage.json().files[0].errors[0].code, 'ZIP_INVALID');
@@ -150,7 +141,7 @@ for (const database of await testDatabases()) {
         Buffer.alloc(1024 * 1024 + 10, 0x20),
         Buffer.from('</CTfile>'),
       ]);
-      const response = await upload(app, token, [{ name: '8232003_CTF_3304101_099.XML', bytes: big }]);
+      const response = await upload(suite.app, token, [{ name: '8232003_CTF_3304101_099.XML', bytes: big }]);
       assert.equal(response.statusCode, 422);
       assert.equal(response.json().files[0].errors[0].code, 'FILE_TOO_LARGE');
       assert.match(response.json().files[0].errors[0].message, /limit of 1 MB/);

@@ -181,6 +181,10 @@ for (const database of await testDatabases()) {
       assert.ok(lines.includes('8232003,Hollins Lane Primary School,4,1,1,1,0,0,0'), lines.join('\n'));
 
       assert.equal((await la.get('/reports/usage?year=2026-27')).statusCode, 400);
+      const tooEarly = await la.get('/reports/usage?year=0000%2F01');
+      assert.equal(tooEarly.statusCode, 400);
+      assert.match(tooEarly.body, /Choose a school year written like 2026\/27, from 2000\/01 to 2035\/36/);
+      assert.equal((await la.get('/reports/usage.csv?year=0000%2F01')).statusCode, 400);
       const school = await signIn(app, services, await addUser(services, { role: 'school-user', org: '8232003' }));
       assert.equal((await school.get('/reports/usage')).statusCode, 403);
       assert.equal((await school.get('/reports/usage.csv')).statusCode, 403);

@@ -8,7 +8,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/database.js';
 import { median } from '../median.js';
-import { academicYearOf, londonDate, termOf } from '../school-days.js';
+import { academicYearOf, calendarRange, londonDate, termOf } from '../school-days.js';
 
 export interface SchoolUsage {
   laestab: string;
@@ -51,10 +51,21 @@ export interface LaUsage {
 
 const DAY = 86_400_000;
 
-/** `YYYY/YY` (like 2026/27) to the academic year it names, or undefined when it is not one. */
+/** The school years a report can be asked for: those starting in the years the school-day calendar covers. */
+export const reportYears = {
+  first: Number(calendarRange.first.slice(0, 4)),
+  last: Number(calendarRange.last.slice(0, 4)),
+} as const;
+
+/**
+ * `YYYY/YY` (like 2026/27) to the academic year it names, or undefined when it is not one or not one of the
+ * `reportYears` (a year 0000/01 would otherwise reach the database as a date it refuses).
+ */
 export function parseAcademicYear(label: string): { label: string; start: string; end: string } | undefined {
   const match = /^(\d{4})\/(\d{2})$/.exec(label);
   if (!match || (Number(match[1]) + 1) % 100 !== Number(match[2])) return undefined;
+  const start = Number(match[1]);
+  if (start < reportYears.first || start > reportYears.last) return undefined;
   return academicYearOf(`${match[1]}-09-01`);
 }
 

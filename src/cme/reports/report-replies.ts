@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { academicYearOf, londonDate } from '../school-days.js';
 import { csvFileName, toCsv, type CsvCell } from './csv.js';
-import { parseAcademicYear } from './la-usage.js';
+import { parseAcademicYear, reportYears } from './la-usage.js';
 
 /** The `year` asked for (like 2026/27), the current one when none is, or undefined (status 400 set) when malformed. */
 export function yearAsked(request: FastifyRequest<{ Querystring: { year?: string } }>, reply: FastifyReply, now: Date) {
@@ -15,12 +15,16 @@ export function yearAsked(request: FastifyRequest<{ Querystring: { year?: string
   return year;
 }
 
-export const badYear = { error: { code: 'INVALID_YEAR', message: 'year must be a school year written like 2026/27' } };
+const yearRange = `${academicYearOf(`${reportYears.first}-09-01`).label} to ${academicYearOf(`${reportYears.last}-09-01`).label}`;
+
+export const badYear = {
+  error: { code: 'INVALID_YEAR', message: `year must be a school year written like 2026/27, from ${yearRange}` },
+};
 
 export function notAYearPage(reply: FastifyReply) {
   return reply.render(
     'platform/views/error.njk',
-    { title: 'Not a school year', paragraphs: ['Choose a school year written like 2026/27.'] },
+    { title: 'Not a school year', paragraphs: [`Choose a school year written like 2026/27, from ${yearRange}.`] },
     400,
   );
 }

@@ -33,6 +33,21 @@ describe('OpenAPI document', () => {
     for (const route of served) assert.ok(documented.has(route), `${route} is not in the OpenAPI document`);
   });
 
+  it('describes the request-limit, address and conflict answers where the service gives them', () => {
+    const text = (value: unknown) => JSON.stringify(value);
+    const responses = (path: keyof typeof openApiDocument.paths, method: string) =>
+      (openApiDocument.paths[path] as Record<string, { responses: Record<string, unknown> }>)[method]!.responses;
+    const upload = responses('/api/v1/files', 'post');
+    assert.match(text(upload['413']), /TOO_MANY_FILES/);
+    assert.match(text(upload['400']), /MALFORMED_UPLOAD/);
+    assert.match(text(upload['422']), /TOO_MANY_PUPILS/);
+    assert.match(text(responses('/api/v1/repository/search', 'post')['429']), /LookupsRefused/);
+    assert.match(text(openApiDocument.components.responses.LookupsRefused), /SEARCH_RATE_LIMITED/);
+    assert.match(text(responses('/api/v1/enquiries/{id}/send', 'post')['409']), /at the same moment/);
+    assert.match(text(responses('/api/v1/files/{id}', 'get')['400']), /BadAddress/);
+    assert.match(openApiDocument.info.description, /BAD_ADDRESS/);
+  });
+
   it('is served as JSON and has a readable page', async () => {
     const doc = await app.inject({ url: '/api/v1/openapi.json' });
     assert.equal(doc.statusCode, 200);

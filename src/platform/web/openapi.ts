@@ -23,7 +23,7 @@ export const openApiDocument = {
     title: 'School to school (s2s) API',
     version: '1.0.0',
     description:
-      'Send and collect pupil files (CTFs and others) between schools and local authorities. Authenticate every call with an API token from the "API tokens" page: `Authorization: Bearer s2s_…`. Personal details never go in URLs.',
+      'Send and collect pupil files (CTFs and others) between schools and local authorities. Authenticate every call with an API token from the "API tokens" page: `Authorization: Bearer s2s_…`. Personal details never go in URLs. An address that is not valid percent-encoding (a stray %) gets 400 BAD_ADDRESS, whatever the path.',
   },
   servers: [{ url: '/' }],
   security: [{ bearer: [] }],
@@ -54,7 +54,8 @@ export const openApiDocument = {
         properties: {
           code: {
             type: 'string',
-            description: 'Stable code, e.g. UPN_CHECK_LETTER, FILE_NAME_INVALID, DESTINATION_CLOSED, DUPLICATE',
+            description:
+              'Stable code, e.g. UPN_CHECK_LETTER, FILE_NAME_INVALID, DESTINATION_CLOSED, DUPLICATE, FILE_TOO_LARGE, TOO_MANY_PUPILS (more pupils than S2S_MAX_PUPILS_PER_FILE, 15,000, in one file)',
           },
           message: { type: 'string', description: 'What is wrong and what to do, in plain English' },
           line: { type: 'integer' },
@@ -257,7 +258,10 @@ export const openApiDocument = {
           reason: { type: ['string', 'null'] },
           ctfDueOn: { type: 'string', format: 'date', description: '15 school days after leaving.' },
           ctf: { type: 'string', enum: ['sent', 'due', 'overdue'] },
-          schoolDaysOverdue: { type: 'integer' },
+          schoolDaysOverdue: {
+            type: ['integer', 'null'],
+            description: 'School days past the due date; null when the due date is outside the school calendar.',
+          },
           ctfSentTo: { type: ['string', 'null'], description: 'Where the CTF went: a LAEstab, XXXXXXX or MMMMMMM.' },
           ctfSentAt: { type: ['string', 'null'], format: 'date-time' },
           cmeCaseId: {
@@ -311,6 +315,18 @@ export const openApiDocument = {
         description: 'The token’s user does not have the permission.',
         content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
       },
+      BadAddress: {
+        description: 'The address is not valid percent-encoding (BAD_ADDRESS): check any % in the id or query.',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
+      LookupsRefused: {
+        description:
+          'Too many lookups in the last minute (SEARCH_RATE_LIMITED): repository searches, new pupils and enquiries share one budget per user (S2S_REPOSITORY_SEARCHES_PER_MINUTE). Retry after Retry-After seconds.',
+        headers: {
+          'Retry-After': { schema: { type: 'integer' }, description: 'Seconds until the minute’s budget renews.' },
+        },
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
     },
   },
   paths: {
@@ -343,17 +359,30 @@ export const openApiDocument = {
             content: { 'application/json': { schema: { $ref: '#/components/schemas/UploadAnswer' } } },
           },
           '422': {
-            description: 'No file was accepted (or the Idempotency-Key was reused for other files).',
+            description:
+              'No file was accepted, each refused file with its errors (such as TOO_MANY_PUPILS); or the Idempotency-Key was reused for other files (IDEMPOTENCY_KEY_REUSED).',
             content: { 'application/json': { schema: { $ref: '#/components/schemas/UploadAnswer' } } },
           },
           '400': {
-            description: 'No files in the request.',
+            description:
+              'No files in the request (NO_FILES); a body that is not well-formed multipart/form-data, perhaps cut short (MALFORMED_UPLOAD), of which nothing is kept; an Idempotency-Key that is not valid (IDEMPOTENCY_KEY_INVALID); or BAD_ADDRESS.',
             content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
           },
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
-          '409': { description: 'A request with this Idempotency-Key is still running.' },
-          '413': { description: 'Too many files in one request (send a .zip).' },
+          '409': {
+            description: 'A request with this Idempotency-Key is still running (IDEMPOTENCY_KEY_IN_USE).',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
+          '413': {
+            description:
+              'More files in one request than S2S_MAX_FILES_PER_REQUEST, 100 (TOO_MANY_FILES): the request is refused whole, none of its files stored or delivered. Send fewer, or put them in a .zip.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
+          '415': {
+            description: 'The body is not multipart/form-data (NOT_MULTIPART).',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
           '503': { description: 'Busy (BUSY): retry after Retry-After seconds. Nothing from the request was kept.' },
         },
       },
@@ -385,6 +414,7 @@ export const openApiDocument = {
             description: 'The file.',
             content: { 'application/json': { schema: { $ref: '#/components/schemas/SentFile' } } },
           },
+          '400': { $ref: '#/components/responses/BadAddress' },
           '404': { $ref: '#/components/responses/NotFound' },
         },
       },
@@ -393,6 +423,7 @@ export const openApiDocument = {
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
         responses: {
           '204': { description: 'Removed; its content is destroyed.' },
+          '400': { $ref: '#/components/responses/BadAddress' },
           '404': { $ref: '#/components/responses/NotFound' },
           '409': {
             description: 'Already collected.',
@@ -412,6 +443,7 @@ export const openApiDocument = {
             description: 'The file.',
             content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
           },
+          '400': { $ref: '#/components/responses/BadAddress' },
           '404': { $ref: '#/components/responses/NotFound' },
         },
       },
@@ -420,7 +452,7 @@ export const openApiDocument = {
       post: {
         summary: 'Search the unknown-destination repository',
         description:
-          'Finds children whose CTF was sent to XXXXXXX or MMMMMMM in the last 12 months. Details go in the JSON body, never the URL. At most 10 results above the match threshold, best first; each search is audited with its criteria and rate-limited per user.',
+          'Finds children whose CTF was sent to XXXXXXX or MMMMMMM in the last 12 months. Details go in the JSON body, never the URL. At most 10 results above the match threshold, best first; each search is audited with its criteria and spends one lookup from the user’s budget.',
         requestBody: {
           required: true,
           content: { 'application/json': { schema: { $ref: '#/components/schemas/RepositorySearch' } } },
@@ -443,10 +475,7 @@ export const openApiDocument = {
             description: 'The details are not valid (INVALID_SEARCH), with each field and why.',
             content: { 'application/json': { schema: { $ref: '#/components/schemas/FieldErrors' } } },
           },
-          '429': {
-            description: 'Too many searches in the last minute (SEARCH_RATE_LIMITED); retry after Retry-After seconds.',
-            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-          },
+          '429': { $ref: '#/components/responses/LookupsRefused' },
         },
       },
     },
@@ -468,6 +497,7 @@ export const openApiDocument = {
         },
         responses: {
           '200': { description: 'The record’s identity details (UPN, names, date of birth, postcode, school left).' },
+          '400': { $ref: '#/components/responses/BadAddress' },
           '404': { $ref: '#/components/responses/NotFound' },
           '422': {
             description: 'No reason, or one too short or long (REASON_REQUIRED).',
@@ -484,6 +514,7 @@ export const openApiDocument = {
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
         responses: {
           '200': { description: 'The CTF.', content: { 'application/xml': { schema: { type: 'string' } } } },
+          '400': { $ref: '#/components/responses/BadAddress' },
           '404': { $ref: '#/components/responses/NotFound' },
         },
       },
@@ -512,6 +543,7 @@ export const openApiDocument = {
         },
         responses: {
           '204': { description: 'Marked as found.' },
+          '400': { $ref: '#/components/responses/BadAddress' },
           '404': { $ref: '#/components/responses/NotFound' },
           '409': {
             description: 'Already marked as found (ALREADY_FOUND).',
@@ -547,7 +579,7 @@ export const openApiDocument = {
         responses: {
           '201': {
             description:
-              '`{ id, matchesChecked, matches: RepositoryMatch[], waitingFiles: [...], ctfsForUpn: [{ fileId, sentBy, sentByName, sentTo, sentToName, sentAt, collected }] }`; `matchesChecked` is false (with `retryAfterSeconds`) when your searches in the last minute reached the limit. `ctfsForUpn` (given a UPN) lists any school’s CTFs in the last year carrying it, and where each went.',
+              '`{ id, matchesChecked, matches: RepositoryMatch[], waitingFiles: [...], ctfsForUpn: [{ fileId, sentBy, sentByName, sentTo, sentToName, sentAt, collected }] }`; `matchesChecked` is false (with `retryAfterSeconds`) when your lookups in the last minute (searches, new pupils and enquiries together) reached the limit. `ctfsForUpn` (given a UPN) lists any school’s CTFs in the last year carrying it, and where each went.',
           },
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
@@ -644,7 +676,10 @@ export const openApiDocument = {
         ],
         responses: {
           '200': { description: '`{ "leavers": LeaverSummary[] }`, longest ago first.' },
-          '400': { description: 'show is neither without-ctf nor destination-unknown (INVALID_QUERY).' },
+          '400': {
+            description: 'show is neither without-ctf nor destination-unknown (INVALID_QUERY), or BAD_ADDRESS.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
         },
@@ -673,6 +708,7 @@ export const openApiDocument = {
           '200': { description: '`{ "state": "received" | "with-la", "fileId": string | null }`' },
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
+          '400': { $ref: '#/components/responses/BadAddress' },
           '404': { $ref: '#/components/responses/NotFound' },
           '409': { description: 'Already answered (ALREADY_ANSWERED).' },
           '422': {
@@ -694,7 +730,7 @@ export const openApiDocument = {
         responses: {
           '201': {
             description:
-              '`{ id, state: "draft", matches: [{ kind, refId, score, reasons, where }] }`; `kind` is `repository`, `joiner` or `sent-ctf`.',
+              '`{ id, state: "draft", matches: [{ kind, refId, score, reasons, where }] }`; `kind` is `repository`, `joiner` or `sent-ctf`. The matching spends one lookup from your budget: when your lookups in the last minute reached the limit the draft is still made, with no matches.',
           },
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
@@ -731,6 +767,7 @@ export const openApiDocument = {
           '200': { description: 'The enquiry.' },
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
+          '400': { $ref: '#/components/responses/BadAddress' },
           '404': { $ref: '#/components/responses/NotFound' },
         },
       },
@@ -745,8 +782,13 @@ export const openApiDocument = {
           '200': { description: '`{ "state": "sent" | "awaiting-approval", "recipients": n }`' },
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
+          '400': { $ref: '#/components/responses/BadAddress' },
           '404': { $ref: '#/components/responses/NotFound' },
-          '409': { description: 'Already sent (ALREADY_SENT).' },
+          '409': {
+            description:
+              'Already sent or waiting for approval (ALREADY_SENT), including when another request sent it at the same moment: the enquiry goes once, and the later request gets this answer.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
           '422': {
             description:
               'No LAs, an unknown LA, your own LA, a repeat, a missing reason or too many LAs (INVALID_RECIPIENTS).',
@@ -763,6 +805,7 @@ export const openApiDocument = {
           '200': { description: '`{ "state": "sent" }`' },
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
+          '400': { $ref: '#/components/responses/BadAddress' },
           '404': { $ref: '#/components/responses/NotFound' },
           '409': { description: 'Not waiting for approval (NOT_AWAITING_APPROVAL).' },
         },
@@ -778,6 +821,7 @@ export const openApiDocument = {
           '204': { description: 'Answered; the enquiring officer is notified.' },
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
+          '400': { $ref: '#/components/responses/BadAddress' },
           '404': { $ref: '#/components/responses/NotFound' },
           '422': {
             description: 'Not a valid answer (INVALID_ANSWER).',
@@ -795,6 +839,7 @@ export const openApiDocument = {
           '204': { description: 'Closed.' },
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
+          '400': { $ref: '#/components/responses/BadAddress' },
           '404': { $ref: '#/components/responses/NotFound' },
           '422': {
             description: 'Not a valid outcome (INVALID_OUTCOME).',
@@ -843,7 +888,10 @@ export const openApiDocument = {
       get: {
         summary: 'Your LA’s register, with school days out of education against the CME threshold',
         responses: {
-          '200': { description: '`{ "cases": [...] }`' },
+          '200': {
+            description:
+              '`{ "cases": [...] }`, each with `schoolDaysOut` and `overThreshold`; both are null for a case with a date outside the school calendar (2000 to 2035), whose school days cannot be counted.',
+          },
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
         },
@@ -859,6 +907,7 @@ export const openApiDocument = {
           '204': { description: 'Closed.' },
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
+          '400': { $ref: '#/components/responses/BadAddress' },
           '404': { $ref: '#/components/responses/NotFound' },
           '422': {
             description: 'Not valid (INVALID_OUTCOME).',
@@ -878,12 +927,15 @@ export const openApiDocument = {
             in: 'query',
             required: false,
             schema: { type: 'string', pattern: '^[0-9]{4}/[0-9]{2}$' },
-            description: 'School year, like 2026/27; the current one when left out.',
+            description: 'School year, like 2026/27, from 2000/01 to 2035/36; the current one when left out.',
           },
         ],
         responses: {
           '200': { description: 'The figures.' },
-          '400': { description: 'Not a school year (INVALID_YEAR).' },
+          '400': {
+            description: 'Not a school year from 2000/01 to 2035/36 (INVALID_YEAR), or BAD_ADDRESS.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
         },
@@ -899,12 +951,15 @@ export const openApiDocument = {
             in: 'query',
             required: false,
             schema: { type: 'string', pattern: '^[0-9]{4}/[0-9]{2}$' },
-            description: 'School year, like 2026/27; the current one when left out.',
+            description: 'School year, like 2026/27, from 2000/01 to 2035/36; the current one when left out.',
           },
         ],
         responses: {
           '200': { description: 'The figures.' },
-          '400': { description: 'Not a school year (INVALID_YEAR).' },
+          '400': {
+            description: 'Not a school year from 2000/01 to 2035/36 (INVALID_YEAR), or BAD_ADDRESS.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
         },
@@ -962,7 +1017,7 @@ export const openApiDocument = {
             },
           },
           '400': {
-            description: 'The query is missing or too long.',
+            description: 'The query is missing or too long, or BAD_ADDRESS.',
             content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
           },
           '401': { $ref: '#/components/responses/Unauthenticated' },
