@@ -201,7 +201,7 @@ try {
   await la.getByLabel('Year').fill('2015');
   await la.getByLabel('Last known address').fill('27 Linden Road, Brackenford');
   await la.getByLabel('Why you are concerned').fill('Not seen since half term; the family’s house is empty.');
-  await la.getByRole('button', { name: 'Check for matches' }).click();
+  await la.getByRole('button', { name: 'Continue' }).click();
   await la.locator('#state').waitFor();
   await la.locator('#la-0').selectOption('823');
   await la.locator('#reason-0').fill('Her record shows she left Hollins Lane Primary, in Ashdown Vale');

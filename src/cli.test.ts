@@ -106,6 +106,56 @@ describe('s2s command line on the embedded database', () => {
     assert.match(token.out, /^s2s_[A-Za-z0-9_-]{43}\n$/);
   });
 
+  it('lists a user’s tokens without the tokens themselves, and revokes one or all, audited', async () => {
+    const first = (await run('tokens', 'create', '--email', 'head@hollins.example', '--name', 'Office MIS')).out.trim();
+    const second = (await run('tokens', 'create', '--email', 'head@hollins.example', '--name', 'Spare')).out.trim();
+    const listed = await run('tokens', 'list', '--email', 'Head@Hollins.example');
+    assert.equal(listed.code, 0, listed.err);
+    const [header, ...rows] = listed.out.trimEnd().split('\n');
+    assert.equal(header, 'id\tname\tstarts with\tcreated\tlast used\trevoked');
+    assert.equal(rows.length, 3, listed.out);
+    for (const token of [first, second])
+      assert.equal(listed.out.includes(token), false, 'a token is never shown again');
+    const row = (name: string) => rows.map((r) => r.split('\t')).find((r) => r[1] === name)!;
+    assert.match(row('Office MIS')[0]!, /^[0-9a-f-]{36}$/);
+    assert.equal(row('Office MIS')[2], `${first.slice(0, 10)}…`);
+    assert.deepEqual(row('Office MIS').slice(4), ['never', 'live']);
+
+    const one = await run('tokens', 'revoke', '--email', 'head@hollins.example', '--id', row('Office MIS')[0]!);
+    assert.equal(one.code, 0, one.err);
+    assert.equal(one.out, 'revoked 1 API token of head@hollins.example\n');
+    const again = await run('tokens', 'revoke', '--email', 'head@hollins.example', '--id', row('Office MIS')[0]!);
+    assert.equal(again.code, 1, 'a revoked token cannot be revoked again');
+    assert.match(again.err, /no live API token with id/);
+    const after = (await run('tokens', 'list', '--email', 'head@hollins.example')).out;
+    assert.match(after, /\tOffice MIS\t.*\t\d{4}-\d\d-\d\dT[^\t]+\n/, 'the revoked token shows when it was revoked');
+
+    const all = await run('tokens', 'revoke', '--email', 'head@hollins.example', '--all');
+    assert.equal(all.code, 0, all.err);
+    assert.equal(all.out, 'revoked 2 API tokens of head@hollins.example\n');
+    assert.doesNotMatch((await run('tokens', 'list', '--email', 'head@hollins.example')).out, /\tlive\n/);
+
+    const opened = await openPGlite(dataDir, 'test');
+    const audited = await opened.db
+      .selectFrom('audit_events')
+      .select(['actor_user_id', 'details'])
+      .where('action', '=', 'token.revoked')
+      .execute();
+    await opened.close();
+    assert.equal(audited.length, 3, 'each revocation is audited');
+    for (const event of audited) {
+      assert.equal(event.actor_user_id, null);
+      const details = (typeof event.details === 'string' ? JSON.parse(event.details) : event.details) as object;
+      assert.deepEqual(Object.keys(details).sort(), ['by', 'owner']);
+      assert.equal((details as { by: string }).by, 'operator');
+    }
+
+    assert.equal((await run('tokens', 'revoke', '--email', 'head@hollins.example')).code, 2, '--id or --all');
+    assert.equal((await run('tokens', 'revoke', '--email', 'head@hollins.example', '--id', 'x', '--all')).code, 2);
+    assert.equal((await run('tokens', 'list', '--email', 'nobody@hollins.example')).code, 1);
+    assert.equal((await run('tokens', 'list')).code, 2);
+  });
+
   it('verifies the audit trail, and names the row someone altered', async () => {
     const intact = await run('audit', 'verify');
     assert.equal(intact.code, 0, intact.err);

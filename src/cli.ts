@@ -17,7 +17,7 @@ import { verifyAuditChain } from './audit/record-audit.js';
 import { formatDemoCredentials, seedDemo } from './demo/seed-demo.js';
 import { importRegister } from './establishments/import-register.js';
 import { AccountError, findUserByEmail, createUser } from './identity/accounts.js';
-import { createApiToken } from './identity/api-tokens.js';
+import { createApiToken, listApiTokens, revokeApiToken, type ApiToken } from './identity/api-tokens.js';
 import { roles } from './identity/permissions.js';
 import { configHelp, ConfigError, loadConfig, type Config } from './platform/config.js';
 import { DataDirInUseError } from './platform/data-dir-lock.js';
@@ -50,6 +50,8 @@ Commands:
   users add --email E --name N --org ORG --role R
                                           Add a user; ORG is a LAEstab, an LA code or DFE. Prints a set-up link
   tokens create --email E --name LABEL    Create an API token for a user; prints it once
+  tokens list --email E                   List a user's API tokens (never the tokens themselves)
+  tokens revoke --email E --id ID|--all   Revoke one of a user's API tokens, or all that are live
   audit verify [--anchor ANCHOR|FILE]     Check the audit trail's hash chain; exits 1 naming the first bad row.
                                           With --anchor, also that no row after the anchored head was removed
   audit anchor                            Print the audit trail's head (sequence number and hash) to keep elsewhere
@@ -223,23 +225,63 @@ async function users(args: string[], io: Io): Promise<number> {
   });
 }
 
+const tokensUsage =
+  'Usage: s2s tokens create --email E --name LABEL | s2s tokens list --email E | s2s tokens revoke --email E (--id ID | --all)';
+
 async function tokens(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'create') throw new UsageError('Usage: s2s tokens create --email E --name LABEL');
+  if (sub !== 'create' && sub !== 'list' && sub !== 'revoke') throw new UsageError(tokensUsage);
   const { values } = parseArgs({
     args: rest,
-    options: { email: { type: 'string' }, name: { type: 'string' } },
+    options: {
+      email: { type: 'string' },
+      ...(sub === 'create' ? { name: { type: 'string' } } : {}),
+      ...(sub === 'revoke' ? { id: { type: 'string' }, all: { type: 'boolean' } } : {}),
+    },
     strict: true,
   });
-  if (!values.email || !values.name) throw new UsageError('Usage: s2s tokens create --email E --name LABEL');
-  return withServices('s2s tokens create', io, async (services) => {
+  if (!values.email) throw new UsageError(tokensUsage);
+  if (sub === 'create' && !values.name) throw new UsageError(tokensUsage);
+  if (sub === 'revoke' && (values.id === undefined) === (values.all !== true)) {
+    throw new UsageError(`Give either --id or --all. ${tokensUsage}`);
+  }
+  return withServices(`s2s tokens ${sub}`, io, async (services) => {
     const user = await findUserByEmail(services.db, values.email!);
     if (!user) throw new AccountError('USER_NOT_FOUND', `There is no account with email ${values.email}`);
-    const { token } = await createApiToken(services, user, values.name!, null);
-    io.stdout.write(`${token}\n`);
-    io.stderr.write('This token is shown once. It acts as the user with their permissions until revoked.\n');
+    if (sub === 'create') {
+      const { token } = await createApiToken(services, user, String(values.name), null);
+      io.stdout.write(`${token}\n`);
+      io.stderr.write('This token is shown once. It acts as the user with their permissions until revoked.\n');
+      return 0;
+    }
+    const held = await listApiTokens(services.db, user.id);
+    if (sub === 'list') {
+      if (held.length === 0) io.stderr.write(`${user.email} has no API tokens.\n`);
+      else io.stdout.write(formatTokens(held));
+      return 0;
+    }
+    // Each revocation goes through the same service call as the administrators' page, and is audited as one.
+    const chosen = values.all ? held.filter((t) => t.revokedAt === null) : held.filter((t) => t.id === values.id);
+    if (!values.all && (chosen.length === 0 || chosen[0]!.revokedAt !== null)) {
+      io.stderr.write(`s2s: ${user.email} has no live API token with id ${String(values.id)}\n`);
+      return 1;
+    }
+    let revoked = 0;
+    for (const t of chosen) if (await revokeApiToken(services, user, t.id, null, null)) revoked++;
+    io.stdout.write(`revoked ${revoked} API token${revoked === 1 ? '' : 's'} of ${user.email}\n`);
     return 0;
   });
+}
+
+/** One line per token, tab-separated under a header; the token itself is never stored, so never shown. */
+function formatTokens(held: ApiToken[]): string {
+  const when = (d: Date | null, none: string) => (d ? d.toISOString() : none);
+  const lines = held.map((t) =>
+    [t.id, t.label, `${t.prefix}…`, when(t.createdAt, ''), when(t.lastUsedAt, 'never'), when(t.revokedAt, 'live')].join(
+      '\t',
+    ),
+  );
+  return ['id\tname\tstarts with\tcreated\tlast used\trevoked', ...lines].join('\n') + '\n';
 }
 
 async function audit(args: string[], io: Io): Promise<number> {

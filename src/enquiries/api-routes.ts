@@ -4,6 +4,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { listNotifications, markNotificationsRead } from '../notifications/notify.js';
 import type { Services } from '../platform/services.js';
+import { rateLimited } from '../repository/api-routes.js';
 import type { FieldError } from '../repository/search-repository.js';
 import {
   answerEnquiry,
@@ -28,7 +29,8 @@ export const enquiryApiRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     const outcome = await createEnquiry(services, request.user!, request.body, request.ip);
     if (outcome.kind === 'invalid')
       return invalid(reply, 'INVALID_ENQUIRY', 'The enquiry’s details are not valid.', outcome.errors);
-    return reply.code(201).send({ id: outcome.id, state: 'draft', matches: outcome.matches });
+    // A draft looks nothing up: `matches` stays in the answer for clients that read it, and is always empty.
+    return reply.code(201).send({ id: outcome.id, state: 'draft', matches: [] });
   });
 
   app.get('/api/v1/enquiries', { config: { access: 'enquiries:make', pupilData: true } }, async (request) => ({
@@ -66,6 +68,7 @@ export const enquiryApiRoutes: FastifyPluginAsync<{ services: Services }> = asyn
           error: { code: 'ALREADY_SENT', message: `This enquiry is ${outcome.state}; it cannot be sent again.` },
         });
       }
+      if (outcome.kind === 'rate-limited') return rateLimited(reply, outcome.retryAfterSeconds);
       if (outcome.kind === 'invalid')
         return invalid(
           reply,

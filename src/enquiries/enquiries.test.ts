@@ -5,7 +5,7 @@ import { apiActor, apiGet, apiPost, leaverWithCtfSent, type Actor } from '../../
 import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { ctfFile, upload } from '../../test/support/transfers.js';
-import { seedRegister, type TestServices } from '../../test/support/world.js';
+import { seedRegister, signIn, type TestServices } from '../../test/support/world.js';
 import { makeUpn } from '../ctf/upn.js';
 import { buildApp } from '../platform/web/app.js';
 
@@ -50,6 +50,33 @@ for (const database of await testDatabases()) {
       return response.json() as { id: string; matches: Array<{ kind: string; score: number; where: string }> };
     };
     const reason = 'Father has family in this area, known from the 2025 assessment';
+    type Match = { kind: string; score: number; where: string };
+    const matchesOf = async (id: string) => (await get(officer, `/api/v1/enquiries/${id}`)).json().matches as Match[];
+    /** Starts an enquiry and sends it to one LA, which is when s2s looks for the child. */
+    const createAndSend = async (details: Record<string, string> = child) => {
+      const { id } = await create(details);
+      const sent = await post(officer, `/api/v1/enquiries/${id}/send`, { recipients: [{ laCode: '330', reason }] });
+      assert.equal(sent.statusCode, 200, sent.body);
+      return { id, matches: await matchesOf(id) };
+    };
+    /** The officer's lookups today, as the lookup budget counts them, and the repository searches recorded. */
+    const lookupsSpent = async () => {
+      const day = await services.db
+        .selectFrom('lookup_budgets')
+        .select('count')
+        .where('user_id', '=', officer.account.user.id)
+        .where('span', '=', 'day')
+        .executeTakeFirst();
+      const searches = await services.db
+        .selectFrom('repository_searches')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('user_id', '=', officer.account.user.id)
+        .executeTakeFirstOrThrow();
+      return { lookups: day?.count ?? 0, searches: Number(searches.n) };
+    };
+    /** A child recorded as a leaver by a Brackenford school, whose CTF is in flight to Kestrel Moor Primary. */
+    const ctfInFlight = (person: { surname: string; forename: string; dateOfBirth: string; upn: string }) =>
+      leaverWithCtfSent(app, leavingSchool, '9092201', person, none);
 
     before(async () => {
       services = await testServices(await database.open(), {
@@ -92,8 +119,8 @@ for (const database of await testDatabases()) {
       assert.equal((await post(joiningSchool, '/api/v1/enquiries', child)).statusCode, 403, 'schools do not');
     });
 
-    it('shows the repository record and the new pupil that match before anything is sent', async () => {
-      const { matches } = await create();
+    it('shows the repository record and the new pupil that match once the enquiry is sent', async () => {
+      const { matches } = await createAndSend();
       const kinds = matches.map((m) => m.kind).sort();
       assert.deepEqual(kinds, ['joiner', 'repository']);
       assert.match(matches.find((m) => m.kind === 'joiner')!.where, /^Joined .* \(9092201\)$/);
@@ -102,16 +129,8 @@ for (const database of await testDatabases()) {
 
     it('given a UPN, also shows where any school’s CTF carrying it went', async () => {
       const upn = makeUpn('330210166601');
-      // Brackenford's school recorded the child as a leaver and sent the CTF to Kestrel Moor Primary, which has not
-      // collected it.
-      await leaverWithCtfSent(
-        app,
-        leavingSchool,
-        '9092201',
-        { surname: 'Osei', forename: 'Kwame', dateOfBirth: '2013-01-05', upn },
-        none,
-      );
-      const { matches } = await create({
+      await ctfInFlight({ surname: 'Osei', forename: 'Kwame', dateOfBirth: '2013-01-05', upn });
+      const { matches } = await createAndSend({
         ...child,
         surname: 'Osei',
         forename: 'Kwame',
@@ -122,28 +141,74 @@ for (const database of await testDatabases()) {
       assert.ok(ctf, JSON.stringify(matches));
       assert.equal(ctf.score, 100);
       assert.match(ctf.where, /^CTF sent by .* \(3302101\) to .* \(9092201\) on 2 November 2026; not yet collected$/);
-      const without = await create({ ...child, surname: 'Osei', forename: 'Kwame', dateOfBirth: '2013-01-05' });
+      const without = await createAndSend({ ...child, surname: 'Osei', forename: 'Kwame', dateOfBirth: '2013-01-05' });
       assert.equal(without.matches.filter((m) => m.kind === 'sent-ctf').length, 0, 'no UPN, no CTF match');
+    });
+
+    it('looks nothing up for a draft, even with the UPN of a child whose CTF is in flight; sending spends one lookup', async () => {
+      const upn = makeUpn('330210166604');
+      const zofia = { surname: 'Nowak', forename: 'Zofia', dateOfBirth: '2013-03-07', upn };
+      await ctfInFlight(zofia);
+      const before = await lookupsSpent();
+      const draft = await create({ ...child, ...zofia });
+      assert.deepEqual(draft.matches, [], 'a draft answers no matches');
+      assert.deepEqual(await matchesOf(draft.id), []);
+      const page = await (await signIn(app, services, officer.account)).get(`/enquiries/${draft.id}`);
+      assert.equal(page.statusCode, 200);
+      assert.doesNotMatch(page.body, /CTF sent by|id="matches"|id="no-matches"/, 'nor does its page');
+      assert.match(page.body, /id="not-yet-matched"/);
+      assert.deepEqual(await lookupsSpent(), before, 'a draft spends nothing and searches nothing');
+
+      const sent = await post(officer, `/api/v1/enquiries/${draft.id}/send`, {
+        recipients: [{ laCode: '330', reason }],
+      });
+      assert.equal(sent.statusCode, 200, sent.body);
+      assert.deepEqual(await lookupsSpent(), { lookups: before.lookups + 1, searches: before.searches + 1 });
+      assert.deepEqual(
+        (await matchesOf(draft.id)).map((m) => m.kind),
+        ['sent-ctf'],
+        'sent, the UPN with an agreeing name and date of birth finds where the CTF went',
+      );
+
+      const guessed = await create({ ...child, surname: 'Guess', forename: 'Anyone', dateOfBirth: '2013-03-07', upn });
+      assert.deepEqual(await lookupsSpent(), { lookups: before.lookups + 1, searches: before.searches + 1 });
+      await post(officer, `/api/v1/enquiries/${guessed.id}/send`, { recipients: [{ laCode: '330', reason }] });
+      assert.deepEqual(await lookupsSpent(), { lookups: before.lookups + 2, searches: before.searches + 2 });
+      assert.deepEqual(await matchesOf(guessed.id), [], 'sent with a made-up name, the UPN alone finds nothing');
+
+      // To many LAs, the lookup is spent on sending and the child looked for only once the administrator approves.
+      const held = await create({ ...child, ...zofia });
+      const many = ['330', '909', '940', '660'].map((laCode) => ({ laCode, reason }));
+      const waiting = await post(officer, `/api/v1/enquiries/${held.id}/send`, { recipients: many });
+      assert.deepEqual(waiting.json(), { state: 'awaiting-approval', recipients: 4 });
+      assert.deepEqual(await lookupsSpent(), { lookups: before.lookups + 3, searches: before.searches + 2 });
+      assert.deepEqual(await matchesOf(held.id), [], 'nothing is looked for before approval');
+      assert.equal((await post(admin, `/api/v1/enquiries/${held.id}/approve`, {})).statusCode, 200);
+      assert.deepEqual(await lookupsSpent(), { lookups: before.lookups + 3, searches: before.searches + 3 });
+      assert.deepEqual(
+        (await matchesOf(held.id)).map((m) => m.kind),
+        ['sent-ctf'],
+      );
     });
 
     it('learns nothing from a guessed UPN with a made-up name: the answer is that for no match', async () => {
       const upn = makeUpn('330210166602');
-      await leaverWithCtfSent(
-        app,
-        leavingSchool,
-        '9092201',
-        { surname: 'Mensah', forename: 'Ama', dateOfBirth: '2013-02-06', upn },
-        none,
-      );
+      await ctfInFlight({ surname: 'Mensah', forename: 'Ama', dateOfBirth: '2013-02-06', upn });
       const made = { ...child, surname: 'Guess', forename: 'Anyone', dateOfBirth: '2013-02-06' };
-      const guessed = await create({ ...made, upn });
-      const never = await create({ ...made, upn: makeUpn('330210166603') });
+      const guessed = await createAndSend({ ...made, upn });
+      const never = await createAndSend({ ...made, upn: makeUpn('330210166603') });
       assert.deepEqual(guessed.matches, [], 'a UPN alone finds no CTF');
-      assert.deepEqual(Object.keys(guessed).sort(), Object.keys(never).sort());
       assert.deepEqual(guessed.matches, never.matches);
-      const shown = await get(officer, `/api/v1/enquiries/${guessed.id}`);
-      assert.deepEqual(shown.json().matches, []);
-      const right = await create({ ...child, surname: 'Mensah', forename: 'Ama', dateOfBirth: '2013-02-06', upn });
+      const shown = (await get(officer, `/api/v1/enquiries/${guessed.id}`)).json() as Record<string, unknown>;
+      const shownNever = (await get(officer, `/api/v1/enquiries/${never.id}`)).json() as Record<string, unknown>;
+      assert.deepEqual(Object.keys(shown).sort(), Object.keys(shownNever).sort());
+      const right = await createAndSend({
+        ...child,
+        surname: 'Mensah',
+        forename: 'Ama',
+        dateOfBirth: '2013-02-06',
+        upn,
+      });
       assert.deepEqual(
         right.matches.map((m) => m.kind),
         ['sent-ctf'],
@@ -323,18 +388,18 @@ for (const database of await testDatabases()) {
         dateOfBirth: '2013-08-09',
         sex: 'F',
       });
-      const matchesOf = async () =>
-        ((await get(officer, `/api/v1/enquiries/${id}`)).json().matches as Array<{ kind: string }>).map((m) => m.kind);
-      assert.deepEqual(await matchesOf(), []);
+      const kindsFound = async () => (await matchesOf(id)).map((m) => m.kind);
+      assert.deepEqual(await kindsFound(), []);
       const tola = { surname: 'Adeyemi', forename: 'Tola', dateOfBirth: '2013-09-08', joinedOn: '2026-11-02' };
       assert.equal((await post(joiningSchool, '/api/v1/joiners', tola)).statusCode, 201);
-      assert.deepEqual(await matchesOf(), [], 'a draft does not match');
+      assert.deepEqual(await kindsFound(), [], 'a draft does not match');
       assert.ok(
         !(await notifications(officer)).some((n) => n.kind === 'enquiry-match' && n.link.endsWith(id)),
         'nor notify',
       );
       const sent = await post(officer, `/api/v1/enquiries/${id}/send`, { recipients: [{ laCode: '330', reason }] });
       assert.equal(sent.statusCode, 200, sent.body);
+      assert.deepEqual(await kindsFound(), ['joiner'], 'sent, it finds the new pupil registered while it was a draft');
 
       const joined = await post(joiningSchool, '/api/v1/joiners', {
         surname: 'Adeyemi',
@@ -343,7 +408,7 @@ for (const database of await testDatabases()) {
         joinedOn: '2026-11-02',
       });
       assert.equal(joined.statusCode, 201);
-      assert.deepEqual(await matchesOf(), ['joiner']);
+      assert.deepEqual(await kindsFound(), ['joiner', 'joiner']);
       assert.ok((await notifications(officer)).some((n) => n.kind === 'enquiry-match' && n.link.endsWith(id)));
 
       const arrived = await upload(app, leavingSchool.token, [
@@ -352,7 +417,7 @@ for (const database of await testDatabases()) {
         }),
       ]);
       assert.equal(arrived.statusCode, 201);
-      assert.deepEqual((await matchesOf()).sort(), ['joiner', 'repository']);
+      assert.deepEqual((await kindsFound()).sort(), ['joiner', 'joiner', 'repository']);
 
       const bad = await post(officer, `/api/v1/enquiries/${id}/close`, { outcome: 'other' });
       assert.equal(bad.statusCode, 422);
@@ -367,7 +432,11 @@ for (const database of await testDatabases()) {
         dateOfBirth: '2013-08-09',
         joinedOn: '2026-11-02',
       });
-      assert.deepEqual((await matchesOf()).sort(), ['joiner', 'repository'], 'a closed enquiry is not alerted again');
+      assert.deepEqual(
+        (await kindsFound()).sort(),
+        ['joiner', 'joiner', 'repository'],
+        'a closed enquiry is not alerted again',
+      );
     });
   });
 }

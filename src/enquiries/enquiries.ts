@@ -1,13 +1,14 @@
 /**
- * Missing-pupil enquiries, never blanket. A CME officer describes a child missing from their area; before anything
- * is sent, s2s matches the details against the repository and new pupils registered anywhere. The officer then sends
- * it only to chosen LAs, each with a reason; beyond a few LAs the LA administrator must approve, and there is no
- * "send to all". Recipients answer; the officer records the outcome. A new pupil or repository record that arrives
- * later and matches an open enquiry is added to it, and its officer notified.
+ * Missing-pupil enquiries, never blanket. A CME officer describes a child missing from their area in a draft, which
+ * looks nothing up; the officer sends it only to chosen LAs, each with a reason, and beyond a few LAs the LA
+ * administrator must approve; there is no "send to all". When it goes out, s2s matches the details against the
+ * repository, new pupils registered anywhere and CTFs in flight, as one lookup from the officer's budget spent at
+ * sending. Recipients answer; the officer records the outcome. A new pupil or repository record that arrives later
+ * and matches a sent enquiry is added to it, and its officer notified.
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { auditActor, type User } from '../identity/accounts.js';
+import { auditActor, getUser, type User } from '../identity/accounts.js';
 import { notify, laUsers } from '../notifications/notify.js';
 import type { Db } from '../platform/database.js';
 import type { Selectable } from 'kysely';
@@ -19,11 +20,12 @@ import {
   optionalSex,
   optionalUpn,
   requiredText,
-  searchRepository,
+  searchSpentLookup,
   type FieldError,
   type RepositoryDeps,
 } from '../repository/search-repository.js';
 import { ctfsCarryingPerson } from '../leavers/sent-ctfs.js';
+import { spendLookup } from '../repository/lookup-budget.js';
 import { longDate } from '../platform/web/views.js';
 import { criteriaOf, matchJoiners, nearbyBirthDates, scorePeople, type Person } from './match-people.js';
 import { isUuid } from '../platform/ids.js';
@@ -86,9 +88,12 @@ export interface Enquiry {
   matches: EnquiryMatch[];
 }
 
-export type CreateOutcome =
-  { kind: 'created'; id: string; matches: EnquiryMatch[] } | { kind: 'invalid'; errors: FieldError[] };
+export type CreateOutcome = { kind: 'created'; id: string } | { kind: 'invalid'; errors: FieldError[] };
 
+/**
+ * Records a draft. A draft looks nothing up and spends nothing: its details could be anyone's, guessed or not, and
+ * until it goes out it is only the officer's notes.
+ */
 export async function createEnquiry(
   deps: RepositoryDeps,
   officer: User,
@@ -130,42 +135,43 @@ export async function createEnquiry(
     sourceIp,
   });
 
-  // The repository is searched as the officer's own search (audited, limited, and so the officer may open what
-  // it shows); new pupils are matched here.
-  const sought = criteriaOf({
-    upn: details.upn ?? null,
-    surname: details.surname,
-    forename: details.forename,
-    date_of_birth: details.dateOfBirth,
-    sex: details.sex ?? null,
-  });
-  const searched = await searchRepository(deps, officer, sought, sourceIp);
-  // New pupils and CTFs in flight are looked up only when the officer's lookup budget admitted the search.
-  const admitted = searched.kind === 'results';
-  const fromRepository = admitted ? searched.results : [];
-  const fromJoiners = admitted ? await matchJoiners(deps.db, { ...sought, dateOfBirth: details.dateOfBirth }, now) : [];
-  // A UPN with an agreeing name and date of birth also finds any school's CTF carrying it: where the record went.
-  const fromCtfs = admitted
-    ? await ctfsCarryingPerson(deps.db, deps.keys.pupilIndexKey, {
-        upn: details.upn ?? null,
-        surname: details.surname,
-        forename: details.forename,
-        date_of_birth: details.dateOfBirth,
-        sex: details.sex ?? null,
-      })
-    : [];
+  return { kind: 'created', id };
+}
+
+/**
+ * Looks for the child of an enquiry going out: the repository as the officer's own search (audited, and so the
+ * officer may open what it shows), new pupils registered anywhere, and, given a UPN with an agreeing name and date
+ * of birth, any school's CTF carrying it. The lookup was spent from the officer's budget when the enquiry was sent.
+ */
+async function matchEnquiry(
+  deps: RepositoryDeps,
+  officer: User,
+  enquiry: Selectable<EnquiriesTable>,
+  sourceIp: string | null,
+): Promise<void> {
+  const now = deps.now();
+  const person: Person = {
+    upn: enquiry.upn,
+    surname: enquiry.surname,
+    forename: enquiry.forename,
+    date_of_birth: enquiry.date_of_birth,
+    sex: enquiry.sex,
+  };
+  const sought = criteriaOf(person);
+  const { results: fromRepository } = await searchSpentLookup(deps, officer, sought, sourceIp);
+  const fromJoiners = await matchJoiners(deps.db, { ...sought, dateOfBirth: enquiry.date_of_birth }, now);
+  const fromCtfs = await ctfsCarryingPerson(deps.db, deps.keys.pupilIndexKey, person);
   const rows = [
     ...fromRepository.map((m) => ({ kind: 'repository' as const, ref_id: m.id, score: m.score, reasons: m.reasons })),
     ...fromJoiners.map((m) => ({ kind: 'joiner' as const, ref_id: m.id, score: m.score, reasons: m.reasons })),
     ...fromCtfs.map((f) => ({ kind: 'sent-ctf' as const, ref_id: f.fileId, score: 100, reasons: ['UPN matches'] })),
   ];
-  if (rows.length > 0) {
-    await deps.db
-      .insertInto('enquiry_matches')
-      .values(rows.map((r) => ({ ...r, enquiry_id: id, found_at: now })))
-      .execute();
-  }
-  return { kind: 'created', id, matches: (await enquiryMatches(deps.db, [id])).map(({ enquiryId: _, ...m }) => m) };
+  if (rows.length === 0) return;
+  await deps.db
+    .insertInto('enquiry_matches')
+    .values(rows.map((r) => ({ ...r, enquiry_id: enquiry.id, found_at: now })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 /** The matches of several enquiries at once, best first. */
@@ -239,7 +245,8 @@ export type SendOutcome =
   | { kind: 'sent' | 'awaiting-approval'; recipients: number }
   | { kind: 'not-found' }
   | { kind: 'not-draft'; state: EnquiryState }
-  | { kind: 'invalid'; errors: FieldError[] };
+  | { kind: 'invalid'; errors: FieldError[] }
+  | { kind: 'rate-limited'; retryAfterSeconds: number };
 
 /** Checks the chosen LAs: known, not the officer's own, each once, each with a reason, and never too many. */
 async function recipientProblems(db: Db, ownLa: string, recipients: unknown): Promise<FieldError[]> {
@@ -288,7 +295,11 @@ async function ownEnquiry(db: Db, user: User, id: string) {
     .executeTakeFirst();
 }
 
-/** Sends the enquiry to the chosen LAs, or holds it for the LA administrator's approval when they are many. */
+/**
+ * Sends the enquiry to the chosen LAs, or holds it for the LA administrator's approval when they are many. Sending
+ * spends the one lookup of the enquiry from the officer's budget, so an officer over budget is told to wait and the
+ * enquiry stays a draft; the child is looked for once the enquiry goes out, now or on approval.
+ */
 export async function sendEnquiry(
   deps: RepositoryDeps,
   officer: User,
@@ -303,6 +314,8 @@ export async function sendEnquiry(
   if (errors.length > 0) return { kind: 'invalid', errors };
   const chosen = (recipients as RecipientInput[]).map((r) => ({ laCode: r.laCode.trim(), reason: r.reason.trim() }));
   const needsApproval = chosen.length > deps.config.enquiryLasWithoutApproval;
+  const admission = await spendLookup(deps, officer, 'enquiry', sourceIp);
+  if (!admission.admitted) return { kind: 'rate-limited', retryAfterSeconds: admission.retryAfterSeconds };
   const now = deps.now();
   // Two sends of one draft at once both pass the check above; the state moves on only where it is still a draft,
   // so one of them wins and the other is told the enquiry has gone, rather than colliding on its recipients.
@@ -346,6 +359,7 @@ export async function sendEnquiry(
       link: `/enquiries/${id}`,
     });
   } else {
+    await matchEnquiry(deps, officer, enquiry, sourceIp);
     await notifyRecipients(
       deps,
       chosen.map((r) => r.laCode),
@@ -394,6 +408,8 @@ export async function approveEnquiry(
     return sent.map((r) => r.la_code);
   });
   await deps.audit({ action: 'enquiry.approved', actor: auditActor(admin), target: { kind: 'enquiry', id }, sourceIp });
+  // The officer's lookup, spent when the officer sent it; the search is the officer's, not the approver's.
+  await matchEnquiry(deps, await getUser(deps.db, enquiry.officer_id), enquiry, null);
   await notifyRecipients(deps, laCodes, id, now);
   await notify(deps.db, now, [enquiry.officer_id], {
     kind: 'enquiry-approved',

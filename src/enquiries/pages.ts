@@ -1,6 +1,6 @@
 /**
- * Pages for missing-pupil enquiries: a CME officer starts one, sees what s2s matched, chooses LAs with a reason
- * each, follows the answers and records the outcome; LA administrators approve enquiries to many LAs; other LAs
+ * Pages for missing-pupil enquiries: a CME officer starts one, chooses LAs with a reason each, sees what s2s
+ * matched once it has gone out, follows the answers and records the outcome; LA administrators approve enquiries to many LAs; other LAs
  * answer the enquiries sent to them.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -70,6 +70,7 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
     reply: FastifyReply,
     errors: FieldError[] = [],
     values: Form = {},
+    status = errors.length > 0 ? 422 : 200,
   ) {
     const enquiry = await enquiryFor(services.db, request.user!, request.params.id);
     if (!enquiry) return reply.callNotFound();
@@ -87,7 +88,7 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
         values,
         errors: links(errors),
       },
-      errors.length > 0 ? 422 : 200,
+      status,
     );
   }
 
@@ -167,6 +168,11 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
       }
       const outcome = await sendEnquiry(services, request.user!, request.params.id, recipients, request.ip);
       if (outcome.kind === 'not-found') return reply.callNotFound();
+      if (outcome.kind === 'rate-limited') {
+        reply.header('retry-after', String(outcome.retryAfterSeconds));
+        const wait = `You have made too many searches in the last minute. Try again in ${outcome.retryAfterSeconds} seconds.`;
+        return enquiryPage(request, reply, [{ field: 'la-0', message: wait }], values, 429);
+      }
       if (outcome.kind === 'invalid') {
         // Errors name the n-th chosen LA; the form's rows may have gaps, so point at the row it came from.
         const rowOf = [...Array(RECIPIENT_ROWS).keys()].filter((i) => values[`la-${i}`] || values[`reason-${i}`]);

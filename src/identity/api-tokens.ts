@@ -85,15 +85,15 @@ export async function listApiTokens(db: Db, userId: string): Promise<ApiToken[]>
 }
 
 /**
- * Revokes one of `user`'s tokens, by the user or by an administrator (`by`, already checked to have the user in
- * reach); false when there is no such live token.
+ * Revokes one of `user`'s tokens, by the user, by an administrator (`by`, already checked to have the user in
+ * reach) or, with `by` null, by the operator CLI; false when there is no such live token.
  */
 export async function revokeApiToken(
   deps: TokenDeps,
   user: User,
   tokenId: string,
   sourceIp: string | null,
-  by: User = user,
+  by: User | null = user,
 ): Promise<boolean> {
   if (!isUuid(tokenId)) return false;
   const result = await deps.db
@@ -107,11 +107,11 @@ export async function revokeApiToken(
   forgetCachedTokens(deps.db, { tokenId });
   await deps.audit({
     action: 'token.revoked',
-    actor: auditActor(by),
+    actor: by ? auditActor(by) : null,
     laCode: user.laCode,
     target: { kind: 'token', id: tokenId },
     sourceIp,
-    details: by.id === user.id ? {} : { owner: user.id, by: 'administrator' },
+    details: by?.id === user.id ? {} : { owner: user.id, by: by ? 'administrator' : 'operator' },
   });
   return true;
 }

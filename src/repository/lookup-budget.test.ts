@@ -95,5 +95,38 @@ for (const database of await testDatabases()) {
       const api = await apiPost(suite.app, searcher, '/api/v1/repository/search', nobody);
       assert.equal(api.statusCode, 429, 'the token has no budget of its own');
     });
+
+    it('counts an enquiry when it is sent, not while it is a draft; over budget it stays a draft', async () => {
+      const officer = await apiActor(suite.services, 'la-user', '823');
+      const enquiry = {
+        surname: 'Nobody',
+        forename: 'Anne',
+        dateOfBirth: '2015-01-01',
+        lastAddress: '1 High Street, Ashdown Vale',
+        concern: 'Not seen at school since the start of term.',
+      };
+      const drafts: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        const made = await apiPost(suite.app, officer, '/api/v1/enquiries', enquiry);
+        assert.equal(made.statusCode, 201, 'a draft spends nothing, so the minute’s budget never refuses one');
+        drafts.push(made.json().id as string);
+      }
+      for (let i = 0; i < 10; i++)
+        assert.equal((await apiPost(suite.app, officer, '/api/v1/repository/search', nobody)).statusCode, 200);
+      const recipients = [{ laCode: '330', reason: 'Her father has family in Brackenford' }];
+      const refused = await apiPost(suite.app, officer, `/api/v1/enquiries/${drafts[0]}/send`, { recipients });
+      assert.equal(refused.statusCode, 429, refused.body);
+      assert.equal(refused.json().error.code, 'SEARCH_RATE_LIMITED');
+      assert.ok(Number(refused.headers['retry-after']) >= 1);
+      const still = await suite.app.inject({
+        url: `/api/v1/enquiries/${drafts[0]}`,
+        headers: { authorization: `Bearer ${officer.token}` },
+      });
+      assert.equal(still.json().state, 'draft', 'nothing was sent');
+      assert.deepEqual(still.json().recipients, []);
+      suite.services.clock.advance(61_000);
+      const sent = await apiPost(suite.app, officer, `/api/v1/enquiries/${drafts[0]}/send`, { recipients });
+      assert.equal(sent.statusCode, 200, sent.body);
+    });
   });
 }

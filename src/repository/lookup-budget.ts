@@ -1,6 +1,6 @@
 /**
  * One budget of lookups per user. Every path that can tell a user where a child is or went (a repository search, a
- * new pupil's registration, an enquiry made, edited or matched again, a UPN checked against CTFs sent) spends from
+ * new pupil's registration, an enquiry sent (a draft looks nothing up), a UPN checked against CTFs sent) spends from
  * it, whichever session or token the user comes by and whichever node answers. A lookup is counted and admitted in
  * one upsert, so simultaneous lookups cannot all pass on a count read before any was written; and the day's count
  * raises one unusual-volume flag for the user's LA administrators once it reaches the threshold, however far past

@@ -163,10 +163,22 @@ export async function searchRepository(
   criteria: SearchCriteria,
   sourceIp: string | null,
 ): Promise<SearchOutcome> {
-  const now = deps.now();
   const admission = await spendLookup(deps, user, 'repository-search', sourceIp);
   if (!admission.admitted) return { kind: 'rate-limited', retryAfterSeconds: admission.retryAfterSeconds };
+  return { kind: 'results', ...(await searchSpentLookup(deps, user, criteria, sourceIp)) };
+}
 
+/**
+ * The search itself, audited and its results recorded as shown to `user`, for a caller that has already spent the
+ * lookup from the user's budget (an enquiry spends it when sent, and is searched when it goes out).
+ */
+export async function searchSpentLookup(
+  deps: RepositoryDeps,
+  user: User,
+  criteria: SearchCriteria,
+  sourceIp: string | null,
+): Promise<{ searchId: string; results: RepositoryMatch[] }> {
+  const now = deps.now();
   const results = await matchRepository(deps.db, criteria, { now });
   const searchId = crypto.randomUUID();
   const laCode = user.laCode ?? user.orgCode;
@@ -197,5 +209,5 @@ export async function searchRepository(
     sourceIp,
     details: { criteria, results: results.map((r) => ({ id: r.id, score: r.score })) },
   });
-  return { kind: 'results', searchId, results };
+  return { searchId, results };
 }

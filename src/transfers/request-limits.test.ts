@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { before, describe, it } from 'node:test';
 import { buildFileName } from '../ctf/index.js';
@@ -24,6 +25,57 @@ function largeCtf(pupils: number, sequence: number): TestFile {
 
 function manyFiles(count: number): TestFile[] {
   return Array.from({ length: count }, (_, i) => ctfFile('8232003', '3304101', { seed: `many-${i}`, pupils: 1 }));
+}
+
+/** The status and headers of each whole answer in `received`, skipping bodies by their content-length. */
+function answersIn(received: Buffer): Array<{ status: number; headers: string }> {
+  const answers: Array<{ status: number; headers: string }> = [];
+  let at = 0;
+  for (;;) {
+    const end = received.indexOf('\r\n\r\n', at);
+    if (end < 0) return answers;
+    const head = received.subarray(at, end).toString('latin1');
+    const length = Number(/^content-length: *(\d+)/im.exec(head)?.[1] ?? 0);
+    if (received.length < end + 4 + length) return answers;
+    answers.push({ status: Number(head.slice(9, 12)), headers: head });
+    at = end + 4 + length;
+  }
+}
+
+/**
+ * Sends one request, its body in 64 KB writes each waiting for the socket to take it, then a GET on the same
+ * connection, and resolves with both answers. A connection on which nothing moves for 10 s fails, as does one the
+ * server closes: the old code stopped reading a refused upload's body, so the client could not finish sending and
+ * the next request waited about 70 s for the idle timeout.
+ */
+function twoOnOneConnection(port: number, head: string, body: Buffer) {
+  return new Promise<Array<{ status: number; headers: string }>>((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let received = Buffer.alloc(0);
+    const fail = (problem: string) => {
+      socket.destroy();
+      const answers = answersIn(received).map((a) => a.status);
+      reject(new Error(`${problem} (answers so far: ${answers.join(', ') || 'none'})`));
+    };
+    socket.setTimeout(10_000, () => fail('nothing moved on the connection for 10 s'));
+    socket.on('error', (error) => fail(`the connection failed: ${error.message}`));
+    socket.on('close', () => fail('the server closed the connection'));
+    socket.on('data', (chunk) => {
+      received = Buffer.concat([received, chunk]);
+      const answers = answersIn(received);
+      if (answers.length < 2) return;
+      socket.removeAllListeners('close');
+      socket.destroy();
+      resolve(answers);
+    });
+    const write = (bytes: Buffer | string) => new Promise<void>((done) => socket.write(bytes, () => done()));
+    void (async () => {
+      await write(head);
+      for (let at = 0; at < body.length && !socket.destroyed; at += 64 * 1024)
+        await write(body.subarray(at, at + 64 * 1024));
+      if (!socket.destroyed) await write('GET /healthz HTTP/1.1\r\nHost: s2s.test\r\n\r\n');
+    })();
+  });
 }
 
 function assertSecurityHeaders(headers: Record<string, unknown>) {
@@ -109,11 +161,13 @@ for (const database of await testDatabases()) {
             response.resume();
             response.on('end', () => resolve(response.statusCode!));
           });
-          // A failure detector, not a measure of speed: the old code left this request waiting about 70 s.
+          // A failure detector, not a measure of speed.
           request.setTimeout(15_000, () => request.destroy(new Error('no answer within 15 s')));
           request.on('error', reject);
+          request.on('socket', () => reused.push(request.reusedSocket));
           request.end(body);
         });
+      const reused: boolean[] = [];
       try {
         const { body, contentType } = multipart(manyFiles(150));
         const refused = await send(
@@ -124,9 +178,49 @@ for (const database of await testDatabases()) {
         );
         assert.equal(refused, 413);
         assert.equal(await send('GET', '/healthz', {}), 200);
+        assert.deepEqual(reused, [false, true], 'the second request went on the same connection');
       } finally {
         agent.destroy();
       }
+    });
+
+    it('keeps reading a page upload refused before its files were read, so the connection stays usable', async () => {
+      // A wrong CSRF token is refused at the first file, leaving the rest of a 16 MB body unread by the parser.
+      const browser = await signIn(
+        suite.app,
+        suite.services,
+        await addUser(suite.services, { role: 'la-admin', org: '823' }),
+      );
+      const cookie = [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      if (!suite.app.server.listening) await suite.app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = suite.app.server.address() as AddressInfo;
+      const form = (csrf: string, files: TestFile[]) => {
+        const { body, contentType } = multipart(files);
+        const boundary = contentType.split('boundary=')[1]!;
+        const payload = Buffer.concat([
+          Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n`),
+          body,
+        ]);
+        const head =
+          `POST /send HTTP/1.1\r\nHost: s2s.test\r\nCookie: ${cookie}\r\nContent-Type: ${contentType}\r\n` +
+          `Content-Length: ${payload.length}\r\n\r\n`;
+        return [head, payload] as const;
+      };
+      const big = { name: '8232003_CTF_3304101_001.XML', bytes: Buffer.alloc(16 * 1024 * 1024, 'x') };
+      const [forged, next] = await twoOnOneConnection(port, ...form('x'.repeat(43), [big]));
+      assert.equal(forged!.status, 403);
+      assert.doesNotMatch(forged!.headers, /^connection: close/im);
+      assert.equal(next!.status, 200);
+
+      const csrf = csrfFrom((await browser.get('/send')).body);
+      const many = Array.from({ length: 150 }, (_, i) => ({
+        ...big,
+        name: `8232003_CTF_3304101_${i}.XML`,
+        bytes: Buffer.alloc(100_000, 'x'),
+      }));
+      const [tooMany, after] = await twoOnOneConnection(port, ...form(csrf, many));
+      assert.equal(tooMany!.status, 413);
+      assert.equal(after!.status, 200);
     });
 
     it('refuses a 20,000-pupil CTF with 422 naming the limit and its setting, and stores nothing', async () => {

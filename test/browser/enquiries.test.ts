@@ -1,8 +1,8 @@
 /**
- * Browser journey for a missing-pupil enquiry: a CME officer describes a missing child, sees the new pupil at a
- * school in another LA that matches, is told to give a reason before sending, sends to that one LA; the other LA's
- * officer is notified, answers "known" with where; the first officer is notified, sees the answer and closes the
- * enquiry with its outcome. Every page is checked with axe.
+ * Browser journey for a missing-pupil enquiry: a CME officer describes a missing child in a draft, which shows no
+ * matches, is told to give a reason before sending, sends to one LA and then sees the new pupil at a school in that
+ * LA that matches; the other LA's officer is notified, answers "known" with where; the first officer is notified,
+ * sees the answer and closes the enquiry with its outcome. Every page is checked with axe.
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -40,7 +40,7 @@ for (const database of await testDatabases()) {
       await page.getByRole('button', { name: 'Start an enquiry' }).click();
       await page.getByRole('heading', { level: 1, name: 'Start a missing-pupil enquiry' }).waitFor();
       await expectAccessible(page);
-      await page.getByRole('button', { name: 'Check for matches' }).click();
+      await page.getByRole('button', { name: 'Continue' }).click();
       await page.waitForLoadState('load');
       assert.match(await page.title(), /^Error: /);
       assert.equal(
@@ -57,9 +57,10 @@ for (const database of await testDatabases()) {
       await page.getByLabel('Male', { exact: true }).check();
       await page.getByLabel('Last known address').fill('3 Orchard Close, Ashdown Vale');
       await page.getByLabel('Why you are concerned').fill('Not seen since 2 October; neighbours say the family moved.');
-      await page.getByRole('button', { name: 'Check for matches' }).click();
+      await page.getByRole('button', { name: 'Continue' }).click();
       await page.getByRole('heading', { level: 1, name: 'Kyle Brennan' }).waitFor();
-      assert.match(await page.locator('#matches').innerText(), /Joined .* \(9092201\)/);
+      await page.locator('#not-yet-matched').waitFor();
+      assert.equal(await page.locator('#matches').count(), 0, 'a draft shows no matches');
       await expectAccessible(page);
 
       await page.locator('#la-0').selectOption('909');
@@ -67,10 +68,11 @@ for (const database of await testDatabases()) {
       await page.waitForLoadState('load');
       assert.match(await page.locator('.govuk-error-summary').innerText(), /Give the reason for sending to LA 909/);
       await expectAccessible(page);
-      await page.locator('#reason-0').fill('The new pupil matching him joined a Kestrel Moor school');
+      await page.locator('#reason-0').fill('His aunt lives in Kestrel Moor, known from the 2025 assessment');
       await page.getByRole('button', { name: 'Send enquiry' }).click();
       await page.locator('#recipients').waitFor();
       assert.match(await page.locator('#state').innerText(), /Sent; 0 of 1 answered/);
+      assert.match(await page.locator('#matches').innerText(), /Joined .* \(9092201\)/);
 
       const other = await suite.newPage();
       await signIn(other, services, kestrelOfficer);
@@ -84,7 +86,7 @@ for (const database of await testDatabases()) {
       await other.getByRole('link', { name: 'Another LA has sent you a missing-pupil enquiry.' }).click();
       await other.getByRole('heading', { level: 1, name: 'Enquiries sent to your LA' }).waitFor();
       const enquiry = other.locator('section', { hasText: 'Kyle Brennan' });
-      assert.match(await enquiry.innerText(), /The new pupil matching him joined a Kestrel Moor school/);
+      assert.match(await enquiry.innerText(), /His aunt lives in Kestrel Moor/);
       await expectAccessible(other);
       await enquiry.getByLabel('Known to us', { exact: true }).check();
       await enquiry

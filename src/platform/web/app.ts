@@ -176,7 +176,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 
   // 9. One error handler, and plain pages that reveal nothing internal. Registered before the routes so that
   // every route's context inherits it.
-  await app.register(handleErrors);
+  await app.register(handleErrors, {
+    largestBodyBytes: Math.max(services.config.maxFileMb, services.config.maxZipMb) * 1024 * 1024 * 1.1,
+  });
 
   // 10. Capabilities.
   await app.register(healthRoutes, { services });

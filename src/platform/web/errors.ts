@@ -1,7 +1,9 @@
 /**
  * One error handler. Pages get a GOV.UK-style page that says what to do next and nothing about internals; the
  * API gets `{ "error": { "code", "message" } }`. Server faults are logged with the request id and user id only.
+ * An answer given before its request's body was read to the end reads and drops the rest, keeping the connection.
  */
+import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isApi } from '../../identity/authorise.js';
@@ -50,7 +52,21 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, status: 
   );
 }
 
-export const handleErrors = fp(async (app) => {
+/**
+ * Detaches whatever was reading the body and lets the rest flow to nowhere — up to `limit` bytes, past which the
+ * sender is sending more than any request may hold and the connection is closed rather than read for ever.
+ */
+function discardRestOfBody(raw: IncomingMessage, limit: number): void {
+  raw.unpipe();
+  let discarded = 0;
+  raw.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > limit) raw.socket.destroy();
+  });
+  raw.resume();
+}
+
+export const handleErrors = fp<{ largestBodyBytes: number }>(async (app, { largestBodyBytes }) => {
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
     let status = error.statusCode ?? 500;
     if (status < 400 || status > 599) status = 500;
@@ -58,12 +74,19 @@ export const handleErrors = fp(async (app) => {
       request.log.error({ err: error, reqId: request.id, userId: request.user?.id }, 'request failed');
     }
     if (status === 503) reply.header('retry-after', '10');
-    // A body left unread (an upload refused part way) would be read as the next request on this connection.
-    if (!request.raw.complete) reply.header('connection', 'close');
     // A busy node is not a fault: a client that sees BUSY retries after Retry-After, as the API guide says.
     const code = status === 503 ? 'BUSY' : status >= 500 ? 'INTERNAL' : (error.code ?? 'BAD_REQUEST');
     const message = status >= 500 ? pagesByStatus[status === 503 ? 503 : 500]!.paragraphs[0]! : error.message;
     return sendError(request, reply, status, code, message);
+  });
+
+  // An answer sent before its request's body was read to the end (an upload refused part way, its parser left
+  // waiting on a file nobody reads) would leave the connection unread: the client could not finish sending, and the
+  // next request on the connection would wait until the idle timeout closed it, about 70 s later. Closing at once
+  // instead throws away unread bytes with a reset, which can lose the answer itself. The rest is read and dropped,
+  // so the answer arrives whole and the connection stays usable.
+  app.addHook('onSend', async (request) => {
+    if (!request.raw.complete) discardRestOfBody(request.raw, largestBodyBytes);
   });
 
   app.setNotFoundHandler({ preHandler: [] }, (request, reply) =>

@@ -103,6 +103,10 @@ describe('no child and no secret in the log, at trace level', () => {
       concern: 'Not seen at school or at home since 2 October.',
     });
     assert.ok(enquiry.statusCode < 500, enquiry.body);
+    const sent = await apiPost(app, la, `/api/v1/enquiries/${enquiry.json().id}/send`, {
+      recipients: [{ laCode: '330', reason: 'Father has family in Brackenford' }],
+    });
+    assert.ok(sent.statusCode < 500, sent.body);
 
     // A database fault with thousands of bound parameters, logged as the error handler logs a server fault.
     const upns = Array.from({ length: 2000 }, (_, i) => `${pupils[i % pupils.length]!.upn}`);

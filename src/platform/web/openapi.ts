@@ -720,9 +720,9 @@ export const openApiDocument = {
     },
     '/api/v1/enquiries': {
       post: {
-        summary: 'Start a missing-pupil enquiry (a draft) and see likely matches',
+        summary: 'Start a missing-pupil enquiry (a draft)',
         description:
-          'For LA users. The details are matched at once against the repository (as your own, audited search), against new pupils registered at any school and, given a UPN, against the CTFs schools sent in the last year carrying it (`kind` `sent-ctf`: where the record went). Nothing is sent until you choose LAs with /send.',
+          'For LA users. A draft is neither sent nor looked up, and spends none of your lookups; `matches` is always empty here. Choose LAs with /send.',
         requestBody: {
           required: true,
           content: { 'application/json': { schema: { $ref: '#/components/schemas/MissingPupilEnquiry' } } },
@@ -730,7 +730,7 @@ export const openApiDocument = {
         responses: {
           '201': {
             description:
-              '`{ id, state: "draft", matches: [{ kind, refId, score, reasons, where }] }`; `kind` is `repository`, `joiner` or `sent-ctf`. The matching spends one lookup from your budget: when your lookups in the last minute reached the limit the draft is still made, with no matches.',
+              '`{ id, state: "draft", matches: [] }`: the matches come once the enquiry is sent, on GET /api/v1/enquiries/{id}.',
           },
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
@@ -776,7 +776,7 @@ export const openApiDocument = {
       post: {
         summary: 'Send a draft enquiry to chosen LAs, each with a reason',
         description:
-          '`{ "recipients": [{ "laCode": "909", "reason": "Mother has family in Kestrel Moor" }] }`. There is no “send to all”: at most 20 LAs, and more than S2S_ENQUIRY_LAS_WITHOUT_APPROVAL (default 3) waits for your LA administrator’s approval.',
+          '`{ "recipients": [{ "laCode": "909", "reason": "Mother has family in Kestrel Moor" }] }`. There is no “send to all”: at most 20 LAs, and more than S2S_ENQUIRY_LAS_WITHOUT_APPROVAL (default 3) waits for your LA administrator’s approval. Sending spends one lookup from your budget; once the enquiry goes out (now, or on approval) its details are matched against the repository (as your own, audited search), against new pupils registered at any school and, given a UPN with an agreeing name and date of birth, against the CTFs schools sent in the last year carrying it. The matches (`kind` `repository`, `joiner` or `sent-ctf`, with `where`) are on GET /api/v1/enquiries/{id}.',
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
         responses: {
           '200': { description: '`{ "state": "sent" | "awaiting-approval", "recipients": n }`' },
@@ -787,6 +787,11 @@ export const openApiDocument = {
           '409': {
             description:
               'Already sent or waiting for approval (ALREADY_SENT), including when another request sent it at the same moment: the enquiry goes once, and the later request gets this answer.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
+          '429': {
+            description:
+              'Your lookups in the last minute are spent (SEARCH_RATE_LIMITED); nothing was sent and the enquiry stays a draft. Retry after Retry-After seconds.',
             content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
           },
           '422': {
