@@ -4,19 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import { apiActor, apiGet, apiPost, leaverWithCtfSent, type Actor } from '../../test/support/api.js';
 import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
-import { ctfFile, upload } from '../../test/support/transfers.js';
+import { ctfFile, upload, noOtherNames } from '../../test/support/transfers.js';
 import { seedRegister, signIn, type TestServices } from '../../test/support/world.js';
 import { makeUpn } from '../ctf/upn.js';
 import { buildApp } from '../platform/web/app.js';
 
-const none = {
-  middleNames: null,
-  preferredSurname: null,
-  preferredForename: null,
-  formerSurname: null,
-  formerForename: null,
-  formerUpns: [],
-};
+const none = noOtherNames;
 
 const child = {
   surname: 'Kowalski',

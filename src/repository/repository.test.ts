@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
-import { ctfFile, tokenFor, upload } from '../../test/support/transfers.js';
+import { ctfFile, tokenFor, upload, noOtherNames } from '../../test/support/transfers.js';
 import { addUser, seedRegister, signIn, type TestServices, type TestUser } from '../../test/support/world.js';
 import { parseCtf, type CtfPupilInput } from '../ctf/index.js';
 import { buildApp } from '../platform/web/app.js';
@@ -15,14 +15,7 @@ interface Actor {
   token: string;
 }
 
-const none = {
-  middleNames: null,
-  preferredSurname: null,
-  preferredForename: null,
-  formerSurname: null,
-  formerForename: null,
-  formerUpns: [],
-};
+const none = noOtherNames;
 
 // The children in the repository, as the school they left recorded them.
 const katherine: Partial<CtfPupilInput> = {

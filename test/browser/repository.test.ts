@@ -19,17 +19,10 @@ import {
   type PupilSearch,
 } from '../support/browser.js';
 import { testDatabases } from '../support/databases.js';
-import { ctfFile, tokenFor, upload } from '../support/transfers.js';
+import { ctfFile, tokenFor, upload, noOtherNames } from '../support/transfers.js';
 import { addUser } from '../support/world.js';
 
-const none = {
-  middleNames: null,
-  preferredSurname: null,
-  preferredForename: null,
-  formerSurname: null,
-  formerForename: null,
-  formerUpns: [],
-};
+const none = noOtherNames;
 
 async function submitSearch(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Search', exact: true }).click();

@@ -152,3 +152,13 @@ export async function upload(
 export async function tokenFor(services: Services, user: User): Promise<string> {
   return (await createApiToken(services, user, 'test', null)).token;
 }
+
+/** The CTF generator's other names, all left out, so that a test's child carries only the names it gives. */
+export const noOtherNames = {
+  middleNames: null,
+  preferredSurname: null,
+  preferredForename: null,
+  formerSurname: null,
+  formerForename: null,
+  formerUpns: [] as string[],
+};

@@ -12,7 +12,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { apiGet, apiPost, type Actor } from '../../../test/support/api.js';
 import { testDatabases } from '../../../test/support/databases.js';
 import { testServices } from '../../../test/support/services.js';
-import { ctfFile, tokenFor, upload } from '../../../test/support/transfers.js';
+import { ctfFile, tokenFor, upload, noOtherNames } from '../../../test/support/transfers.js';
 import {
   addUser,
   csrfFrom,
@@ -74,15 +74,7 @@ interface Child {
   upn?: string;
 }
 
-// The CTF generator's other names, left out so that each child carries only the names looked for.
-const none = {
-  middleNames: null,
-  preferredSurname: null,
-  preferredForename: null,
-  formerSurname: null,
-  formerForename: null,
-  formerUpns: [],
-};
+const none = noOtherNames;
 // Names no page prints for any other reason, so that finding one in an answer means a child is shown.
 const children: Record<string, Child> = {
   'the child found from the repository': { surname: 'Ravensworth', forename: 'Perpetua', dateOfBirth: '2015-06-17' },
