@@ -232,6 +232,30 @@ export const settings = {
     '128',
     positiveInt(128, 10_000),
   ),
+  maxConcurrentUploadsPerUser: setting(
+    'S2S_MAX_CONCURRENT_UPLOADS_PER_USER',
+    'Upload requests one user (all their sessions and API tokens) may have in progress at once on one serving process; beyond it they get 429 with Retry-After.',
+    '8',
+    positiveInt(8, 10_000),
+  ),
+  maxConcurrentUploadsPerOrganisation: setting(
+    'S2S_MAX_CONCURRENT_UPLOADS_PER_ORG',
+    'Upload requests one school, LA or DfE may have in progress at once on one serving process; beyond it its users get 429 with Retry-After.',
+    '32',
+    positiveInt(32, 10_000),
+  ),
+  minBodyBytesPerSecond: setting(
+    'S2S_MIN_BODY_BYTES_PER_SECOND',
+    'Slowest a request body may arrive, averaged over S2S_SLOW_BODY_WINDOW_SECONDS of reading; a slower sender is disconnected, so trickled bodies cannot hold a process.',
+    '1024',
+    positiveInt(1024, 100_000_000),
+  ),
+  slowBodyWindowSeconds: setting(
+    'S2S_SLOW_BODY_WINDOW_SECONDS',
+    'Seconds of reading over which S2S_MIN_BODY_BYTES_PER_SECOND is judged.',
+    '30',
+    positiveInt(30, 3600),
+  ),
   retentionCollectedDays: setting(
     'S2S_RETENTION_COLLECTED_DAYS',
     'Days a collected file is kept after its first collection, then destroyed.',

@@ -14,7 +14,7 @@ import {
   validIdempotencyKey,
 } from './idempotency.js';
 import { sendFiles, type UploadPart } from './send-files.js';
-import { sendDownload, sentState, uploadGate } from './upload-support.js';
+import { gateRefusal, sendDownload, sentState, uploadGateFor } from './upload-support.js';
 
 function inboxEntry(f: FileSummary) {
   return {
@@ -55,7 +55,7 @@ export function multipartParts(request: FastifyRequest, fingerprint?: RequestFin
 }
 
 export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  const gate = uploadGate(services.config.maxConcurrentUploads);
+  const gate = uploadGateFor(services);
 
   app.post(
     '/api/v1/files',
@@ -112,20 +112,13 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
           return reply.code(begun.statusCode).header('idempotent-replayed', 'true').send(begun.response);
         }
       }
-      const release = gate.enter();
-      if (!release) {
+      const entered = gate.enter(user);
+      if ('refused' in entered) {
         if (key) await abandonIdempotent(services.db, user.id, key);
-        return reply
-          .code(503)
-          .header('retry-after', '10')
-          .send({
-            error: {
-              code: 'BUSY',
-              message:
-                'Too many uploads are in progress. Retry after the number of seconds in Retry-After; nothing from this request was kept.',
-            },
-          });
+        const { statusCode, code, message } = gateRefusal(entered.refused);
+        return reply.code(statusCode).header('retry-after', '10').send({ error: { code, message } });
       }
+      const release = entered.release;
       let files: FileResult[];
       try {
         files = await sendFiles(services, user, multipartParts(request, fingerprint), request.ip);

@@ -19,7 +19,7 @@ import {
 import { uploadStatusCode } from './file-result.js';
 import { expiresSoon } from './retention.js';
 import { sendFiles, type UploadPart } from './send-files.js';
-import { sendDownload, sentState, uploadGate } from './upload-support.js';
+import { gateRefusal, sendDownload, sentState, uploadGateFor } from './upload-support.js';
 
 const stateTags: Record<string, { text: string; classes: string }> = {
   waiting: { text: 'Waiting', classes: 'govuk-tag--blue' },
@@ -30,7 +30,7 @@ const stateTags: Record<string, { text: string; classes: string }> = {
 };
 
 export const transferPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  const gate = uploadGate(services.config.maxConcurrentUploads);
+  const gate = uploadGateFor(services);
 
   app.get('/send', { config: { access: 'transfers:send' } }, async (request, reply) =>
     reply.render('transfers/views/send.njk', {
@@ -42,8 +42,13 @@ export const transferPages: FastifyPluginAsync<{ services: Services }> = async (
 
   app.post('/send', { config: { access: 'transfers:send', csrfInHandler: true } }, async (request, reply) => {
     if (!request.isMultipart()) throw new HttpError(400, 'NOT_MULTIPART', 'Choose the files to send.');
-    const release = gate.enter();
-    if (!release) throw new HttpError(503, 'BUSY', 'Too many uploads are in progress.');
+    const entered = gate.enter(request.user!);
+    if ('refused' in entered) {
+      const { statusCode, code, message } = gateRefusal(entered.refused);
+      reply.header('retry-after', '10');
+      throw new HttpError(statusCode, code, message);
+    }
+    const release = entered.release;
     try {
       const binding = request.session?.idHash;
       let csrfChecked = false;

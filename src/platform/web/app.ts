@@ -40,6 +40,7 @@ import { postgresRateLimitStore } from '../rate-limit-store.js';
 import { apiDocsRoutes } from './api-docs.js';
 import { rewriteBadAddress } from './bad-address.js';
 import { isPressure, SAMPLE_INTERVAL_MS, ServiceBusyError } from './shed-load.js';
+import { disconnectSlowBodies } from './slow-bodies.js';
 import { checkCsrf } from './check-csrf.js';
 import { handleErrors } from './errors.js';
 import { healthRoutes } from './health.js';
@@ -142,6 +143,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       isPressure(type, value, services.config.maxEventLoopDelayMs)
         ? Promise.reject(new ServiceBusyError('The service is busy.'))
         : undefined,
+  });
+
+  // Bodies must keep arriving: a sender that trickles is disconnected (upload slots are bounded per user as well).
+  disconnectSlowBodies(app, {
+    minBytesPerSecond: services.config.minBodyBytesPerSecond,
+    windowSeconds: services.config.slowBodyWindowSeconds,
   });
 
   // 4. Parsing, with small limits: forms are short.

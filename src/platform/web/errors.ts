@@ -42,7 +42,10 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, status: 
   if (isApi(request)) return reply.code(status).send({ error: { code, message } });
   const page = pagesByStatus[status] ?? pagesByStatus[status >= 500 ? 500 : 400]!;
   const paragraphs =
-    (status === 403 && code !== 'FORBIDDEN') || code === 'TOO_MANY_FILES' || page.paragraphs.length === 0
+    (status === 403 && code !== 'FORBIDDEN') ||
+    code === 'TOO_MANY_FILES' ||
+    code === 'TOO_MANY_UPLOADS' ||
+    page.paragraphs.length === 0
       ? [message]
       : page.paragraphs;
   return reply.render(

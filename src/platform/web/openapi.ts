@@ -383,6 +383,11 @@ export const openApiDocument = {
             description: 'The body is not multipart/form-data (NOT_MULTIPART).',
             content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
           },
+          '429': {
+            description:
+              'You, or your organisation, already have as many uploads in progress as one may at once (TOO_MANY_UPLOADS, S2S_MAX_CONCURRENT_UPLOADS_PER_USER and _PER_ORG): retry after Retry-After seconds. Nothing from the request was kept.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
           '503': { description: 'Busy (BUSY): retry after Retry-After seconds. Nothing from the request was kept.' },
         },
       },
