@@ -84,6 +84,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
         : (options.logger ?? false),
     trustProxy: (_address: string, hop: number) => hop < services.config.trustProxy,
     bodyLimit: 1024 * 1024,
+    // A whole request, headers and body, must arrive within two hours (500 MB at 70 KB/s); slower bodies are cut
+    // off sooner by the minimum rate (disconnectSlowBodies). Headers must arrive within Fastify's 60 s.
+    requestTimeout: 2 * 60 * 60 * 1000,
     // Request ids in logs, never personal data.
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
