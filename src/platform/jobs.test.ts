@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
-import { jobQueue } from './jobs.js';
+import { HEARTBEAT_MS, jobQueue, LEASE_MS } from './jobs.js';
 
 for (const database of await testDatabases()) {
   describe(`bulk job queue (${database.name})`, () => {
@@ -96,6 +96,40 @@ for (const database of await testDatabases()) {
       await survivor.stop();
       assert.equal(result.state, 'done');
       assert.deepEqual(seen, [2, 3]);
+    });
+
+    it('holds a running job by a short lease that its heartbeat renews, so only a dead node’s job is taken over', async () => {
+      let now = new Date('2026-11-02T09:00:00Z');
+      const working = jobQueue(services.db, () => now);
+      let release!: () => void;
+      let starts = 0;
+      working.register('slow', async () => {
+        starts += 1;
+        await new Promise<void>((resolve) => (release = resolve));
+        return {};
+      });
+      const id = await working.enqueue('slow', '823', {});
+      working.start(1);
+      while (starts === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      const lease = async () =>
+        (await services.db.selectFrom('jobs').select('lease_until').where('id', '=', id).executeTakeFirstOrThrow())
+          .lease_until!;
+      assert.ok((await lease()).getTime() - now.getTime() <= LEASE_MS, 'a claim holds for seconds, not minutes');
+      // Long past the first lease: the heartbeat has renewed it, so another node leaves the job alone.
+      now = new Date(now.getTime() + 10 * LEASE_MS);
+      await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS + 500));
+      assert.ok((await lease()).getTime() > now.getTime(), 'the heartbeat renewed the lease');
+      const other = jobQueue(services.db, () => now);
+      other.register('slow', async () => {
+        starts += 1;
+        return {};
+      });
+      other.start(1);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      assert.equal(starts, 1, 'the job runs once');
+      release();
+      assert.equal((await working.waitFor(id)).state, 'done');
+      await Promise.all([working.stop(), other.stop()]);
     });
   });
 }

@@ -1,15 +1,18 @@
 /**
  * The bulk-work queue, kept in PostgreSQL so any node can take any job. Each node runs a few workers; a worker
  * claims the queued job whose organisation has the fewest jobs running (then the oldest), with FOR UPDATE SKIP
- * LOCKED, so one LA's many zips cannot starve another organisation's. A claim is a lease: a node that dies leaves
- * its job to be taken over when the lease runs out, and the job resumes from the items it had recorded.
+ * LOCKED, so one LA's many zips cannot starve another organisation's. A claim is a short lease, renewed by a
+ * heartbeat while the job runs: a node that dies leaves its job to be taken over within seconds, and the job resumes
+ * from the items it had recorded. The lease is short because waiting out a long one is what a sender would feel.
  */
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
 import type { Db } from './database.js';
 
-const LEASE_MS = 5 * 60_000;
+/** How long a claim holds without a heartbeat, and how often a running job's node renews it. */
+export const LEASE_MS = 15_000;
+export const HEARTBEAT_MS = 5_000;
 /** The advisory lock that makes claims take turns (any number unique among s2s's advisory locks). */
 const CLAIM_LOCK = 7_315_220_404;
 
@@ -102,15 +105,28 @@ export function jobQueue(db: Db, now: () => Date, onError: (error: unknown) => v
           .execute();
       },
     };
+    // The heartbeat goes on however long an item takes; a failed renewal (the database away) is reported and tried
+    // again at the next beat, and the lease still has two beats to spare.
+    const heartbeat = setInterval(() => {
+      db.updateTable('jobs')
+        .set({ lease_until: new Date(now().getTime() + LEASE_MS) })
+        .where('id', '=', job.id)
+        .where('state', '=', 'running')
+        .execute()
+        .catch(onError);
+    }, HEARTBEAT_MS);
+    heartbeat.unref();
     try {
       if (!handler) throw new Error(`no handler for jobs of kind ${job.kind}`);
       const result = await handler(job, context);
+      clearInterval(heartbeat);
       await db
         .updateTable('jobs')
         .set({ state: 'done', result: JSON.stringify(result), finished_at: now(), lease_until: null })
         .where('id', '=', job.id)
         .execute();
     } catch (error) {
+      clearInterval(heartbeat);
       onError(error);
       await db
         .updateTable('jobs')
