@@ -14,6 +14,7 @@ import {
   validIdempotencyKey,
 } from './idempotency.js';
 import { sendFiles, type UploadPart } from './send-files.js';
+import { recentZipJobs, zipJob } from './zip-jobs.js';
 import { gateRefusal, sendDownload, sentState, uploadGateFor } from './upload-support.js';
 
 function inboxEntry(f: FileSummary) {
@@ -148,6 +149,20 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
   app.get('/api/v1/sent', { config: { access: 'transfers:send' } }, async (request) => ({
     files: (await listSent(services.db, request.user!)).map(sentEntry),
   }));
+
+  app.get('/api/v1/jobs', { config: { access: 'transfers:send' } }, async (request) => ({
+    jobs: await recentZipJobs(services.db, request.user!, services.now()),
+  }));
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/jobs/:id',
+    { config: { access: 'transfers:send' } },
+    async (request, reply) => {
+      const job = await zipJob(services.db, request.user!, request.params.id);
+      if (!job) return reply.callNotFound();
+      return job;
+    },
+  );
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/files/:id',

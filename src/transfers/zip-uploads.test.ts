@@ -62,6 +62,56 @@ for (const database of await testDatabases()) {
       assert.deepEqual(job, { state: 'done', org_code: '8232003' });
     });
 
+    it('tells the sender’s organisation what became of a zip, and nobody else', async () => {
+      const files = ['3304101', '9092201', '823LLLL'].map((to, i) =>
+        ctfFile('8232003', to, { pupils: 1, seed: `asked-${i}`, sequence: 500 + i }),
+      );
+      const zip = makeZip(files.map((f) => ({ name: f.name, data: f.bytes, method: 'deflate' })));
+      const sent = await upload(suite.app, token, [{ name: 'asked-about.zip', bytes: zip }]);
+      assert.equal(sent.statusCode, 201, sent.body.slice(0, 300));
+      const ask = (who: string, url: string) => suite.app.inject({ url, headers: { authorization: `Bearer ${who}` } });
+      const listed = (await ask(token, '/api/v1/jobs')).json().jobs as Array<Record<string, unknown>>;
+      const job = listed.find((j) => j.zipName === 'asked-about.zip')!;
+      assert.equal(job.state, 'done');
+      assert.equal(job.filesJudged, 3);
+      const one = await ask(token, `/api/v1/jobs/${String(job.id)}`);
+      assert.equal(one.statusCode, 200);
+      assert.deepEqual(one.json().files, sent.json().files, 'the same per-file results the upload answered');
+
+      const colleague = await tokenFor(
+        suite.services,
+        (await addUser(suite.services, { role: 'school-user', org: '8232003' })).user,
+      );
+      assert.equal(
+        (await ask(colleague, `/api/v1/jobs/${String(job.id)}`)).statusCode,
+        200,
+        'the school’s, not one user’s',
+      );
+      const other = await tokenFor(
+        suite.services,
+        (await addUser(suite.services, { role: 'school-user', org: '3304101' })).user,
+      );
+      assert.equal((await ask(other, `/api/v1/jobs/${String(job.id)}`)).statusCode, 404);
+      assert.equal(((await ask(other, '/api/v1/jobs')).json().jobs as unknown[]).length, 0);
+
+      // While a zip is being unpacked, the files judged so far.
+      await suite.services.db
+        .updateTable('jobs')
+        .set({ state: 'running', result: null, finished_at: null })
+        .where('id', '=', String(job.id))
+        .execute();
+      await suite.services.db
+        .deleteFrom('job_items')
+        .where('job_id', '=', String(job.id))
+        .where('seq', '=', 2)
+        .execute();
+      const running = (await ask(token, `/api/v1/jobs/${String(job.id)}`)).json();
+      assert.equal(running.state, 'unpacking');
+      assert.equal(running.filesJudged, 2);
+      assert.deepEqual(running.files, (sent.json().files as unknown[]).slice(0, 2));
+      await suite.services.db.updateTable('jobs').set({ state: 'done' }).where('id', '=', String(job.id)).execute();
+    });
+
     it('refuses a zip whose entry climbs out of the archive (zip slip), storing nothing', async () => {
       const before = await storedBlobs();
       const file = ctfFile('8232003', '3304101', { seed: 'slip' });

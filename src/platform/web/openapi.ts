@@ -392,6 +392,33 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/v1/jobs': {
+      get: {
+        summary: 'Your organisation’s .zip uploads of the last week, newest first',
+        description:
+          'Each `{ id, zipName, state, sentAt, finishedAt, filesJudged }`; `state` is `waiting`, `unpacking`, `done` or `failed`. Ask here when an upload of a .zip lost its answer, instead of sending the zip again.',
+        responses: {
+          '200': { description: '`{ "jobs": [...] }`' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+        },
+      },
+    },
+    '/api/v1/jobs/{id}': {
+      get: {
+        summary: 'What became of one .zip upload, and each of its files',
+        description:
+          '`{ id, zipName, state, sentAt, finishedAt, filesJudged, files }`: `files` are the per-file results the upload answers (`FileResult`), every one once `done`, those judged so far while `unpacking`. Any user of the sending organisation may ask.',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: {
+          '200': { description: 'The job and its files so far.' },
+          '400': { $ref: '#/components/responses/BadAddress' },
+          '401': { $ref: '#/components/responses/Unauthenticated' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '404': { $ref: '#/components/responses/NotFound' },
+        },
+      },
+    },
     '/api/v1/inbox': {
       get: {
         summary: 'Files waiting for your organisation',
