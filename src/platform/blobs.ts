@@ -12,6 +12,7 @@ import { sql, type QueryCreator } from 'kysely';
 import type { Db } from './database.js';
 import type { Database } from './schema.js';
 import { IntegrityError, type KeyRing } from './keys.js';
+import { isStorageFull, StorageFullError, type StorageHealth } from './storage-full.js';
 import {
   HEADER_LENGTH,
   noncePrefix,
@@ -248,8 +249,10 @@ export function createBlobStore(options: {
   blobKeys: KeyRing;
   kind: 'fs' | 'postgres';
   dir: string;
+  /** Told of writes that fail for want of space, and of writes that succeed. */
+  storage?: StorageHealth;
 }): BlobStore {
-  const { db, blobKeys, kind } = options;
+  const { db, blobKeys, kind, storage } = options;
   // Bodies are read from the store their key row names, so changing S2S_BLOB_STORE leaves older files readable.
   const stores = { fs: fsBodies(options.dir), postgres: postgresBodies(db) };
   const bodies = stores[kind];
@@ -299,8 +302,16 @@ export function createBlobStore(options: {
         chunks = await bodies.write(id, sealStream(dataKey, measured()));
       } catch (error) {
         await bodies.remove(id).catch(() => undefined);
+        // A full disk is the operator's to fix, not a fault in the upload: said as such, and the node not ready.
+        if (isStorageFull(error)) {
+          const store = kind === 'fs' ? 'blobs' : 'database';
+          storage?.noteFull(store);
+          throw new StorageFullError(store, error);
+        }
         throw error;
       }
+      // A body left to the caller's statement (one PostgreSQL row) has not been written yet: it proves nothing.
+      if (chunks.length === 0) storage?.noteWritten();
       const sha256 = hash.digest('hex');
       const wrapped_key = blobKeys.seal(dataKey, `blob:${id}`);
       const key = { blob_id: id, wrapped_key, key_id: blobKeys.currentId, store: kind, size, sha256 };
