@@ -64,10 +64,14 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const audit = auditRecorder(db, keys.auditKey, now);
   const jobs = jobQueue(db, now, options.onJobError);
   const blobDir = path.join(config.dataDir, 'blobs');
-  const storage = storageHealth({
-    blobs: config.blobStore === 'fs' ? blobDir : undefined,
-    database: embedded ? config.dataDir : undefined,
-  });
+  const storage = storageHealth(
+    { blobs: config.blobStore === 'fs' ? blobDir : undefined, database: embedded ? config.dataDir : undefined },
+    {
+      reserve: embedded
+        ? { file: path.join(config.dataDir, 'reserved-space'), bytes: config.reservedSpaceMb * 1024 * 1024 }
+        : undefined,
+    },
+  );
   const blobs = createBlobStore({ db, blobKeys: keys.blobKeys, kind: config.blobStore, dir: blobDir, storage });
   return {
     config,

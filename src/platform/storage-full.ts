@@ -59,20 +59,58 @@ function freeBytes(dir: string): number | undefined {
 }
 
 /**
+ * Keeps `bytes` of space in `file`, written out (not sparse), so that it can be given back when the disk fills.
+ * A disk too full to hold it gets none: the reserve is made again once space returns.
+ */
+function makeReserve(file: string, bytes: number): void {
+  try {
+    if ((fs.statSync(file, { throwIfNoEntry: false })?.size ?? -1) >= bytes) return;
+    const fd = fs.openSync(file, 'w', 0o600);
+    try {
+      const block = Buffer.alloc(1024 * 1024);
+      for (let written = 0; written < bytes; written += block.length) {
+        fs.writeSync(fd, block, 0, Math.min(block.length, bytes - written));
+      }
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+/**
  * `dirs` names the local directory each store writes to (the blob folder with `S2S_BLOB_STORE=fs`, the data
  * directory with the embedded database); a store without one is on a disk only PostgreSQL sees.
+ *
+ * With `reserve`, space is set aside in a file on the embedded database's disk. When the disk fills, the reserve is
+ * given up, and requests that bring files are refused before anything is written (`refusesUploads`), so the space
+ * goes to the small writes that reading needs: the audit of each download and sign-in, sessions. A full disk thus
+ * still serves the files it holds. The reserve is made again when the disk has room for it and 1 MiB more.
  */
-export function storageHealth(dirs: Partial<Record<FullStore, string>>, now = () => Date.now()): StorageHealth {
+export function storageHealth(
+  dirs: Partial<Record<FullStore, string>>,
+  options: { reserve?: { file: string; bytes: number }; now?: () => number } = {},
+): StorageHealth {
+  const now = options.now ?? (() => Date.now());
+  const reserve = options.reserve && options.reserve.bytes > 0 ? options.reserve : undefined;
+  if (reserve) makeReserve(reserve.file, reserve.bytes);
   let full: { store: FullStore; at: number; free: number | undefined } | undefined;
+  const clear = () => {
+    full = undefined;
+    if (reserve) makeReserve(reserve.file, reserve.bytes);
+  };
   return {
     noteFull(store) {
       const dir = dirs[store];
       const first = full === undefined;
+      if (first && reserve) fs.rmSync(reserve.file, { force: true });
       full = { store, at: now(), free: dir === undefined ? undefined : freeBytes(dir) };
       return first;
     },
     noteWritten() {
-      full = undefined;
+      if (full) clear();
     },
     isFull() {
       if (!full) return false;
@@ -80,9 +118,9 @@ export function storageHealth(dirs: Partial<Record<FullStore, string>>, now = ()
       const free = dir === undefined ? undefined : freeBytes(dir);
       const recovered =
         free !== undefined && full.free !== undefined
-          ? free >= full.free + RECOVERED_BYTES
+          ? free >= full.free + RECOVERED_BYTES + (reserve?.bytes ?? 0)
           : now() - full.at >= RETRY_REMOTE_MS;
-      if (recovered) full = undefined;
+      if (recovered) clear();
       return !recovered;
     },
   };

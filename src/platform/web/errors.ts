@@ -118,6 +118,14 @@ export const handleErrors = fp<{ largestBodyBytes: number; storage?: StorageHeal
     if (!request.raw.complete) discardRestOfBody(request.raw, largestBodyBytes);
   });
 
+  // While storage is full, a request that brings files is refused before any of it is written, so that what space
+  // there is goes to reading (whose audit and sessions need a little).
+  app.addHook('onRequest', async (request, reply) => {
+    if (!storage?.isFull() || !request.headers['content-type']?.startsWith('multipart/form-data')) return;
+    reply.header('retry-after', String(STORAGE_FULL_RETRY_AFTER_S));
+    return sendError(request, reply, 503, 'STORAGE_FULL', storageFullMessage);
+  });
+
   app.setNotFoundHandler({ preHandler: [] }, (request, reply) =>
     isBadAddress(request.raw)
       ? sendError(request, reply, 400, 'BAD_ADDRESS', 'The web address is not valid: check any % in it.')
