@@ -268,3 +268,46 @@ describe('s2s keys on the embedded database', () => {
     assert.equal((await run('keys', 'rotate', '--batch', 'many')).code, 2);
   });
 });
+
+describe('s2s serve without its master key', () => {
+  let dataDir: string;
+  const saved = { ...process.env };
+  before(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 's2s-cli-key-'));
+  });
+  after(() => {
+    process.env = saved;
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  function withEnv(env: Record<string, string | undefined>) {
+    for (const name of ['S2S_MASTER_KEY', 'S2S_MASTER_KEY_FILE', 'DATABASE_URL']) delete process.env[name];
+    process.env.S2S_DATA_DIR = dataDir;
+    Object.assign(process.env, env);
+  }
+
+  it('prints one line when the key file is missing', async () => {
+    withEnv({ S2S_MASTER_KEY_FILE: path.join(dataDir, 'no-such.key') });
+    const result = await run('serve');
+    assert.equal(result.code, 1);
+    assert.equal(result.err, `s2s: S2S_MASTER_KEY_FILE: ${path.join(dataDir, 'no-such.key')} does not exist\n`);
+  });
+
+  it('prints one line when PostgreSQL is used with no key', async () => {
+    withEnv({ DATABASE_URL: 'postgres://s2s@127.0.0.1:1/s2s' });
+    const result = await run('serve');
+    assert.equal(result.code, 1);
+    assert.match(
+      result.err,
+      /^s2s: S2S_MASTER_KEY or S2S_MASTER_KEY_FILE must be set when DATABASE_URL is set[^\n]*\n$/,
+    );
+  });
+
+  it('names the setting, without a stack trace, when the key is not a key', async () => {
+    withEnv({ S2S_MASTER_KEY: 'not-a-key' });
+    const result = await run('serve');
+    assert.equal(result.code, 1);
+    assert.match(result.err, /^s2s: .*S2S_MASTER_KEY: must be 32 bytes/s);
+    assert.doesNotMatch(result.err, /^\s+at /m);
+  });
+});

@@ -96,8 +96,11 @@ async function serve(args: string[], io: Io): Promise<number> {
   };
   if (config.workers === 1) {
     const app = await listen(services, config);
-    const stopHousekeeping = scheduleHousekeeping(services, (error) =>
-      app.log.error({ err: error }, 'housekeeping failed'),
+    const stopHousekeeping = scheduleHousekeeping(
+      services,
+      (error) => app.log.error({ err: error }, 'housekeeping failed'),
+      10,
+      (bodies) => app.log.warn({ litterBodies: bodies }, 'removed file bodies no file refers to, left by a crash'),
     );
     const stopAnchors = scheduleAnchors(services, (error) => app.log.error({ err: error }, 'audit anchor not written'));
     const stopRotation = rotateInBackground(services, {
@@ -116,8 +119,11 @@ async function serve(args: string[], io: Io): Promise<number> {
   }
   // Several serving processes: this one migrated and seeded above, before any of them started, and alone runs
   // housekeeping (which is safe on many nodes, but needs no more than one per node).
-  const stopHousekeeping = scheduleHousekeeping(services, (error) =>
-    io.stderr.write(`housekeeping failed: ${error instanceof Error ? error.message : String(error)}\n`),
+  const stopHousekeeping = scheduleHousekeeping(
+    services,
+    (error) => io.stderr.write(`housekeeping failed: ${error instanceof Error ? error.message : String(error)}\n`),
+    10,
+    (bodies) => io.stderr.write(`housekeeping removed ${bodies} file bodies no file refers to, left by a crash\n`),
   );
   const stopAnchors = scheduleAnchors(services, (error) =>
     io.stderr.write(`audit anchor not written: ${error instanceof Error ? error.message : String(error)}\n`),
@@ -391,7 +397,7 @@ async function purge(args: string[], io: Io): Promise<number> {
   return withServices('s2s purge', io, async (services) => {
     const report = await housekeeping(services);
     io.stdout.write(
-      `destroyed ${report.files} expired files (${report.repositoryRecords} unknown-destination records), removed ${report.sessions} expired sessions, passed ${report.requestsPassedToLa} unanswered CTF requests to LAs, reminded schools of ${report.leaversReminded} leavers’ CTFs\n`,
+      `destroyed ${report.files} expired files (${report.repositoryRecords} unknown-destination records), removed ${report.sessions} expired sessions, passed ${report.requestsPassedToLa} unanswered CTF requests to LAs, reminded schools of ${report.leaversReminded} leavers’ CTFs, removed ${report.litterBodies} file bodies no file refers to\n`,
     );
     return 0;
   });

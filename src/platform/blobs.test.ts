@@ -194,6 +194,30 @@ for (const database of await testDatabases()) {
         assert.deepEqual(onDisk(stored.id), [], 'no copy of the body is left on disk');
       });
 
+      it('removes bodies a crash left without a key row, once old, and never a file’s body', async () => {
+        // Bodies over one row, so that the PostgreSQL store writes them before any key row, as a large upload does.
+        const body = () => crypto.randomBytes(2_500_000);
+        const kept = await blobs.put(body());
+        const litter = await blobs.seal(body());
+        const inProgress = await blobs.seal(body());
+        const age = async (id: string) => {
+          const old = new Date(Date.now() - 2 * 24 * 3_600_000);
+          for (const file of onDisk(id)) fs.utimesSync(file, old, old);
+          await services.db.updateTable('blob_chunks').set({ created_at: old }).where('blob_id', '=', id).execute();
+        };
+        await age(kept.id);
+        await age(litter.id);
+        const present = async (id: string) => onDisk(id).length + (await inDatabase(id)).length > 0;
+        assert.ok(await present(litter.id));
+
+        assert.equal(await blobs.removeLitter(new Date(Date.now() - 24 * 3_600_000)), 1);
+        assert.ok(!(await present(litter.id)), 'the old body without a key row is gone');
+        assert.ok(await present(inProgress.id), 'a recent body without a key row may be an upload in progress');
+        assert.equal((await blobs.read(kept.id)).length, 2_500_000, 'a body with a key row stays, however old');
+        assert.equal(await blobs.removeLitter(new Date(Date.now() - 24 * 3_600_000)), 0);
+        await blobs.delete(inProgress.id);
+      });
+
       it('crypto-shreds: after delete the key is gone and the body cannot be read', async () => {
         const stored = await blobs.put(Buffer.from('to be forgotten'));
         await blobs.delete(stored.id);

@@ -12,6 +12,7 @@ import { sql, type QueryCreator } from 'kysely';
 import type { Db } from './database.js';
 import type { Database } from './schema.js';
 import { IntegrityError, type KeyRing } from './keys.js';
+import { isStorageFull, StorageFullError, type StorageHealth } from './storage-full.js';
 import {
   HEADER_LENGTH,
   noncePrefix,
@@ -94,6 +95,13 @@ export interface BlobStore {
    * goes with the caller's own change (and, on the embedded database, so that it does not wait on itself).
    */
   delete(id: string, within?: Db): Promise<void>;
+  /**
+   * Removes litter: sealed bodies, on disk or in PostgreSQL, that have no key row and were last written before
+   * `writtenBefore`. A body's key row is written last, after the body, so a body without one is either an upload
+   * still in progress (recently written) or one a crash or a failed clean-up left behind; without its key nothing
+   * can read it. Returns how many bodies were removed.
+   */
+  removeLitter(writtenBefore: Date): Promise<number>;
 }
 
 export interface BodyRanges {
@@ -114,7 +122,11 @@ interface BodyStore {
   read(id: string): AsyncIterable<Buffer>;
   readAt(id: string, offset: number, length: number): Promise<Buffer>;
   remove(id: string, within?: Db): Promise<void>;
+  /** Ids of bodies last written before `writtenBefore`, in batches; the caller checks each batch for key rows. */
+  written(writtenBefore: Date): AsyncIterable<string[]>;
 }
+
+const LITTER_BATCH = 500;
 
 function fsBodies(dir: string): BodyStore {
   // Two levels of fan-out keep directories small at national volumes.
@@ -175,8 +187,30 @@ function fsBodies(dir: string): BodyStore {
     async remove(id) {
       await fsp.rm(fileFor(id), { force: true });
     },
+    async *written(writtenBefore) {
+      const folders = async (at: string) =>
+        (await fsp.readdir(at, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory());
+      for (const first of await folders(dir)) {
+        for (const second of await folders(path.join(dir, first.name))) {
+          const folder = path.join(dir, first.name, second.name);
+          let batch: string[] = [];
+          for (const entry of await fsp.readdir(folder, { withFileTypes: true }).catch(() => [])) {
+            if (!entry.isFile() || !UUID.test(entry.name)) continue;
+            const stat = await fsp.stat(path.join(folder, entry.name)).catch(() => undefined);
+            if (stat && stat.mtimeMs < writtenBefore.getTime()) batch.push(entry.name);
+            if (batch.length >= LITTER_BATCH) {
+              yield batch;
+              batch = [];
+            }
+          }
+          if (batch.length > 0) yield batch;
+        }
+      }
+    },
   };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function postgresBodies(db: Db): BodyStore {
   const CHUNK = 1024 * 1024;
@@ -240,6 +274,24 @@ function postgresBodies(db: Db): BodyStore {
     async remove(id, within = db) {
       await within.deleteFrom('blob_chunks').where('blob_id', '=', id).execute();
     },
+    async *written(writtenBefore) {
+      // Only bodies with no key row are candidates; a body's newest row says when it was last written to.
+      const rows = await db
+        .selectFrom('blob_chunks')
+        .select('blob_id')
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(selectFrom('blob_keys').select('blob_id').whereRef('blob_keys.blob_id', '=', 'blob_chunks.blob_id')),
+          ),
+        )
+        .groupBy('blob_id')
+        .having((eb) => eb.fn.max('created_at'), '<', writtenBefore)
+        .limit(LITTER_BATCH * 4)
+        .execute();
+      for (let at = 0; at < rows.length; at += LITTER_BATCH) {
+        yield rows.slice(at, at + LITTER_BATCH).map((r) => r.blob_id);
+      }
+    },
   };
 }
 
@@ -248,8 +300,10 @@ export function createBlobStore(options: {
   blobKeys: KeyRing;
   kind: 'fs' | 'postgres';
   dir: string;
+  /** Told of writes that fail for want of space, and of writes that succeed. */
+  storage?: StorageHealth;
 }): BlobStore {
-  const { db, blobKeys, kind } = options;
+  const { db, blobKeys, kind, storage } = options;
   // Bodies are read from the store their key row names, so changing S2S_BLOB_STORE leaves older files readable.
   const stores = { fs: fsBodies(options.dir), postgres: postgresBodies(db) };
   const bodies = stores[kind];
@@ -299,8 +353,16 @@ export function createBlobStore(options: {
         chunks = await bodies.write(id, sealStream(dataKey, measured()));
       } catch (error) {
         await bodies.remove(id).catch(() => undefined);
+        // A full disk is the operator's to fix, not a fault in the upload: said as such, and the node not ready.
+        if (isStorageFull(error)) {
+          const store = kind === 'fs' ? 'blobs' : 'database';
+          storage?.noteFull(store);
+          throw new StorageFullError(store, error);
+        }
         throw error;
       }
+      // A body left to the caller's statement (one PostgreSQL row) has not been written yet: it proves nothing.
+      if (chunks.length === 0) storage?.noteWritten();
       const sha256 = hash.digest('hex');
       const wrapped_key = blobKeys.seal(dataKey, `blob:${id}`);
       const key = { blob_id: id, wrapped_key, key_id: blobKeys.currentId, store: kind, size, sha256 };
@@ -360,6 +422,25 @@ export function createBlobStore(options: {
       const gone = await within.deleteFrom('blob_keys').where('blob_id', '=', id).returning('store').executeTakeFirst();
       // A body whose key row was never written (a refused file) is in the store new bodies go to.
       await stores[gone?.store ?? kind].remove(id, within);
+    },
+    async removeLitter(writtenBefore) {
+      let removed = 0;
+      for (const store of Object.values(stores)) {
+        for await (const ids of store.written(writtenBefore)) {
+          // Checked just before removing: a body whose key row exists is a file's, whatever its age.
+          const keyed = new Set(
+            (await db.selectFrom('blob_keys').select('blob_id').where('blob_id', 'in', ids).execute()).map(
+              (r) => r.blob_id,
+            ),
+          );
+          for (const id of ids) {
+            if (keyed.has(id)) continue;
+            await store.remove(id);
+            removed++;
+          }
+        }
+      }
+      return removed;
     },
   };
 }

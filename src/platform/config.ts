@@ -171,6 +171,16 @@ export const settings = {
       .optional()
       .transform((v) => Number(v ?? '0')),
   ),
+  reservedSpaceMb: setting(
+    'S2S_RESERVED_SPACE_MB',
+    'Embedded database only: space kept in reserve in S2S_DATA_DIR and given up when the disk fills, so that downloads and sign-ins (which are audited) go on while new files are refused. 0: none.',
+    '64',
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number')
+      .optional()
+      .transform((v) => Number(v ?? '64')),
+  ),
   maxEventLoopDelayMs: setting(
     'S2S_MAX_EVENT_LOOP_DELAY_MS',
     'Above this event-loop delay the node answers 503 with Retry-After instead of stalling.',

@@ -1,9 +1,9 @@
 /**
  * Periodic tidying that any node may run at any time: expired sessions, stale rate-limit counters and
  * idempotency keys are deleted, files past their retention are destroyed, requests for a new pupil's CTF that
- * went unanswered past their due date are passed to the new school's LA, and schools are reminded of leavers'
- * CTFs. Each step is idempotent or claims its rows (SKIP LOCKED, or a conditional update), so nodes running it at
- * once do no harm.
+ * went unanswered past their due date are passed to the new school's LA, schools are reminded of leavers' CTFs,
+ * and sealed bodies a crash left with no file referring to them are removed. Each step is idempotent or claims its
+ * rows (SKIP LOCKED, or a conditional update), so nodes running it at once do no harm.
  */
 import { purgeExpiredSessions } from '../identity/sessions.js';
 import { passOverdueRequests } from '../joiners/ctf-requests.js';
@@ -14,12 +14,19 @@ import { purgeExpired } from '../transfers/retention.js';
 import { purgeRateLimits } from './rate-limit-store.js';
 import type { Services } from './services.js';
 
+/**
+ * A body with no key row this long after it was last written is litter, not an upload in progress: the key row is
+ * written moments after the body, and no transaction stays open for a day.
+ */
+export const LITTER_HOURS = 24;
+
 export async function housekeeping(services: Services): Promise<{
   sessions: number;
   files: number;
   repositoryRecords: number;
   requestsPassedToLa: number;
   leaversReminded: number;
+  litterBodies: number;
 }> {
   const now = services.now();
   const sessions = await purgeExpiredSessions(services.db, now, {
@@ -35,17 +42,29 @@ export async function housekeeping(services: Services): Promise<{
   const requestsPassedToLa = await passOverdueRequests(services);
   const leaversReminded = await remindLeavers(services.db, now);
   await forgetOldSentPupils(services.db, now);
-  return { sessions, ...purged, requestsPassedToLa, leaversReminded };
+  // Bodies' ages are the disk's and the database's clocks, not the service's (which tests set).
+  const litterBodies = await services.blobs.removeLitter(new Date(Date.now() - LITTER_HOURS * 3_600_000));
+  return { sessions, ...purged, requestsPassedToLa, leaversReminded, litterBodies };
 }
 
 /**
  * Runs housekeeping once at start and then every `minutes`, and sends waiting email notices every minute, until
- * stopped; failures are logged, never fatal.
+ * stopped; failures are logged, never fatal. Litter removed is reported, so that operators can count it.
  */
-export function scheduleHousekeeping(services: Services, onError: (error: unknown) => void, minutes = 10): () => void {
+export function scheduleHousekeeping(
+  services: Services,
+  onError: (error: unknown) => void,
+  minutes = 10,
+  onLitter?: (bodies: number) => void,
+): () => void {
   // A node that was down (or a demo term seeded in the past) has files already past their retention: they go now,
   // not after the first interval.
-  const run = () => void housekeeping(services).catch(onError);
+  const run = () =>
+    void housekeeping(services)
+      .then((report) => {
+        if (report.litterBodies > 0) onLitter?.(report.litterBodies);
+      })
+      .catch(onError);
   const first = setTimeout(run, 0);
   const timer = setInterval(run, minutes * 60_000);
   const emails = setInterval(() => {

@@ -8,7 +8,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { decodeKey } from './config.js';
+import { ConfigError, decodeKey } from './config.js';
 
 export interface Keys {
   /** The id of the master key this node wraps and seals with. */
@@ -149,13 +149,14 @@ export function loadMasterKey(options: {
 function readKey(variable: string, value: string | undefined, file: string | undefined): Buffer | undefined {
   if (value) {
     const key = decodeKey(value);
-    if (!key) throw new Error(`${variable}: must be 32 bytes written as 64 hex characters or as base64`);
+    if (!key) throw new ConfigError(`${variable}: must be 32 bytes written as 64 hex characters or as base64`);
     return key;
   }
   if (!file) return undefined;
-  if (!fs.existsSync(file)) throw new Error(`${variable}_FILE: ${file} does not exist`);
+  if (!fs.existsSync(file)) throw new ConfigError(`${variable}_FILE: ${file} does not exist`);
   const key = decodeKey(fs.readFileSync(file, 'utf8'));
-  if (!key) throw new Error(`The master key file ${file} does not hold a 32-byte key (64 hex characters or base64).`);
+  if (!key)
+    throw new ConfigError(`The master key file ${file} does not hold a 32-byte key (64 hex characters or base64).`);
   return key;
 }
 
@@ -168,7 +169,7 @@ function loadCurrentKey(options: {
   if (options.masterKey) return { key: readKey('S2S_MASTER_KEY', options.masterKey, undefined)!, from: 'environment' };
   if (options.masterKeyFile) return { key: readKey('S2S_MASTER_KEY', undefined, options.masterKeyFile)!, from: 'file' };
   if (!options.embedded) {
-    throw new Error(
+    throw new ConfigError(
       'S2S_MASTER_KEY or S2S_MASTER_KEY_FILE must be set when DATABASE_URL is set: every node needs the same key.',
     );
   }

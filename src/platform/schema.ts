@@ -127,6 +127,7 @@ export interface BlobChunksTable {
   blob_id: string;
   seq: number;
   data: Buffer;
+  created_at: GeneratedTimestamp;
 }
 
 export interface RateLimitsTable {

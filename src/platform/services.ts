@@ -11,6 +11,7 @@ import { jobQueue } from './jobs.js';
 import { keyRing, loadMasterKey, nodeKeys, type Keys } from './keys.js';
 import { checkMasterKeysHeld } from './rotate-master-key.js';
 import { loadServiceKeys } from './service-keys.js';
+import { storageHealth } from './storage-full.js';
 import { smtpMailer, type Mailer } from '../notifications/email-notices.js';
 
 export interface ServiceOptions {
@@ -62,12 +63,16 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const db = opened.db;
   const audit = auditRecorder(db, keys.auditKey, now);
   const jobs = jobQueue(db, now, options.onJobError);
-  const blobs = createBlobStore({
-    db,
-    blobKeys: keys.blobKeys,
-    kind: config.blobStore,
-    dir: path.join(config.dataDir, 'blobs'),
-  });
+  const blobDir = path.join(config.dataDir, 'blobs');
+  const storage = storageHealth(
+    { blobs: config.blobStore === 'fs' ? blobDir : undefined, database: embedded ? config.dataDir : undefined },
+    {
+      reserve: embedded
+        ? { file: path.join(config.dataDir, 'reserved-space'), bytes: config.reservedSpaceMb * 1024 * 1024 }
+        : undefined,
+    },
+  );
+  const blobs = createBlobStore({ db, blobKeys: keys.blobKeys, kind: config.blobStore, dir: blobDir, storage });
   return {
     config,
     db,
@@ -78,6 +83,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     now,
     audit,
     blobs,
+    storage,
     jobs,
     mailer: options.mailer ?? (config.smtpUrl ? smtpMailer(config.smtpUrl, config.smtpFrom) : undefined),
     async close() {

@@ -41,6 +41,8 @@ export async function testServices(
     // Test files run side by side on small machines, and the embedded database works on the event loop, so a
     // busy moment can delay it past a second. Shedding load has tests of its own; journeys must not be shed.
     S2S_MAX_EVENT_LOOP_DELAY_MS: '60000',
+    // Most tests' databases are in memory: no space to keep in reserve beside them.
+    S2S_RESERVED_SPACE_MB: '0',
     ...options.env,
   });
   const services = await createServices(config, { database, now: clock.now });

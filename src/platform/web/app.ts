@@ -188,6 +188,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // every route's context inherits it.
   await app.register(handleErrors, {
     largestBodyBytes: Math.max(services.config.maxFileMb, services.config.maxZipMb) * 1024 * 1024 * 1.1,
+    storage: services.storage,
   });
 
   // 10. Capabilities.

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isApi } from '../../identity/authorise.js';
+import { isStorageFull, StorageFullError, type StorageHealth } from '../storage-full.js';
 import { isBadAddress } from './bad-address.js';
 
 const pagesByStatus: Record<number, { title: string; paragraphs: string[] }> = {
@@ -38,6 +39,12 @@ const pagesByStatus: Record<number, { title: string; paragraphs: string[] }> = {
   },
 };
 
+/** Seconds a client is told to wait while storage is full: freeing space is a person's work, not a blip's. */
+const STORAGE_FULL_RETRY_AFTER_S = 300;
+const storageFullMessage =
+  'The service’s storage is full, so it cannot take new files at the moment. Files already received can still ' +
+  'be downloaded. Try again later: the service’s operators have been told.';
+
 export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) {
   if (isApi(request)) return reply.code(status).send({ error: { code, message } });
   const page = pagesByStatus[status] ?? pagesByStatus[status >= 500 ? 500 : 400]!;
@@ -45,6 +52,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, status: 
     (status === 403 && code !== 'FORBIDDEN') ||
     code === 'TOO_MANY_FILES' ||
     code === 'TOO_MANY_UPLOADS' ||
+    code === 'STORAGE_FULL' ||
     page.paragraphs.length === 0
       ? [message]
       : page.paragraphs;
@@ -69,8 +77,27 @@ function discardRestOfBody(raw: IncomingMessage, limit: number): void {
   raw.resume();
 }
 
-export const handleErrors = fp<{ largestBodyBytes: number }>(async (app, { largestBodyBytes }) => {
+export const handleErrors = fp<{ largestBodyBytes: number; storage?: StorageHealth }>(async (app, options) => {
+  const { largestBodyBytes, storage } = options;
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
+    // A full disk is not a bug: the operator is told once, plainly, and the client is told to come back later.
+    if (isStorageFull(error)) {
+      const store = error instanceof StorageFullError ? error.store : 'database';
+      const first = storage?.noteFull(store) ?? true;
+      const where =
+        store === 'blobs' ? 'the blob store (S2S_DATA_DIR/blobs)' : 'the database (its data directory or PostgreSQL)';
+      request.log[first ? 'error' : 'warn'](
+        {
+          reqId: request.id,
+          userId: request.user?.id,
+          reason: (error.cause as Error | undefined)?.message ?? error.message,
+        },
+        `storage full: a write to ${where} failed for want of space; new files are refused and /readyz says not ` +
+          'ready until space is freed',
+      );
+      reply.header('retry-after', String(STORAGE_FULL_RETRY_AFTER_S));
+      return sendError(request, reply, 503, 'STORAGE_FULL', storageFullMessage);
+    }
     let status = error.statusCode ?? 500;
     if (status < 400 || status > 599) status = 500;
     if (status >= 500) {
@@ -90,6 +117,14 @@ export const handleErrors = fp<{ largestBodyBytes: number }>(async (app, { large
   // so the answer arrives whole and the connection stays usable.
   app.addHook('onSend', async (request) => {
     if (!request.raw.complete) discardRestOfBody(request.raw, largestBodyBytes);
+  });
+
+  // While storage is full, a request that brings files is refused before any of it is written, so that what space
+  // there is goes to reading (whose audit and sessions need a little).
+  app.addHook('onRequest', async (request, reply) => {
+    if (!storage?.isFull() || !request.headers['content-type']?.startsWith('multipart/form-data')) return;
+    reply.header('retry-after', String(STORAGE_FULL_RETRY_AFTER_S));
+    return sendError(request, reply, 503, 'STORAGE_FULL', storageFullMessage);
   });
 
   app.setNotFoundHandler({ preHandler: [] }, (request, reply) =>
