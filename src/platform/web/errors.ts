@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isApi } from '../../identity/authorise.js';
+import { isDatabaseUnavailable } from '../database.js';
 import { isBadAddress } from './bad-address.js';
 
 const pagesByStatus: Record<number, { title: string; paragraphs: string[] }> = {
@@ -38,11 +39,20 @@ const pagesByStatus: Record<number, { title: string; paragraphs: string[] }> = {
   },
 };
 
+/** Seconds a client is told to wait while the database is unreachable: a restart or failover takes about this. */
+const DATABASE_RETRY_AFTER_S = 5;
+const databaseUnavailableMessage =
+  's2s cannot reach its database at the moment. Try again in a few seconds. Anything s2s confirmed it had ' +
+  'received is kept.';
+
 export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) {
   if (isApi(request)) return reply.code(status).send({ error: { code, message } });
   const page = pagesByStatus[status] ?? pagesByStatus[status >= 500 ? 500 : 400]!;
   const paragraphs =
-    (status === 403 && code !== 'FORBIDDEN') || code === 'TOO_MANY_FILES' || page.paragraphs.length === 0
+    (status === 403 && code !== 'FORBIDDEN') ||
+    code === 'TOO_MANY_FILES' ||
+    code === 'DATABASE_UNAVAILABLE' ||
+    page.paragraphs.length === 0
       ? [message]
       : page.paragraphs;
   return reply.render(
@@ -68,6 +78,13 @@ function discardRestOfBody(raw: IncomingMessage, limit: number): void {
 
 export const handleErrors = fp<{ largestBodyBytes: number }>(async (app, { largestBodyBytes }) => {
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
+    // A database that is restarting, failing over or unreachable is an outage, not a fault: the request is
+    // answered at once with a time to retry, and the node keeps serving (and reconnects when the database is back).
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ reqId: request.id, userId: request.user?.id, reason: error.message }, 'database unavailable');
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_S));
+      return sendError(request, reply, 503, 'DATABASE_UNAVAILABLE', databaseUnavailableMessage);
+    }
     let status = error.statusCode ?? 500;
     if (status < 400 || status > 599) status = 500;
     if (status >= 500) {
