@@ -383,7 +383,10 @@ export const openApiDocument = {
             description: 'The body is not multipart/form-data (NOT_MULTIPART).',
             content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
           },
-          '503': { description: 'Busy (BUSY): retry after Retry-After seconds. Nothing from the request was kept.' },
+          '503': {
+            description:
+              'Busy (BUSY): nothing from the request was kept. Or the database cannot be reached for the moment (DATABASE_UNAVAILABLE). Either way, retry after Retry-After seconds with the same Idempotency-Key.',
+          },
         },
       },
     },
