@@ -15,7 +15,7 @@ import pg from 'pg';
 import { testServices, TEST_MASTER_KEY } from '../../test/support/services.js';
 import { ownPostgresUnavailable, startOwnPostgres, type OwnPostgres } from '../../test/support/own-postgres.js';
 import { ctfFile, tokenFor, upload } from '../../test/support/transfers.js';
-import { addUser, seedRegister, type TestServices } from '../../test/support/world.js';
+import { addUser, seedRegister, signIn, type TestServices, type TestUser } from '../../test/support/world.js';
 import { loadConfig } from './config.js';
 import { isDatabaseUnavailable, openPostgres } from './database.js';
 import { createServices } from './services.js';
@@ -51,6 +51,7 @@ describe(
     let services: TestServices & { close(): Promise<void> };
     let app: FastifyInstance;
     let token: string;
+    let account: TestUser;
     const database = 's2s_outage';
 
     const send = () => upload(app, token, [ctfFile('8232003', '3304101', { pupils: 1 })]);
@@ -75,7 +76,8 @@ describe(
       const url = await cluster.createDatabase(database);
       services = await testServices(openPostgres(url, 5), { env: { DATABASE_URL: url, S2S_BLOB_STORE: 'postgres' } });
       await seedRegister(services);
-      token = await tokenFor(services, (await addUser(services, { role: 'school-user', org: '8232003' })).user);
+      account = await addUser(services, { role: 'school-user', org: '8232003' });
+      token = await tokenFor(services, account.user);
       app = await buildApp(services);
     });
 
@@ -163,6 +165,7 @@ describe(
       { timeout: 90_000 },
       async (t) => {
         assert.equal((await send()).statusCode, 201);
+        const browser = await signIn(app, services, account);
         await cluster.stop();
         let answered = 0;
         try {
@@ -172,6 +175,10 @@ describe(
             const ready = await app.inject('/readyz');
             assert.equal(ready.statusCode, 503);
             assert.equal(ready.json().status, 'unavailable');
+            const page = await browser.get('/');
+            assert.equal(page.statusCode, 503);
+            assert.ok(Number(page.headers['retry-after']) > 0);
+            assert.match(page.body, /cannot reach its database/);
             answered += 1;
             await sleep(200);
           }
