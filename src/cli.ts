@@ -84,8 +84,13 @@ async function serve(args: string[], io: Io): Promise<number> {
   }
   const config = loadConfig();
   const warn = (m: string) => io.stderr.write(`warning: ${m}\n`);
-  if (isServingProcess()) return serveRequests(config, warn);
-  const services = await createServices(config, { purpose: 's2s serve', onWarning: warn });
+  const waiting = (m: string) => io.stderr.write(`waiting for the database: ${m}\n`);
+  if (isServingProcess()) return serveRequests(config, warn, waiting);
+  const services = await createServices(config, {
+    purpose: 's2s serve',
+    onWarning: warn,
+    onWaitingForDatabase: waiting,
+  });
   const demo = config.seedDemo ? await seedDemo(services) : [];
   const running = () => {
     io.stdout.write(
@@ -176,9 +181,17 @@ async function listen(services: Services, config: Config) {
   return app;
 }
 
-/** One of several serving processes: serves until told to stop. */
-async function serveRequests(config: Config, warn: (m: string) => void): Promise<number> {
-  const services = await createServices(config, { purpose: 's2s serve', onWarning: warn });
+/**
+ * One of several serving processes: serves until told to stop. The first process migrated before starting it, so a
+ * serving process restarted while the database is away waits for it and never migrates.
+ */
+async function serveRequests(config: Config, warn: (m: string) => void, waiting: (m: string) => void): Promise<number> {
+  const services = await createServices(config, {
+    purpose: 's2s serve',
+    onWarning: warn,
+    onWaitingForDatabase: waiting,
+    migrate: false,
+  });
   const app = await listen(services, config);
   reportListening(config.port);
   await stopSignal();

@@ -32,13 +32,59 @@ const pgTypes = {
   },
 };
 
+/** How long a new connection may take before the request that wanted it is answered 503 instead of waiting on. */
+export const CONNECT_TIMEOUT_MS = 5000;
+
 export function openPostgres(connectionString: string, poolSize = 10): OpenedDatabase {
-  const pool = new pg.Pool({ connectionString, max: poolSize, types: pgTypes as pg.CustomTypesConfig });
-  // An idle connection the server drops (a restart, a failover, an administrator) must not crash the node: the
-  // pool discards it and the next query opens a new one.
-  pool.on('error', (error) => process.emitWarning(`PostgreSQL closed an idle connection: ${error.message}`));
+  const pool = new pg.Pool({
+    connectionString,
+    max: poolSize,
+    types: pgTypes as pg.CustomTypesConfig,
+    // While the database is away, a request that needs a connection fails within seconds (503 with Retry-After)
+    // rather than queueing for as long as the operating system tries to connect.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // A connection whose server vanished without closing it (a failover, a network partition) is found dead.
+    keepAlive: true,
+  });
+  // A connection the server drops (a restart, a failover, an administrator ending backends) must not crash the
+  // node. Idle, the pool discards it; in use, its query fails (the request answers 503) and, when released, the
+  // pool discards it too. Either way the next query opens a new connection, so the node reconnects by itself.
+  const dropped = (error: Error) => process.emitWarning(`PostgreSQL closed a connection: ${error.message}`);
+  pool.on('error', dropped);
+  pool.on('connect', (client) => client.on('error', dropped));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', close: () => db.destroy() };
+}
+
+const connectionErrorCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+const connectionErrorMessages = [
+  /^Connection terminated/, // pg: the server closed the connection, or connecting took longer than allowed
+  /^timeout exceeded when trying to connect/, // pg-pool: no connection within connectionTimeoutMillis
+  /is not queryable/, // pg: a client whose connection already failed
+];
+
+/**
+ * Whether an error says the database cannot be reached, rather than that a query was wrong: a refused or reset
+ * connection, a server shutting down or starting up (57P01–57P03), any connection exception (class 08), too many
+ * connections (53300), or a connection the server closed. These mean "try again shortly", never a fault of ours.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') {
+      if (connectionErrorCodes.has(code) || /^(57P0[123]|08...|53300)$/.test(code)) return true;
+    }
+    if (e instanceof AggregateError && e.errors.some((inner) => isDatabaseUnavailable(inner))) return true;
+    if (connectionErrorMessages.some((pattern) => pattern.test(e.message))) return true;
+  }
+  return false;
 }
 
 export const pgliteExtensions = { pg_trgm, fuzzystrmatch };
@@ -86,6 +132,8 @@ export async function migrateToLatest(db: Db): Promise<void> {
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const name = failed ? ` (${failed.migrationName})` : '';
-    throw new Error(`Database migration failed${name}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`Database migration failed${name}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }

@@ -3,10 +3,11 @@
  * The return type is the `Services` type; tests build the same graph with real parts and a fixed clock.
  */
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { auditRecorder } from '../audit/record-audit.js';
 import { createBlobStore } from './blobs.js';
 import type { Config } from './config.js';
-import { migrateToLatest, openDatabase, type OpenedDatabase } from './database.js';
+import { isDatabaseUnavailable, migrateToLatest, openDatabase, type OpenedDatabase } from './database.js';
 import { jobQueue } from './jobs.js';
 import { keyRing, loadMasterKey, nodeKeys, type Keys } from './keys.js';
 import { checkMasterKeysHeld } from './rotate-master-key.js';
@@ -24,6 +25,37 @@ export interface ServiceOptions {
   onJobError?: (error: unknown) => void;
   /** Sends email notices; by default SMTP at S2S_SMTP_URL when it is set, otherwise none. */
   mailer?: Mailer;
+  /**
+   * Apply migrations (the default). A node's serving processes start after its first process has migrated, and
+   * do not migrate again, so one restarted while the database is away only waits for it.
+   */
+  migrate?: boolean;
+  /**
+   * While the database cannot be reached at start, wait for it: try again with growing pauses (up to 30 s), calling
+   * this with a line for each failed attempt. Without it, an unreachable database fails the start at once.
+   */
+  onWaitingForDatabase?: (message: string) => void;
+}
+
+const LONGEST_WAIT_S = 30;
+
+/** Runs `work`, and while it fails because the database cannot be reached, reports and runs it again later. */
+export async function whenDatabaseReachable<T>(
+  work: () => Promise<T>,
+  onWaiting: ((message: string) => void) | undefined,
+  pauseMs: (seconds: number) => Promise<unknown> = (seconds) => sleep(seconds * 1000),
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!onWaiting || !isDatabaseUnavailable(error)) throw error;
+      const seconds = Math.min(2 ** (attempt - 1), LONGEST_WAIT_S);
+      const reason = error instanceof Error ? error.message : String(error);
+      onWaiting(`the database cannot be reached (${reason}): attempt ${attempt} failed, trying again in ${seconds} s`);
+      await pauseMs(seconds);
+    }
+  }
 }
 
 export async function createServices(config: Config, options: ServiceOptions = {}) {
@@ -50,10 +82,12 @@ export async function createServices(config: Config, options: ServiceOptions = {
     ));
   let keys: Keys;
   try {
-    await migrateToLatest(opened.db);
-    await checkMasterKeysHeld(opened.db, keyRing(master.keys, 'blob-key-wrap'));
-    const serviceKeys = await loadServiceKeys(opened.db, keyRing(master.keys, 'service-key-wrap'), master.keys[0]!);
-    keys = nodeKeys(master.keys, serviceKeys);
+    keys = await whenDatabaseReachable(async () => {
+      if (options.migrate !== false) await migrateToLatest(opened.db);
+      await checkMasterKeysHeld(opened.db, keyRing(master.keys, 'blob-key-wrap'));
+      const serviceKeys = await loadServiceKeys(opened.db, keyRing(master.keys, 'service-key-wrap'), master.keys[0]!);
+      return nodeKeys(master.keys, serviceKeys);
+    }, options.onWaitingForDatabase);
   } catch (error) {
     // A node that cannot start lets go of the database (and, embedded, of the data directory's lock).
     if (!options.database) await opened.close();

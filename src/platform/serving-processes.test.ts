@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freshPostgresDatabase } from '../../test/support/databases.js';
 import { TEST_MASTER_KEY } from '../../test/support/services.js';
+import { restartDelayMs } from './serving-processes.js';
 import { projectRoot } from './web/project-root.js';
 
 const database = await freshPostgresDatabase();
@@ -47,6 +48,15 @@ async function waitFor<T>(what: string, check: () => T | undefined | false, seco
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+describe('replacing serving processes that keep dying', () => {
+  it('replaces the first at once, then waits longer each time, up to 30 s, and never gives up', () => {
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6, 7, 8, 50].map((n) => restartDelayMs(n)),
+      [0, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000],
+    );
+  });
+});
 
 describe('s2s serve with several serving processes on PostgreSQL', { skip: database ? false : 'no PostgreSQL' }, () => {
   let service: ChildProcess;

@@ -8,8 +8,20 @@
 import cluster, { type Worker } from 'node:cluster';
 
 const LISTENING = 's2s:listening';
-/** A process that dies this often in a minute is failing to start, not crashing by chance: stop trying. */
-const MAX_RESTARTS_PER_MINUTE = 5;
+/** A serving process that ran this long was working: one that then dies is replaced at once. */
+const STABLE_MS = 60_000;
+const LONGEST_RESTART_DELAY_MS = 30_000;
+
+/**
+ * How long to wait before replacing a serving process, given how many in a row have died soon after starting:
+ * none after the first, then 1 s, 2 s, 4 s… up to 30 s. Processes that keep dying are failing to start (the
+ * database is away, a disk is full), which may end by itself, so the node keeps trying, never faster than this,
+ * rather than stopping for good and waiting for a person.
+ */
+export function restartDelayMs(quickExitsInARow: number): number {
+  if (quickExitsInARow <= 1) return 0;
+  return Math.min(1000 * 2 ** (quickExitsInARow - 2), LONGEST_RESTART_DELAY_MS);
+}
 
 export const isServingProcess = (): boolean => cluster.isWorker;
 
@@ -30,17 +42,20 @@ export interface Supervision {
 }
 
 /**
- * Starts `count` serving processes, restarts one that dies, and on SIGINT or SIGTERM stops them all. Resolves
- * with 0 once they have all stopped after a signal, or 1 when they keep dying.
+ * Starts `count` serving processes, restarts one that dies (with growing pauses while they keep dying soon after
+ * starting), and on SIGINT or SIGTERM stops them all. Resolves with 0 once they have all stopped after a signal.
  */
 export function superviseServingProcesses(count: number, supervision: Supervision): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
     let listening = 0;
-    const recentExits: number[] = [];
+    let quickExitsInARow = 0;
+    const startedAt = new Map<number, number>();
+    const pendingStarts = new Set<NodeJS.Timeout>();
 
     const start = (): Worker => {
       const worker = cluster.fork();
+      startedAt.set(worker.id, Date.now());
       worker.on('message', (message: { event?: string; port?: number }) => {
         if (message?.event !== LISTENING || ++listening !== count) return;
         const pids = Object.values(cluster.workers ?? {}).map((w) => w?.process.pid ?? 0);
@@ -51,6 +66,8 @@ export function superviseServingProcesses(count: number, supervision: Supervisio
 
     const stop = (code: number) => {
       stopping = true;
+      for (const timer of pendingStarts) clearTimeout(timer);
+      pendingStarts.clear();
       const running = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
       if (running.length === 0) return resolve(code);
       let left = running.length;
@@ -64,19 +81,25 @@ export function superviseServingProcesses(count: number, supervision: Supervisio
 
     cluster.on('exit', (worker, exitCode, signal) => {
       if (stopping) return;
-      const now = Date.now();
-      recentExits.push(now);
-      while (recentExits[0]! < now - 60_000) recentExits.shift();
+      const ranMs = Date.now() - (startedAt.get(worker.id) ?? 0);
+      startedAt.delete(worker.id);
+      quickExitsInARow = ranMs < STABLE_MS ? quickExitsInARow + 1 : 1;
+      const delay = restartDelayMs(quickExitsInARow);
       const how = signal ? `signal ${signal}` : `code ${exitCode}`;
-      if (recentExits.length >= MAX_RESTARTS_PER_MINUTE) {
-        supervision.onProblem(
-          `serving process ${worker.process.pid} stopped (${how}); ${recentExits.length} have stopped within a minute, so s2s is stopping`,
-        );
-        stop(1);
+      if (delay === 0) {
+        supervision.onProblem(`serving process ${worker.process.pid} stopped (${how}); starting another`);
+        start();
         return;
       }
-      supervision.onProblem(`serving process ${worker.process.pid} stopped (${how}); starting another`);
-      start();
+      supervision.onProblem(
+        `serving process ${worker.process.pid} stopped (${how}); ${quickExitsInARow} have stopped soon after ` +
+          `starting, so starting another in ${delay / 1000} s`,
+      );
+      const timer = setTimeout(() => {
+        pendingStarts.delete(timer);
+        if (!stopping) start();
+      }, delay);
+      pendingStarts.add(timer);
     });
 
     process.once('SIGINT', () => stop(0));

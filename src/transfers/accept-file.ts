@@ -13,7 +13,7 @@ import type { RecordAudit } from '../audit/record-audit.js';
 import { auditActor, type User } from '../identity/accounts.js';
 import { withSealedRows, type BlobStore } from '../platform/blobs.js';
 import type { Config } from '../platform/config.js';
-import type { Db } from '../platform/database.js';
+import { isDatabaseUnavailable, type Db } from '../platform/database.js';
 import type { Keys } from '../platform/keys.js';
 import type { TransferFilesTable } from '../platform/schema.js';
 import { sentFromSchool, upnDigest } from '../leavers/sent-ctfs.js';
@@ -161,6 +161,9 @@ export async function acceptFile(
   const maxBytes = deps.config.maxFileMb * 1024 * 1024;
   let size = 0;
   let tooLarge = false;
+  // The body is read back from where the upload was spooled: when the database goes away part way, the file is
+  // not unreadable, the service is unavailable, and the sender must hear that (503) rather than a verdict on it.
+  let databaseFailure: unknown;
   async function* counted(): AsyncGenerator<Uint8Array> {
     try {
       for await (const chunk of body) {
@@ -169,6 +172,7 @@ export async function acceptFile(
         yield chunk;
       }
     } catch (error) {
+      if (isDatabaseUnavailable(error)) databaseFailure = error;
       if (!isTooLarge(error)) throw error;
       tooLarge = true;
       await drain(body);
@@ -207,6 +211,7 @@ export async function acceptFile(
     } else {
       for await (const chunk of counted()) await write(chunk);
     }
+    if (databaseFailure) throw databaseFailure;
     pass.end();
   } catch (error) {
     pass.destroy(error as Error);

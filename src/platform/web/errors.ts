@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isApi } from '../../identity/authorise.js';
 import { isStorageFull, StorageFullError, type StorageHealth } from '../storage-full.js';
+import { isDatabaseUnavailable } from '../database.js';
 import { isBadAddress } from './bad-address.js';
 
 const pagesByStatus: Record<number, { title: string; paragraphs: string[] }> = {
@@ -44,6 +45,11 @@ const STORAGE_FULL_RETRY_AFTER_S = 300;
 const storageFullMessage =
   'The service’s storage is full, so it cannot take new files at the moment. Files already received can still ' +
   'be downloaded. Try again later: the service’s operators have been told.';
+/** Seconds a client is told to wait while the database is unreachable: a restart or failover takes about this. */
+const DATABASE_RETRY_AFTER_S = 5;
+const databaseUnavailableMessage =
+  's2s cannot reach its database at the moment. Try again in a few seconds. Anything s2s confirmed it had ' +
+  'received is kept.';
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) {
   if (isApi(request)) return reply.code(status).send({ error: { code, message } });
@@ -53,6 +59,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, status: 
     code === 'TOO_MANY_FILES' ||
     code === 'TOO_MANY_UPLOADS' ||
     code === 'STORAGE_FULL' ||
+    code === 'DATABASE_UNAVAILABLE' ||
     page.paragraphs.length === 0
       ? [message]
       : page.paragraphs;
@@ -97,6 +104,13 @@ export const handleErrors = fp<{ largestBodyBytes: number; storage?: StorageHeal
       );
       reply.header('retry-after', String(STORAGE_FULL_RETRY_AFTER_S));
       return sendError(request, reply, 503, 'STORAGE_FULL', storageFullMessage);
+    }
+    // A database that is restarting, failing over or unreachable is an outage, not a fault: the request is
+    // answered at once with a time to retry, and the node keeps serving (and reconnects when the database is back).
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ reqId: request.id, userId: request.user?.id, reason: error.message }, 'database unavailable');
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_S));
+      return sendError(request, reply, 503, 'DATABASE_UNAVAILABLE', databaseUnavailableMessage);
     }
     let status = error.statusCode ?? 500;
     if (status < 400 || status > 599) status = 500;

@@ -388,7 +388,10 @@ export const openApiDocument = {
               'You, or your organisation, already have as many uploads in progress as one may at once (TOO_MANY_UPLOADS, S2S_MAX_CONCURRENT_UPLOADS_PER_USER and _PER_ORG): retry after Retry-After seconds. Nothing from the request was kept.',
             content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
           },
-          '503': { description: 'Busy (BUSY): retry after Retry-After seconds. Nothing from the request was kept.' },
+          '503': {
+            description:
+              'Busy (BUSY): nothing from the request was kept. Or the database cannot be reached for the moment (DATABASE_UNAVAILABLE). Either way, retry after Retry-After seconds with the same Idempotency-Key.',
+          },
         },
       },
     },
