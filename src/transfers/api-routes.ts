@@ -6,13 +6,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../platform/services.js';
 import { downloadFile, fileFor, listInbox, listSent, removeFile, type FileSummary } from './collect-files.js';
 import { uploadStatusCode, type FileResult } from './file-result.js';
-import {
-  abandonIdempotent,
-  beginIdempotent,
-  finishIdempotent,
-  RequestFingerprint,
-  validIdempotencyKey,
-} from './idempotency.js';
+import { beginIdempotent, RequestFingerprint, validIdempotencyKey, type IdempotencyClaim } from './idempotency.js';
 import { sendFiles, type UploadPart } from './send-files.js';
 import { sendDownload, sentState, uploadGate } from './upload-support.js';
 
@@ -81,8 +75,11 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
       }
       // Only a request that may be retried needs its files hashed a second time, to recognise the retry.
       const fingerprint = key ? new RequestFingerprint() : undefined;
+      let claim: IdempotencyClaim | undefined;
       if (key) {
-        const begun = await beginIdempotent(services.db, user.id, key, services.now());
+        const begun = await beginIdempotent(services, user.id, key, (error) =>
+          request.log.warn({ err: error }, 'could not renew an Idempotency-Key claim'),
+        );
         if (begun.state === 'in-progress') {
           return reply
             .code(409)
@@ -111,10 +108,11 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
           }
           return reply.code(begun.statusCode).header('idempotent-replayed', 'true').send(begun.response);
         }
+        claim = begun.claim;
       }
       const release = gate.enter();
       if (!release) {
-        if (key) await abandonIdempotent(services.db, user.id, key);
+        await claim?.abandon();
         return reply
           .code(503)
           .header('retry-after', '10')
@@ -130,20 +128,20 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
       try {
         files = await sendFiles(services, user, multipartParts(request, fingerprint), request.ip);
       } catch (error) {
-        if (key) await abandonIdempotent(services.db, user.id, key);
+        await claim?.abandon();
         throw error;
       } finally {
         release();
       }
       if (files.length === 0) {
-        if (key) await abandonIdempotent(services.db, user.id, key);
+        await claim?.abandon();
         return reply.code(400).send({
           error: { code: 'NO_FILES', message: 'The request held no files: send one or more parts named "file".' },
         });
       }
       const status = uploadStatusCode(files);
       const body = { files };
-      if (key) await finishIdempotent(services.db, user.id, key, fingerprint!.digest(), status, body);
+      await claim?.finish(fingerprint!.digest(), status, body);
       return reply.code(status).send(body);
     },
   );

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { apiActor, apiGet, type Actor } from '../../test/support/api.js';
+import { blobStoreFor, testDatabases } from '../../test/support/databases.js';
+import { testServices } from '../../test/support/services.js';
+import { ctfFile, upload, type TestFile } from '../../test/support/transfers.js';
+import { seedRegister, type TestServices } from '../../test/support/world.js';
+import { buildApp } from '../platform/web/app.js';
+import { IDEMPOTENCY_LEASE_MS, RequestFingerprint } from './idempotency.js';
+
+async function fingerprintOf(files: TestFile[]): Promise<string> {
+  const fingerprint = new RequestFingerprint();
+  for (const file of files) {
+    for await (const _chunk of fingerprint.wrap(file.name, Readable.from([file.bytes]))) {
+      // hashed
+    }
+  }
+  return fingerprint.digest();
+}
+
+for (const database of await testDatabases()) {
+  const blobStore = blobStoreFor(database);
+  describe(`retried uploads (${database.name})`, () => {
+    let services: TestServices & { close(): Promise<void> };
+    let app: FastifyInstance;
+    let sender: Actor; // Hollins Lane Primary
+    let receiver: Actor; // Kestrel Moor Primary
+
+    before(async () => {
+      services = await testServices(await database.open(), { env: { S2S_BLOB_STORE: blobStore } });
+      await seedRegister(services);
+      app = await buildApp(services);
+      sender = await apiActor(services, 'school-user', '8232003');
+      receiver = await apiActor(services, 'school-user', '9092201');
+    });
+    after(async () => {
+      await app.close();
+      await services.close();
+    });
+
+    /** The claim a request leaves when its process dies: no answer, and a lease nobody renews. */
+    async function claimLeftBy(key: string, leaseExpiresAt: Date) {
+      await services.db
+        .insertInto('idempotency_keys')
+        .values({
+          user_id: sender.account.user.id,
+          key,
+          fingerprint: null,
+          status_code: null,
+          response: null,
+          created_at: new Date(services.now().getTime() - 60_000),
+          owner: 'a-node-that-died',
+          lease_expires_at: leaseExpiresAt,
+        })
+        .execute();
+    }
+
+    const inbox = async () => (await apiGet(app, receiver, '/api/v1/inbox')).json().files as { id: string }[];
+
+    it('tells a retry to wait while the first request still holds its lease, and lets it in once the lease ends', async () => {
+      await claimLeftBy('dead-then-retried', new Date(services.now().getTime() + IDEMPOTENCY_LEASE_MS));
+      const file = ctfFile('8232003', '9092201');
+      const early = await upload(app, sender.token, [file], { 'idempotency-key': 'dead-then-retried' });
+      assert.equal(early.statusCode, 409);
+      assert.equal(early.json().error.code, 'IDEMPOTENCY_KEY_IN_USE');
+      assert.equal(early.headers['retry-after'], '5');
+
+      services.clock.advance(IDEMPOTENCY_LEASE_MS + 1);
+      const before = (await inbox()).length;
+      const retried = await upload(app, sender.token, [file], { 'idempotency-key': 'dead-then-retried' });
+      assert.equal(retried.statusCode, 201, retried.body);
+      assert.equal(retried.json().files[0].status, 'delivered');
+      assert.equal((await inbox()).length, before + 1);
+
+      const again = await upload(app, sender.token, [file], { 'idempotency-key': 'dead-then-retried' });
+      assert.equal(again.statusCode, 201);
+      assert.equal(again.headers['idempotent-replayed'], 'true');
+      assert.deepEqual(again.json(), retried.json());
+    });
+
+    it('lets only one of two retries take over a dead claim', async () => {
+      await claimLeftBy('two-retries', new Date(services.now().getTime() - 1));
+      const file = ctfFile('8232003', '9092201');
+      const answers = await Promise.all([
+        upload(app, sender.token, [file], { 'idempotency-key': 'two-retries' }),
+        upload(app, sender.token, [file], { 'idempotency-key': 'two-retries' }),
+      ]);
+      const codes = answers.map((a) => a.statusCode).sort();
+      // The loser either waited (the winner still working) or was given the winner's answer.
+      assert.ok(codes[0] === 201 && (codes[1] === 201 || codes[1] === 409), String(codes));
+      const ids = answers.filter((a) => a.statusCode === 201).map((a) => a.json().files[0].id);
+      assert.equal(new Set(ids).size, 1);
+    });
+
+    it('replays the answer of a request that completed before its process died', async () => {
+      const file = ctfFile('8232003', '9092201');
+      const answer = { files: [{ id: 'answered-before', status: 'delivered' }] };
+      await services.db
+        .insertInto('idempotency_keys')
+        .values({
+          user_id: sender.account.user.id,
+          key: 'completed-then-died',
+          fingerprint: await fingerprintOf([file]),
+          status_code: 201,
+          response: JSON.stringify(answer),
+          created_at: new Date(services.now().getTime() - 60_000),
+          owner: 'a-node-that-died',
+          lease_expires_at: null,
+        })
+        .execute();
+      const retried = await upload(app, sender.token, [file], { 'idempotency-key': 'completed-then-died' });
+      assert.equal(retried.statusCode, 201);
+      assert.equal(retried.headers['idempotent-replayed'], 'true');
+      assert.deepEqual(retried.json(), answer);
+    });
+  });
+}
