@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../platform/services.js';
+import { acknowledgeFiles } from './accept-file.js';
 import { downloadFile, fileFor, listInbox, listSent, removeFile, type FileSummary } from './collect-files.js';
 import { uploadStatusCode, type FileResult } from './file-result.js';
 import { beginIdempotent, RequestFingerprint, validIdempotencyKey, type IdempotencyClaim } from './idempotency.js';
@@ -126,7 +127,9 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
       }
       let files: FileResult[];
       try {
-        files = await sendFiles(services, user, multipartParts(request, fingerprint), request.ip);
+        files = await sendFiles(services, user, multipartParts(request, fingerprint), request.ip, {
+          acknowledged: false,
+        });
       } catch (error) {
         await claim?.abandon();
         throw error;
@@ -142,6 +145,14 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
       const status = uploadStatusCode(files);
       const body = { files };
       await claim?.finish(fingerprint!.digest(), status, body);
+      // Only an answer written out in full counts as given: if the process dies or the client has gone first, a
+      // resend of these files is told they are delivered rather than refused as duplicates.
+      const answered = files.flatMap((f) => (f.id ? [f.id] : []));
+      reply.raw.once('finish', () => {
+        acknowledgeFiles(services.db, answered).catch((error: unknown) =>
+          request.log.warn({ err: error }, 'could not record that an upload was answered'),
+        );
+      });
       return reply.code(status).send(body);
     },
   );

@@ -8,7 +8,18 @@ import { testServices } from '../../test/support/services.js';
 import { ctfFile, upload, type TestFile } from '../../test/support/transfers.js';
 import { seedRegister, type TestServices } from '../../test/support/world.js';
 import { buildApp } from '../platform/web/app.js';
+import { acceptFile } from './accept-file.js';
+import type { FileResult } from './file-result.js';
 import { IDEMPOTENCY_LEASE_MS, RequestFingerprint } from './idempotency.js';
+
+/** Waits for something the service does after answering, bounded so a regression fails rather than hangs. */
+async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('did not happen in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 async function fingerprintOf(files: TestFile[]): Promise<string> {
   const fingerprint = new RequestFingerprint();
@@ -55,6 +66,15 @@ for (const database of await testDatabases()) {
           lease_expires_at: leaseExpiresAt,
         })
         .execute();
+    }
+
+    /** A file stored by a request whose answer never reached the sender. */
+    async function storedUnanswered(file: TestFile): Promise<FileResult> {
+      const stored = await acceptFile(services, sender.account.user, file.name, Readable.from([file.bytes]), null, {
+        acknowledged: false,
+      });
+      assert.equal(stored.status, 'delivered');
+      return stored;
     }
 
     const inbox = async () => (await apiGet(app, receiver, '/api/v1/inbox')).json().files as { id: string }[];
@@ -114,6 +134,47 @@ for (const database of await testDatabases()) {
       assert.equal(retried.statusCode, 201);
       assert.equal(retried.headers['idempotent-replayed'], 'true');
       assert.deepEqual(retried.json(), answer);
+    });
+
+    it('reports a file the dead request had stored as delivered when the retry takes over, storing it once', async () => {
+      const file = ctfFile('8232003', '9092201');
+      const stored = await storedUnanswered(file);
+      await claimLeftBy('stored-then-died', new Date(services.now().getTime() - 1));
+      const before = (await inbox()).length;
+      const retried = await upload(app, sender.token, [file], { 'idempotency-key': 'stored-then-died' });
+      assert.equal(retried.statusCode, 201, retried.body);
+      const [result] = retried.json().files as FileResult[];
+      assert.equal(result!.status, 'delivered');
+      assert.equal(result!.id, stored.id);
+      assert.equal(result!.duplicateOf, stored.id);
+      assert.equal((await inbox()).length, before);
+    });
+
+    it('reports a stored but unanswered file sent again without a key as delivered, with duplicateOf', async () => {
+      const file = ctfFile('8232003', '9092201');
+      const stored = await storedUnanswered(file);
+      const retried = await upload(app, sender.token, [file]);
+      assert.equal(retried.statusCode, 201, retried.body);
+      const [result] = retried.json().files as FileResult[];
+      assert.equal(result!.status, 'delivered');
+      assert.equal(result!.id, stored.id);
+      assert.equal(result!.duplicateOf, stored.id);
+      assert.equal((await inbox()).filter((f) => f.id === stored.id).length, 1);
+
+      // Once an answer for it has gone out, the same bytes again are an accidental resend, refused as before.
+      await eventually(async () => {
+        const row = await services.db
+          .selectFrom('transfer_files')
+          .select('acknowledged')
+          .where('id', '=', stored.id!)
+          .executeTakeFirstOrThrow();
+        return row.acknowledged;
+      });
+      const resent = await upload(app, sender.token, [file]);
+      assert.equal(resent.statusCode, 422);
+      const [refused] = resent.json().files as FileResult[];
+      assert.equal(refused!.errors![0]!.code, 'DUPLICATE');
+      assert.equal(refused!.duplicateOf, stored.id);
     });
   });
 }
