@@ -51,6 +51,19 @@ export function multipartParts(request: FastifyRequest, fingerprint?: RequestFin
 
 export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const gate = uploadGate(services.config.maxConcurrentUploads);
+  /**
+   * Marks the answer's files acknowledged once the answer has been written out in full. If the process dies or the
+   * client has gone first, a resend of these files is told they are delivered rather than refused as duplicates.
+   */
+  const acknowledgeWhenAnswered = (request: FastifyRequest, reply: FastifyReply, files: FileResult[]) => {
+    const answered = files.flatMap((f) => (typeof f.id === 'string' ? [f.id] : []));
+    if (answered.length === 0) return;
+    reply.raw.once('finish', () => {
+      acknowledgeFiles(services.db, answered).catch((error: unknown) =>
+        request.log.warn({ err: error }, 'could not record that an upload was answered'),
+      );
+    });
+  };
 
   app.post(
     '/api/v1/files',
@@ -107,6 +120,8 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
               },
             });
           }
+          const replayed = (begun.response as { files?: FileResult[] }).files;
+          if (Array.isArray(replayed)) acknowledgeWhenAnswered(request, reply, replayed);
           return reply.code(begun.statusCode).header('idempotent-replayed', 'true').send(begun.response);
         }
         claim = begun.claim;
@@ -145,14 +160,7 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
       const status = uploadStatusCode(files);
       const body = { files };
       await claim?.finish(fingerprint!.digest(), status, body);
-      // Only an answer written out in full counts as given: if the process dies or the client has gone first, a
-      // resend of these files is told they are delivered rather than refused as duplicates.
-      const answered = files.flatMap((f) => (f.id ? [f.id] : []));
-      reply.raw.once('finish', () => {
-        acknowledgeFiles(services.db, answered).catch((error: unknown) =>
-          request.log.warn({ err: error }, 'could not record that an upload was answered'),
-        );
-      });
+      acknowledgeWhenAnswered(request, reply, files);
       return reply.code(status).send(body);
     },
   );

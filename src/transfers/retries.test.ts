@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -10,7 +11,7 @@ import { seedRegister, type TestServices } from '../../test/support/world.js';
 import { buildApp } from '../platform/web/app.js';
 import { acceptFile } from './accept-file.js';
 import type { FileResult } from './file-result.js';
-import { IDEMPOTENCY_LEASE_MS, RequestFingerprint } from './idempotency.js';
+import { beginIdempotent, IDEMPOTENCY_LEASE_MS, RequestFingerprint, type Begin } from './idempotency.js';
 
 /** Waits for something the service does after answering, bounded so a regression fails rather than hangs. */
 async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
@@ -114,9 +115,36 @@ for (const database of await testDatabases()) {
       assert.equal(new Set(ids).size, 1);
     });
 
+    it('keeps a claim whose owner renews it, and leaves a taken-over claim to the request that took it', async () => {
+      const userId = sender.account.user.id;
+      const claimOf = (begun: Begin) => {
+        assert.equal(begun.state, 'new');
+        return (begun as Extract<Begin, { state: 'new' }>).claim;
+      };
+      const first = claimOf(await beginIdempotent(services, userId, 'renewed'));
+      services.clock.advance(IDEMPOTENCY_LEASE_MS - 1000);
+      await first.renew();
+      services.clock.advance(IDEMPOTENCY_LEASE_MS - 1000);
+      // Two leases have passed since the claim, but not one since its last renewal.
+      assert.equal((await beginIdempotent(services, userId, 'renewed')).state, 'in-progress');
+
+      services.clock.advance(IDEMPOTENCY_LEASE_MS);
+      const second = claimOf(await beginIdempotent(services, userId, 'renewed'));
+      await first.finish('stale', 201, { files: [] });
+      await first.abandon();
+      assert.equal((await beginIdempotent(services, userId, 'renewed')).state, 'in-progress');
+      await second.finish('fresh', 207, { files: [] });
+      assert.deepEqual(await beginIdempotent(services, userId, 'renewed'), {
+        state: 'replay',
+        fingerprint: 'fresh',
+        statusCode: 207,
+        response: { files: [] },
+      });
+    });
+
     it('replays the answer of a request that completed before its process died', async () => {
       const file = ctfFile('8232003', '9092201');
-      const answer = { files: [{ id: 'answered-before', status: 'delivered' }] };
+      const answer = { files: [{ id: crypto.randomUUID(), status: 'delivered' }] };
       await services.db
         .insertInto('idempotency_keys')
         .values({
