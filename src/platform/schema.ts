@@ -175,6 +175,8 @@ export interface TransferFilesTable {
   removed_by: string | null;
   expires_at: Timestamp;
   purged_at: Timestamp | null;
+  /** False until the sender has been sent the answer that stored the file (true for files from before it was kept). */
+  acknowledged: Generated<boolean>;
 }
 
 export interface TransferDownloadsTable {
@@ -277,6 +279,10 @@ export interface IdempotencyKeysTable {
   status_code: number | null;
   response: ColumnType<Record<string, unknown> | null, string | null, string | null>;
   created_at: Timestamp;
+  /** The request holding the claim while it works (null on claims from before leases). */
+  owner: string | null;
+  /** When the claim may be taken over unless its owner renews it; null on claims from before leases. */
+  lease_expires_at: Timestamp | null;
 }
 
 export interface JobsTable {

@@ -64,6 +64,17 @@ export function cleanFileName(raw: string): string {
   return printable.slice(0, 255);
 }
 
+/** Records that the answer naming these files has been sent, so later resends of them are refused as duplicates. */
+export async function acknowledgeFiles(db: Db, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('transfer_files')
+    .set({ acknowledged: true })
+    .where('id', 'in', ids)
+    .where('acknowledged', '=', false)
+    .execute();
+}
+
 export function maySendFrom(sender: User, source: string): boolean {
   if (sender.role === 'school-user') return source === sender.orgCode;
   if (sender.role === 'la-user' || sender.role === 'la-admin')
@@ -96,12 +107,22 @@ function pupilIdentity(p: CtfPupil, sourceLaestab: string | null) {
   };
 }
 
+export interface AcceptOptions {
+  /**
+   * False when the sender learns the outcome only once the answer has been sent, and the caller then marks the
+   * file acknowledged (`acknowledgeFiles`): until then a resend of the same bytes is taken for a retry of a
+   * request whose answer was lost, and reported as delivered rather than refused as a duplicate.
+   */
+  acknowledged?: boolean;
+}
+
 export async function acceptFile(
   deps: TransferDeps,
   sender: User,
   rawName: string,
   body: AsyncIterable<Uint8Array>,
   sourceIp: string | null,
+  { acknowledged = true }: AcceptOptions = {},
 ): Promise<FileResult> {
   const fileName = cleanFileName(rawName);
   const parsedName = parseFileName(fileName);
@@ -264,6 +285,7 @@ export async function acceptFile(
     layout: layout ? JSON.stringify(layout) : null,
     status: inRepository ? 'in-repository' : 'delivered',
     received_at: now,
+    acknowledged,
     expires_at: inRepository ? repositoryExpiry : new Date(now.getTime() + deps.config.retentionUncollectedDays * DAY),
   };
   // A file for an inbox is one statement: its body's key row (and, in PostgreSQL, its body) and its own row,
@@ -336,12 +358,30 @@ export async function acceptFile(
     if ((error as { code?: string }).code !== '23505') throw error;
     const earlier = await deps.db
       .selectFrom('transfer_files')
-      .select(['id', 'received_at'])
+      .select(['id', 'received_at', 'status', 'acknowledged'])
       .where('sender_org_code', '=', sender.orgCode)
       .where('destination_code', '=', parsedName.destination)
       .where('sha256', '=', blob.sha256)
       .where('status', 'in', ['delivered', 'in-repository'])
       .executeTakeFirst();
+    if (earlier && !earlier.acknowledged) {
+      // The earlier file was stored but its answer never reached the sender (the request died, or the client gave
+      // up waiting): this is that request again, and the file is safely there.
+      return {
+        id: earlier.id,
+        fileName,
+        fileType: parsedName.type,
+        source: parsedName.source,
+        destination: route.to === 'inbox' && route.redirectedFrom ? route.orgCode : parsedName.destination,
+        destinationKind: parsedName.destinationKind,
+        pupils,
+        sha256: blob.sha256,
+        status: earlier.status === 'in-repository' ? 'in-repository' : 'delivered',
+        ...(warnings.length > 0 ? { warnings } : {}),
+        ...(route.to === 'inbox' && route.redirectedFrom ? { redirectedFrom: route.redirectedFrom } : {}),
+        duplicateOf: earlier.id,
+      };
+    }
     const when = earlier
       ? new Date(earlier.received_at).toLocaleString('en-GB', { timeZone: 'Europe/London' })
       : 'earlier';

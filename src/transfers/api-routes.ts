@@ -4,15 +4,10 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../platform/services.js';
+import { acknowledgeFiles } from './accept-file.js';
 import { downloadFile, fileFor, listInbox, listSent, removeFile, type FileSummary } from './collect-files.js';
 import { uploadStatusCode, type FileResult } from './file-result.js';
-import {
-  abandonIdempotent,
-  beginIdempotent,
-  finishIdempotent,
-  RequestFingerprint,
-  validIdempotencyKey,
-} from './idempotency.js';
+import { beginIdempotent, RequestFingerprint, validIdempotencyKey, type IdempotencyClaim } from './idempotency.js';
 import { sendFiles, type UploadPart } from './send-files.js';
 import { recentZipJobs, zipJob } from './zip-jobs.js';
 import { gateRefusal, sendDownload, sentState, uploadGateFor } from './upload-support.js';
@@ -57,6 +52,19 @@ export function multipartParts(request: FastifyRequest, fingerprint?: RequestFin
 
 export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const gate = uploadGateFor(services);
+  /**
+   * Marks the answer's files acknowledged once the answer has been written out in full. If the process dies or the
+   * client has gone first, a resend of these files is told they are delivered rather than refused as duplicates.
+   */
+  const acknowledgeWhenAnswered = (request: FastifyRequest, reply: FastifyReply, files: FileResult[]) => {
+    const answered = files.flatMap((f) => (typeof f.id === 'string' ? [f.id] : []));
+    if (answered.length === 0) return;
+    reply.raw.once('finish', () => {
+      acknowledgeFiles(services.db, answered).catch((error: unknown) =>
+        request.log.warn({ err: error }, 'could not record that an upload was answered'),
+      );
+    });
+  };
 
   app.post(
     '/api/v1/files',
@@ -82,8 +90,11 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
       }
       // Only a request that may be retried needs its files hashed a second time, to recognise the retry.
       const fingerprint = key ? new RequestFingerprint() : undefined;
+      let claim: IdempotencyClaim | undefined;
       if (key) {
-        const begun = await beginIdempotent(services.db, user.id, key, services.now());
+        const begun = await beginIdempotent(services, user.id, key, (error) =>
+          request.log.warn({ err: error }, 'could not renew an Idempotency-Key claim'),
+        );
         if (begun.state === 'in-progress') {
           return reply
             .code(409)
@@ -110,34 +121,40 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
               },
             });
           }
+          const replayed = (begun.response as { files?: FileResult[] }).files;
+          if (Array.isArray(replayed)) acknowledgeWhenAnswered(request, reply, replayed);
           return reply.code(begun.statusCode).header('idempotent-replayed', 'true').send(begun.response);
         }
+        claim = begun.claim;
       }
       const entered = gate.enter(user);
       if ('refused' in entered) {
-        if (key) await abandonIdempotent(services.db, user.id, key);
+        await claim?.abandon();
         const { statusCode, code, message } = gateRefusal(entered.refused);
         return reply.code(statusCode).header('retry-after', '10').send({ error: { code, message } });
       }
       const release = entered.release;
       let files: FileResult[];
       try {
-        files = await sendFiles(services, user, multipartParts(request, fingerprint), request.ip);
+        files = await sendFiles(services, user, multipartParts(request, fingerprint), request.ip, {
+          acknowledged: false,
+        });
       } catch (error) {
-        if (key) await abandonIdempotent(services.db, user.id, key);
+        await claim?.abandon();
         throw error;
       } finally {
         release();
       }
       if (files.length === 0) {
-        if (key) await abandonIdempotent(services.db, user.id, key);
+        await claim?.abandon();
         return reply.code(400).send({
           error: { code: 'NO_FILES', message: 'The request held no files: send one or more parts named "file".' },
         });
       }
       const status = uploadStatusCode(files);
       const body = { files };
-      if (key) await finishIdempotent(services.db, user.id, key, fingerprint!.digest(), status, body);
+      await claim?.finish(fingerprint!.digest(), status, body);
+      acknowledgeWhenAnswered(request, reply, files);
       return reply.code(status).send(body);
     },
   );

@@ -23,7 +23,10 @@ export interface FileResult {
   warnings?: FileProblem[];
   /** The number the sender used, when the school has been renumbered and the file went to its new number. */
   redirectedFrom?: string;
-  /** The earlier identical file, when this one was refused as a duplicate. */
+  /**
+   * The earlier identical file: when this one was refused as a duplicate, or, on a delivered entry, the file an
+   * earlier request stored whose answer never reached the sender (then the same as `id`).
+   */
   duplicateOf?: string;
 }
 

@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import type { User } from '../identity/accounts.js';
 import type { JobQueue } from '../platform/jobs.js';
 import { HttpError } from '../identity/authorise.js';
-import { acceptFile, cleanFileName, type TransferDeps } from './accept-file.js';
+import { acceptFile, cleanFileName, type AcceptOptions, type TransferDeps } from './accept-file.js';
 import { rejected, type FileResult } from './file-result.js';
 import { UNZIP_JOB, type ZipPayload } from './unpack-zip.js';
 
@@ -119,6 +119,7 @@ export async function sendFiles(
   sender: User,
   parts: AsyncIterable<UploadPart>,
   sourceIp: string | null,
+  options: AcceptOptions = {},
 ): Promise<FileResult[]> {
   const spooled = await spoolParts(deps, parts);
   const results: FileResult[] = [];
@@ -126,7 +127,7 @@ export async function sendFiles(
     for (const { fileName, blobId } of spooled) {
       const part = { fileName, body: await deps.blobs.get(blobId) };
       if (isZip(fileName)) results.push(...(await sendZip(deps, sender, part, sourceIp)));
-      else results.push(await acceptFile(deps, sender, fileName, part.body, sourceIp));
+      else results.push(await acceptFile(deps, sender, fileName, part.body, sourceIp, options));
     }
   } finally {
     await Promise.all(spooled.map((s) => deps.blobs.delete(s.blobId).catch(() => undefined)));

@@ -16,6 +16,7 @@ import * as uncompressedBlobChunks from './0010-uncompressed-blob-chunks.js';
 import * as lookupBudgets from './0011-lookup-budgets.js';
 import * as probingAlerts from './0012-probing-alerts.js';
 import * as masterKeyIds from './0013-master-key-ids.js';
+import * as retryLeases from './0014-retry-leases.js';
 import * as blobChunkAges from './0015-blob-chunk-ages.js';
 
 export const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '0011-lookup-budgets': lookupBudgets,
   '0012-probing-alerts': probingAlerts,
   '0013-master-key-ids': masterKeyIds,
+  '0014-retry-leases': retryLeases,
   '0015-blob-chunk-ages': blobChunkAges,
 };
 

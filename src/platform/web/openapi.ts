@@ -85,7 +85,12 @@ export const openApiDocument = {
           errors: { type: 'array', items: { $ref: '#/components/schemas/Problem' } },
           warnings: { type: 'array', items: { $ref: '#/components/schemas/Problem' } },
           redirectedFrom: { type: 'string', description: 'The old number the sender used' },
-          duplicateOf: { type: 'string', format: 'uuid' },
+          duplicateOf: {
+            type: 'string',
+            format: 'uuid',
+            description:
+              'The file already stored with these bytes. On a refused DUPLICATE, the earlier file; on a delivered entry, the file an earlier request stored without its answer reaching you (the same as id): it is delivered once.',
+          },
         },
       },
       InboxFile: {
@@ -334,7 +339,7 @@ export const openApiDocument = {
       post: {
         summary: 'Send files',
         description:
-          'multipart/form-data with one or more parts named "file". A .zip part is unpacked and each entry treated as a file. Each file is checked by the CTF engine; a refused file is not stored. The answer has one entry per file. Send an Idempotency-Key header to make retries safe: a retried request gets the first answer and stores nothing twice.',
+          'multipart/form-data with one or more parts named "file". A .zip part is unpacked and each entry treated as a file. Each file is checked by the CTF engine; a refused file is not stored. The answer has one entry per file. Send an Idempotency-Key header to make retries safe: a retried request gets the first answer and stores nothing twice. A request that died part-way holds its key for at most about 10 seconds, then a retry goes ahead; files it had stored are reported as delivered with duplicateOf. Without a key, a file stored by a request whose answer never reached the sender is also reported as delivered with duplicateOf when sent again.',
         parameters: [
           { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } },
         ],
@@ -371,7 +376,11 @@ export const openApiDocument = {
           '401': { $ref: '#/components/responses/Unauthenticated' },
           '403': { $ref: '#/components/responses/Forbidden' },
           '409': {
-            description: 'A request with this Idempotency-Key is still running (IDEMPOTENCY_KEY_IN_USE).',
+            description:
+              'A request with this Idempotency-Key is still running (IDEMPOTENCY_KEY_IN_USE). Retry with the same key after Retry-After seconds.',
+            headers: {
+              'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait before retrying.' },
+            },
             content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
           },
           '413': {
