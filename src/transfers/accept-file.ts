@@ -350,6 +350,21 @@ export async function acceptFile(
       }
     }
   };
+  /** The answer for an accepted file: this one, or the same file stored by a request whose answer was lost. */
+  const accepted = (fileId: string, status: 'delivered' | 'in-repository'): FileResult => ({
+    id: fileId,
+    fileName,
+    fileType: parsedName.type,
+    source: parsedName.source,
+    // A renumbered school's file is reported under the number it was delivered to.
+    destination: route.to === 'inbox' && route.redirectedFrom ? route.orgCode : parsedName.destination,
+    destinationKind: parsedName.destinationKind,
+    pupils,
+    sha256: blob.sha256,
+    status,
+    ...(warnings.length > 0 ? { warnings } : {}),
+    ...(route.to === 'inbox' && route.redirectedFrom ? { redirectedFrom: route.redirectedFrom } : {}),
+  });
   try {
     if (withRecords || batches.length > 1) await deps.db.transaction().execute(record);
     else await record(deps.db);
@@ -368,17 +383,7 @@ export async function acceptFile(
       // The earlier file was stored but its answer never reached the sender (the request died, or the client gave
       // up waiting): this is that request again, and the file is safely there.
       return {
-        id: earlier.id,
-        fileName,
-        fileType: parsedName.type,
-        source: parsedName.source,
-        destination: route.to === 'inbox' && route.redirectedFrom ? route.orgCode : parsedName.destination,
-        destinationKind: parsedName.destinationKind,
-        pupils,
-        sha256: blob.sha256,
-        status: earlier.status === 'in-repository' ? 'in-repository' : 'delivered',
-        ...(warnings.length > 0 ? { warnings } : {}),
-        ...(route.to === 'inbox' && route.redirectedFrom ? { redirectedFrom: route.redirectedFrom } : {}),
+        ...accepted(earlier.id, earlier.status === 'in-repository' ? 'in-repository' : 'delivered'),
         duplicateOf: earlier.id,
       };
     }
@@ -425,18 +430,5 @@ export async function acceptFile(
     sourceIp,
     details: { fileType: parsedName.type, destination: parsedName.destination, pupils, size: blob.size },
   });
-  return {
-    id,
-    fileName,
-    fileType: parsedName.type,
-    source: parsedName.source,
-    // A renumbered school's file is reported under the number it was delivered to.
-    destination: route.to === 'inbox' && route.redirectedFrom ? route.orgCode : parsedName.destination,
-    destinationKind: parsedName.destinationKind,
-    pupils,
-    sha256: blob.sha256,
-    status: inRepository ? 'in-repository' : 'delivered',
-    ...(warnings.length > 0 ? { warnings } : {}),
-    ...(route.to === 'inbox' && route.redirectedFrom ? { redirectedFrom: route.redirectedFrom } : {}),
-  };
+  return accepted(id, inRepository ? 'in-repository' : 'delivered');
 }
