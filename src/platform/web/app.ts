@@ -213,7 +213,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(cmePages, { services });
 
   // This node's share of the bulk work.
-  services.jobs.register(UNZIP_JOB, (job, context) => unpackZip(services, job.payload as ZipPayload, context));
+  services.jobs.register(UNZIP_JOB, (job, context) => unpackZip(services, job.payload as ZipPayload, context, app.log));
   services.jobs.start(services.config.bulkWorkers);
   app.addHook('onClose', async () => services.jobs.stop());
   await app.register(apiDocsRoutes);

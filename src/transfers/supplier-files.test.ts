@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { projectRoot } from '../platform/web/project-root.js';
+import { blobStoreFor, testDatabases } from '../../test/support/databases.js';
+import { suiteApp } from '../../test/support/suite-app.js';
+import { makeZip, tokenFor, upload, type TestFile } from '../../test/support/transfers.js';
+import { addUser } from '../../test/support/world.js';
+import type { FileResult } from './file-result.js';
+
+const realWorld = join(projectRoot, 'test', 'fixtures', 'real-world');
+const constructs = [
+  'empty-optional-elements',
+  'xs-date-time-zones',
+  'namespace-prefix',
+  'supp-info',
+  'over-long-surname',
+];
+
+interface UploadVerdict {
+  as: string;
+  status: number;
+  fileStatus: FileResult['status'];
+  errorCodes: string[];
+  warningCodes: string[];
+  repositoryRecords: number;
+}
+
+async function fixture(construct: string): Promise<{ file: TestFile; verdict: UploadVerdict }> {
+  const dir = join(realWorld, construct);
+  const name = (await readdir(dir)).find((f) => /\.xml$/i.test(f))!;
+  const verdict = JSON.parse(await readFile(join(dir, `${name}.verdict.json`), 'utf8')) as { upload: UploadVerdict };
+  return { file: { name, bytes: await readFile(join(dir, name)) }, verdict: verdict.upload };
+}
+
+const codesOf = (problems: { code: string }[] | undefined) => (problems ?? []).map((p) => p.code);
+
+for (const database of await testDatabases()) {
+  describe(`files other systems write, uploaded (${database.name})`, () => {
+    const suite = suiteApp(database, { S2S_BLOB_STORE: blobStoreFor(database) });
+    const tokens = new Map<string, string>();
+    const tokenAs = async (laestab: string) => {
+      let token = tokens.get(laestab);
+      if (!token) {
+        token = await tokenFor(
+          suite.services,
+          (await addUser(suite.services, { role: 'school-user', org: laestab })).user,
+        );
+        tokens.set(laestab, token);
+      }
+      return token;
+    };
+    const recordsOf = async (fileId: string | null) =>
+      fileId === null
+        ? 0
+        : (
+            await suite.services.db
+              .selectFrom('repository_records')
+              .select('id')
+              .where('file_id', '=', fileId)
+              .execute()
+          ).length;
+
+    for (const construct of constructs) {
+      it(`${construct}: gives the documented answer`, async () => {
+        const { file, verdict } = await fixture(construct);
+        const response = await upload(suite.app, await tokenAs(verdict.as), [file]);
+        assert.equal(response.statusCode, verdict.status, response.body.slice(0, 500));
+        const [result] = response.json().files as FileResult[];
+        assert.deepEqual(
+          {
+            status: result!.status,
+            errors: codesOf(result!.errors),
+            warnings: codesOf(result!.warnings),
+            records: await recordsOf(result!.id),
+          },
+          {
+            status: verdict.fileStatus,
+            errors: verdict.errorCodes,
+            warnings: verdict.warningCodes,
+            records: verdict.repositoryRecords,
+          },
+        );
+      });
+    }
+
+    it('finds the child of a file with zoned dates by the date of birth', async () => {
+      const { file } = await fixture('xs-date-time-zones');
+      const bytes = Buffer.from(file.bytes.toString().replace('Hartley', 'Hartleigh'));
+      const response = await upload(suite.app, await tokenAs('8232003'), [
+        { name: file.name.replace('_001.', '_002.'), bytes },
+      ]);
+      const [result] = response.json().files as FileResult[];
+      const row = await suite.services.db
+        .selectFrom('repository_records')
+        .select([sql<string>`date_of_birth::text`.as('dob'), 'left_on'])
+        .where('file_id', '=', result!.id!)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.dob, '2016-03-04');
+      assert.notEqual(row.left_on, null);
+    });
+
+    it('refuses an over-long surname inside a zip as a validation error', async () => {
+      const { file } = await fixture('over-long-surname');
+      const zip = makeZip([{ name: file.name, data: file.bytes }]);
+      const response = await upload(suite.app, await tokenAs('8232003'), [{ name: 'fuzzed.zip', bytes: zip }]);
+      assert.equal(response.statusCode, 422, response.body.slice(0, 500));
+      const [result] = response.json().files as FileResult[];
+      assert.deepEqual(codesOf(result!.errors), ['FIELD_TOO_LONG']);
+    });
+
+    it('never tells a zip’s sender what the database said when an entry could not be stored', async () => {
+      // A real database refusal, of a kind no valid file meets: the record's row breaks a rule added here.
+      await sql`ALTER TABLE repository_records ADD CONSTRAINT refuses_this_child CHECK (surname <> 'Refused')`.execute(
+        suite.services.db,
+      );
+      try {
+        const { file } = await fixture('xs-date-time-zones');
+        const bytes = Buffer.from(file.bytes.toString().replace('Hartley', 'Refused'));
+        const zip = makeZip([{ name: file.name.replace('_001.', '_003.'), data: bytes }]);
+        const response = await upload(suite.app, await tokenAs('8232003'), [{ name: 'refused.zip', bytes: zip }]);
+        assert.ok(response.statusCode < 500, response.body);
+        const [result] = response.json().files as FileResult[];
+        assert.deepEqual(codesOf(result!.errors), ['ZIP_ENTRY_NOT_STORED']);
+        assert.doesNotMatch(response.body, /refuses_this_child|repository_records|constraint|violates/i);
+        assert.match(result!.errors![0]!.message, /problem in s2s, not in the file/);
+      } finally {
+        await sql`ALTER TABLE repository_records DROP CONSTRAINT refuses_this_child`.execute(suite.services.db);
+      }
+    });
+  });
+}
