@@ -14,7 +14,6 @@ const schoolName = 200;
 /** Header fields, by path relative to `Header`. */
 export const headerFieldLengths: Readonly<Record<string, number>> = Object.freeze({
   DocumentName: 100,
-  DocumentQualifier: 20,
   DataQualifier: 100,
   DataDescriptor: 1000,
   SupplierID: 200,
