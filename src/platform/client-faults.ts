@@ -5,17 +5,6 @@
  * is answered in plain words.
  */
 
-/** A problem with what the client sent, in words meant for them. */
-export class ClientFault extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly statusCode = 400,
-  ) {
-    super(message);
-  }
-}
-
 /** True for an error whose message is meant for the client: one with a 4xx status (ours, or Fastify's own). */
 export function isClientFault(error: unknown): error is Error & { statusCode: number; code?: string } {
   if (!(error instanceof Error)) return false;

@@ -8,8 +8,9 @@
 import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { getUser } from '../identity/accounts.js';
+import { HttpError } from '../identity/authorise.js';
 import type { BodyRanges } from '../platform/blobs.js';
-import { ClientFault, isClientFault } from '../platform/client-faults.js';
+import { isClientFault } from '../platform/client-faults.js';
 import type { JobContext } from '../platform/jobs.js';
 import { acceptFile, cleanFileName, type TransferDeps } from './accept-file.js';
 import { rejected, type FileResult } from './file-result.js';
@@ -24,8 +25,8 @@ export interface FaultLog {
 const entryNotStored =
   'This file could not be stored because of a problem in s2s, not in the file. It has not been delivered: send it again.';
 
-function unreadable(error: unknown): ClientFault {
-  return new ClientFault('ZIP_ENTRY_INVALID', `This file in the .zip cannot be read: ${(error as Error).message}.`);
+function unreadable(error: unknown): HttpError {
+  return new HttpError(400, 'ZIP_ENTRY_INVALID', `This file in the .zip cannot be read: ${(error as Error).message}.`);
 }
 
 /** An entry's bytes; a failure to read them is the zip's fault (damaged, or longer than it said), so it is told. */
