@@ -1,35 +1,12 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { projectRoot } from '../platform/web/project-root.js';
+import { differingConstructs, realWorldFixture } from '../../test/support/real-world.js';
 import { ctfCommand } from './cli.js';
 import { extractPupil } from './extract.js';
 import { headerFieldLengths, pupilFieldLengths, schoolHistoryFieldLengths } from './field-lengths.js';
 import { parseCtf } from './parse.js';
 import { codes, header, pupil, validCtf } from './test-support.js';
-
-const realWorld = join(projectRoot, 'test', 'fixtures', 'real-world');
-/** The constructs this file answers for; each folder holds one file and its verdict. */
-const constructs = [
-  'empty-optional-elements',
-  'xs-date-time-zones',
-  'namespace-prefix',
-  'supp-info',
-  'over-long-surname',
-];
-
-async function fixture(construct: string): Promise<{ path: string; verdict: Verdict }> {
-  const dir = join(realWorld, construct);
-  const name = (await readdir(dir)).find((f) => /\.xml$/i.test(f))!;
-  const verdict = JSON.parse(await readFile(join(dir, `${name}.verdict.json`), 'utf8')) as Verdict;
-  return { path: join(dir, name), verdict };
-}
-
-interface Verdict {
-  validate: { valid: boolean; errorCodes: string[]; warningCodes: string[]; pupils: number };
-}
 
 async function validateJson(
   path: string,
@@ -48,9 +25,9 @@ async function validateJson(
 const parse = (xml: string) => parseCtf(Buffer.from(xml));
 
 describe('files written by other systems: s2s ctf validate gives each recorded verdict', () => {
-  for (const construct of constructs) {
+  for (const construct of differingConstructs) {
     it(construct, async () => {
-      const { path, verdict } = await fixture(construct);
+      const { path, verdict } = await realWorldFixture(construct);
       const report = await validateJson(path);
       assert.deepEqual(
         {

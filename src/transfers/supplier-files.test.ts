@@ -1,38 +1,19 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { sql } from 'kysely';
-import { projectRoot } from '../platform/web/project-root.js';
+import { sql, type Kysely } from 'kysely';
+import { differingConstructs, realWorldFixture, type Verdict } from '../../test/support/real-world.js';
 import { blobStoreFor, testDatabases } from '../../test/support/databases.js';
 import { suiteApp } from '../../test/support/suite-app.js';
-import { makeZip, tokenFor, upload, type TestFile } from '../../test/support/transfers.js';
+import { makeZip, noOtherNames, tokenFor, upload, type TestFile } from '../../test/support/transfers.js';
 import { addUser } from '../../test/support/world.js';
+import { up as boundSearchKeys } from '../platform/migrations/0019-bounded-search-keys.js';
+import { soundCodes } from '../repository/name-forms.js';
+import { maxSearchKeyLength, recordSearchKeys } from '../repository/search-keys.js';
 import type { FileResult } from './file-result.js';
 
-const realWorld = join(projectRoot, 'test', 'fixtures', 'real-world');
-const constructs = [
-  'empty-optional-elements',
-  'xs-date-time-zones',
-  'namespace-prefix',
-  'supp-info',
-  'over-long-surname',
-];
-
-interface UploadVerdict {
-  as: string;
-  status: number;
-  fileStatus: FileResult['status'];
-  errorCodes: string[];
-  warningCodes: string[];
-  repositoryRecords: number;
-}
-
-async function fixture(construct: string): Promise<{ file: TestFile; verdict: UploadVerdict }> {
-  const dir = join(realWorld, construct);
-  const name = (await readdir(dir)).find((f) => /\.xml$/i.test(f))!;
-  const verdict = JSON.parse(await readFile(join(dir, `${name}.verdict.json`), 'utf8')) as { upload: UploadVerdict };
-  return { file: { name, bytes: await readFile(join(dir, name)) }, verdict: verdict.upload };
+async function fixture(construct: string): Promise<{ file: TestFile; verdict: Verdict['upload'] }> {
+  const { name, bytes, verdict } = await realWorldFixture(construct);
+  return { file: { name, bytes }, verdict: verdict.upload };
 }
 
 const codesOf = (problems: { code: string }[] | undefined) => (problems ?? []).map((p) => p.code);
@@ -63,7 +44,7 @@ for (const database of await testDatabases()) {
               .execute()
           ).length;
 
-    for (const construct of constructs) {
+    for (const construct of differingConstructs) {
       it(`${construct}: gives the documented answer`, async () => {
         const { file, verdict } = await fixture(construct);
         const response = await upload(suite.app, await tokenAs(verdict.as), [file]);
@@ -109,6 +90,36 @@ for (const database of await testDatabases()) {
       assert.equal(response.statusCode, 422, response.body.slice(0, 500));
       const [result] = response.json().files as FileResult[];
       assert.deepEqual(codesOf(result!.errors), ['FIELD_TOO_LONG']);
+    });
+
+    it('recomputes, in migration 0019, the keys of a record written before keys were bounded', async () => {
+      const { file } = await fixture('xs-date-time-zones');
+      // A surname at the longest allowed, whose sound code is longer than a key now keeps.
+      const surname = 'Bartholomewskifrankenthalerwinterbottomquigleymacphersonfitzwilliamsonbrackenburythistlethw';
+      assert.ok(soundCodes(surname)[0]!.length > 40);
+      const bytes = Buffer.from(file.bytes.toString().replace('Hartley', surname));
+      const response = await upload(suite.app, await tokenAs('8232003'), [
+        { name: file.name.replace('_001.', '_004.'), bytes },
+      ]);
+      const id = (response.json().files as FileResult[])[0]!.id!;
+      const whole = soundCodes(surname).map((code) => `2016-03-04:s${code}`);
+      await suite.services.db
+        .updateTable('repository_records')
+        .set({ search_keys: whole })
+        .where('file_id', '=', id)
+        .execute();
+      await boundSearchKeys(suite.services.db as unknown as Kysely<unknown>);
+      const row = await suite.services.db
+        .selectFrom('repository_records')
+        .select('search_keys')
+        .where('file_id', '=', id)
+        .executeTakeFirstOrThrow();
+      // The fixture's child has no other names.
+      assert.deepEqual(
+        row.search_keys,
+        recordSearchKeys({ ...noOtherNames, surname, forename: 'Amelia' }, '2016-03-04'),
+      );
+      assert.ok(row.search_keys.every((key) => key.length <= maxSearchKeyLength));
     });
 
     it('never tells a zip’s sender what the database said when an entry could not be stored', async () => {
