@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'kysely';
 import {
   fromPGlite,
   migrateToLatest,
@@ -45,6 +46,8 @@ async function open(mode: Mode, dataDir: string): Promise<OpenedDatabase> {
 }
 
 interface Figures {
+  /** A bare one-row commit: what the WAL's write-through costs, without the rest of an upload around it. */
+  commits: number[];
   one: number[];
   eight: number[];
   oneSeconds: number;
@@ -57,6 +60,13 @@ async function measure(mode: Mode, round: number): Promise<Figures> {
   try {
     const database = await open(mode, dataDir);
     await migrateToLatest(database.db);
+    const commits: number[] = [];
+    await sql`CREATE TABLE bench_commits (id int PRIMARY KEY)`.execute(database.db);
+    for (let i = 0; i < uploads; i++) {
+      const started = performance.now();
+      await sql`INSERT INTO bench_commits VALUES (${i})`.execute(database.db);
+      commits.push(performance.now() - started);
+    }
     const services = await testServices(database, { env: { S2S_DATA_DIR: dataDir } });
     await seedRegister(services);
     const app = await buildApp(services);
@@ -84,7 +94,7 @@ async function measure(mode: Mode, round: number): Promise<Figures> {
       started = performance.now();
       await forEachConcurrently(eightFiles, 8, (file) => send(file, eight));
       const eightSeconds = (performance.now() - started) / 1000;
-      return { one, eight, oneSeconds, eightSeconds, syncs: embeddedSyncCount() - syncsBefore };
+      return { commits, one, eight, oneSeconds, eightSeconds, syncs: embeddedSyncCount() - syncsBefore };
     } finally {
       await app.close();
       await services.close();
@@ -96,7 +106,7 @@ async function measure(mode: Mode, round: number): Promise<Figures> {
 
 const modes: Mode[] = ['fsync off (PGlite default)', 'durable (s2s)'];
 const results = new Map<Mode, Figures>(
-  modes.map((m) => [m, { one: [], eight: [], oneSeconds: 0, eightSeconds: 0, syncs: 0 }]),
+  modes.map((m) => [m, { commits: [], one: [], eight: [], oneSeconds: 0, eightSeconds: 0, syncs: 0 }]),
 );
 console.log(`Embedded durability: ${uploads} uploads one at a time, then ${uploads} eight at a time, ${rounds} rounds`);
 console.log(
@@ -106,6 +116,7 @@ for (let round = 1; round <= rounds; round++) {
   for (const mode of round % 2 === 1 ? modes : [...modes].reverse()) {
     const figures = await measure(mode, round);
     const total = results.get(mode)!;
+    total.commits.push(...figures.commits);
     total.one.push(...figures.one);
     total.eight.push(...figures.eight);
     total.oneSeconds += figures.oneSeconds;
@@ -114,29 +125,30 @@ for (let round = 1; round <= rounds; round++) {
   }
 }
 
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+/** "p50 / p95 / p99" in ms, after the rate per second when the seconds are given. */
+const cell = (xs: number[], seconds?: number) => {
+  const s = sorted(xs);
+  const rate = seconds === undefined ? '' : `${(s.length / seconds).toFixed(1)}/s, `;
+  return `${rate}${ms(percentile(s, 50))} / ${ms(percentile(s, 95))} / ${ms(percentile(s, 99))}`;
+};
 console.log(
-  '\n| Embedded database | one at a time: uploads/s | p50 ms | p95 ms | p99 ms | eight at a time: uploads/s | p50 ms | p95 ms | p99 ms | syncs |',
+  '\n| Embedded database | one-row commit, ms p50 / p95 / p99 | uploads one at a time | uploads eight at a time | syncs |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|');
 for (const mode of modes) {
   const r = results.get(mode)!;
-  const one = [...r.one].sort((a, b) => a - b);
-  const eight = [...r.eight].sort((a, b) => a - b);
   console.log(
-    `| ${mode} | ${(one.length / r.oneSeconds).toFixed(1)} | ${ms(percentile(one, 50))} | ${ms(percentile(one, 95))} | ${ms(percentile(one, 99))} | ` +
-      `${(eight.length / r.eightSeconds).toFixed(1)} | ${ms(percentile(eight, 50))} | ${ms(percentile(eight, 95))} | ${ms(percentile(eight, 99))} | ${r.syncs} |`,
+    `| ${mode} | ${cell(r.commits)} | ${cell(r.one, r.oneSeconds)} | ${cell(r.eight, r.eightSeconds)} | ${r.syncs} |`,
   );
 }
 const [base, durable] = modes.map((m) => results.get(m)!);
 const cost = (a: number[], b: number[]) => {
-  const p = (xs: number[]) =>
-    percentile(
-      [...xs].sort((x, y) => x - y),
-      50,
-    );
-  return `${ms(p(b) - p(a))} ms (${(((p(b) - p(a)) / p(a)) * 100).toFixed(0)}%)`;
+  const [pa, pb] = [percentile(sorted(a), 50), percentile(sorted(b), 50)];
+  return `${ms(pb - pa)} ms (${(((pb - pa) / pa) * 100).toFixed(0)}%)`;
 };
 console.log(
-  `\nCost of durability at the median: one at a time ${cost(base!.one, durable!.one)}, eight at a time ${cost(base!.eight, durable!.eight)}`,
+  `\nCost of durability at the median: a commit ${cost(base!.commits, durable!.commits)}, ` +
+    `an upload one at a time ${cost(base!.one, durable!.one)}, eight at a time ${cost(base!.eight, durable!.eight)}`,
 );
-console.log(`Peak RSS ${peakRssMb()} MB`);
+console.log(`Peak RSS ${peakRssMb()} MB; load average ${load()} at the end`);
