@@ -42,6 +42,10 @@ async function validate(file: string): Promise<{ exitCode: number; report: Valid
 }
 
 describe('the corpus and its sidecars', () => {
+  it('holds at least 30 fixtures with verdicts, every sidecar well-formed', () => {
+    assert.ok(corpus.length >= 30, `only ${corpus.length} fixtures have sidecars`);
+  });
+
   const sidecar = {
     writtenAs: 'a test',
     why: 'a test',
