@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { ctfCommand } from '../src/ctf/cli.js';
+import { runCtfCommand } from '../src/ctf/test-support.js';
 import { importRegister } from '../src/establishments/import-register.js';
 import type { FileResult } from '../src/transfers/file-result.js';
 import { blobStoreFor, testDatabases } from './support/databases.js';
@@ -28,13 +27,7 @@ interface ValidateReportEntry {
 }
 
 async function validate(file: string): Promise<{ exitCode: number; report: ValidateReportEntry }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exitCode = await ctfCommand(['validate', '--json', file], { stdout, stderr });
+  const { code: exitCode, out, err } = await runCtfCommand(['validate', '--json', file]);
   assert.equal(err, '', 'validate wrote to stderr');
   const [report] = JSON.parse(out) as ValidateReportEntry[];
   assert.ok(report, 'validate --json reported no file');
