@@ -2,22 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { ctfCommand } from './cli.js';
 import { parseFileName } from './file-names.js';
-import { pupil, validCtf, validFileName } from './test-support.js';
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await ctfCommand(args, { stdout, stderr });
-  return { code, out, err };
-}
+import { pupil, runCtfCommand as run, validCtf, validFileName } from './test-support.js';
 
 describe('s2s ctf', () => {
   let dir = '';
