@@ -8,7 +8,18 @@ import crypto from 'node:crypto';
 import type { Insertable } from 'kysely';
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
-import { parseCtf, parseFileName, teeChunks, type CtfIssue, type CtfPupil } from '../ctf/index.js';
+import {
+  parseCtf,
+  parseFileName,
+  sniffRootElement,
+  structuredRootOf,
+  teeChunks,
+  type CtfFileType,
+  type CtfIssue,
+  type CtfPupil,
+  type ParsedFileName,
+  type RootElement,
+} from '../ctf/index.js';
 import type { RecordAudit } from '../audit/record-audit.js';
 import { auditActor, type User } from '../identity/accounts.js';
 import { withSealedRows, type BlobStore } from '../platform/blobs.js';
@@ -116,14 +127,39 @@ export interface AcceptOptions {
   acknowledged?: boolean;
 }
 
+/**
+ * Only a CTF may go to the unknown-destination repository: its one pupil becomes the record people search for, and
+ * any other file there would hold a child nobody can find. Null when the file may go there.
+ */
+function notForRepository(
+  name: ParsedFileName,
+  root: RootElement,
+  contentType: CtfFileType | null,
+): FileProblem | null {
+  if (name.destinationKind !== 'unknown' && name.destinationKind !== 'outside-maintained-sector') return null;
+  // A file named as a CTF that is not one is left to the CTF engine, which says by line and column what is wrong.
+  if (contentType === 'CTF' || (contentType === null && name.type === 'CTF')) return null;
+  const what =
+    contentType === 'ATF'
+      ? 'an ATF (admissions file)'
+      : root.kind === 'element'
+        ? `an XML file whose root element is ${root.qualifiedName}, not CTfile`
+        : 'not a CTF: it is not XML';
+  return {
+    code: 'NOT_A_CTF_FOR_REPOSITORY',
+    message: `Only a CTF can be sent to ${name.destination}, where it waits, one pupil a file, for the pupil’s next school to find it. This file is ${what}. Send the pupil’s CTF (root element CTfile) to ${name.destination}, or send this file to the school or local authority it is for, by their number.`,
+  };
+}
+
 export async function acceptFile(
   deps: TransferDeps,
   sender: User,
   rawName: string,
-  body: AsyncIterable<Uint8Array>,
+  upload: AsyncIterable<Uint8Array>,
   sourceIp: string | null,
   { acknowledged = true }: AcceptOptions = {},
 ): Promise<FileResult> {
+  let body = upload;
   const fileName = cleanFileName(rawName);
   const parsedName = parseFileName(fileName);
   if (!parsedName) {
@@ -159,7 +195,18 @@ export async function acceptFile(
       summary,
     );
   }
-  if (parsedName.type === 'generic' && !genericExtensions.has(parsedName.extension.toLowerCase())) {
+  // What the file is comes from its content as well as its name: a CTF named MISC or KS2 is still a child's record.
+  const sniffed = await sniffRootElement(body);
+  body = sniffed.body;
+  const contentType = structuredRootOf(sniffed.root);
+  const fileType: CtfFileType = contentType ?? parsedName.type;
+  summary.fileType = fileType;
+  const misplaced = notForRepository(parsedName, sniffed.root, contentType);
+  if (misplaced) {
+    await drain(body);
+    return rejected(fileName, [misplaced], summary);
+  }
+  if (fileType === 'generic' && !genericExtensions.has(parsedName.extension.toLowerCase())) {
     await drain(body);
     return rejected(
       fileName,
@@ -200,7 +247,7 @@ export async function acceptFile(
     }
   }
 
-  const structured = parsedName.type === 'CTF' || parsedName.type === 'ATF';
+  const structured = fileType === 'CTF' || fileType === 'ATF';
   const pass = new PassThrough({ highWaterMark: 1 << 20 });
   const storing = deps.blobs.seal(pass);
   const records: ReturnType<typeof pupilIdentity>[] = [];
@@ -267,7 +314,7 @@ export async function acceptFile(
     id,
     blob_id: blob.id,
     file_name: fileName,
-    file_type: parsedName.type,
+    file_type: fileType,
     source_code: parsedName.source,
     sender_user_id: sender.id,
     sender_org_kind: sender.orgKind,
@@ -292,7 +339,7 @@ export async function acceptFile(
   // together. A school's CTF adds a keyed digest of each pupil's UPN and marks sent any of the school's leavers it
   // carries, in the same statement, so an upload still waits for the database once. Repository files add their
   // pupils' rows atomically with them.
-  const leaving = parsedName.type === 'CTF' && sentFromSchool(parsedName.source) ? upns : [];
+  const leaving = fileType === 'CTF' && sentFromSchool(parsedName.source) ? upns : [];
   const sentTo = route.to === 'inbox' ? route.orgCode : parsedName.destination;
   // One statement may carry at most 65,535 bound values, so a large file's pupils go in batches, the later ones
   // in the same transaction as the first.
@@ -354,7 +401,7 @@ export async function acceptFile(
   const accepted = (fileId: string, status: 'delivered' | 'in-repository'): FileResult => ({
     id: fileId,
     fileName,
-    fileType: parsedName.type,
+    fileType,
     source: parsedName.source,
     // A renumbered school's file is reported under the number it was delivered to.
     destination: route.to === 'inbox' && route.redirectedFrom ? route.orgCode : parsedName.destination,
@@ -428,7 +475,7 @@ export async function acceptFile(
     actor: auditActor(sender),
     target: { kind: 'file', id },
     sourceIp,
-    details: { fileType: parsedName.type, destination: parsedName.destination, pupils, size: blob.size },
+    details: { fileType, destination: parsedName.destination, pupils, size: blob.size },
   });
   return accepted(id, inRepository ? 'in-repository' : 'delivered');
 }
