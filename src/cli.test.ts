@@ -37,9 +37,9 @@ describe('s2s command line on the embedded database', () => {
   it('imports the sample register, then finds everything unchanged', async () => {
     const first = await run('establishments', 'import', sampleRegisterFile);
     assert.equal(first.code, 0, first.err);
-    assert.match(first.out, /^added 27, updated 0, unchanged 0, rejected 0/);
+    assert.match(first.out, /^read as Windows-1252: added 27, updated 0, unchanged 0, rejected 0/);
     const second = await run('establishments', 'import', sampleRegisterFile);
-    assert.match(second.out, /^added 0, updated 0, unchanged 27, rejected 0/);
+    assert.match(second.out, /^read as Windows-1252: added 0, updated 0, unchanged 27, rejected 0/);
   });
 
   it('prints each rejected row with its file and line', async () => {

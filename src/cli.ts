@@ -208,7 +208,8 @@ async function establishments(args: string[], io: Io): Promise<number> {
   return withServices('s2s establishments import', io, async (services) => {
     const report = await importRegister(services.db, file, services.now());
     io.stdout.write(
-      `added ${report.added}, updated ${report.updated}, unchanged ${report.unchanged}, rejected ${report.rejected.length}` +
+      `read as ${report.encoding}: ` +
+        `added ${report.added}, updated ${report.updated}, unchanged ${report.unchanged}, rejected ${report.rejected.length}` +
         ` (local authorities: added ${report.localAuthorities.added}, updated ${report.localAuthorities.updated})\n`,
     );
     for (const r of report.rejected) io.stdout.write(`${file}:${r.line}: rejected: ${r.reason}\n`);
