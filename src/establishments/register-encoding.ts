@@ -49,7 +49,7 @@ export async function* readRegisterText(file: string, encoding: RegisterEncoding
       yield decoder.decode(chunk, { stream: true });
     } catch {
       throw new Error(
-        `The file starts with a UTF-8 byte order mark but is not UTF-8 within bytes ${offset}–${offset + chunk.length}: save it again as UTF-8 or as Windows-1252 (“CSV” in Excel)`,
+        `The GIAS extract starts with a UTF-8 byte order mark but is not UTF-8 within bytes ${offset}–${offset + chunk.length}: save it again as UTF-8 or as Windows-1252 (“CSV” in Excel)`,
       );
     }
     offset += chunk.length;

@@ -16,7 +16,6 @@ import {
   teeChunks,
   type CtfFileType,
   type CtfIssue,
-  type CtfPupil,
   type ParsedFileName,
   type RootElement,
 } from '../ctf/index.js';
@@ -29,8 +28,7 @@ import type { Keys } from '../platform/keys.js';
 import type { TransferFilesTable } from '../platform/schema.js';
 import { sentFromSchool, upnDigest } from '../leavers/sent-ctfs.js';
 import { rejected, type FileProblem, type FileResult } from './file-result.js';
-import { alertEnquiries } from '../enquiries/enquiries.js';
-import { recordSearchKeys } from '../repository/search-keys.js';
+import { alertEnquiriesOf, insertRepositoryRecords, pupilIdentity, type PupilRecord } from './repository-records.js';
 import { routeDestination } from './route-destination.js';
 
 export interface TransferDeps {
@@ -91,31 +89,6 @@ export function maySendFrom(sender: User, source: string): boolean {
   if (sender.role === 'la-user' || sender.role === 'la-admin')
     return sender.laCode !== null && source.startsWith(sender.laCode);
   return false;
-}
-
-function pupilIdentity(p: CtfPupil, sourceLaestab: string | null) {
-  const leaving = p.schoolHistory.find((h) => h.lea !== null && h.estab !== null && h.lea + h.estab === sourceLaestab);
-  const dateOfBirth = p.dateOfBirth && /^\d{4}-\d{2}-\d{2}$/.test(p.dateOfBirth) ? p.dateOfBirth : null;
-  return {
-    pupil_index: p.index,
-    byte_start: p.byteRange.start,
-    byte_end: p.byteRange.end,
-    upn: p.upn,
-    former_upns: p.formerUpns,
-    uln: p.uln,
-    surname: p.surname,
-    forename: p.forename,
-    middle_names: p.middleNames,
-    preferred_surname: p.preferredSurname,
-    preferred_forename: p.preferredForename,
-    former_surname: p.formerSurname,
-    former_forename: p.formerForename,
-    date_of_birth: dateOfBirth,
-    search_keys: recordSearchKeys(p, dateOfBirth),
-    sex: p.sex,
-    postcode: p.postcode,
-    left_on: leaving?.leavingDate && /^\d{4}-\d{2}-\d{2}$/.test(leaving.leavingDate) ? leaving.leavingDate : null,
-  };
 }
 
 export interface AcceptOptions {
@@ -250,7 +223,7 @@ export async function acceptFile(
   const structured = fileType === 'CTF' || fileType === 'ATF';
   const pass = new PassThrough({ highWaterMark: 1 << 20 });
   const storing = deps.blobs.seal(pass);
-  const records: ReturnType<typeof pupilIdentity>[] = [];
+  const records: PupilRecord[] = [];
   let errors: FileProblem[] = [];
   let warnings: FileProblem[] = [];
   let pupils = 0;
@@ -377,24 +350,15 @@ export async function acceptFile(
         .execute();
     }
     if (withRecords) {
-      const leftLaestab = sourceLaestab ?? parsedName.source;
-      for (let start = 0; start < records.length; start += 500) {
-        await trx
-          .insertInto('repository_records')
-          .values(
-            records.slice(start, start + 500).map((r, i) => ({
-              ...r,
-              id: recordIds[start + i]!,
-              file_id: id,
-              left_laestab: leftLaestab,
-              left_la_code: leftLaestab.slice(0, 3),
-              left_school_name: sourceSchoolName,
-              uploaded_at: now,
-              expires_at: repositoryExpiry,
-            })),
-          )
-          .execute();
-      }
+      await insertRepositoryRecords(trx, {
+        fileId: id,
+        records,
+        recordIds,
+        leftLaestab: sourceLaestab ?? parsedName.source,
+        leftSchoolName: sourceSchoolName,
+        uploadedAt: now,
+        expiresAt: repositoryExpiry,
+      });
     }
   };
   /** The answer for an accepted file: this one, or the same file stored by a request whose answer was lost. */
@@ -448,28 +412,7 @@ export async function acceptFile(
       { ...summary, pupils, sha256: blob.sha256, ...(earlier ? { duplicateOf: earlier.id } : {}) },
     );
   }
-  if (withRecords) {
-    // A child whose record has just arrived may be one an LA is looking for.
-    await alertEnquiries(
-      deps.db,
-      now,
-      records.flatMap((r, i) =>
-        r.date_of_birth && r.surname && r.forename
-          ? [
-              {
-                kind: 'repository' as const,
-                id: recordIds[i]!,
-                upn: r.upn,
-                surname: r.surname,
-                forename: r.forename,
-                date_of_birth: r.date_of_birth,
-                sex: r.sex,
-              },
-            ]
-          : [],
-      ),
-    );
-  }
+  if (withRecords) await alertEnquiriesOf(deps.db, now, { records, recordIds });
   await deps.audit({
     action: 'file.sent',
     actor: auditActor(sender),
