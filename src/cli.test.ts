@@ -210,10 +210,22 @@ describe('s2s command line on the embedded database', () => {
     assert.equal((await run('audit', 'verify', '--anchor', 'not-an-anchor')).code, 2);
   });
 
+  it('reports a repository repair, and a dry run changes nothing', async () => {
+    const dry = await run('repository', 'repair', '--dry-run');
+    assert.equal(dry.code, 0, dry.err);
+    assert.match(
+      dry.out,
+      /^0 repository files without records checked: 0 can be repaired, .*\(dry run: nothing changed\)/m,
+    );
+    const real = await run('repository', 'repair');
+    assert.match(real.out, /^0 repository files without records checked: 0 repaired, 0 not CTFs or without pupils$/m);
+  });
+
   it('answers usage errors with exit code 2', async () => {
     assert.equal((await run('frobnicate')).code, 2);
     assert.equal((await run('establishments', 'import')).code, 2);
     assert.equal((await run('audit')).code, 2);
+    assert.equal((await run('repository', 'repair', '--now')).code, 2);
   });
 });
 
