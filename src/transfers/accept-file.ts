@@ -1,8 +1,9 @@
 /**
- * Accepts one file: checks its name and that the sender may send from its source, finds where it goes, then
- * streams it once — encrypting it into the blob store while the CTF engine validates it — and records it in the
- * destination's inbox or, for XXXXXXX/MMMMMMM, in the unknown-destination repository with one record per pupil.
- * A refused file leaves nothing stored. Memory does not grow with the file.
+ * Accepts one file: checks its name and that the sender may send from its source, reads its first bytes to know
+ * what it is (a CTF is one whatever its name's label says), finds where it goes, then streams it once — encrypting
+ * it into the blob store while the CTF engine validates it — and records it in the destination's inbox or, for
+ * XXXXXXX/MMMMMMM, in the unknown-destination repository with one record per pupil. A refused file leaves nothing
+ * stored. Memory does not grow with the file.
  */
 import crypto from 'node:crypto';
 import type { Insertable } from 'kysely';
