@@ -37,9 +37,9 @@ describe('s2s command line on the embedded database', () => {
   it('imports the sample register, then finds everything unchanged', async () => {
     const first = await run('establishments', 'import', sampleRegisterFile);
     assert.equal(first.code, 0, first.err);
-    assert.match(first.out, /^added 27, updated 0, unchanged 0, rejected 0/);
+    assert.match(first.out, /^read as Windows-1252: added 27, updated 0, unchanged 0, rejected 0/);
     const second = await run('establishments', 'import', sampleRegisterFile);
-    assert.match(second.out, /^added 0, updated 0, unchanged 27, rejected 0/);
+    assert.match(second.out, /^read as Windows-1252: added 0, updated 0, unchanged 27, rejected 0/);
   });
 
   it('prints each rejected row with its file and line', async () => {
@@ -210,10 +210,22 @@ describe('s2s command line on the embedded database', () => {
     assert.equal((await run('audit', 'verify', '--anchor', 'not-an-anchor')).code, 2);
   });
 
+  it('reports a repository repair, and a dry run changes nothing', async () => {
+    const dry = await run('repository', 'repair', '--dry-run');
+    assert.equal(dry.code, 0, dry.err);
+    assert.match(
+      dry.out,
+      /^0 repository files without records checked: 0 can be repaired, .*\(dry run: nothing changed\)/m,
+    );
+    const real = await run('repository', 'repair');
+    assert.match(real.out, /^0 repository files without records checked: 0 repaired, 0 not CTFs or without pupils$/m);
+  });
+
   it('answers usage errors with exit code 2', async () => {
     assert.equal((await run('frobnicate')).code, 2);
     assert.equal((await run('establishments', 'import')).code, 2);
     assert.equal((await run('audit')).code, 2);
+    assert.equal((await run('repository', 'repair', '--now')).code, 2);
   });
 });
 

@@ -16,6 +16,7 @@ import {
 import { verifyAuditChain } from './audit/record-audit.js';
 import { formatDemoCredentials, seedDemo } from './demo/seed-demo.js';
 import { importRegister } from './establishments/import-register.js';
+import { repairRepositoryFiles } from './transfers/repair-repository.js';
 import { AccountError, findUserByEmail, createUser } from './identity/accounts.js';
 import { createApiToken, listApiTokens, revokeApiToken, type ApiToken } from './identity/api-tokens.js';
 import { roles } from './identity/permissions.js';
@@ -46,7 +47,7 @@ const usage = `Usage: s2s <command> [options]
 
 Commands:
   serve                                   Start the service (http://localhost:3000 by default)
-  establishments import FILE.csv          Import a GIAS establishment extract (Windows-1252 CSV)
+  establishments import FILE.csv          Import a GIAS establishment extract (CSV in Windows-1252 or UTF-8)
   users add --email E --name N --org ORG --role R
                                           Add a user; ORG is a LAEstab, an LA code or DFE. Prints a set-up link
   tokens create --email E --name LABEL    Create an API token for a user; prints it once
@@ -59,6 +60,9 @@ Commands:
   keys rotate                             Re-wrap everything under S2S_MASTER_KEY that is still under
                                           S2S_READ_ONLY_MASTER_KEY; resumable, safe beside running nodes
   purge                                   Destroy files past their retention now (the service also does it every 10 minutes)
+  repository repair [--dry-run]           Give records to CTFs kept in the unknown-destination repository without
+                                          any (sent under another label before s2s read files by content); list
+                                          the files that are not CTFs, with their senders
   ctf validate FILE...                    Validate CTF/ATF files
   ctf generate --out DIR [...]            Write synthetic, fictitious CTFs
 
@@ -208,7 +212,8 @@ async function establishments(args: string[], io: Io): Promise<number> {
   return withServices('s2s establishments import', io, async (services) => {
     const report = await importRegister(services.db, file, services.now());
     io.stdout.write(
-      `added ${report.added}, updated ${report.updated}, unchanged ${report.unchanged}, rejected ${report.rejected.length}` +
+      `read as ${report.encoding}: ` +
+        `added ${report.added}, updated ${report.updated}, unchanged ${report.unchanged}, rejected ${report.rejected.length}` +
         ` (local authorities: added ${report.localAuthorities.added}, updated ${report.localAuthorities.updated})\n`,
     );
     for (const r of report.rejected) io.stdout.write(`${file}:${r.line}: rejected: ${r.reason}\n`);
@@ -416,6 +421,31 @@ async function purge(args: string[], io: Io): Promise<number> {
   });
 }
 
+async function repository(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const dryRun = rest.length === 1 && rest[0] === '--dry-run';
+  if (sub !== 'repair' || (rest.length > 0 && !dryRun))
+    throw new UsageError('Usage: s2s repository repair [--dry-run]');
+  return withServices('s2s repository repair', io, async (services) => {
+    const report = await repairRepositoryFiles(services, { dryRun });
+    const would = dryRun ? 'would give' : 'gave';
+    for (const f of report.repaired) {
+      const problems = f.problems > 0 ? ` (the CTF engine finds ${f.problems} problems in it)` : '';
+      io.stdout.write(`${f.fileId} ${f.fileName}: ${would} ${f.records} pupil records${problems}
+`);
+    }
+    for (const f of report.unrepaired) {
+      io.stdout.write(
+        `${f.fileId} ${f.fileName}: not repaired: ${f.reason}; sent by ${f.senderOrgCode} on ${f.receivedAt.toISOString().slice(0, 10)}, kept until ${f.expiresAt.toISOString().slice(0, 10)}. Ask the sender for the pupil's CTF.\n`,
+      );
+    }
+    io.stdout.write(
+      `${report.checked} repository files without records checked: ${report.repaired.length} ${dryRun ? 'can be repaired' : 'repaired'}, ${report.unrepaired.length} not CTFs or without pupils${dryRun ? ' (dry run: nothing changed)' : ''}\n`,
+    );
+    return 0;
+  });
+}
+
 async function ctf(args: string[], io: Io): Promise<number> {
   const { ctfCommand } = await import('./ctf/cli.js');
   return ctfCommand(args, io);
@@ -429,6 +459,7 @@ const commands: Record<string, (args: string[], io: Io) => Promise<number>> = {
   audit,
   keys,
   purge,
+  repository,
   ctf,
 };
 

@@ -2,22 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { ctfCommand } from './cli.js';
 import { parseFileName } from './file-names.js';
-import { pupil, validCtf, validFileName } from './test-support.js';
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await ctfCommand(args, { stdout, stderr });
-  return { code, out, err };
-}
+import { pupil, runCtfCommand as run, validCtf, validFileName } from './test-support.js';
 
 describe('s2s ctf', () => {
   let dir = '';
@@ -85,6 +72,22 @@ describe('s2s ctf', () => {
     assert.equal((await run(['generate', '--out', dir, '--files', '0'])).code, 2);
     assert.equal((await run(['generate', '--out', dir, '--unknown-destination-rate', '2'])).code, 2);
     assert.equal((await run(['help'])).code, 0);
+    const unknownSchool = await run(['generate', '--out', dir, '--from', '1234567']);
+    assert.equal(unknownSchool.code, 2);
+    assert.match(unknownSchool.err, /--from 1234567 is not a school in the sample register.*8232003/);
+    const nowhere = await run(['generate', '--out', dir, '--to', 'YYYYYYY']);
+    assert.equal(nowhere.code, 2);
+    assert.match(nowhere.err, /--to YYYYYYY is not a destination/);
+  });
+
+  it('generate --from --to writes every file between the two', async () => {
+    const out = join(dir, 'from-to');
+    const g = await run(['generate', '--out', out, '--files', '3', '--from', '8232003', '--to', 'mmmmmmm']);
+    assert.equal(g.code, 0, g.err);
+    assert.deepEqual(
+      (await readdir(out)).sort(),
+      [1, 2, 3].map((n) => `8232003_CTF_MMMMMMM_00${n}.XML`),
+    );
   });
 
   it('generate then validate exits 0', async () => {

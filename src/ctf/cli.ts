@@ -8,6 +8,7 @@ import { access, constants, mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openSampleEstablishments } from '../establishments/sample-register.js';
+import { classifyDestination } from './file-names.js';
 import { generateCtfFiles } from './generate.js';
 import type { CtfIssue } from './issues.js';
 import { parseCtf } from './parse.js';
@@ -20,6 +21,7 @@ export interface CliIo {
 const usage = `Usage:
   s2s ctf validate FILE... [--json]
   s2s ctf generate --out DIR [--files N] [--pupils-per-file K] [--seed S] [--unknown-destination-rate R]
+                   [--from LAESTAB] [--to LAESTAB|NNNLLLL|XXXXXXX|MMMMMMM]
 `;
 
 function print(stream: NodeJS.WritableStream, text: string): void {
@@ -111,6 +113,8 @@ async function generateCommand(args: string[], io: CliIo): Promise<number> {
         'pupils-per-file': { type: 'string' },
         seed: { type: 'string' },
         'unknown-destination-rate': { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
       },
     });
   } catch (e) {
@@ -128,6 +132,22 @@ async function generateCommand(args: string[], io: CliIo): Promise<number> {
     );
     return 2;
   }
+  const establishments = openSampleEstablishments();
+  if (v.from !== undefined && !establishments.some((e) => e.laestab === v.from)) {
+    print(
+      io.stderr,
+      `--from ${v.from} is not a school in the sample register the generator writes from; use one of ${establishments.map((e) => e.laestab).join(', ')}.`,
+    );
+    return 2;
+  }
+  const to = v.to?.toUpperCase();
+  if (to !== undefined && classifyDestination(to) === null) {
+    print(
+      io.stderr,
+      `--to ${v.to} is not a destination: give a LAEstab (7 digits), an LA as 823LLLL, XXXXXXX (destination unknown) or MMMMMMM (leaving the maintained sector).`,
+    );
+    return 2;
+  }
   try {
     await mkdir(v.out, { recursive: true });
   } catch {
@@ -138,10 +158,12 @@ async function generateCommand(args: string[], io: CliIo): Promise<number> {
   let pupils = 0;
   for (const file of generateCtfFiles({
     seed: v.seed ?? '1',
-    establishments: openSampleEstablishments(),
+    establishments,
     files,
     pupilsPerFile: perFile,
     unknownDestinationRate: rate,
+    ...(v.from !== undefined ? { from: v.from } : {}),
+    ...(to !== undefined ? { to } : {}),
   })) {
     await writeFile(join(v.out, file.fileName), file.xml);
     written++;

@@ -37,9 +37,12 @@ export function classifyDestination(code: string): DestinationKind | null {
   return null;
 }
 
+/** DfE's Multiplication Tables Check service names the CTF of a school's results `<LAEstab>_MTC_<LAEstab>_<nnn>.XML`. */
+const ctfLabels = new Set(['CTF', 'MTC']);
+
 export function fileTypeOfLabel(label: string): CtfFileType {
   const upper = label.toUpperCase();
-  if (upper === 'CTF') return 'CTF';
+  if (ctfLabels.has(upper)) return 'CTF';
   if (upper === 'ATF') return 'ATF';
   if (censusLabels.test(upper)) return 'census';
   return 'generic';

@@ -19,6 +19,42 @@ describe('synthetic generator', () => {
     assert.notDeepEqual(a, c);
   });
 
+  it('never gives one UPN, current or former, to two different children, across seeds', () => {
+    const children = new Map<string, { seed: string; child: string }>();
+    let shared = 0;
+    for (const seed of ['1', '2', '3']) {
+      for (const file of generateCtfFiles({ seed, establishments, files: 20 })) {
+        for (const p of file.pupils) {
+          const child = [p.surname, p.forename, p.middleNames, p.dateOfBirth, p.sex].join('|');
+          for (const upn of [p.upn!, ...p.formerUpns]) {
+            const earlier = children.get(upn);
+            if (!earlier) children.set(upn, { seed, child });
+            else {
+              if (earlier.seed !== seed) shared++;
+              assert.equal(child, earlier.child, `UPN ${upn}: seed ${earlier.seed} and seed ${seed}`);
+            }
+          }
+        }
+      }
+    }
+    assert.ok(shared > 0, 'seeds do meet the same UPNs, and then the same child');
+  });
+
+  it('writes every file from --from to --to when given', () => {
+    const files = [...generateCtfFiles({ seed: 5, establishments, files: 6, from: '8232003', to: 'XXXXXXX' })];
+    assert.ok(files.every((f) => /^8232003_CTF_XXXXXXX_00\d\.XML$/.test(f.fileName) && f.pupils.length === 1));
+    const toSchool = [...generateCtfFiles({ seed: 5, establishments, files: 3, to: '3304101', pupilsPerFile: 2 })];
+    assert.ok(toSchool.every((f) => f.header.destination.lea === '330' && f.header.destination.estab === '4101'));
+    assert.throws(
+      () => generateCtfFiles({ seed: 5, establishments, files: 1, from: '1234567' }).next(),
+      /not an establishment/,
+    );
+    assert.throws(
+      () => generateCtfFiles({ seed: 5, establishments, files: 1, to: 'YYYYYYY' }).next(),
+      /not a destination/,
+    );
+  });
+
   it('writes correctly named, valid files marked fictitious, one pupil each to XXXXXXX and MMMMMMM', async () => {
     const kinds = new Set<string>();
     for (const file of generateCtfFiles({

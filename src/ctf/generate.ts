@@ -103,15 +103,14 @@ export function createPupilGenerator(options: GeneratorOptions): PupilGenerator 
   const dateTime = options.dateTime ?? `${academicYear + 1}-07-10T10:15:00`;
   const fileDate = dateTime.slice(0, 10);
   const establishments = options.establishments;
-  const laCodes = [...new Set(establishments.map((e) => e.laCode))];
   const totalWeight = heritageGroups.reduce((sum, g) => sum + g.weight, 0);
   const permanentSerials = new Map<string, number>();
   const temporarySerials = new Map<string, number>();
   const overflowSerials = new Map<string, number>();
   const british = heritageGroups[0] as HeritageGroup;
 
-  const group = (): HeritageGroup => {
-    let r = random.next() * totalWeight;
+  const group = (person: Random): HeritageGroup => {
+    let r = person.next() * totalWeight;
     for (const g of heritageGroups) {
       r -= g.weight;
       if (r < 0) return g;
@@ -119,37 +118,59 @@ export function createPupilGenerator(options: GeneratorOptions): PupilGenerator 
     return british;
   };
 
-  const permanentUpn = (la: string, estab: string, yy: string): string => {
+  /*
+   * A UPN names one child, in every run: the child's name, sex and date of birth are drawn from the UPN itself
+   * (below), so two seeds that allocate the same UPN describe the same child. Nursery and reception pupils share
+   * the year of allocation, so they take separate halves of each serial range; otherwise the same UPN could be a
+   * nursery child in one run and a reception child, born a year earlier, in another.
+   */
+  const part = (ncYear: number, yy: string, lo: number, hi: number): [number, number] => {
+    if (yy !== pad(academicYear % 100, 2)) return [lo, hi];
+    const middle = lo + (hi - lo) / 2;
+    return ncYear < 0 ? [middle, hi] : [lo, middle];
+  };
+  const next = (counters: Map<string, number>, key: string): number => {
+    const n = counters.get(key) ?? 0;
+    counters.set(key, n + 1);
+    return n;
+  };
+
+  const permanentUpn = (la: string, estab: string, yy: string, ncYear: number): string => {
     const key = la + estab + yy;
-    const n = permanentSerials.get(key) ?? 0;
-    permanentSerials.set(key, n + 1);
-    if (n < 1000) return makeUpn(key + pad(n, 3));
+    const [lo, hi] = part(ncYear, yy, 0, 1000);
+    const n = next(permanentSerials, `${key}:${lo}`);
+    if (n < hi - lo) return makeUpn(key + pad(lo + n, 3));
     // The school's serials are used up: LAs allocate from dummy establishment numbers 3950–3999.
-    const overflowKey = la + yy;
-    const m = (overflowSerials.get(overflowKey) ?? 0) % 50_000;
-    overflowSerials.set(overflowKey, m + 1);
+    const [olo, ohi] = part(ncYear, yy, 0, 50_000);
+    const m = olo + (next(overflowSerials, `${la}${yy}:${olo}`) % (ohi - olo));
     return makeUpn(la + pad(3950 + Math.floor(m / 1000), 4) + yy + pad(m % 1000, 3));
   };
 
-  const temporaryUpn = (la: string, estab: string, yy: string): string => {
+  const temporaryFrom = (key: string, index: number): string =>
+    makeUpn(key + pad(Math.floor(index / 23), 2) + upnLetters[index % 23]);
+
+  // Temporary UPNs 0–999 of a school and year are the former UPNs of its permanent ones (serial for serial), so a
+  // former UPN belongs to one child too; pupils still on a temporary UPN take 1000–2299.
+  const temporaryUpn = (la: string, estab: string, yy: string, ncYear: number): string => {
     const key = la + estab + yy;
-    const n = (temporarySerials.get(key) ?? 0) % 2300;
-    temporarySerials.set(key, n + 1);
-    return makeUpn(key + pad(Math.floor(n / 23), 2) + upnLetters[n % 23]);
+    const [lo, hi] = part(ncYear, yy, 1000, 2300);
+    return temporaryFrom(key, lo + (next(temporarySerials, `${key}:${lo}`) % (hi - lo)));
   };
 
-  const uln = (): string => {
+  const formerTemporaryUpn = (upn: string): string => temporaryFrom(upn.slice(1, 10), Number(upn.slice(10)));
+
+  const uln = (person: Random): string => {
     for (;;) {
-      const first = String(random.between(100_000_000, 999_999_999));
+      const first = String(person.between(100_000_000, 999_999_999));
       const check = ulnCheckDigit(first);
       if (check !== null) return first + check;
     }
   };
 
-  const dobFor = (ncYear: number): string => {
+  const dobFor = (ncYear: number, person: Random): string => {
     // Year Y in academic year AY: born 1 September (AY − Y − 5) to 31 August (AY − Y − 4).
     const startYear = academicYear - ncYear - 5;
-    let dayIndex = random.int(365);
+    let dayIndex = person.int(365);
     let month = 9;
     let year = startYear;
     for (;;) {
@@ -221,41 +242,41 @@ export function createPupilGenerator(options: GeneratorOptions): PupilGenerator 
   };
 
   const identity = (school: GeneratorEstablishment = random.pick(establishments)): SyntheticIdentity => {
-    const heritage = group();
-    const sex = random.chance(0.5) ? 'M' : 'F';
-    const forenames = sex === 'M' ? heritage.male : heritage.female;
-    const forename = random.pick(forenames);
-    let surname = random.chance(0.1) ? random.pick(group().surnames) : random.pick(heritage.surnames);
-    if (random.chance(0.04)) surname = `${surname}-${random.pick(group().surnames)}`;
-    let middleNames: string | null = null;
-    if (random.chance(0.3)) {
-      const pool = random.chance(0.7) ? forenames : sex === 'M' ? british.male : british.female;
-      middleNames = random.pick(pool);
-      if (random.chance(0.15)) middleNames += ` ${random.pick(pool)}`;
-      if (middleNames.split(' ').includes(forename)) middleNames = null;
-    }
-    const shortForms = nicknames[forename];
-    const preferredForename = shortForms && random.chance(0.25) ? random.pick(shortForms) : null;
-    const formerSurname = random.chance(0.03) ? random.pick(group().surnames) : null;
-    const preferredSurname = random.chance(0.02) ? random.pick(heritage.surnames) : null;
     const ncYear = pickYear(school);
-    const dateOfBirth = dobFor(ncYear);
     const schoolHistory = historyFor(school, ncYear);
     const first = schoolHistory[0];
     const allocLa = first?.lea ?? school.laCode;
     const allocEstab = first?.estab ?? school.establishmentNumber;
     const allocYear = pad((academicYear - Math.max(ncYear, 0)) % 100, 2);
-    const formerUpns: string[] = [];
-    let upn: string;
-    if (random.chance(0.03)) upn = temporaryUpn(allocLa, allocEstab, allocYear);
-    else {
-      if (random.chance(0.08)) formerUpns.push(temporaryUpn(random.pick(laCodes), allocEstab, allocYear));
-      upn = permanentUpn(allocLa, allocEstab, allocYear);
+    const temporary = random.chance(0.03);
+    const upn = temporary
+      ? temporaryUpn(allocLa, allocEstab, allocYear, ncYear)
+      : permanentUpn(allocLa, allocEstab, allocYear, ncYear);
+    // Who the child is follows from the UPN alone: see `part` above.
+    const person = createRandom(`pupil ${upn}`);
+    const formerUpns = !temporary && person.chance(0.08) ? [formerTemporaryUpn(upn)] : [];
+    const heritage = group(person);
+    const sex = person.chance(0.5) ? 'M' : 'F';
+    const forenames = sex === 'M' ? heritage.male : heritage.female;
+    const forename = person.pick(forenames);
+    let surname = person.chance(0.1) ? person.pick(group(person).surnames) : person.pick(heritage.surnames);
+    if (person.chance(0.04)) surname = `${surname}-${person.pick(group(person).surnames)}`;
+    let middleNames: string | null = null;
+    if (person.chance(0.3)) {
+      const pool = person.chance(0.7) ? forenames : sex === 'M' ? british.male : british.female;
+      middleNames = person.pick(pool);
+      if (person.chance(0.15)) middleNames += ` ${person.pick(pool)}`;
+      if (middleNames.split(' ').includes(forename)) middleNames = null;
     }
+    const shortForms = nicknames[forename];
+    const preferredForename = shortForms && person.chance(0.25) ? person.pick(shortForms) : null;
+    const formerSurname = person.chance(0.03) ? person.pick(group(person).surnames) : null;
+    const preferredSurname = person.chance(0.02) ? person.pick(heritage.surnames) : null;
+    const dateOfBirth = dobFor(ncYear, person);
     return {
       upn,
       formerUpns,
-      uln: random.chance(ncYear >= 9 ? 0.85 : 0.05) ? uln() : null,
+      uln: person.chance(ncYear >= 9 ? 0.85 : 0.05) ? uln(person) : null,
       surname,
       forename,
       middleNames,
@@ -409,8 +430,12 @@ export interface FilesOptions extends GeneratorOptions {
   files: number;
   /** Pupils in each file to a school or LA (default 30). Unknown-destination and out-of-sector files always hold one. */
   pupilsPerFile?: number;
-  /** Share of files (0–1) sent to XXXXXXX or MMMMMMM (default 0.1). */
+  /** Share of files (0–1) sent to XXXXXXX or MMMMMMM (default 0.1); unused with `to`. */
   unknownDestinationRate?: number;
+  /** The LAEstab every file comes from (one of `establishments`); default a random one a file. */
+  from?: string;
+  /** Where every file goes: a LAEstab, `823LLLL`, `XXXXXXX` or `MMMMMMM`; default a random destination a file. */
+  to?: string;
 }
 
 function headerFor(
@@ -445,11 +470,19 @@ export function* generateCtfFiles(options: FilesOptions): Generator<GeneratedFil
   const rate = options.unknownDestinationRate ?? 0.1;
   const sequences = new Map<string, number>();
   const establishments = options.establishments;
+  const from = options.from === undefined ? undefined : establishments.find((e) => e.laestab === options.from);
+  if (options.from !== undefined && !from) throw new Error(`generateCtfFiles: ${options.from} is not an establishment`);
+  if (options.to !== undefined && classifyDestination(options.to) === null) {
+    throw new Error(`generateCtfFiles: ${options.to} is not a destination`);
+  }
   for (let f = 0; f < options.files; f++) {
-    const source = random.pick(establishments);
+    const source = from ?? random.pick(establishments);
     let destination: string;
     let destinationUrn: string | undefined;
-    if (random.chance(rate)) destination = random.chance(0.5) ? 'XXXXXXX' : 'MMMMMMM';
+    if (options.to !== undefined) {
+      destination = options.to;
+      destinationUrn = establishments.find((e) => e.laestab === options.to)?.urn;
+    } else if (random.chance(rate)) destination = random.chance(0.5) ? 'XXXXXXX' : 'MMMMMMM';
     else if (random.chance(0.1)) destination = `${source.laCode}LLLL`;
     else {
       const others = establishments.filter((e) => e.laestab !== source.laestab);

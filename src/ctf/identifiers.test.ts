@@ -76,6 +76,8 @@ describe('file names', () => {
     assert.equal(parseFileName('823LLLL_ATF_8231234_001.XML')?.sourceKind, 'la');
     assert.equal(parseFileName('8231234_SC3_823LLLL_001.XML')?.type, 'census');
     assert.equal(parseFileName('8231234_KS2TA_823LLLL_004.csv')?.type, 'generic');
+    assert.equal(parseFileName('8231234_MTC_8231234_001.XML')?.type, 'CTF', "DfE's MTC download is a CTF");
+    assert.equal(parseFileName('8231234_mtc_8231234_001.xml')?.label, 'MTC');
     assert.equal(parseFileName('8231234_CTF_8235678_001.pdf'), null);
     assert.equal(parseFileName('report.xml'), null);
     assert.equal(parseFileName('some/dir/8231234_CTF_8235678_001.XML')?.source, '8231234');

@@ -8,6 +8,14 @@ import type { CtfParseResult } from './model.js';
 
 export { parseCtf, type CtfInput, type ParseOptions } from './parse.js';
 export { teeChunks } from './tee.js';
+export {
+  rootElementOf,
+  sniffRootElement,
+  structuredRootOf,
+  type RootElement,
+  type SniffedStream,
+  type StructuredRoot,
+} from './root-element.js';
 export { extractPupil, extractPupilFrom, type ReadRange } from './extract.js';
 export {
   buildFileName,

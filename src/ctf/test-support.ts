@@ -1,6 +1,8 @@
 /** Shared fixtures for the CTF engine's tests: a valid file built by the writer, and small helpers. */
 
+import { PassThrough } from 'node:stream';
 import { openSampleEstablishments } from '../establishments/sample-register.js';
+import { ctfCommand } from './cli.js';
 import type { GeneratorEstablishment } from './generate.js';
 import type { CtfHeaderInput, CtfPupilInput } from './write.js';
 import { writeCtf } from './write.js';
@@ -66,4 +68,16 @@ export function* chunked(bytes: Uint8Array, sizes: number[]): Generator<Uint8Arr
     yield bytes.subarray(i, i + n);
     i += n;
   }
+}
+
+/** Runs `s2s ctf …` in process, as the command line does, and returns its exit code and what it printed. */
+export async function runCtfCommand(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await ctfCommand(args, { stdout, stderr });
+  return { code, out, err };
 }

@@ -124,8 +124,14 @@ describe('file name against header', () => {
     assert.deepEqual(codes(s.errors), ['FILE_NAME_SOURCE_MISMATCH']);
     assert.match(s.errors[0]?.message ?? '', /3302101.*8232002/);
   });
-  it('flags a type mismatch and warns on an unconventional name', async () => {
-    assert.deepEqual(await errorsOf(validCtf(), '8232002_ATF_8234003_001.XML'), ['FILE_NAME_TYPE_MISMATCH']);
+  it('warns, naming both, when the name gives another type than the content, and on an unconventional name', async () => {
+    for (const name of ['8232002_ATF_8234003_001.XML', '8232002_MISC_8234003_001.XML', '8232002_SC3_8234003_001.XML']) {
+      const named = await parseCtf(Buffer.from(validCtf()), { fileName: name });
+      assert.deepEqual(codes(named.errors), [], name);
+      assert.deepEqual(codes(named.warnings), ['FILE_NAME_TYPE_MISMATCH'], name);
+      assert.match(named.warnings[0]?.message ?? '', new RegExp(`says ${name.split('_')[1]}.*is a CTF`));
+      assert.equal(named.valid, true);
+    }
     const r = await parseCtf(Buffer.from(validCtf()), { fileName: 'pupils.xml' });
     assert.deepEqual(codes(r.warnings), ['FILE_NAME_UNCONVENTIONAL']);
     assert.equal(r.valid, true);

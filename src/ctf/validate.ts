@@ -425,11 +425,18 @@ export function checkFileName(
   }
   const out: CtfIssue[] = [];
   if (parsed.type !== type) {
+    // The content is what the file is: a supplier's label (MISC, KS2, SC3 …) on a CTF must not hide a child.
+    const named =
+      parsed.type === 'generic'
+        ? `${parsed.label} (a general file)`
+        : parsed.type === 'census'
+          ? `${parsed.label} (a census return)`
+          : parsed.label;
     out.push(
       issue(
         'FILE_NAME_TYPE_MISMATCH',
-        'error',
-        `The file name says ${parsed.label} but the file is a${type === 'ATF' ? 'n' : ''} ${type}.`,
+        'warning',
+        `The file name says ${named} but the file is a${type === 'ATF' ? 'n' : ''} ${type} (its root element is ${namesFor[type].root}); s2s has read it as a${type === 'ATF' ? 'n' : ''} ${type}. Name it <source>_${type}_<destination>_<nnn>.XML next time.`,
         place,
       ),
     );

@@ -8,10 +8,33 @@ import { decodeWindows1252, encodeWindows1252 } from './windows-1252.js';
 import { importRegister } from './import-register.js';
 import { sampleEstablishments, sampleRegisterCsvText } from './sample-register.js';
 import { searchEstablishments } from './search-establishments.js';
+import { realWorldFixture } from '../../test/support/verdicts.js';
+import { detectRegisterEncoding } from './register-encoding.js';
+
+/** GIAS extracts in the encodings DfE has shipped besides the documented Windows-1252. */
+const extracts = [
+  'gias-utf8-with-bom/edubasealldata20261201.csv',
+  'gias-utf8-without-bom/edubasealldata20261202.csv',
+].map(realWorldFixture);
+
+async function* bytes(...chunks: number[][]) {
+  for (const chunk of chunks) yield Uint8Array.from(chunk);
+}
 
 async function* text(value: string) {
   yield value;
 }
+
+describe('the encoding of an extract', () => {
+  it('is UTF-8 when it says so with a BOM, or when it is valid UTF-8 beyond ASCII; else Windows-1252', async () => {
+    assert.equal(await detectRegisterEncoding(bytes([0xef, 0xbb, 0xbf, 0x55], [0x92])), 'UTF-8 with byte order mark');
+    // “â” split between two chunks is still one UTF-8 character.
+    assert.equal(await detectRegisterEncoding(bytes([0x54, 0xc3], [0xa2, 0x66])), 'UTF-8');
+    assert.equal(await detectRegisterEncoding(bytes([0x44, 0xe2, 0x66, 0x92])), 'Windows-1252');
+    assert.equal(await detectRegisterEncoding(bytes([0x54, 0xc3])), 'Windows-1252', 'cut off at the end');
+    assert.equal(await detectRegisterEncoding(bytes([0x55, 0x52, 0x4e])), 'Windows-1252', 'ASCII reads the same');
+  });
+});
 
 describe('CSV reading', () => {
   it('handles quotes, doubled quotes, newlines in quotes and CRLF, reporting start lines', async () => {
@@ -93,6 +116,28 @@ for (const database of await testDatabases()) {
       assert.match(report.rejected[2]!.reason, /URN “9x”/);
       assert.match(report.rejected[3]!.reason, /2 fields where the header has/);
     });
+
+    for (const { fixture, file, verdict } of extracts) {
+      it(`imports ${fixture}: ${verdict.why}`, async () => {
+        const report = await importRegister(services.db, file, services.now());
+        const names = await services.db
+          .selectFrom('establishments')
+          .select(['laestab', 'name'])
+          .where('laestab', 'in', Object.keys(verdict.import!.names))
+          .execute();
+        assert.deepEqual(
+          {
+            encoding: report.encoding,
+            added: report.added,
+            updated: report.updated,
+            rejected: report.rejected.length,
+            names: Object.fromEntries(names.map((n) => [n.laestab, n.name])),
+          },
+          verdict.import,
+          JSON.stringify(report.rejected),
+        );
+      });
+    }
 
     it('refuses a file that is not a GIAS extract, naming the missing columns', async () => {
       await assert.rejects(

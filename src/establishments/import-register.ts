@@ -1,12 +1,11 @@
 /**
- * Imports a GIAS establishment extract (edubasealldata*.csv: Windows-1252, about 140 columns, read here by
+ * Imports a GIAS establishment extract (edubasealldata*.csv: Windows-1252 or UTF-8, about 140 columns, read here by
  * header name). Upserts idempotently keyed by LAEstab, so importing the same file twice changes nothing.
  * A bad row is rejected with its line number and reason, and the rest still import.
  */
-import fs from 'node:fs';
 import type { Db } from '../platform/database.js';
 import { readCsv } from './csv.js';
-import { decodeWindows1252 } from './windows-1252.js';
+import { openRegisterFile, type RegisterEncoding } from './register-encoding.js';
 import type { Nation } from './sample-register.js';
 
 export interface ImportReport {
@@ -15,6 +14,8 @@ export interface ImportReport {
   unchanged: number;
   rejected: Array<{ line: number; reason: string }>;
   localAuthorities: { added: number; updated: number };
+  /** How a file on disk was read; null when the caller handed over text. */
+  encoding: RegisterEncoding | null;
 }
 
 export const requiredColumns = [
@@ -142,13 +143,6 @@ function toRow(get: (column: Column) => string): { row: EstablishmentRow; laName
   };
 }
 
-// A single-byte encoding: every chunk decodes on its own, with no character split across chunks.
-async function* readWindows1252(file: string): AsyncGenerator<string> {
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
-    yield decodeWindows1252(chunk as Buffer);
-  }
-}
-
 const comparedFields = [
   'urn',
   'la_code',
@@ -176,8 +170,14 @@ export async function importRegister(db: Db, source: string | AsyncIterable<stri
     unchanged: 0,
     rejected: [],
     localAuthorities: { added: 0, updated: 0 },
+    encoding: null,
   };
-  const chunks = typeof source === 'string' ? readWindows1252(source) : source;
+  let chunks: AsyncIterable<string>;
+  if (typeof source === 'string') {
+    const opened = await openRegisterFile(source);
+    report.encoding = opened.encoding;
+    chunks = opened.text;
+  } else chunks = source;
   let header: Map<string, number> | undefined;
   const accepted = new Map<string, { row: EstablishmentRow; line: number }>();
   const las = new Map<string, string>();

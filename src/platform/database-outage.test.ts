@@ -21,8 +21,11 @@ import { isDatabaseUnavailable, openPostgres } from './database.js';
 import { createServices } from './services.js';
 import { buildApp } from './web/app.js';
 
-/** How long the database stays away: long enough for every pool connection to be lost and for many requests. */
-const OUTAGE_MS = 6000;
+/**
+ * How long the database stays away: longer than a failover takes, and past the 8 s after which a node used to give
+ * up for good (restarted workers migrating, failing, and the supervisor stopping after five exits in a minute).
+ */
+const OUTAGE_MS = 20_000;
 
 const unavailable = ownPostgresUnavailable();
 if (unavailable && process.env.CI) throw new Error(`CI needs a PostgreSQL cluster of the test's own: ${unavailable}`);

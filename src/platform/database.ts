@@ -2,6 +2,7 @@
  * Opens the database: PostgreSQL through a `pg` pool when DATABASE_URL is set, otherwise PGlite in the data
  * directory. Both run the same migrations and the same queries; callers never know which they have.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
@@ -9,6 +10,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
+import { durableStartParams, syncPath, SyncingNodeFS, syncTree } from './durable-pglite.js';
 import { migrationProvider } from './migrations/index.js';
 import { pglitePool } from './pglite-pool.js';
 import type { Database } from './schema.js';
@@ -109,7 +111,17 @@ export async function openPGlite(dataDir: string, purpose: string): Promise<Open
   const dir = path.join(dataDir, 'pglite');
   const unlock = lockDataDir(dataDir, purpose);
   try {
-    const pglite = await PGlite.create({ dataDir: dir, extensions: pgliteExtensions, parsers: pgliteParsers });
+    const created = !existsSync(path.join(dir, 'PG_VERSION'));
+    const pglite = await PGlite.create({
+      fs: new SyncingNodeFS(dir),
+      startParams: durableStartParams,
+      extensions: pgliteExtensions,
+      parsers: pgliteParsers,
+    });
+    if (created) {
+      syncTree(dir);
+      syncPath(dataDir);
+    }
     return fromPGlite(pglite, unlock);
   } catch (error) {
     unlock();

@@ -1,14 +1,25 @@
 /**
- * Accepts one file: checks its name and that the sender may send from its source, finds where it goes, then
- * streams it once — encrypting it into the blob store while the CTF engine validates it — and records it in the
- * destination's inbox or, for XXXXXXX/MMMMMMM, in the unknown-destination repository with one record per pupil.
- * A refused file leaves nothing stored. Memory does not grow with the file.
+ * Accepts one file: checks its name and that the sender may send from its source, reads its first bytes to know
+ * what it is (a CTF is one whatever its name's label says), finds where it goes, then streams it once — encrypting
+ * it into the blob store while the CTF engine validates it — and records it in the destination's inbox or, for
+ * XXXXXXX/MMMMMMM, in the unknown-destination repository with one record per pupil. A refused file leaves nothing
+ * stored. Memory does not grow with the file.
  */
 import crypto from 'node:crypto';
 import type { Insertable } from 'kysely';
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
-import { parseCtf, parseFileName, teeChunks, type CtfIssue, type CtfPupil } from '../ctf/index.js';
+import {
+  parseCtf,
+  parseFileName,
+  sniffRootElement,
+  structuredRootOf,
+  teeChunks,
+  type CtfFileType,
+  type CtfIssue,
+  type ParsedFileName,
+  type RootElement,
+} from '../ctf/index.js';
 import type { RecordAudit } from '../audit/record-audit.js';
 import { auditActor, type User } from '../identity/accounts.js';
 import { withSealedRows, type BlobStore } from '../platform/blobs.js';
@@ -18,8 +29,7 @@ import type { Keys } from '../platform/keys.js';
 import type { TransferFilesTable } from '../platform/schema.js';
 import { sentFromSchool, upnDigest } from '../leavers/sent-ctfs.js';
 import { rejected, type FileProblem, type FileResult } from './file-result.js';
-import { alertEnquiries } from '../enquiries/enquiries.js';
-import { recordSearchKeys } from '../repository/search-keys.js';
+import { alertEnquiriesOf, insertRepositoryRecords, pupilIdentity, type PupilRecord } from './repository-records.js';
 import { routeDestination } from './route-destination.js';
 
 export interface TransferDeps {
@@ -82,31 +92,6 @@ export function maySendFrom(sender: User, source: string): boolean {
   return false;
 }
 
-function pupilIdentity(p: CtfPupil, sourceLaestab: string | null) {
-  const leaving = p.schoolHistory.find((h) => h.lea !== null && h.estab !== null && h.lea + h.estab === sourceLaestab);
-  const dateOfBirth = p.dateOfBirth && /^\d{4}-\d{2}-\d{2}$/.test(p.dateOfBirth) ? p.dateOfBirth : null;
-  return {
-    pupil_index: p.index,
-    byte_start: p.byteRange.start,
-    byte_end: p.byteRange.end,
-    upn: p.upn,
-    former_upns: p.formerUpns,
-    uln: p.uln,
-    surname: p.surname,
-    forename: p.forename,
-    middle_names: p.middleNames,
-    preferred_surname: p.preferredSurname,
-    preferred_forename: p.preferredForename,
-    former_surname: p.formerSurname,
-    former_forename: p.formerForename,
-    date_of_birth: dateOfBirth,
-    search_keys: recordSearchKeys(p, dateOfBirth),
-    sex: p.sex,
-    postcode: p.postcode,
-    left_on: leaving?.leavingDate && /^\d{4}-\d{2}-\d{2}$/.test(leaving.leavingDate) ? leaving.leavingDate : null,
-  };
-}
-
 export interface AcceptOptions {
   /**
    * False when the sender learns the outcome only once the answer has been sent, and the caller then marks the
@@ -116,14 +101,39 @@ export interface AcceptOptions {
   acknowledged?: boolean;
 }
 
+/**
+ * Only a CTF may go to the unknown-destination repository: its one pupil becomes the record people search for, and
+ * any other file there would hold a child nobody can find. Null when the file may go there.
+ */
+function notForRepository(
+  name: ParsedFileName,
+  root: RootElement,
+  contentType: CtfFileType | null,
+): FileProblem | null {
+  if (name.destinationKind !== 'unknown' && name.destinationKind !== 'outside-maintained-sector') return null;
+  // A file named as a CTF that is not one is left to the CTF engine, which says by line and column what is wrong.
+  if (contentType === 'CTF' || (contentType === null && name.type === 'CTF')) return null;
+  const what =
+    contentType === 'ATF'
+      ? 'an ATF (admissions file)'
+      : root.kind === 'element'
+        ? `an XML file whose root element is ${root.qualifiedName}, not CTfile`
+        : 'not a CTF: it is not XML';
+  return {
+    code: 'NOT_A_CTF_FOR_REPOSITORY',
+    message: `Only a CTF can be sent to ${name.destination}, where it waits, one pupil a file, for the pupil’s next school to find it. This file is ${what}. Send the pupil’s CTF (root element CTfile) to ${name.destination}, or send this file to the school or local authority it is for, by their number.`,
+  };
+}
+
 export async function acceptFile(
   deps: TransferDeps,
   sender: User,
   rawName: string,
-  body: AsyncIterable<Uint8Array>,
+  upload: AsyncIterable<Uint8Array>,
   sourceIp: string | null,
   { acknowledged = true }: AcceptOptions = {},
 ): Promise<FileResult> {
+  let body = upload;
   const fileName = cleanFileName(rawName);
   const parsedName = parseFileName(fileName);
   if (!parsedName) {
@@ -159,7 +169,18 @@ export async function acceptFile(
       summary,
     );
   }
-  if (parsedName.type === 'generic' && !genericExtensions.has(parsedName.extension.toLowerCase())) {
+  // What the file is comes from its content as well as its name: a CTF named MISC or KS2 is still a child's record.
+  const sniffed = await sniffRootElement(body);
+  body = sniffed.body;
+  const contentType = structuredRootOf(sniffed.root);
+  const fileType: CtfFileType = contentType ?? parsedName.type;
+  summary.fileType = fileType;
+  const misplaced = notForRepository(parsedName, sniffed.root, contentType);
+  if (misplaced) {
+    await drain(body);
+    return rejected(fileName, [misplaced], summary);
+  }
+  if (fileType === 'generic' && !genericExtensions.has(parsedName.extension.toLowerCase())) {
     await drain(body);
     return rejected(
       fileName,
@@ -200,10 +221,10 @@ export async function acceptFile(
     }
   }
 
-  const structured = parsedName.type === 'CTF' || parsedName.type === 'ATF';
+  const structured = fileType === 'CTF' || fileType === 'ATF';
   const pass = new PassThrough({ highWaterMark: 1 << 20 });
   const storing = deps.blobs.seal(pass);
-  const records: ReturnType<typeof pupilIdentity>[] = [];
+  const records: PupilRecord[] = [];
   let errors: FileProblem[] = [];
   let warnings: FileProblem[] = [];
   let pupils = 0;
@@ -267,7 +288,7 @@ export async function acceptFile(
     id,
     blob_id: blob.id,
     file_name: fileName,
-    file_type: parsedName.type,
+    file_type: fileType,
     source_code: parsedName.source,
     sender_user_id: sender.id,
     sender_org_kind: sender.orgKind,
@@ -292,7 +313,7 @@ export async function acceptFile(
   // together. A school's CTF adds a keyed digest of each pupil's UPN and marks sent any of the school's leavers it
   // carries, in the same statement, so an upload still waits for the database once. Repository files add their
   // pupils' rows atomically with them.
-  const leaving = parsedName.type === 'CTF' && sentFromSchool(parsedName.source) ? upns : [];
+  const leaving = fileType === 'CTF' && sentFromSchool(parsedName.source) ? upns : [];
   const sentTo = route.to === 'inbox' ? route.orgCode : parsedName.destination;
   // One statement may carry at most 65,535 bound values, so a large file's pupils go in batches, the later ones
   // in the same transaction as the first.
@@ -330,31 +351,22 @@ export async function acceptFile(
         .execute();
     }
     if (withRecords) {
-      const leftLaestab = sourceLaestab ?? parsedName.source;
-      for (let start = 0; start < records.length; start += 500) {
-        await trx
-          .insertInto('repository_records')
-          .values(
-            records.slice(start, start + 500).map((r, i) => ({
-              ...r,
-              id: recordIds[start + i]!,
-              file_id: id,
-              left_laestab: leftLaestab,
-              left_la_code: leftLaestab.slice(0, 3),
-              left_school_name: sourceSchoolName,
-              uploaded_at: now,
-              expires_at: repositoryExpiry,
-            })),
-          )
-          .execute();
-      }
+      await insertRepositoryRecords(trx, {
+        fileId: id,
+        records,
+        recordIds,
+        leftLaestab: sourceLaestab ?? parsedName.source,
+        leftSchoolName: sourceSchoolName,
+        uploadedAt: now,
+        expiresAt: repositoryExpiry,
+      });
     }
   };
   /** The answer for an accepted file: this one, or the same file stored by a request whose answer was lost. */
   const accepted = (fileId: string, status: 'delivered' | 'in-repository'): FileResult => ({
     id: fileId,
     fileName,
-    fileType: parsedName.type,
+    fileType,
     source: parsedName.source,
     // A renumbered school's file is reported under the number it was delivered to.
     destination: route.to === 'inbox' && route.redirectedFrom ? route.orgCode : parsedName.destination,
@@ -401,34 +413,13 @@ export async function acceptFile(
       { ...summary, pupils, sha256: blob.sha256, ...(earlier ? { duplicateOf: earlier.id } : {}) },
     );
   }
-  if (withRecords) {
-    // A child whose record has just arrived may be one an LA is looking for.
-    await alertEnquiries(
-      deps.db,
-      now,
-      records.flatMap((r, i) =>
-        r.date_of_birth && r.surname && r.forename
-          ? [
-              {
-                kind: 'repository' as const,
-                id: recordIds[i]!,
-                upn: r.upn,
-                surname: r.surname,
-                forename: r.forename,
-                date_of_birth: r.date_of_birth,
-                sex: r.sex,
-              },
-            ]
-          : [],
-      ),
-    );
-  }
+  if (withRecords) await alertEnquiriesOf(deps.db, now, { records, recordIds });
   await deps.audit({
     action: 'file.sent',
     actor: auditActor(sender),
     target: { kind: 'file', id },
     sourceIp,
-    details: { fileType: parsedName.type, destination: parsedName.destination, pupils, size: blob.size },
+    details: { fileType, destination: parsedName.destination, pupils, size: blob.size },
   });
   return accepted(id, inRepository ? 'in-repository' : 'delivered');
 }

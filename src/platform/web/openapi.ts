@@ -55,7 +55,7 @@ export const openApiDocument = {
           code: {
             type: 'string',
             description:
-              'Stable code, e.g. UPN_CHECK_LETTER, FILE_NAME_INVALID, DESTINATION_CLOSED, DUPLICATE, FILE_TOO_LARGE, TOO_MANY_PUPILS (more pupils than S2S_MAX_PUPILS_PER_FILE, 15,000, in one file)',
+              'Stable code, e.g. UPN_CHECK_LETTER, FILE_NAME_INVALID, DESTINATION_CLOSED, DUPLICATE, FILE_TOO_LARGE, TOO_MANY_PUPILS (more pupils than S2S_MAX_PUPILS_PER_FILE, 15,000, in one file), NOT_A_CTF_FOR_REPOSITORY (only a CTF can go to XXXXXXX or MMMMMMM); as a warning, FILE_NAME_TYPE_MISMATCH (the name gives another type than the content, which decides)',
           },
           message: { type: 'string', description: 'What is wrong and what to do, in plain English' },
           line: { type: 'integer' },
@@ -69,7 +69,11 @@ export const openApiDocument = {
         properties: {
           id: { type: ['string', 'null'], format: 'uuid' },
           fileName: { type: 'string' },
-          fileType: { type: ['string', 'null'], enum: ['CTF', 'ATF', 'census', 'generic', null] },
+          fileType: {
+            type: ['string', 'null'],
+            enum: ['CTF', 'ATF', 'census', 'generic', null],
+            description: 'What the file is: a CTfile or ATfile root makes it a CTF or ATF whatever its name says',
+          },
           source: { type: ['string', 'null'] },
           destination: {
             type: ['string', 'null'],
