@@ -37,8 +37,8 @@ export interface JobContext {
 
 export type JobHandler = (job: Job, context: JobContext) => Promise<Record<string, unknown>>;
 
-export interface FinishedJob {
-  state: 'done' | 'failed';
+export interface JobStatus {
+  state: 'queued' | 'running' | 'done' | 'failed';
   result: Record<string, unknown> | null;
   error: string | null;
 }
@@ -195,8 +195,11 @@ export function jobQueue(db: Db, now: () => Date, onError: (error: unknown) => v
       wake?.();
       return id;
     },
-    /** Resolves when the job has finished on any node. */
-    async waitFor(id: string, timeoutMs = 30 * 60_000): Promise<FinishedJob> {
+    /**
+     * Resolves when the job has finished on any node, or when `timeoutMs` has passed: then with the state it has
+     * reached, for a caller that answers without waiting any longer.
+     */
+    async waitFor(id: string, timeoutMs = 30 * 60_000): Promise<JobStatus> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const row = await db
@@ -204,12 +207,11 @@ export function jobQueue(db: Db, now: () => Date, onError: (error: unknown) => v
           .select(['state', 'result', 'error'])
           .where('id', '=', id)
           .executeTakeFirstOrThrow();
-        if (row.state === 'done' || row.state === 'failed')
-          return { state: row.state, result: row.result, error: row.error };
-        if (Date.now() > deadline) throw new Error(`job ${id} did not finish in time`);
+        const left = deadline - Date.now();
+        if (row.state === 'done' || row.state === 'failed' || left <= 0) return row;
         // Woken at once when this node finishes the job; otherwise (another node) checked again shortly.
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, 500);
+          const timer = setTimeout(done, Math.min(500, left));
           function done() {
             clearTimeout(timer);
             finished.off(id, done);
