@@ -1,8 +1,8 @@
 /**
  * Transfer pages: send files, the inbox, a file's page with its download, the sent list (with who collected what
  * and when), the organisation's .zip uploads with each one's progress, and for LA staff the files waiting at
- * their schools. Every page works without JavaScript; the send
- * page adds drag and drop and a progress bar when it can.
+ * their schools. Every page works without JavaScript; the send page adds drag and drop and a progress bar when it
+ * can.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { HttpError } from '../identity/authorise.js';
