@@ -10,7 +10,7 @@ import yauzl from 'yauzl';
 import { getUser } from '../identity/accounts.js';
 import type { BodyRanges } from '../platform/blobs.js';
 import type { JobContext } from '../platform/jobs.js';
-import { acceptFile, cleanFileName, type TransferDeps } from './accept-file.js';
+import { acceptFile, acknowledgeFiles, cleanFileName, type TransferDeps } from './accept-file.js';
 import { rejected, type FileResult } from './file-result.js';
 
 export const UNZIP_JOB = 'unpack-zip';
@@ -158,7 +158,9 @@ export async function unpackZip(
         } else {
           try {
             const stream = await zip.openReadStreamPromise(entry);
-            result = await acceptFile(deps, sender, name, stream, payload.sourceIp);
+            // Stored unacknowledged, and acknowledged as the job records it: an entry stored by an attempt whose
+            // node died before recording it is, when the resumed job sends it again, the same delivery.
+            result = await acceptFile(deps, sender, name, stream, payload.sourceIp, { acknowledged: false });
           } catch (error) {
             // A damaged entry (or one larger than it declared) is refused; the other entries still go.
             result = rejected(name, [
@@ -170,7 +172,12 @@ export async function unpackZip(
           }
         }
         result = { ...result, fileName: `${payload.zipName}/${result.fileName}` };
-        await context.record(index, result as unknown as Record<string, unknown>);
+        const stored = result.id;
+        await context.record(
+          index,
+          result as unknown as Record<string, unknown>,
+          stored ? (trx) => acknowledgeFiles(trx, [stored]) : undefined,
+        );
         results.push(result);
         // Let interactive requests in between entries.
         await new Promise((resolve) => setImmediate(resolve));
