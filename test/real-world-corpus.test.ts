@@ -12,7 +12,7 @@ import { runCtfCommand } from '../src/ctf/test-support.js';
 import { importRegister } from '../src/establishments/import-register.js';
 import type { FileResult } from '../src/transfers/file-result.js';
 import { blobStoreFor, testDatabases } from './support/databases.js';
-import { codeSet, loadCorpus } from './support/real-world-corpus.js';
+import { codeSet, loadCorpus, type Verdict } from './support/real-world-corpus.js';
 import { suiteApp } from './support/suite-app.js';
 import { tokenFor, upload } from './support/transfers.js';
 import { addUser } from './support/world.js';
@@ -165,7 +165,7 @@ for (const database of await testDatabases()) {
       it(`import ${fixture.name}`, async () => {
         // The importer reports rows it refused by line and reason, without codes: a refused row counts as
         // ROW_REJECTED, a refused file as FILE_REFUSED.
-        let outcome: { establishments: number; errorCodes: string[]; warningCodes: string[] };
+        let outcome: NonNullable<Verdict['import']>;
         try {
           const report = await importRegister(suite.services.db, fixture.file, suite.services.now());
           outcome = {
@@ -173,6 +173,15 @@ for (const database of await testDatabases()) {
             errorCodes: report.rejected.map(() => 'ROW_REJECTED'),
             warningCodes: [],
           };
+          if (expected.encoding) outcome.encoding = report.encoding ?? undefined;
+          if (expected.names) {
+            const held = await suite.services.db
+              .selectFrom('establishments')
+              .select(['laestab', 'name'])
+              .where('laestab', 'in', Object.keys(expected.names))
+              .execute();
+            outcome.names = Object.fromEntries(held.map((e) => [e.laestab, e.name]));
+          }
         } catch {
           outcome = { establishments: 0, errorCodes: ['FILE_REFUSED'], warningCodes: [] };
         }

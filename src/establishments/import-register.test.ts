@@ -8,14 +8,7 @@ import { decodeWindows1252, encodeWindows1252 } from './windows-1252.js';
 import { importRegister } from './import-register.js';
 import { sampleEstablishments, sampleRegisterCsvText } from './sample-register.js';
 import { searchEstablishments } from './search-establishments.js';
-import { realWorldFixture } from '../../test/support/verdicts.js';
 import { detectRegisterEncoding } from './register-encoding.js';
-
-/** GIAS extracts in the encodings DfE has shipped besides the documented Windows-1252. */
-const extracts = [
-  'gias-utf8-with-bom/edubasealldata20261201.csv',
-  'gias-utf8-without-bom/edubasealldata20261202.csv',
-].map(realWorldFixture);
 
 async function* bytes(...chunks: number[][]) {
   for (const chunk of chunks) yield Uint8Array.from(chunk);
@@ -116,28 +109,6 @@ for (const database of await testDatabases()) {
       assert.match(report.rejected[2]!.reason, /URN “9x”/);
       assert.match(report.rejected[3]!.reason, /2 fields where the header has/);
     });
-
-    for (const { fixture, file, verdict } of extracts) {
-      it(`imports ${fixture}: ${verdict.why}`, async () => {
-        const report = await importRegister(services.db, file, services.now());
-        const names = await services.db
-          .selectFrom('establishments')
-          .select(['laestab', 'name'])
-          .where('laestab', 'in', Object.keys(verdict.import!.names))
-          .execute();
-        assert.deepEqual(
-          {
-            encoding: report.encoding,
-            added: report.added,
-            updated: report.updated,
-            rejected: report.rejected.length,
-            names: Object.fromEntries(names.map((n) => [n.laestab, n.name])),
-          },
-          verdict.import,
-          JSON.stringify(report.rejected),
-        );
-      });
-    }
 
     it('refuses a file that is not a GIAS extract, naming the missing columns', async () => {
       await assert.rejects(

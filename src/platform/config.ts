@@ -224,6 +224,12 @@ export const settings = {
     '2048',
     positiveInt(2048, 65_536),
   ),
+  zipWaitSeconds: setting(
+    'S2S_ZIP_WAIT_SECONDS',
+    'How long an upload request waits for its .zip files to be unpacked. Past it the answer is 202 Accepted with each zip’s job id and status address, and the unpacking goes on.',
+    '20',
+    positiveInt(20, 3600),
+  ),
   workers: setting(
     'S2S_WORKERS',
     'Processes each node runs to serve requests, sharing its port: one uses one core, so set it to the number of cores. More than one needs DATABASE_URL (the embedded database belongs to one process).',

@@ -27,16 +27,51 @@ export interface Job {
 export interface JobContext {
   /** Results recorded by an earlier attempt, by item number. */
   done: Map<number, Record<string, unknown>>;
-  /** Records one finished item (and extends the lease). */
-  record(seq: number, result: Record<string, unknown>): Promise<void>;
+  /**
+   * Records one finished item (and extends the lease). `alongside` adds the handler's own statements to the same
+   * transaction, for what must become true exactly when the item counts as done: a node that dies before the
+   * commit leaves neither, and the resumed job does the item again.
+   */
+  record(seq: number, result: Record<string, unknown>, alongside?: (trx: Db) => Promise<void>): Promise<void>;
 }
 
 export type JobHandler = (job: Job, context: JobContext) => Promise<Record<string, unknown>>;
 
-export interface FinishedJob {
-  state: 'done' | 'failed';
+export interface JobStatus {
+  state: 'queued' | 'running' | 'done' | 'failed';
   result: Record<string, unknown> | null;
   error: string | null;
+}
+
+/** The context a job's handler works in: what earlier attempts recorded, and how to record more. */
+export async function jobContext(db: Db, jobId: string, now: () => Date): Promise<JobContext> {
+  const items = await db.selectFrom('job_items').select(['seq', 'result']).where('job_id', '=', jobId).execute();
+  // One statement: a zip of thousands of entries records each one.
+  const recordItem = (q: Db, seq: number, result: Record<string, unknown>) =>
+    q
+      .with('item', (w) =>
+        w
+          .insertInto('job_items')
+          .values({ job_id: jobId, seq, result: JSON.stringify(result) })
+          .onConflict((oc) => oc.columns(['job_id', 'seq']).doNothing()),
+      )
+      .updateTable('jobs')
+      .set({ lease_until: new Date(now().getTime() + LEASE_MS) })
+      .where('id', '=', jobId)
+      .execute();
+  return {
+    done: new Map(items.map((i) => [i.seq, i.result])),
+    async record(seq, result, alongside) {
+      if (!alongside) {
+        await recordItem(db, seq, result);
+        return;
+      }
+      await db.transaction().execute(async (trx) => {
+        await alongside(trx);
+        await recordItem(trx, seq, result);
+      });
+    },
+  };
 }
 
 export function jobQueue(db: Db, now: () => Date, onError: (error: unknown) => void = () => undefined) {
@@ -87,24 +122,7 @@ export function jobQueue(db: Db, now: () => Date, onError: (error: unknown) => v
 
   async function run(job: Job): Promise<void> {
     const handler = handlers.get(job.kind);
-    const items = await db.selectFrom('job_items').select(['seq', 'result']).where('job_id', '=', job.id).execute();
-    const context: JobContext = {
-      done: new Map(items.map((i) => [i.seq, i.result])),
-      async record(seq, result) {
-        // One statement: a zip of thousands of entries records each one.
-        await db
-          .with('item', (q) =>
-            q
-              .insertInto('job_items')
-              .values({ job_id: job.id, seq, result: JSON.stringify(result) })
-              .onConflict((oc) => oc.columns(['job_id', 'seq']).doNothing()),
-          )
-          .updateTable('jobs')
-          .set({ lease_until: new Date(now().getTime() + LEASE_MS) })
-          .where('id', '=', job.id)
-          .execute();
-      },
-    };
+    const context = await jobContext(db, job.id, now);
     // The heartbeat goes on however long an item takes; a failed renewal (the database away) is reported and tried
     // again at the next beat, and the lease still has two beats to spare.
     const heartbeat = setInterval(() => {
@@ -177,8 +195,11 @@ export function jobQueue(db: Db, now: () => Date, onError: (error: unknown) => v
       wake?.();
       return id;
     },
-    /** Resolves when the job has finished on any node. */
-    async waitFor(id: string, timeoutMs = 30 * 60_000): Promise<FinishedJob> {
+    /**
+     * Resolves when the job has finished on any node, or when `timeoutMs` has passed: then with the state it has
+     * reached, for a caller that answers without waiting any longer.
+     */
+    async waitFor(id: string, timeoutMs = 30 * 60_000): Promise<JobStatus> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const row = await db
@@ -186,12 +207,11 @@ export function jobQueue(db: Db, now: () => Date, onError: (error: unknown) => v
           .select(['state', 'result', 'error'])
           .where('id', '=', id)
           .executeTakeFirstOrThrow();
-        if (row.state === 'done' || row.state === 'failed')
-          return { state: row.state, result: row.result, error: row.error };
-        if (Date.now() > deadline) throw new Error(`job ${id} did not finish in time`);
+        const left = deadline - Date.now();
+        if (row.state === 'done' || row.state === 'failed' || left <= 0) return row;
         // Woken at once when this node finishes the job; otherwise (another node) checked again shortly.
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, 500);
+          const timer = setTimeout(done, Math.min(500, left));
           function done() {
             clearTimeout(timer);
             finished.off(id, done);

@@ -8,7 +8,7 @@ import { acknowledgeFiles } from './accept-file.js';
 import { downloadFile, fileFor, listInbox, listSent, removeFile, type FileSummary } from './collect-files.js';
 import { uploadStatusCode, type FileResult } from './file-result.js';
 import { beginIdempotent, RequestFingerprint, validIdempotencyKey, type IdempotencyClaim } from './idempotency.js';
-import { sendFiles, type UploadPart } from './send-files.js';
+import { sendFiles, zipsUnpacking, type UploadOutcome, type UploadPart } from './send-files.js';
 import { recentZipJobs, zipJob } from './zip-jobs.js';
 import { gateRefusal, sendDownload, sentState, uploadGateFor } from './upload-support.js';
 
@@ -121,8 +121,10 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
               },
             });
           }
-          const replayed = (begun.response as { files?: FileResult[] }).files;
-          if (Array.isArray(replayed)) acknowledgeWhenAnswered(request, reply, replayed);
+          const replayed = begun.response as Partial<UploadOutcome>;
+          if (Array.isArray(replayed.files)) acknowledgeWhenAnswered(request, reply, replayed.files);
+          const unpacking = Array.isArray(replayed.jobs) ? zipsUnpacking(replayed.jobs)[0] : undefined;
+          if (begun.statusCode === 202 && unpacking) reply.header('location', unpacking.statusUrl);
           return reply.code(begun.statusCode).header('idempotent-replayed', 'true').send(begun.response);
         }
         claim = begun.claim;
@@ -134,9 +136,9 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
         return reply.code(statusCode).header('retry-after', '10').send({ error: { code, message } });
       }
       const release = entered.release;
-      let files: FileResult[];
+      let outcome: UploadOutcome;
       try {
-        files = await sendFiles(services, user, multipartParts(request, fingerprint), request.ip, {
+        outcome = await sendFiles(services, user, multipartParts(request, fingerprint), request.ip, {
           acknowledged: false,
         });
       } catch (error) {
@@ -145,16 +147,21 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
       } finally {
         release();
       }
-      if (files.length === 0) {
+      const { files, jobs } = outcome;
+      if (files.length === 0 && jobs.length === 0) {
         await claim?.abandon();
         return reply.code(400).send({
           error: { code: 'NO_FILES', message: 'The request held no files: send one or more parts named "file".' },
         });
       }
-      const status = uploadStatusCode(files);
-      const body = { files };
+      // The answer points to the first zip still being unpacked; `jobs` names every one.
+      const unpacking = zipsUnpacking(jobs)[0];
+      const status = uploadStatusCode(files, unpacking !== undefined);
+      const body = { files, jobs };
+      // A retry with the same key is answered this again: it names the jobs, which say how far they have got.
       await claim?.finish(fingerprint!.digest(), status, body);
       acknowledgeWhenAnswered(request, reply, files);
+      if (unpacking) reply.header('location', unpacking.statusUrl);
       return reply.code(status).send(body);
     },
   );

@@ -46,8 +46,12 @@ export function rejected(fileName: string, errors: FileProblem[], partial: Parti
   };
 }
 
-/** 201 when every file was accepted, 422 when none was, 207 when some were. */
-export function uploadStatusCode(results: FileResult[]): 201 | 207 | 422 {
+/**
+ * 202 while a zip of the request is still being unpacked, whatever became of its other files: the request's
+ * outcome is not known yet. Otherwise 201 when every file was accepted, 422 when none was, 207 when some were.
+ */
+export function uploadStatusCode(results: FileResult[], zipsUnpacking = false): 201 | 202 | 207 | 422 {
+  if (zipsUnpacking) return 202;
   const accepted = results.filter((r) => r.status !== 'rejected').length;
   if (results.length > 0 && accepted === results.length) return 201;
   return accepted === 0 ? 422 : 207;

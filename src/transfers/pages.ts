@@ -1,7 +1,8 @@
 /**
  * Transfer pages: send files, the inbox, a file's page with its download, the sent list (with who collected what
- * and when), and for LA staff the files waiting at their schools. Every page works without JavaScript; the send
- * page adds drag and drop and a progress bar when it can.
+ * and when), the organisation's .zip uploads with each one's progress, and for LA staff the files waiting at
+ * their schools. Every page works without JavaScript; the send page adds drag and drop and a progress bar when it
+ * can.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { HttpError } from '../identity/authorise.js';
@@ -18,7 +19,8 @@ import {
 } from './collect-files.js';
 import { uploadStatusCode } from './file-result.js';
 import { expiresSoon } from './retention.js';
-import { sendFiles, type UploadPart } from './send-files.js';
+import { sendFiles, zipsUnpacking, type UploadPart } from './send-files.js';
+import { recentZipJobs, zipJob, type ZipJobState } from './zip-jobs.js';
 import { gateRefusal, sendDownload, sentState, uploadGateFor } from './upload-support.js';
 
 const stateTags: Record<string, { text: string; classes: string }> = {
@@ -27,6 +29,13 @@ const stateTags: Record<string, { text: string; classes: string }> = {
   'in-repository': { text: 'In unknown-destination repository', classes: 'govuk-tag--purple' },
   expired: { text: 'Expired', classes: 'govuk-tag--grey' },
   removed: { text: 'Removed', classes: 'govuk-tag--grey' },
+};
+
+const zipTags: Record<ZipJobState, { text: string; classes: string }> = {
+  waiting: { text: 'Waiting to be unpacked', classes: 'govuk-tag--grey' },
+  unpacking: { text: 'Being unpacked', classes: 'govuk-tag--blue' },
+  done: { text: 'Done', classes: 'govuk-tag--green' },
+  failed: { text: 'Failed', classes: 'govuk-tag--red' },
 };
 
 export const transferPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -74,14 +83,14 @@ export const transferPages: FastifyPluginAsync<{ services: Services }> = async (
           yield { fileName: part.filename, body: part.file };
         }
       })();
-      const results = await sendFiles(services, request.user!, parts, request.ip);
+      const { files: results, jobs } = await sendFiles(services, request.user!, parts, request.ip);
       if (!csrfChecked)
         throw new HttpError(
           403,
           'CSRF',
           'This form has expired or did not come from s2s. Go back, reload the page and try again.',
         );
-      if (results.length === 0) {
+      if (results.length === 0 && jobs.length === 0) {
         return reply.render(
           'transfers/views/send.njk',
           {
@@ -92,11 +101,15 @@ export const transferPages: FastifyPluginAsync<{ services: Services }> = async (
           400,
         );
       }
-      const status = uploadStatusCode(results);
+      const unpacking = zipsUnpacking(jobs);
+      const status = uploadStatusCode(results, unpacking.length > 0);
+      const titles = { 201: 'Files sent', 202: 'Still unpacking', 207: 'Files sent', 422: 'No files were sent' };
       return reply.render('transfers/views/sent-results.njk', {
-        title: status === 422 ? 'No files were sent' : 'Files sent',
+        title: titles[status],
         results,
         accepted: results.filter((r) => r.status !== 'rejected').length,
+        unpacking,
+        zips: jobs.length > 0,
       });
     } finally {
       release();
@@ -116,6 +129,21 @@ export const transferPages: FastifyPluginAsync<{ services: Services }> = async (
       expiringSoon: expiresSoon(f, now),
     }));
     return reply.render('transfers/views/sent.njk', { title: 'Sent files', files });
+  });
+
+  app.get('/zips', { config: { access: 'transfers:send' } }, async (request, reply) => {
+    const user = request.user!;
+    const jobs = (await recentZipJobs(services.db, user, services.now())).map((job) => ({
+      ...job,
+      tag: zipTags[job.state],
+    }));
+    return reply.render('transfers/views/zips.njk', { title: 'Your .zip uploads', jobs, user });
+  });
+
+  app.get<{ Params: { id: string } }>('/zips/:id', { config: { access: 'transfers:send' } }, async (request, reply) => {
+    const job = await zipJob(services.db, request.user!, request.params.id);
+    if (!job) return reply.callNotFound();
+    return reply.render('transfers/views/zip.njk', { title: job.zipName, job, tag: zipTags[job.state] });
   });
 
   app.get('/files-within-la', { config: { access: 'transfers:oversee' } }, async (request, reply) => {

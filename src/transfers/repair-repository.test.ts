@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { apiActor, type Actor } from '../../test/support/api.js';
 import { blobStoreFor, testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { upload } from '../../test/support/transfers.js';
-import { realWorldFixture } from '../../test/support/verdicts.js';
+import { realWorldFixture } from '../../test/support/real-world-corpus.js';
 import { seedRegister, type TestServices } from '../../test/support/world.js';
 import { buildApp } from '../platform/web/app.js';
 import type { FileResult } from './file-result.js';
@@ -34,7 +35,7 @@ for (const database of await testDatabases()) {
       // Put both files back as s2s kept them before it read files by their content: the CTF as a general file
       // with no record, the CSV in the repository.
       const sent = await upload(app, school.token, [
-        { name: misnamed.name, bytes: fs.readFileSync(misnamed.file) },
+        { name: path.basename(misnamed.file), bytes: fs.readFileSync(misnamed.file) },
         { name: '8232003_MISC_3304101_002.csv', bytes: fs.readFileSync(notCtf.file) },
       ]);
       const [ctf, csv] = sent.json().files as FileResult[];
@@ -62,7 +63,9 @@ for (const database of await testDatabases()) {
     it('a dry run says what it would do and changes nothing', async () => {
       const report = await repairRepositoryFiles(services, { dryRun: true });
       assert.equal(report.checked, 2);
-      assert.deepEqual(report.repaired, [{ fileId: ctfId, fileName: misnamed.name, records: 1, problems: 0 }]);
+      assert.deepEqual(report.repaired, [
+        { fileId: ctfId, fileName: path.basename(misnamed.file), records: 1, problems: 0 },
+      ]);
       assert.deepEqual(await recordsOf(ctfId), []);
     });
 

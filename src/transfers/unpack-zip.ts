@@ -12,7 +12,7 @@ import { HttpError } from '../identity/authorise.js';
 import type { BodyRanges } from '../platform/blobs.js';
 import { isClientFault } from '../platform/client-faults.js';
 import type { JobContext } from '../platform/jobs.js';
-import { acceptFile, cleanFileName, type TransferDeps } from './accept-file.js';
+import { acceptFile, acknowledgeFiles, cleanFileName, type TransferDeps } from './accept-file.js';
 import { rejected, type FileResult } from './file-result.js';
 
 export const UNZIP_JOB = 'unpack-zip';
@@ -21,6 +21,9 @@ export const UNZIP_JOB = 'unpack-zip';
 export interface FaultLog {
   error(details: Record<string, unknown>, message: string): void;
 }
+
+/** For callers without a log (tests that drive the job by hand); the service passes its own. */
+const ignoreFaults: FaultLog = { error: () => undefined };
 
 const entryNotStored =
   'This file could not be stored because of a problem in s2s, not in the file. It has not been delivered: send it again.';
@@ -151,7 +154,7 @@ export async function unpackZip(
   deps: TransferDeps,
   payload: ZipPayload,
   context: JobContext,
-  log: FaultLog,
+  log: FaultLog = ignoreFaults,
 ): Promise<{ files: FileResult[] }> {
   const sender = await getUser(deps.db, payload.userId);
   const results: FileResult[] = [];
@@ -186,7 +189,11 @@ export async function unpackZip(
           ]);
         } else {
           try {
-            result = await acceptFile(deps, sender, name, await openEntry(zip, entry), payload.sourceIp);
+            // Stored unacknowledged, and acknowledged as the job records it: an entry stored by an attempt whose
+            // node died before recording it is, when the resumed job sends it again, the same delivery.
+            result = await acceptFile(deps, sender, name, await openEntry(zip, entry), payload.sourceIp, {
+              acknowledged: false,
+            });
           } catch (error) {
             // A damaged entry (or one larger than it declared) is refused; the other entries still go. Only the
             // zip's own faults are described: anything else is the service's, and its text stays in the log.
@@ -200,7 +207,12 @@ export async function unpackZip(
           }
         }
         result = { ...result, fileName: `${payload.zipName}/${result.fileName}` };
-        await context.record(index, result as unknown as Record<string, unknown>);
+        const stored = result.id;
+        await context.record(
+          index,
+          result as unknown as Record<string, unknown>,
+          stored ? (trx) => acknowledgeFiles(trx, [stored]) : undefined,
+        );
         results.push(result);
         // Let interactive requests in between entries.
         await new Promise((resolve) => setImmediate(resolve));

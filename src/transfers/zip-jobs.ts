@@ -9,10 +9,12 @@ import { isUuid } from '../platform/ids.js';
 import type { FileResult } from './file-result.js';
 import { UNZIP_JOB, type ZipPayload } from './unpack-zip.js';
 
+export type ZipJobState = 'waiting' | 'unpacking' | 'done' | 'failed';
+
 export interface ZipJob {
   id: string;
   zipName: string;
-  state: 'waiting' | 'unpacking' | 'done' | 'failed';
+  state: ZipJobState;
   sentAt: Date;
   finishedAt: Date | null;
   filesJudged: number;
@@ -21,6 +23,16 @@ export interface ZipJob {
 }
 
 const states = { queued: 'waiting', running: 'unpacking', done: 'done', failed: 'failed' } as const;
+
+/** A zip job's state in the words its sender reads. */
+export function zipJobState(state: keyof typeof states): ZipJobState {
+  return states[state];
+}
+
+/** Where the API tells what became of a zip. */
+export function zipJobUrl(id: string): string {
+  return `/api/v1/jobs/${id}`;
+}
 
 function jobsOf(db: Db, user: User) {
   return db.selectFrom('jobs').where('kind', '=', UNZIP_JOB).where('org_code', '=', user.orgCode);

@@ -74,6 +74,11 @@ for (const database of await testDatabases()) {
       const job = listed.find((j) => j.zipName === 'asked-about.zip')!;
       assert.equal(job.state, 'done');
       assert.equal(job.filesJudged, 3);
+      assert.deepEqual(
+        sent.json().jobs,
+        [{ id: job.id, zipName: 'asked-about.zip', state: 'done', statusUrl: `/api/v1/jobs/${String(job.id)}` }],
+        'a zip unpacked in time is still named by its job, to look up later',
+      );
       const one = await ask(token, `/api/v1/jobs/${String(job.id)}`);
       assert.equal(one.statusCode, 200);
       assert.deepEqual(one.json().files, sent.json().files, 'the same per-file results the upload answered');

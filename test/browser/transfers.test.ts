@@ -1,7 +1,8 @@
 /**
  * Browser journey for transfers: school A sends a CTF to school B from the "Send files" page (with JavaScript, so
  * the enhanced upload and its progress bar are used, and once without); B finds it in the inbox and downloads
- * exactly the bytes sent; school C sees nothing of it; A's sent list shows who collected it.
+ * exactly the bytes sent; school C sees nothing of it; A's sent list shows who collected it. A zip still being
+ * unpacked when the upload answers is followed on "Your .zip uploads".
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -11,12 +12,13 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { browserSkip, expectAccessible, signIn, browserSuite } from '../support/browser.js';
 import { testDatabases } from '../support/databases.js';
-import { ctfFile } from '../support/transfers.js';
+import { ctfFile, makeZip } from '../support/transfers.js';
 import { addUser } from '../support/world.js';
 
 for (const database of await testDatabases()) {
   describe(`sending and collecting a CTF (browser, ${database.name})`, { skip: browserSkip() }, () => {
-    const suite = browserSuite({ database });
+    // Zips are answered after a second, so that one held back is still being unpacked when its upload answers.
+    const suite = browserSuite({ database, env: { S2S_ZIP_WAIT_SECONDS: '1' } });
     const newPage = (javaScriptEnabled = true) => suite.newPage({ javaScriptEnabled });
     let folder: string;
 
@@ -79,6 +81,39 @@ for (const database of await testDatabases()) {
       await expectAccessible(sender);
       const row = sender.locator('tr', { hasText: file.name });
       assert.match(await row.innerText(), new RegExp(`Collected[\\s\\S]*${b.user.email}`));
+    });
+
+    it('says a zip is still being unpacked, and shows its progress and files on its own page', async () => {
+      const { services } = suite.running;
+      const a = await addUser(services, { role: 'school-user', org: '8232003' });
+      const entries = ['3304101', '9092201'].map((to, i) => ctfFile('8232003', to, { seed: `browser-zip-${i}` }));
+      const local = path.join(folder, 'leavers.zip');
+      fs.writeFileSync(local, makeZip(entries.map((e) => ({ name: e.name, data: e.bytes }))));
+      const page = await newPage();
+      await signIn(page, services, a);
+      await page.goto('/send');
+      await page.locator('input[type=file]').setInputFiles(local);
+      // The bulk workers are held back while it is sent, so the zip is certain to wait past the answer.
+      await services.jobs.stop();
+      try {
+        await page.getByRole('button', { name: 'Send files' }).click();
+        await page.getByRole('heading', { name: 'Still unpacking' }).waitFor();
+      } finally {
+        services.jobs.start(services.config.bulkWorkers);
+      }
+      assert.match(await page.locator('main').innerText(), /leavers\.zip is still being unpacked/);
+      await expectAccessible(page);
+      await page.getByRole('link', { name: 'See how far it has got and what happened to each of its files' }).click();
+      await page.getByRole('heading', { name: 'leavers.zip' }).waitFor();
+      await expectAccessible(page);
+      const jobId = new URL(page.url()).pathname.split('/').pop()!;
+      await services.jobs.waitFor(jobId, 60_000);
+      await page.reload();
+      assert.match(await page.locator('table').innerText(), new RegExp(`${entries[1]!.name}[\\s\\S]*Delivered`));
+      await expectAccessible(page);
+      await page.getByRole('link', { name: 'Your .zip uploads' }).click();
+      assert.match(await page.locator('table').innerText(), /leavers\.zip[\s\S]*Done[\s\S]*2/);
+      await expectAccessible(page);
     });
 
     it('works without JavaScript, and shows refusals with their line and reason', async () => {

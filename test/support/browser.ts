@@ -58,9 +58,11 @@ export interface RunningApp {
 }
 
 /** The real app over a fresh copy of a migrated template (PGlite unless told), with the sample register loaded. */
-export async function startApp(options: { demo?: boolean; database?: TestDatabase } = {}): Promise<RunningApp> {
+export async function startApp(
+  options: { demo?: boolean; database?: TestDatabase; env?: Record<string, string> } = {},
+): Promise<RunningApp> {
   const database = options.database ?? (await testDatabases())[0];
-  const services = await testServices(await database!.open());
+  const services = await testServices(await database!.open(), { env: options.env });
   await seedRegister(services);
   const app = await buildApp(services, { demo: options.demo ?? false });
   // Port 0: the OS picks a free port, so test files running side by side never collide.
@@ -287,7 +289,7 @@ export async function fillPupilSearch(page: Page, search: PupilSearch): Promise<
  * The set-up every browser suite shares: one browser and one app for the suite, and pages (each in its own
  * context, so with its own cookies) that are all closed when the suite ends. Call inside `describe`.
  */
-export function browserSuite(options: { database?: TestDatabase } = {}) {
+export function browserSuite(options: { database?: TestDatabase; env?: Record<string, string> } = {}) {
   let browser: Browser | undefined;
   let running: RunningApp | undefined;
   const pages: Page[] = [];

@@ -5,10 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort } from './serve-processes.js';
 
 export interface OwnPostgres {
   /** The cluster's `postgres` database, as the superuser. */
@@ -36,17 +36,6 @@ function findProgram(name: string): string | undefined {
     if (fs.existsSync(file)) return file;
   }
   return undefined;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address() as net.AddressInfo;
-      server.close(() => resolve(address.port));
-    });
-  });
 }
 
 /** Why no cluster can be made here (the tests that need one skip with it), or undefined when one can. */

@@ -41,6 +41,10 @@ const verdictSchema = z.strictObject({
       establishments: z.number().int().min(0),
       errorCodes: codes,
       warningCodes: codes,
+      /** How the importer must read the bytes, when the fixture is about its encoding. */
+      encoding: z.enum(['UTF-8 with byte order mark', 'UTF-8', 'Windows-1252']).optional(),
+      /** Names the register must hold afterwards, by LAEstab: characters beyond ASCII read right. */
+      names: z.record(z.string().regex(/^\d{7}$/), z.string()).optional(),
     })
     .optional(),
 });
@@ -115,4 +119,11 @@ export function loadCorpus(root = corpusRoot): CorpusFixture[] {
 /** Codes as a sorted set, so that order and repetition (one code per pupil) do not matter. */
 export function codeSet(list: Iterable<string>): string[] {
   return [...new Set(list)].sort();
+}
+
+/** One fixture, by its path under the corpus root (`folder/file`), with its checked verdict. */
+export function realWorldFixture(relative: string): CorpusFixture {
+  const file = path.join(corpusRoot, relative);
+  const sidecar = `${file}${verdictSuffix}`;
+  return { name: relative, file, sidecar, verdict: parseSidecar(sidecar) };
 }

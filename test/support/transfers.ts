@@ -117,10 +117,15 @@ export function makeZip(entries: ZipEntry[]): Buffer {
   return Buffer.concat([...locals, directory, end]);
 }
 
-/** A multipart/form-data body with one `file` part per file. */
-export function multipart(files: TestFile[]): { body: Buffer; contentType: string } {
+/** A multipart/form-data body with one `file` part per file, after any plain fields (a form's CSRF token). */
+export function multipart(
+  files: TestFile[],
+  fields: Record<string, string> = {},
+): { body: Buffer; contentType: string } {
   const boundary = `----s2s-test-${Math.random().toString(16).slice(2)}`;
   const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
   for (const file of files) {
     parts.push(
       Buffer.from(

@@ -39,6 +39,8 @@ describe('OpenAPI document', () => {
       (openApiDocument.paths[path] as Record<string, { responses: Record<string, unknown> }>)[method]!.responses;
     const upload = responses('/api/v1/files', 'post');
     assert.match(text(upload['413']), /TOO_MANY_FILES/);
+    assert.match(text(upload['202']), /S2S_ZIP_WAIT_SECONDS[\s\S]*statusUrl/);
+    assert.ok((upload['202'] as { headers: Record<string, unknown> }).headers.Location);
     assert.match(text(upload['400']), /MALFORMED_UPLOAD/);
     assert.match(text(upload['422']), /TOO_MANY_PUPILS/);
     assert.match(text(responses('/api/v1/repository/search', 'post')['429']), /LookupsRefused/);

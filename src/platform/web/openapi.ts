@@ -45,8 +45,37 @@ export const openApiDocument = {
       },
       UploadAnswer: {
         type: 'object',
-        required: ['files'],
-        properties: { files: { type: 'array', items: { $ref: '#/components/schemas/UploadResult' } } },
+        required: ['files', 'jobs'],
+        properties: {
+          files: {
+            type: 'array',
+            description:
+              'One entry per file judged by the time of the answer, in the order sent: every plain file, and the entries of each .zip unpacked in time. The entries of a .zip still being unpacked are at its job’s statusUrl.',
+            items: { $ref: '#/components/schemas/UploadResult' },
+          },
+          jobs: {
+            type: 'array',
+            description: 'One entry per .zip of the request (none without a .zip), finished or not.',
+            items: { $ref: '#/components/schemas/ZipJobAnswer' },
+          },
+        },
+      },
+      ZipJobAnswer: {
+        type: 'object',
+        required: ['id', 'zipName', 'state', 'statusUrl'],
+        properties: {
+          id: { type: 'string', format: 'uuid', description: 'The job unpacking the .zip' },
+          zipName: { type: 'string' },
+          state: {
+            type: 'string',
+            enum: ['waiting', 'unpacking', 'done', 'failed'],
+            description: 'Where the job had got to when the request was answered',
+          },
+          statusUrl: {
+            type: 'string',
+            description: '`/api/v1/jobs/{id}`: the job’s state and every file’s result, then and later',
+          },
+        },
       },
       Problem: {
         type: 'object',
@@ -343,7 +372,7 @@ export const openApiDocument = {
       post: {
         summary: 'Send files',
         description:
-          'multipart/form-data with one or more parts named "file". A .zip part is unpacked and each entry treated as a file. Each file is checked by the CTF engine; a refused file is not stored. The answer has one entry per file. Send an Idempotency-Key header to make retries safe: a retried request gets the first answer and stores nothing twice. A request that died part-way holds its key for at most about 10 seconds, then a retry goes ahead; files it had stored are reported as delivered with duplicateOf. Without a key, a file stored by a request whose answer never reached the sender is also reported as delivered with duplicateOf when sent again.',
+          'multipart/form-data with one or more parts named "file". A .zip part is unpacked and each entry treated as a file; the request waits up to S2S_ZIP_WAIT_SECONDS (20 s) for its zips, then answers 202 with each one’s job to follow. Each file is checked by the CTF engine; a refused file is not stored. The answer has one entry per file judged, and one per .zip in `jobs`. Send an Idempotency-Key header to make retries safe: a retried request gets the first answer and stores nothing twice. A request that died part-way holds its key for at most about 10 seconds, then a retry goes ahead; files it had stored are reported as delivered with duplicateOf. Without a key, a file stored by a request whose answer never reached the sender is also reported as delivered with duplicateOf when sent again.',
         parameters: [
           { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } },
         ],
@@ -361,6 +390,17 @@ export const openApiDocument = {
         responses: {
           '201': {
             description: 'Every file was accepted.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/UploadAnswer' } } },
+          },
+          '202': {
+            description:
+              'A .zip of the request is still being unpacked after S2S_ZIP_WAIT_SECONDS (20 s): it goes on being unpacked, and its files are delivered one by one. `files` holds the results of the plain files (whether accepted or refused) and of any .zip finished in time; `jobs` names each .zip with its state and statusUrl, and Location is the statusUrl of the first still being unpacked. Ask there, never send the .zip again; a retry with the same Idempotency-Key is answered this same 202.',
+            headers: {
+              Location: {
+                schema: { type: 'string' },
+                description: 'The status address of the first .zip still being unpacked: /api/v1/jobs/{id}',
+              },
+            },
             content: { 'application/json': { schema: { $ref: '#/components/schemas/UploadAnswer' } } },
           },
           '207': {
