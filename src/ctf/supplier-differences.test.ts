@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { differingConstructs, realWorldFixture } from '../../test/support/real-world.js';
+import { differingConstructs } from '../../test/support/differing-constructs.js';
+import { realWorldFixture } from '../../test/support/real-world-corpus.js';
 import { ctfCommand } from './cli.js';
 import { extractPupil } from './extract.js';
 import { headerFieldLengths, pupilFieldLengths, schoolHistoryFieldLengths } from './field-lengths.js';
@@ -27,7 +28,7 @@ const parse = (xml: string) => parseCtf(Buffer.from(xml));
 describe('files written by other systems: s2s ctf validate gives each recorded verdict', () => {
   for (const construct of differingConstructs) {
     it(construct, async () => {
-      const { path, verdict } = await realWorldFixture(construct);
+      const { file: path, verdict } = realWorldFixture(construct);
       const report = await validateJson(path);
       assert.deepEqual(
         {

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { sql, type Kysely } from 'kysely';
-import { differingConstructs, realWorldFixture, type Verdict } from '../../test/support/real-world.js';
+import { differingConstructs, type DifferingConstruct } from '../../test/support/differing-constructs.js';
+import { realWorldFixture, type Verdict } from '../../test/support/real-world-corpus.js';
 import { blobStoreFor, testDatabases } from '../../test/support/databases.js';
 import { suiteApp } from '../../test/support/suite-app.js';
 import { makeZip, noOtherNames, tokenFor, upload, type TestFile } from '../../test/support/transfers.js';
@@ -11,9 +14,12 @@ import { soundCodes } from '../repository/name-forms.js';
 import { maxSearchKeyLength, recordSearchKeys } from '../repository/search-keys.js';
 import type { FileResult } from './file-result.js';
 
-async function fixture(construct: string): Promise<{ file: TestFile; verdict: Verdict['upload'] }> {
-  const { name, bytes, verdict } = await realWorldFixture(construct);
-  return { file: { name, bytes }, verdict: verdict.upload };
+async function fixture(
+  construct: DifferingConstruct,
+): Promise<{ file: TestFile; verdict: NonNullable<Verdict['upload']> }> {
+  const { file, verdict } = realWorldFixture(construct);
+  assert.ok(verdict.upload, `${construct} records no upload`);
+  return { file: { name: path.basename(file), bytes: await readFile(file) }, verdict: verdict.upload };
 }
 
 const codesOf = (problems: { code: string }[] | undefined) => (problems ?? []).map((p) => p.code);
@@ -68,7 +74,7 @@ for (const database of await testDatabases()) {
     }
 
     it('finds the child of a file with zoned dates by the date of birth', async () => {
-      const { file } = await fixture('xs-date-time-zones');
+      const { file } = await fixture('xs-date-time-zones/8232003_CTF_XXXXXXX_902.XML');
       const bytes = Buffer.from(file.bytes.toString().replace('Hartley', 'Hartleigh'));
       const response = await upload(suite.app, await tokenAs('8232003'), [
         { name: file.name.replace(/_\d{3}\./, '_912.'), bytes },
@@ -84,7 +90,7 @@ for (const database of await testDatabases()) {
     });
 
     it('refuses an over-long surname inside a zip as a validation error', async () => {
-      const { file } = await fixture('over-long-surname');
+      const { file } = await fixture('over-long-surname/8232003_CTF_XXXXXXX_905.XML');
       const zip = makeZip([{ name: file.name, data: file.bytes }]);
       const response = await upload(suite.app, await tokenAs('8232003'), [{ name: 'fuzzed.zip', bytes: zip }]);
       assert.equal(response.statusCode, 422, response.body.slice(0, 500));
@@ -93,7 +99,7 @@ for (const database of await testDatabases()) {
     });
 
     it('recomputes, in migration 0019, the keys of a record written before keys were bounded', async () => {
-      const { file } = await fixture('xs-date-time-zones');
+      const { file } = await fixture('xs-date-time-zones/8232003_CTF_XXXXXXX_902.XML');
       // A surname at the longest allowed, whose sound code is longer than a key now keeps.
       const surname = 'Bartholomewskifrankenthalerwinterbottomquigleymacphersonfitzwilliamsonbrackenburythistlethw';
       assert.ok(soundCodes(surname)[0]!.length > 40);
@@ -128,7 +134,7 @@ for (const database of await testDatabases()) {
         suite.services.db,
       );
       try {
-        const { file } = await fixture('xs-date-time-zones');
+        const { file } = await fixture('xs-date-time-zones/8232003_CTF_XXXXXXX_902.XML');
         const bytes = Buffer.from(file.bytes.toString().replace('Hartley', 'Refused'));
         const zip = makeZip([{ name: file.name.replace(/_\d{3}\./, '_913.'), data: bytes }]);
         const response = await upload(suite.app, await tokenAs('8232003'), [{ name: 'refused.zip', bytes: zip }]);
