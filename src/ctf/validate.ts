@@ -178,6 +178,7 @@ const keptWhenEmpty = {
 export function emptyMeansAbsent(type: CtfDocumentType, kind: 'header' | 'pupil' | 'school', key: string): boolean {
   return kind === 'school' || !keptWhenEmpty[type][kind].has(key);
 }
+
 const nameKeys = ['Surname', 'Forename'];
 const historyDateKeys = ['EntryDate', 'LeavingDate'];
 
