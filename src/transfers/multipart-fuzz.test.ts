@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net, { type AddressInfo } from 'node:net';
 import { before, describe, it } from 'node:test';
 import { createRandom } from '../ctf/random.js';
 import { testDatabases } from '../../test/support/databases.js';
@@ -185,6 +186,45 @@ describe(`malformed multipart uploads (${database!.name})`, () => {
         assert.ok(message.length > 10 && message.length < 600, message);
         assert.doesNotMatch(message, /\bat [\w.]+ \(|node_modules|TypeError|undefined/);
       }
+    });
+  }
+
+  /** Sends raw bytes on a real connection (the HTTP parser's own limits apply there) and reads the whole answer. */
+  const sendRaw = async (request: Buffer): Promise<{ status: number; body: string }> => {
+    if (!suite.app.server.listening) await suite.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = suite.app.server.address() as AddressInfo;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1');
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+      socket.on('close', () => resolve(received));
+      socket.on('error', (error) => (received ? resolve(received) : reject(error)));
+      // A failure detector, not a measure of speed.
+      socket.setTimeout(15_000, () => socket.destroy(new Error('no answer within 15 s')));
+      socket.end(request);
+    });
+    return { status: Number(answer.slice(9, 12)), body: answer.slice(answer.indexOf('\r\n\r\n') + 4) };
+  };
+  const unreadable = [
+    { name: 'headers of 200 KB', padding: `X-Padding: ${'h'.repeat(200_000)}`, status: 431, code: 'HEADERS_TOO_LARGE' },
+    { name: 'a malformed header line', padding: 'Not a header line', status: 400, code: 'MALFORMED_REQUEST' },
+  ];
+  for (const u of unreadable) {
+    it(`answers ${u.name}, which HTTP cannot read, with ${u.status} in the API's error shape`, async () => {
+      const body = Buffer.concat([part([fileHeader('file', ctf.name)]), closing]);
+      const head = [
+        'POST /api/v1/files HTTP/1.1',
+        'Host: 127.0.0.1',
+        `Authorization: Bearer ${token}`,
+        `Content-Type: multipart/form-data; boundary=${boundary}`,
+        `Content-Length: ${body.length}`,
+        u.padding,
+      ].join('\r\n');
+      const answer = await sendRaw(Buffer.concat([Buffer.from(`${head}\r\n\r\n`), body]));
+      assert.equal(answer.status, u.status, answer.body);
+      const { error } = JSON.parse(answer.body) as { error: { code: string; message: string } };
+      assert.equal(error.code, u.code);
+      assert.ok(error.message.length > 20, error.message);
     });
   }
 

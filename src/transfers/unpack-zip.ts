@@ -198,7 +198,7 @@ export async function unpackZip(
             // A damaged entry (or one larger than it declared) is refused; the other entries still go. Only the
             // zip's own faults are described: anything else is the service's, and its text stays in the log.
             if (!isClientFault(error))
-              log.error({ err: error, job: payload.blobId, entry: index }, 'zip entry not stored');
+              log.error({ err: error, blobId: payload.blobId, entry: index }, 'zip entry not stored');
             result = rejected(name, [
               isClientFault(error)
                 ? { code: error.code ?? 'ZIP_ENTRY_INVALID', message: error.message }

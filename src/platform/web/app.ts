@@ -43,6 +43,7 @@ import { isPressure, SAMPLE_INTERVAL_MS, ServiceBusyError } from './shed-load.js
 import { disconnectSlowBodies } from './slow-bodies.js';
 import { checkCsrf } from './check-csrf.js';
 import { handleErrors } from './errors.js';
+import { answerUnreadableRequest } from './unreadable-requests.js';
 import { healthRoutes } from './health.js';
 import { loggedHeaderPaths, serializeError, serializeRequest } from './log-serializers.js';
 import { homeRoutes } from './home.js';
@@ -91,6 +92,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
     rewriteUrl: rewriteBadAddress,
+    clientErrorHandler: answerUnreadableRequest,
   });
 
   // 1. Every route must say who may call it; the app refuses to start otherwise. The table of routes feeds the
