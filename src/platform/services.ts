@@ -23,7 +23,6 @@ export interface ServiceOptions {
   /** What the process is doing, recorded in the embedded data directory's lock. */
   purpose?: string;
   onWarning?: (message: string) => void;
-  onJobError?: (error: unknown) => void;
   /** Sends email notices; by default SMTP at S2S_SMTP_URL when it is set, otherwise none. */
   mailer?: Mailer;
   /**
@@ -109,7 +108,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const overDatabase = (handle: Db) => ({
     db: handle,
     audit: auditRecorder(handle, keys.auditKey, now),
-    jobs: jobQueue(handle, now, options.onJobError),
+    jobs: jobQueue(handle, now),
     blobs: createBlobStore({ db: handle, blobKeys: keys.blobKeys, kind: config.blobStore, dir: blobDir, storage }),
   });
   const { jobs, ...bound } = overDatabase(db);
