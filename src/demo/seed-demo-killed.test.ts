@@ -9,18 +9,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../test/support/own-postgres.js';
+import { waitFor } from '../../test/support/wait-for.js';
 import { projectRoot } from '../platform/web/project-root.js';
 import { demoAccounts } from './seed-demo.js';
-
-async function waitFor(what: string, check: () => boolean, seconds = 120): Promise<void> {
-  const until = Date.now() + seconds * 1000;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** Whether a file body has been written under the blob folder: the seed is sending files. */
 function hasBodies(dir: string): boolean {
@@ -66,6 +58,8 @@ describe('a first start killed while seeding the demo', () => {
     await waitFor(
       'the seed to send files',
       () => hasBodies(path.join(dataDir, 'blobs')) || first.child.exitCode !== null,
+      120,
+      20,
     );
     first.child.kill('SIGKILL');
     await first.exited;

@@ -7,19 +7,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ownPostgresUnavailable, startOwnPostgres, type OwnPostgres } from '../../test/support/own-postgres.js';
+import { waitFor } from '../../test/support/wait-for.js';
 import { migrateToLatest, openPostgres, type OpenedDatabase } from './database.js';
 import { jobQueue } from './jobs.js';
 
 const unavailable = ownPostgresUnavailable();
 if (unavailable && process.env.CI) throw new Error(`CI needs a PostgreSQL cluster of the test's own: ${unavailable}`);
-
-async function waitFor(what: string, check: () => boolean, seconds = 60): Promise<void> {
-  const until = Date.now() + seconds * 1000;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 describe(
   'bulk-job workers while the database is away',
@@ -59,8 +52,8 @@ describe(
         await cluster.start();
       }
       await waitFor('the workers to poll again', () => back.length > 0);
-      // Each worker doubles its pause from 100 ms and stays at 800 ms: twelve polls in about five seconds, where a
-      // worker polling at its idle pace would have made a hundred.
+      // Each worker doubles its pause from 100 ms and stays at 800 ms: some ten polls in three seconds, where two
+      // workers polling at their idle pace of 50 ms would have made over a hundred.
       const counts = (pause: number) => pauses.filter((p) => p === pause).length;
       assert.deepEqual([counts(100), counts(200), counts(400)], [2, 2, 2]);
       assert.ok(

@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { TEST_MASTER_KEY } from '../../test/support/services.js';
+import { waitFor } from '../../test/support/wait-for.js';
 import {
   freePort,
   ownPostgresUnavailable,
@@ -39,16 +39,6 @@ function servingProcessesOf(pid: number): number[] {
       }
     })
     .map(Number);
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, seconds = 60) {
-  const until = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 describe(

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freshPostgresDatabase } from '../../test/support/databases.js';
 import { TEST_MASTER_KEY } from '../../test/support/services.js';
+import { waitFor } from '../../test/support/wait-for.js';
 import { restartDelayMs } from './serving-processes.js';
 import { projectRoot } from './web/project-root.js';
 
@@ -37,16 +38,6 @@ function childrenOf(pid: number): number[] {
       }
     })
     .map(Number);
-}
-
-async function waitFor<T>(what: string, check: () => T | undefined | false, seconds = 60): Promise<T> {
-  const until = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('replacing serving processes that keep dying', () => {
