@@ -14,7 +14,6 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
 import pg from 'pg';
 import { generateCtfFiles } from '../../src/ctf/generate.js';
 import { sampleRegisterFile } from '../../src/demo/seed-demo.js';
@@ -26,19 +25,13 @@ import { loadConfig } from '../../src/platform/config.js';
 import { createServices } from '../../src/platform/services.js';
 import { IDEMPOTENCY_LEASE_MS } from '../../src/transfers/idempotency.js';
 import { freePort, startOwnPostgres, type OwnPostgres } from '../../test/support/own-postgres.js';
+import { bundleForNode } from '../bundle.js';
+import { ms, numberFrom } from '../repository-support.js';
 import { HttpClient, Latencies, sleep, uploadBody, watchPhase, type Reply } from '../transfers/load.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const out = join(root, 'bench', 'out', 'faults');
-
-function numberFrom(variable: string, fallback: number): number {
-  const raw = process.env[variable];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${variable} must be a positive number`);
-  return value;
-}
 
 const settings = {
   uploads: numberFrom('FAULTS_BENCH_UPLOADS', 1000),
@@ -52,7 +45,6 @@ const settings = {
 const MASTER_KEY = 'f'.repeat(64);
 
 const log = (line: string) => console.log(line);
-const ms = (value: number) => (Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(1) : value.toFixed(0));
 const seconds = (value: number | undefined) => (value === undefined ? '–' : `${(value / 1000).toFixed(1)} s`);
 
 // ---- Inputs and accounts.
@@ -110,22 +102,6 @@ async function seed(databaseUrl: string, dataDir: string): Promise<Map<string, s
 }
 
 // ---- The node: the real `s2s serve`, bundled so that no TypeScript loader runs inside it.
-
-function bundleService(): string {
-  // At the same depth as src/platform/web, so that the bundled projectRoot still finds the project's views.
-  const outfile = join(out, 's2s.mjs');
-  buildSync({
-    entryPoints: [join(root, 'test', 'support', 's2s-command.ts')],
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    logLevel: 'error',
-  });
-  return outfile;
-}
 
 interface Node {
   pid: number;
@@ -384,7 +360,7 @@ function describe(result: RunResult, checked: Check, baseline?: RunResult): stri
 async function main(): Promise<number> {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  const script = bundleService();
+  const script = bundleForNode(join(root, 'test', 'support', 's2s-command.ts'), join(out, 's2s.mjs'));
   const cluster = await startOwnPostgres();
   try {
     const admin = new pg.Client({ connectionString: cluster.adminUrl });
