@@ -70,5 +70,41 @@ describe(
       assert.equal(lost.length, 1);
       await queue.stop();
     });
+
+    it(
+      'keeps a worker whose job could not record its end, and the job is taken over',
+      { timeout: 120_000 },
+      async () => {
+        const queue = jobQueue(opened.db, () => new Date(), { idleMs: 50, firstRetryMs: 100, longestRetryMs: 800 });
+        const errors: unknown[] = [];
+        let started!: () => void;
+        const running = new Promise<void>((resolve) => (started = resolve));
+        let databaseAway!: () => void;
+        const away = new Promise<void>((resolve) => (databaseAway = resolve));
+        queue.register('work', async (job, context) => {
+          if (job.attempts === 1) {
+            started();
+            await away;
+            // Fails: the database is away. So does recording that the job failed, after it.
+            await context.record(1, { step: 'one' });
+          }
+          return { attempts: job.attempts };
+        });
+        const id = await queue.enqueue('work', '823', {});
+        queue.start(1, { onError: (error) => errors.push(error) });
+        await running;
+        await cluster.stop();
+        databaseAway();
+        try {
+          await waitFor('the job to fail', () => errors.length >= 2 || undefined);
+        } finally {
+          await cluster.start();
+        }
+        // Once its lease has run out the same worker, still polling, takes the job over.
+        const finished = await queue.waitFor(id, 60_000);
+        assert.deepEqual([finished.state, finished.result], ['done', { attempts: 2 }]);
+        await queue.stop();
+      },
+    );
   },
 );

@@ -167,6 +167,8 @@ export function jobQueue(db: Db, now: () => Date, pauses: PollPauses = POLL_PAUS
     finished.emit(job.id);
   }
 
+  const retryPause = (failures: number) => Math.min(pauses.firstRetryMs * 2 ** (failures - 1), pauses.longestRetryMs);
+
   /** One worker: polls, runs what it claims, and after failed polls waits longer each time, up to a cap. */
   async function loop(): Promise<void> {
     let failures = 0;
@@ -182,8 +184,7 @@ export function jobQueue(db: Db, now: () => Date, pauses: PollPauses = POLL_PAUS
           events.onPollingBack?.(afterMs);
         }
       } catch (error) {
-        failures += 1;
-        pauseMs = Math.min(pauses.firstRetryMs * 2 ** (failures - 1), pauses.longestRetryMs);
+        pauseMs = retryPause(++failures);
         if (pollsFailingSince === undefined) {
           pollsFailingSince = Date.now();
           events.onPollingLost?.(error);
@@ -191,8 +192,14 @@ export function jobQueue(db: Db, now: () => Date, pauses: PollPauses = POLL_PAUS
         events.onPollFailed?.(error, pauseMs);
       }
       if (job) {
-        await run(job);
-        continue;
+        try {
+          await run(job);
+          continue;
+        } catch (error) {
+          // The job's end could not be recorded (the database away): its lease runs out, and a worker takes it over.
+          onError(error);
+          pauseMs = retryPause(++failures);
+        }
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pauseMs);
