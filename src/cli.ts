@@ -101,7 +101,13 @@ async function serve(args: string[], io: Io): Promise<number> {
       `s2s is running at ${config.publicUrl} (database: ${services.databaseKind === 'pglite' ? `embedded, ${config.dataDir}` : 'PostgreSQL'}` +
         `${config.workers > 1 ? `, ${config.workers} serving processes` : ''})\n`,
     );
-    if (demo.length > 0) io.stdout.write(formatDemoCredentials(demo, config.publicUrl) + '\n');
+    if (demo.length > 0) {
+      const freshStart =
+        services.databaseKind === 'pglite'
+          ? `Stop s2s, delete ${config.dataDir} and start it again: the demo is made afresh with new ones.`
+          : undefined;
+      io.stdout.write(formatDemoCredentials(demo, config.publicUrl, freshStart) + '\n');
+    }
   };
   if (config.workers === 1) {
     const app = await listen(services, config);

@@ -14,6 +14,8 @@ export interface Reply {
   ms: number;
   /** Set when no HTTP response arrived (connection refused or reset, timeout); status is then 0. */
   error?: string;
+  /** The answer's Retry-After, in seconds, when it had one. */
+  retryAfterS?: number;
 }
 
 export class HttpClient {
@@ -49,8 +51,14 @@ export class HttpClient {
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          const retryAfter = Number(response.headers['retry-after']);
           response.on('end', () =>
-            resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks), ms: performance.now() - started }),
+            resolve({
+              status: response.statusCode ?? 0,
+              body: Buffer.concat(chunks),
+              ms: performance.now() - started,
+              ...(Number.isFinite(retryAfter) && response.headers['retry-after'] ? { retryAfterS: retryAfter } : {}),
+            }),
           );
           response.on('error', (error) =>
             resolve({ status: 0, body: Buffer.alloc(0), ms: performance.now() - started, error: error.message }),

@@ -14,13 +14,13 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
 import pg from 'pg';
 import { importRegister } from '../../src/establishments/import-register.js';
 import { createUser } from '../../src/identity/accounts.js';
 import { createApiToken } from '../../src/identity/api-tokens.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { createServices } from '../../src/platform/services.js';
+import { bundleForNode } from '../bundle.js';
 import { benchLaCodes, openBenchSchools, prepareInputs, sha256, type InputFile } from './inputs.js';
 import {
   closedLoop,
@@ -87,22 +87,6 @@ interface Server {
   pids: number[];
   stop(): Promise<void>;
   errorLines(): number;
-}
-
-function bundleServer(): string {
-  // At the same depth as src/platform/web, so that the bundled projectRoot still finds the project's views.
-  const outfile = join(out, 'server.mjs');
-  buildSync({
-    entryPoints: [join(here, 'server.ts')],
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    logLevel: 'error',
-  });
-  return outfile;
 }
 
 async function startServer(script: string, env: Record<string, string>, profileDir: string): Promise<Server> {
@@ -671,7 +655,7 @@ async function main(): Promise<void> {
       log(
         `  seeded ${accounts.school.size} school users and ${accounts.la.size} la-users with API tokens in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
       );
-      const script = bundleServer();
+      const script = bundleForNode(join(here, 'server.ts'), join(out, 'server.mjs'));
       rmSync(profileDir, { recursive: true, force: true });
       server = await startServer(
         script,

@@ -12,10 +12,8 @@ import { isServingProcess, reportListening, superviseServingProcesses } from '..
 import { buildApp } from '../../src/platform/web/app.js';
 
 const config = loadConfig(process.env);
-const services = await createServices(config, {
-  purpose: 'transfers benchmark',
-  onJobError: (error) => console.error('bulk job failed:', error),
-});
+// A failed bulk job is logged by the app, at level error, like a 5xx.
+const services = await createServices(config, { purpose: 'transfers benchmark' });
 
 if (config.workers > 1 && !isServingProcess()) {
   // The primary migrated the database above; the serving processes share port 0's one random port.

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { testDatabases } from '../../test/support/databases.js';
+import { sql } from 'kysely';
+import { blobStoreFor, testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import type { TestServices } from '../../test/support/world.js';
 import { cmeFigures } from '../cme/cases.js';
@@ -9,7 +10,8 @@ import { londonDate } from '../cme/school-days.js';
 import { matchRepository } from '../repository/match-repository.js';
 import { demoAccounts, seedDemo } from './seed-demo.js';
 
-const [pglite] = await testDatabases();
+const databases = await testDatabases();
+const [pglite] = databases;
 
 describe('the demo', () => {
   let services: TestServices & { close(): Promise<void> };
@@ -128,3 +130,36 @@ describe('the demo', () => {
     assert.deepEqual(enquiries.map((e) => e.state).sort(), ['closed', 'sent']);
   });
 });
+
+for (const database of databases) {
+  describe(`the demo on ${database.name}, when its seeding fails part-way`, () => {
+    let services: TestServices & { close(): Promise<void> };
+    before(async () => {
+      services = await testServices(await database.open(), { env: { S2S_BLOB_STORE: blobStoreFor(database) } });
+    });
+    after(() => services.close());
+
+    it('leaves nothing behind, so the next start seeds it all', async () => {
+      // The database itself refuses the fifth file, well after the accounts were made: as a crash would stop it.
+      await sql`
+        CREATE FUNCTION refuse_fifth_file() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF (SELECT count(*) FROM transfer_files) >= 4 THEN RAISE EXCEPTION 'disk gone'; END IF;
+          RETURN NEW;
+        END $$`.execute(services.db);
+      await sql`CREATE TRIGGER refuse_fifth_file BEFORE INSERT ON transfer_files
+        FOR EACH ROW EXECUTE FUNCTION refuse_fifth_file()`.execute(services.db);
+      await assert.rejects(seedDemo(services), /disk gone/);
+      await sql`DROP TRIGGER refuse_fifth_file ON transfer_files`.execute(services.db);
+
+      assert.deepEqual(await services.db.selectFrom('users').select('email').execute(), []);
+      const credentials = await seedDemo(services);
+      assert.deepEqual(
+        credentials.map((c) => c.email),
+        demoAccounts.map((a) => a.email),
+      );
+      const records = await services.db.selectFrom('repository_records').select('id').execute();
+      assert.ok(records.length >= 30, `${records.length} records in the repository`);
+    });
+  });
+}

@@ -4,11 +4,12 @@
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { importRegister } from '../establishments/import-register.js';
 import { createUser, type User } from '../identity/accounts.js';
 import { hashPassword } from '../identity/passwords.js';
 import type { Role } from '../platform/schema.js';
-import type { Services } from '../platform/services.js';
+import { servicesInOneTransaction, type Services } from '../platform/services.js';
 import { projectRoot } from '../platform/web/project-root.js';
 import { DEMO_LEAVER_SCHOOL, seedRepositoryDemo } from './seed-repository.js';
 import { seedTermDemo } from './seed-term.js';
@@ -61,10 +62,23 @@ export interface DemoCredentials {
   describe: string;
 }
 
-/** Seeds the demo when the database has no users; returns the credentials created (empty when it did nothing). */
+/** Any number unique among s2s's advisory locks: nodes starting together on PostgreSQL seed one at a time. */
+const SEED_LOCK = 7_315_220_417;
+
+/**
+ * Seeds the demo when the database has no users; returns the credentials created (empty when it did nothing).
+ * The seed is one transaction, so "has users" means "seeded": a start killed part-way leaves no users behind, and
+ * the next start seeds again from the beginning.
+ */
 export async function seedDemo(services: Services): Promise<DemoCredentials[]> {
-  const existing = await services.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
-  if (existing) return [];
+  return servicesInOneTransaction(services, async (inOne) => {
+    await sql`SELECT pg_advisory_xact_lock(${SEED_LOCK})`.execute(inOne.db);
+    const existing = await inOne.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+    return existing ? [] : seedEmptyDatabase(inOne);
+  });
+}
+
+async function seedEmptyDatabase(services: Services): Promise<DemoCredentials[]> {
   await importRegister(services.db, sampleRegisterFile, services.now());
   const credentials: DemoCredentials[] = [];
   let leaverSchoolUser: User | undefined;
@@ -87,13 +101,23 @@ export async function seedDemo(services: Services): Promise<DemoCredentials[]> {
   return credentials;
 }
 
-export function formatDemoCredentials(credentials: DemoCredentials[], url: string): string {
+/**
+ * What a new user reads at the first start: where to sign in, each account with its password, and how to get a
+ * fresh set, since the passwords are stored only as hashes and never shown again. `freshStart` says how to begin
+ * again (on the embedded database, which folder to delete).
+ */
+export function formatDemoCredentials(credentials: DemoCredentials[], url: string, freshStart?: string): string {
+  const row = (role: string, email: string, password: string, who: string) =>
+    `  ${role.padEnd(12)} ${email.padEnd(32)} ${password.padEnd(18)} ${who}`.trimEnd();
   const lines = [
     '',
-    '  DEMO ACCOUNTS (fictitious data). These passwords are shown once: note them now.',
-    `  Sign in at ${url}/sign-in; each account sets up two-factor authentication at its first sign-in.`,
+    '  DEMO ACCOUNTS (fictitious people and data). Each password is shown this once: note them now.',
+    `  Sign in at ${url}/sign-in with an email and its password. At its first sign-in each account sets up`,
+    '  two-factor authentication: scan the QR code with an authenticator app, then type the code it shows.',
+    ...(freshStart ? [`  Lost a password? ${freshStart}`] : []),
     '',
-    ...credentials.map((c) => `  ${c.role.padEnd(12)} ${c.email.padEnd(32)} ${c.password}   ${c.describe}`),
+    row('role', 'email', 'password', 'who'),
+    ...credentials.map((c) => row(c.role, c.email, c.password, c.describe)),
     '',
   ];
   return lines.join('\n');

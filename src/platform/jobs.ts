@@ -74,13 +74,38 @@ export async function jobContext(db: Db, jobId: string, now: () => Date): Promis
   };
 }
 
-export function jobQueue(db: Db, now: () => Date, onError: (error: unknown) => void = () => undefined) {
+/** How long an idle worker waits before polling again, and the pauses after failed polls (doubling to a cap). */
+export interface PollPauses {
+  idleMs: number;
+  firstRetryMs: number;
+  longestRetryMs: number;
+}
+
+export const POLL_PAUSES: PollPauses = { idleMs: 250, firstRetryMs: 500, longestRetryMs: 10_000 };
+
+/** What a node hears from its workers; each hook is optional. */
+export interface JobQueueEvents {
+  /** A job failed, or a running job's lease could not be renewed. */
+  onError?: (error: unknown) => void;
+  /** Every failed poll, with the pause before this worker polls again: for counting, not for logging each. */
+  onPollFailed?: (error: unknown, pauseMs: number) => void;
+  /** Polls began to fail (the database away, mostly): once, however many workers and polls fail after. */
+  onPollingLost?: (error: unknown) => void;
+  /** A poll succeeded again after failing, `afterMs` after the first failure: once per outage. */
+  onPollingBack?: (afterMs: number) => void;
+}
+
+export function jobQueue(db: Db, now: () => Date, pauses: PollPauses = POLL_PAUSES) {
   const handlers = new Map<string, JobHandler>();
   const finished = new EventEmitter();
   finished.setMaxListeners(0);
   let running = false;
   let wake: (() => void) | undefined;
   const loops: Promise<void>[] = [];
+  let events: JobQueueEvents = {};
+  const onError = (error: unknown) => events.onError?.(error);
+  // Shared by the workers, so that an outage is reported once and its end once.
+  let pollsFailingSince: number | undefined;
 
   async function claim(): Promise<Job | undefined> {
     const at = now();
@@ -160,20 +185,43 @@ export function jobQueue(db: Db, now: () => Date, onError: (error: unknown) => v
     finished.emit(job.id);
   }
 
+  const retryPause = (failures: number) => Math.min(pauses.firstRetryMs * 2 ** (failures - 1), pauses.longestRetryMs);
+
+  /** One worker: polls, runs what it claims, and after failed polls waits longer each time, up to a cap. */
   async function loop(): Promise<void> {
+    let failures = 0;
     while (running) {
       let job: Job | undefined;
+      let pauseMs = pauses.idleMs;
       try {
         job = await claim();
+        failures = 0;
+        if (pollsFailingSince !== undefined) {
+          const afterMs = Date.now() - pollsFailingSince;
+          pollsFailingSince = undefined;
+          events.onPollingBack?.(afterMs);
+        }
       } catch (error) {
-        onError(error);
+        pauseMs = retryPause(++failures);
+        if (pollsFailingSince === undefined) {
+          pollsFailingSince = Date.now();
+          events.onPollingLost?.(error);
+        }
+        events.onPollFailed?.(error, pauseMs);
       }
       if (job) {
-        await run(job);
-        continue;
+        try {
+          await run(job);
+          continue;
+        } catch (error) {
+          // The job's end could not be recorded (the database away): its lease runs out, and a worker takes it over.
+          onError(error);
+          pauseMs = retryPause(++failures);
+        }
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 250);
+        const timer = setTimeout(resolve, pauseMs);
+        // A job enqueued here proves the database is back: the worker need not wait out its pause.
         wake = () => {
           clearTimeout(timer);
           resolve();
@@ -221,9 +269,10 @@ export function jobQueue(db: Db, now: () => Date, onError: (error: unknown) => v
         });
       }
     },
-    start(workers: number) {
+    start(workers: number, hooks: JobQueueEvents = {}) {
       if (running) return;
       running = true;
+      events = hooks;
       for (let i = 0; i < workers; i++) loops.push(loop());
     },
     async stop() {

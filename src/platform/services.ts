@@ -7,8 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { auditRecorder } from '../audit/record-audit.js';
 import { createBlobStore } from './blobs.js';
 import type { Config } from './config.js';
-import { isDatabaseUnavailable, migrateToLatest, openDatabase, type OpenedDatabase } from './database.js';
+import { isDatabaseUnavailable, migrateToLatest, openDatabase, type Db, type OpenedDatabase } from './database.js';
 import { jobQueue } from './jobs.js';
+import { inOneTransaction } from './one-transaction.js';
 import { keyRing, loadMasterKey, nodeKeys, type Keys } from './keys.js';
 import { checkMasterKeysHeld } from './rotate-master-key.js';
 import { loadServiceKeys } from './service-keys.js';
@@ -22,7 +23,6 @@ export interface ServiceOptions {
   /** What the process is doing, recorded in the embedded data directory's lock. */
   purpose?: string;
   onWarning?: (message: string) => void;
-  onJobError?: (error: unknown) => void;
   /** Sends email notices; by default SMTP at S2S_SMTP_URL when it is set, otherwise none. */
   mailer?: Mailer;
   /**
@@ -95,8 +95,6 @@ export async function createServices(config: Config, options: ServiceOptions = {
   }
   const now = options.now ?? (() => new Date());
   const db = opened.db;
-  const audit = auditRecorder(db, keys.auditKey, now);
-  const jobs = jobQueue(db, now, options.onJobError);
   const blobDir = path.join(config.dataDir, 'blobs');
   const storage = storageHealth(
     { blobs: config.blobStore === 'fs' ? blobDir : undefined, database: embedded ? config.dataDir : undefined },
@@ -106,20 +104,26 @@ export async function createServices(config: Config, options: ServiceOptions = {
         : undefined,
     },
   );
-  const blobs = createBlobStore({ db, blobKeys: keys.blobKeys, kind: config.blobStore, dir: blobDir, storage });
+  // What writes to the database, built again over another handle by `servicesInOneTransaction`.
+  const overDatabase = (handle: Db) => ({
+    db: handle,
+    audit: auditRecorder(handle, keys.auditKey, now),
+    jobs: jobQueue(handle, now),
+    blobs: createBlobStore({ db: handle, blobKeys: keys.blobKeys, kind: config.blobStore, dir: blobDir, storage }),
+  });
+  const { jobs, ...bound } = overDatabase(db);
   return {
     config,
-    db,
+    ...bound,
     databaseKind: opened.kind,
     keys,
     secrets: keys.secrets,
     publicUrl: config.publicUrl,
     now,
-    audit,
-    blobs,
     storage,
     jobs,
     mailer: options.mailer ?? (config.smtpUrl ? smtpMailer(config.smtpUrl, config.smtpFrom) : undefined),
+    overDatabase,
     async close() {
       await jobs.stop();
       await opened.close();
@@ -128,3 +132,12 @@ export async function createServices(config: Config, options: ServiceOptions = {
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
+
+/**
+ * Runs `work` with the services over one transaction: everything it writes is committed together, or (an error, a
+ * crash) not at all. File bodies on disk are written at once; those of a rolled-back file are left for housekeeping's
+ * litter removal.
+ */
+export function servicesInOneTransaction<T>(services: Services, work: (services: Services) => Promise<T>): Promise<T> {
+  return inOneTransaction(services.db, (handle) => work({ ...services, ...services.overDatabase(handle) }));
+}

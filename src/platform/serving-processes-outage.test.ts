@@ -10,7 +10,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { ownPostgresUnavailable, startOwnPostgres, type OwnPostgres } from '../../test/support/own-postgres.js';
-import { servingProcessesOf, startServeNode, waitFor, type ServeNode } from '../../test/support/serve-processes.js';
+import { servingProcessesOf, startServeNode, type ServeNode } from '../../test/support/serve-processes.js';
+import { waitFor } from '../../test/support/wait-for.js';
 import { migrateToLatest, openPostgres } from './database.js';
 
 const unavailable = ownPostgresUnavailable();

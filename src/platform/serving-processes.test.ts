@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { freshPostgresDatabase } from '../../test/support/databases.js';
-import { servingProcessesOf, startServeNode, waitFor, type ServeNode } from '../../test/support/serve-processes.js';
+import { servingProcessesOf, startServeNode, type ServeNode } from '../../test/support/serve-processes.js';
+import { waitFor } from '../../test/support/wait-for.js';
 import { restartDelayMs } from './serving-processes.js';
 
 const database = await freshPostgresDatabase();

@@ -7,9 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../../src/platform/web/project-root.js';
 import { TEST_MASTER_KEY } from './services.js';
+import { waitFor } from './wait-for.js';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -23,20 +23,6 @@ export function freePort(): Promise<number> {
 }
 
 /** Checks until `check` gives a value (not undefined or false), or fails naming `what` after `seconds`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  seconds = 60,
-): Promise<T> {
-  const until = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 /** The serving processes of the node whose first process is `pid`, read from /proc. */
 export function servingProcessesOf(pid: number): number[] {
   return fs

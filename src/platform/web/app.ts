@@ -216,7 +216,18 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 
   // This node's share of the bulk work.
   services.jobs.register(UNZIP_JOB, (job, context) => unpackZip(services, job.payload as ZipPayload, context, app.log));
-  services.jobs.start(services.config.bulkWorkers);
+  services.jobs.start(services.config.bulkWorkers, {
+    onError: (error) => app.log.error({ err: error }, 'bulk job failed'),
+    // One line when the queue cannot be polled and one when it can again, not one a poll: workers wait longer
+    // after each failed poll (up to 10 s) rather than ask a database that is away four times a second.
+    onPollingLost: (error) =>
+      app.log.warn(
+        { err: error },
+        'bulk jobs: cannot poll the queue (database unavailable?); polling again with growing pauses',
+      ),
+    onPollingBack: (afterMs) =>
+      app.log.info({ afterMs }, `bulk jobs: polling again, after ${Math.round(afterMs / 1000)} s of failed polls`),
+  });
   app.addHook('onClose', async () => services.jobs.stop());
   await app.register(apiDocsRoutes);
 
