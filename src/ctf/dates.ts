@@ -1,6 +1,8 @@
 /** Date helpers for CTF fields: calendar dates (`YYYY-MM-DD`) and the header's `YYYY-MM-DDThh:mm:ss`. */
 
 const datePattern = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
+/** An `xs:date` may carry a time zone (`Z`, `+01:00`); it is still that calendar day. */
+const zonedDatePattern = /^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))?$/;
 const dateTimePattern =
   /^([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$/;
 
@@ -17,6 +19,17 @@ export function isRealDate(text: string): boolean {
   const month = Number(m[2]);
   const day = Number(m[3]);
   return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+/**
+ * The calendar date (`YYYY-MM-DD`) a date field holds, or null when it is not a real date. Some suppliers'
+ * serialisers write dates as `xs:date` with a time zone (`2015-03-04Z`, `2015-03-04+01:00`): XML Schema defines
+ * that as the same day, so it is read as the date and the zone dropped.
+ */
+export function calendarDate(text: string): string | null {
+  const m = zonedDatePattern.exec(text);
+  const date = m?.[1];
+  return date !== undefined && isRealDate(date) ? date : null;
 }
 
 /** True for `YYYY-MM-DDThh:mm:ss` (fractions and a zone tolerated) with a real date and time. */

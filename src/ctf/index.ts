@@ -30,6 +30,7 @@ export {
 } from './file-names.js';
 export { ctfIssueCodes, type CtfIssue, type CtfIssueCode, type CtfSeverity } from './issues.js';
 export { defaultLimits, type CtfLimits } from './limits.js';
+export { headerFieldLengths, pupilFieldLengths, schoolHistoryFieldLengths } from './field-lengths.js';
 export type {
   ByteRange,
   CtfDestSchool,

@@ -32,6 +32,7 @@ export const ctfIssueCodes = [
   'ELEMENT_MISSING',
   'ELEMENT_REPEATED',
   'ELEMENT_UNKNOWN',
+  'FIELD_TOO_LONG',
   // Header formats
   'DOCUMENT_NAME_UNEXPECTED',
   'VERSION_INVALID',

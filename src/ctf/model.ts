@@ -64,7 +64,7 @@ export interface CtfPupilIdentity {
   preferredForename: string | null;
   formerSurname: string | null;
   formerForename: string | null;
-  /** `YYYY-MM-DD` as written. */
+  /** `YYYY-MM-DD`: a time zone written after the date (`2015-03-04Z`) is dropped; an invalid date as written. */
   dateOfBirth: string | null;
   /** From `Sex` or `Gender`, as written (`M` or `F` when valid). */
   sex: string | null;

@@ -15,6 +15,7 @@ import {
   checkHeader,
   checkPupil,
   defaultRuleOptions,
+  emptyMeansAbsent,
   headerFromDraft,
   headerPath,
   knownBasicDetailsElements,
@@ -109,6 +110,16 @@ const schoolCaptures: ReadonlySet<string> = new Set([
  */
 function detach(text: string): string {
   return text.length === 0 ? '' : Buffer.from(text, 'utf8').toString('utf8');
+}
+
+/**
+ * An element's name without its namespace prefix. Some suppliers' serialisers write `<ctf:CTfile xmlns:ctf="…">`
+ * and prefix every element; the prefix only stands for a namespace, so `ctf:Pupil` is read as `Pupil`, as a file
+ * with a default namespace (`<CTfile xmlns="…">`) always was. s2s checks names, not namespaces.
+ */
+function localName(qualified: string): string {
+  const colon = qualified.indexOf(':');
+  return colon < 0 ? qualified : qualified.slice(colon + 1);
 }
 
 function todayUtc(): string {
@@ -383,7 +394,9 @@ export async function parseCtf(input: CtfInput, options: ParseOptions = {}): Pro
     const pos = parser.position;
     lastEventPos = pos;
     if (stopped) return;
-    const name = tag.name;
+    // Positions are measured on the name as written; everything else reads the name without its prefix.
+    const written = tag.name;
+    const name = localName(written);
     elementCount++;
     if (capture) stopCapture();
     const depth = stack.push(name);
@@ -393,7 +406,7 @@ export async function parseCtf(input: CtfInput, options: ParseOptions = {}): Pro
           'ELEMENT_LIMIT_EXCEEDED',
           'error',
           `The file has more than ${limits.maxElements} elements.`,
-          placeHere(name, pos),
+          placeHere(written, pos),
         ),
       );
       return;
@@ -404,7 +417,7 @@ export async function parseCtf(input: CtfInput, options: ParseOptions = {}): Pro
           'DEPTH_LIMIT_EXCEEDED',
           'error',
           `Elements are nested more than ${limits.maxDepth} deep.`,
-          placeHere(name, pos),
+          placeHere(written, pos),
         ),
       );
       return;
@@ -413,21 +426,21 @@ export async function parseCtf(input: CtfInput, options: ParseOptions = {}): Pro
     if (pupil !== null && depth > 3) {
       const rel = depth - 3;
       if (rel === 1) {
-        if (!knownPupilElements.has(name)) warnUnknown(`Pupil/${name}`, placeHere(name, pos));
-        if (pupilTopCaptures.has(name)) beginCapture('pupil', depth, name, name, pos);
+        if (!knownPupilElements.has(name)) warnUnknown(`Pupil/${name}`, placeHere(written, pos));
+        if (pupilTopCaptures.has(name)) beginCapture('pupil', depth, name, written, pos);
       } else if (rel === 2) {
         const parent = stack[3];
         if (parent === 'BasicDetails') {
-          if (!knownBasicDetailsElements.has(name)) warnUnknown(`Pupil/BasicDetails/${name}`, placeHere(name, pos));
-          if (basicDetailsCaptures.has(name)) beginCapture('pupil', depth, `BasicDetails/${name}`, name, pos);
+          if (!knownBasicDetailsElements.has(name)) warnUnknown(`Pupil/BasicDetails/${name}`, placeHere(written, pos));
+          if (basicDetailsCaptures.has(name)) beginCapture('pupil', depth, `BasicDetails/${name}`, written, pos);
         } else if (parent === 'Address') {
-          if (name === 'PostCode') beginCapture('pupil', depth, 'Address/PostCode', name, pos);
+          if (name === 'PostCode') beginCapture('pupil', depth, 'Address/PostCode', written, pos);
         } else if (parent === 'SchoolHistory' && name === 'School') {
           school = new Map();
           pupil.schools.push(school);
         }
       } else if (rel === 3 && school !== null && stack[4] === 'School' && stack[3] === 'SchoolHistory') {
-        if (schoolCaptures.has(name)) beginCapture('school', depth, name, name, pos);
+        if (schoolCaptures.has(name)) beginCapture('school', depth, name, written, pos);
       }
       return;
     }
@@ -435,12 +448,12 @@ export async function parseCtf(input: CtfInput, options: ParseOptions = {}): Pro
       if (name === 'CTfile') documentType = 'CTF';
       else if (name === 'ATfile') documentType = 'ATF';
       else {
-        const { line, column } = placeOfStart(name, pos);
+        const { line, column } = placeOfStart(written, pos);
         fatal(
           issue('ROOT_ELEMENT_INVALID', 'error', 'The root element must be CTfile (a CTF) or ATfile (an ATF).', {
             line,
             column,
-            path: `/${name}`,
+            path: `/${written}`,
           }),
         );
         return;
@@ -450,7 +463,7 @@ export async function parseCtf(input: CtfInput, options: ParseOptions = {}): Pro
     }
     if (!documentType) return;
     if (depth === 2) {
-      const { line, column } = placeOfStart(name, pos);
+      const { line, column } = placeOfStart(written, pos);
       if (name === 'Header') {
         if (headerSeen)
           report(
@@ -482,16 +495,16 @@ export async function parseCtf(input: CtfInput, options: ParseOptions = {}): Pro
       const key = stack.slice(2).join('/');
       const parent = stack[2] ?? '';
       const checked = depth === 3 || (depth === 4 && (parent === 'SourceSchool' || parent === 'DestSchool'));
-      if (checked && !knownHeaderElements.has(key)) warnUnknown(`Header/${key}`, placeHere(name, pos));
-      beginCapture('header', depth, key, name, pos);
+      if (checked && !knownHeaderElements.has(key)) warnUnknown(`Header/${key}`, placeHere(written, pos));
+      beginCapture('header', depth, key, written, pos);
       return;
     }
     if (section !== pupilDataName || depth !== 3) return;
     if (name !== 'Pupil') {
-      warnUnknown(`${section}/${name}`, placeHere(name, pos));
+      warnUnknown(`${section}/${name}`, placeHere(written, pos));
       return;
     }
-    const { line, column, startPos } = placeOfStart(name, pos);
+    const { line, column, startPos } = placeOfStart(written, pos);
     const index = pupilCount++;
     pupilStartByte = byteOffsetAt(startPos);
     if (pupilsStart < 0) pupilsStart = pupilStartByte;
@@ -532,7 +545,9 @@ export async function parseCtf(input: CtfInput, options: ParseOptions = {}): Pro
     if (c && c.depth === depth) {
       stopCapture();
       const field: Field = { key: c.key, text: detach(c.text.trim()), line: c.line, column: c.column };
-      if (c.kind === 'header' && headerDraft) {
+      if (field.text === '' && documentType && emptyMeansAbsent(documentType, c.kind, c.key)) {
+        // An optional element written empty is read as if it were left out.
+      } else if (c.kind === 'header' && headerDraft) {
         if (knownHeaderElements.has(c.key)) headerDraft.fields.set(c.key, field);
         else if (field.text !== '' && headerDraft.other.length < maxHeaderOther) {
           headerDraft.other.push({ path: c.key, text: field.text.slice(0, maxOtherText) });
@@ -548,8 +563,9 @@ export async function parseCtf(input: CtfInput, options: ParseOptions = {}): Pro
       }
     }
     stack.pop();
-    if (depth === 3 && pupil && tag.name === 'Pupil') finishPupil(parser.position);
-    else if (depth === 2 && tag.name === 'Header') finishHeader();
+    const closed = depth <= 3 ? localName(tag.name) : '';
+    if (depth === 3 && pupil && closed === 'Pupil') finishPupil(parser.position);
+    else if (depth === 2 && closed === 'Header') finishHeader();
   });
 
   // ---- feeding bytes through the decoder into the parser ----

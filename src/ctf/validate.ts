@@ -5,7 +5,8 @@
  * for problems, so checks run as the file streams past.
  */
 
-import { ageOn, isRealDate, isRealDateTime } from './dates.js';
+import { ageOn, calendarDate, isRealDateTime } from './dates.js';
+import { headerFieldLengths, pupilFieldLengths, schoolHistoryFieldLengths } from './field-lengths.js';
 import { classifyDestination, codeAgreesWithHeader, parseFileName } from './file-names.js';
 import { issue, type CtfIssue, type IssuePlace } from './issues.js';
 import type { CtfDocumentType, CtfHeader, CtfPupilIdentity, CtfSchoolHistoryEntry } from './model.js';
@@ -130,6 +131,8 @@ export const knownPupilElements: ReadonlySet<string> = new Set([
   'StageAssessments',
   'SchoolHistory',
   'ApplicationReference',
+  'SuppInfo',
+  'SuppID',
   'FormerUPN',
   'MiddleNames',
   'PreferredSurname',
@@ -160,11 +163,52 @@ export const knownBasicDetailsElements: ReadonlySet<string> = new Set([
 
 const ctfPupilMandatory = ['UPN', 'Surname', 'Forename', 'DOB'];
 const atfPupilMandatory = ['Surname', 'Forename', 'DOB'];
+const sexKeys = ['Sex', 'Gender', 'BasicDetails/Sex', 'BasicDetails/Gender'];
+const keptWhenEmpty = {
+  CTF: { header: new Set(ctfHeaderMandatory), pupil: new Set([...ctfPupilMandatory, ...sexKeys]) },
+  ATF: { header: new Set(atfHeaderMandatory), pupil: new Set([...atfPupilMandatory, ...sexKeys]) },
+} as const;
+
+/**
+ * Whether an element written empty (`<UniqueLearnerNumber/>`, `<MiddleNames></MiddleNames>`) is read as absent.
+ * MIS suppliers write optional elements they have no value for as empty tags rather than leaving them out; an
+ * absent optional element is valid, so the empty one is too. A mandatory element written empty stays, so that its
+ * own check says what is wrong with it (an empty surname, an empty UPN).
+ */
+export function emptyMeansAbsent(type: CtfDocumentType, kind: 'header' | 'pupil' | 'school', key: string): boolean {
+  return kind === 'school' || !keptWhenEmpty[type][kind].has(key);
+}
+
 const nameKeys = ['Surname', 'Forename'];
 const historyDateKeys = ['EntryDate', 'LeavingDate'];
 
 function at(field: Field, path: string): IssuePlace {
   return { line: field.line, column: field.column, path };
+}
+
+/**
+ * Problems with fields longer than their limit, and the fields without them: the other checks read only the
+ * fields within their limits, so one over-long value is reported once, as what it is.
+ */
+function checkLengths(
+  fields: Map<string, Field>,
+  lengths: Readonly<Record<string, number>>,
+  describe: (field: Field, limit: number) => { message: string; path: string },
+): { problems: CtfIssue[]; within: Map<string, Field> } {
+  const problems: CtfIssue[] = [];
+  const within = new Map<string, Field>();
+  for (const [key, field] of fields) {
+    const limit = lengths[key];
+    if (limit !== undefined && field.text.length > limit) {
+      const { message, path } = describe(field, limit);
+      problems.push(issue('FIELD_TOO_LONG', 'error', message, at(field, path)));
+    } else within.set(key, field);
+  }
+  return { problems, within };
+}
+
+function tooLongMessage(what: string, field: Field, limit: number): string {
+  return `${what} is ${field.text.length} characters long; the most s2s accepts is ${limit}.`;
 }
 
 function text(fields: Map<string, Field>, key: string): string | null {
@@ -182,14 +226,18 @@ export function headerPath(type: CtfDocumentType, key = ''): string {
 
 /** Problems in a completed header. */
 export function checkHeader(draft: HeaderDraft, type: CtfDocumentType, rules: RuleOptions): CtfIssue[] {
-  const out: CtfIssue[] = [];
-  const f = draft.fields;
+  const lengths = checkLengths(draft.fields, headerFieldLengths, (field, limit) => ({
+    message: tooLongMessage(`The header's ${field.key}`, field, limit),
+    path: headerPath(type, field.key),
+  }));
+  const out: CtfIssue[] = lengths.problems;
+  const f = lengths.within;
   const place = (key: string): IssuePlace => {
     const field = f.get(key);
     return field ? at(field, headerPath(type, key)) : draft.place;
   };
   for (const key of type === 'CTF' ? ctfHeaderMandatory : atfHeaderMandatory) {
-    if (!f.has(key)) {
+    if (!draft.fields.has(key)) {
       out.push(
         issue('ELEMENT_MISSING', 'error', `The header has no ${key} element, which is mandatory.`, {
           ...draft.place,
@@ -317,6 +365,12 @@ function orNull(value: string | null | undefined): string | null {
   return value === undefined ? null : value;
 }
 
+/** A date field as its calendar date (an `xs:date` zone dropped), or as written when it is not a date. */
+function dateOrAsWritten(value: string | null | undefined): string | null {
+  if (value === undefined || value === null) return null;
+  return calendarDate(value) ?? value;
+}
+
 export function headerFromDraft(draft: HeaderDraft, type: CtfDocumentType): CtfHeader {
   const f = draft.fields;
   const g = (key: string): string | null => text(f, key);
@@ -428,12 +482,16 @@ export function checkPupil(
   rules: RuleOptions,
   referenceDate: string,
 ): CtfIssue[] {
-  const out: CtfIssue[] = [];
-  const f = draft.fields;
-  const where = (field: Field): IssuePlace => at(field, pupilPath(type, draft.index, field.key));
   const n = draft.index + 1;
+  const lengths = checkLengths(draft.fields, pupilFieldLengths, (field, limit) => ({
+    message: tooLongMessage(`Pupil ${n}: ${field.key}`, field, limit),
+    path: pupilPath(type, draft.index, field.key),
+  }));
+  const out: CtfIssue[] = lengths.problems;
+  const f = lengths.within;
+  const where = (field: Field): IssuePlace => at(field, pupilPath(type, draft.index, field.key));
   for (const key of type === 'CTF' ? ctfPupilMandatory : atfPupilMandatory) {
-    if (!f.has(key)) {
+    if (!draft.fields.has(key)) {
       out.push(
         issue('ELEMENT_MISSING', 'error', `Pupil ${n} has no ${key} element, which is mandatory.`, {
           ...draft.place,
@@ -524,7 +582,8 @@ export function checkPupil(
   }
   const dob = f.get('DOB');
   if (dob) {
-    if (!isRealDate(dob.text)) {
+    const date = calendarDate(dob.text);
+    if (date === null) {
       out.push(
         issue(
           'DOB_INVALID',
@@ -534,7 +593,7 @@ export function checkPupil(
         ),
       );
     } else {
-      const age = ageOn(dob.text, referenceDate);
+      const age = ageOn(date, referenceDate);
       if (age < rules.minAge || age > rules.maxAge) {
         out.push(
           issue(
@@ -547,10 +606,15 @@ export function checkPupil(
       }
     }
   }
-  draft.schools.forEach((school) => {
+  draft.schools.forEach((entry) => {
+    const { problems, within: school } = checkLengths(entry, schoolHistoryFieldLengths, (field, limit) => ({
+      message: tooLongMessage(`Pupil ${n}: a school history ${field.key.split('/').pop() ?? ''}`, field, limit),
+      path: pupilPath(type, draft.index, field.key),
+    }));
+    out.push(...problems);
     for (const key of historyDateKeys) {
       const field = school.get(key);
-      if (field && field.text !== '' && !isRealDate(field.text)) {
+      if (field && field.text !== '' && calendarDate(field.text) === null) {
         out.push(
           issue(
             'DATE_INVALID',
@@ -590,8 +654,8 @@ export function pupilIdentityFromDraft(draft: PupilDraft): CtfPupilIdentity {
     estab: orNull(s.get('Estab')?.text),
     urn: orNull(s.get('URN')?.text),
     schoolName: orNull(s.get('SchoolName')?.text),
-    entryDate: orNull(s.get('EntryDate')?.text),
-    leavingDate: orNull(s.get('LeavingDate')?.text),
+    entryDate: dateOrAsWritten(s.get('EntryDate')?.text),
+    leavingDate: dateOrAsWritten(s.get('LeavingDate')?.text),
     leavingReason: orNull(s.get('LeavingReason')?.text),
   }));
   return {
@@ -605,7 +669,7 @@ export function pupilIdentityFromDraft(draft: PupilDraft): CtfPupilIdentity {
     preferredForename: g('BasicDetails/PreferredForename', 'PreferredForename'),
     formerSurname: g('BasicDetails/FormerSurname', 'FormerSurname'),
     formerForename: g('BasicDetails/FormerForename', 'FormerForename'),
-    dateOfBirth: g('DOB'),
+    dateOfBirth: dateOrAsWritten(g('DOB')),
     sex: g('Sex', 'Gender', 'BasicDetails/Sex', 'BasicDetails/Gender'),
     postcode: g('Address/PostCode'),
     schoolHistory,

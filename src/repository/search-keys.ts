@@ -39,14 +39,23 @@ export function forenameCodes(names: readonly (string | null)[]): Set<string> {
   return codes;
 }
 
+/**
+ * The longest sound code a key holds. A sound code grows with its name, and a key is one entry of a GIN index,
+ * whose entries PostgreSQL refuses past about 2,700 bytes: an absurdly long name must not make a record unstorable.
+ * Names long enough to reach this are far past any real name, and a search cuts its codes the same way.
+ */
+export const maxSoundCodeLength = 40;
+/** A key's length at most: the date, `:s` or `:f`, and the code. */
+export const maxSearchKeyLength = 'YYYY-MM-DD:s'.length + maxSoundCodeLength;
+
 // Surname and first-name codes are kept apart (`s`/`f`) so that a surname never finds a child by a first name.
 function joinKeys(dates: readonly string[], surnames: Set<string>, forenames: Set<string>): string[] {
-  const keys: string[] = [];
+  const keys = new Set<string>();
   for (const date of dates) {
-    for (const code of surnames) keys.push(`${date}:s${code}`);
-    for (const code of forenames) keys.push(`${date}:f${code}`);
+    for (const code of surnames) keys.add(`${date}:s${code.slice(0, maxSoundCodeLength)}`);
+    for (const code of forenames) keys.add(`${date}:f${code.slice(0, maxSoundCodeLength)}`);
   }
-  return keys;
+  return [...keys];
 }
 
 /** The keys written with a record. */

@@ -8,12 +8,43 @@
 import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { getUser } from '../identity/accounts.js';
+import { HttpError } from '../identity/authorise.js';
 import type { BodyRanges } from '../platform/blobs.js';
+import { isClientFault } from '../platform/client-faults.js';
 import type { JobContext } from '../platform/jobs.js';
 import { acceptFile, acknowledgeFiles, cleanFileName, type TransferDeps } from './accept-file.js';
 import { rejected, type FileResult } from './file-result.js';
 
 export const UNZIP_JOB = 'unpack-zip';
+
+/** Where a fault of the service's own, met while storing an entry, is written down. */
+export interface FaultLog {
+  error(details: Record<string, unknown>, message: string): void;
+}
+
+/** For callers without a log (tests that drive the job by hand); the service passes its own. */
+const ignoreFaults: FaultLog = { error: () => undefined };
+
+const entryNotStored =
+  'This file could not be stored because of a problem in s2s, not in the file. It has not been delivered: send it again.';
+
+function unreadable(error: unknown): HttpError {
+  return new HttpError(400, 'ZIP_ENTRY_INVALID', `This file in the .zip cannot be read: ${(error as Error).message}.`);
+}
+
+/** An entry's bytes; a failure to read them is the zip's fault (damaged, or longer than it said), so it is told. */
+async function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<AsyncIterable<Uint8Array>> {
+  const stream = await zip.openReadStreamPromise(entry).catch((error: unknown) => {
+    throw unreadable(error);
+  });
+  return (async function* () {
+    try {
+      for await (const chunk of stream) yield chunk as Uint8Array;
+    } catch (error) {
+      throw unreadable(error);
+    }
+  })();
+}
 
 export interface ZipPayload extends Record<string, unknown> {
   blobId: string;
@@ -123,6 +154,7 @@ export async function unpackZip(
   deps: TransferDeps,
   payload: ZipPayload,
   context: JobContext,
+  log: FaultLog = ignoreFaults,
 ): Promise<{ files: FileResult[] }> {
   const sender = await getUser(deps.db, payload.userId);
   const results: FileResult[] = [];
@@ -157,17 +189,20 @@ export async function unpackZip(
           ]);
         } else {
           try {
-            const stream = await zip.openReadStreamPromise(entry);
             // Stored unacknowledged, and acknowledged as the job records it: an entry stored by an attempt whose
             // node died before recording it is, when the resumed job sends it again, the same delivery.
-            result = await acceptFile(deps, sender, name, stream, payload.sourceIp, { acknowledged: false });
+            result = await acceptFile(deps, sender, name, await openEntry(zip, entry), payload.sourceIp, {
+              acknowledged: false,
+            });
           } catch (error) {
-            // A damaged entry (or one larger than it declared) is refused; the other entries still go.
+            // A damaged entry (or one larger than it declared) is refused; the other entries still go. Only the
+            // zip's own faults are described: anything else is the service's, and its text stays in the log.
+            if (!isClientFault(error))
+              log.error({ err: error, blobId: payload.blobId, entry: index }, 'zip entry not stored');
             result = rejected(name, [
-              {
-                code: 'ZIP_ENTRY_INVALID',
-                message: `This file in the .zip cannot be read: ${(error as Error).message}.`,
-              },
+              isClientFault(error)
+                ? { code: error.code ?? 'ZIP_ENTRY_INVALID', message: error.message }
+                : { code: 'ZIP_ENTRY_NOT_STORED', message: entryNotStored },
             ]);
           }
         }

@@ -4,7 +4,7 @@
  * and why, when a child was found, and the flags raised when a user searches unusually often.
  */
 import { sql, type Kysely } from 'kysely';
-import { recordSearchKeys } from '../../repository/search-keys.js';
+import { recomputeSearchKeys } from './search-key-backfill.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -16,7 +16,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ADD COLUMN found_outcome text CHECK (found_outcome IN ('enrolled', 'known-elsewhere')),
       ADD COLUMN found_laestab text,
       ADD COLUMN found_note text`.execute(db);
-  await backfillSearchKeys(db);
+  // Records written before this migration get their keys here.
+  await recomputeSearchKeys(db);
   // fastupdate off: with it on, new entries wait in a pending list that every search scans in full until a vacuum
   // merges it; records arrive a few a second at most, so paying at insert keeps every search fast.
   await sql`
@@ -72,47 +73,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       raised_at timestamptz NOT NULL
     )`.execute(db);
   await sql`CREATE INDEX repository_search_alerts_la ON repository_search_alerts (la_code, raised_at)`.execute(db);
-}
-
-interface NamesRow {
-  id: string;
-  surname: string | null;
-  forename: string | null;
-  middle_names: string | null;
-  preferred_surname: string | null;
-  preferred_forename: string | null;
-  former_surname: string | null;
-  former_forename: string | null;
-  date_of_birth: string | null;
-}
-
-/** Records written before this migration get their keys here, a batch at a time, in id order. */
-async function backfillSearchKeys(db: Kysely<unknown>): Promise<void> {
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const rows = await sql<NamesRow>`
-      SELECT id, surname, forename, middle_names, preferred_surname, preferred_forename, former_surname,
-             former_forename, date_of_birth::text AS date_of_birth
-      FROM repository_records WHERE id > ${after}::uuid ORDER BY id LIMIT 1000`.execute(db);
-    for (const row of rows.rows) {
-      const keys = recordSearchKeys(
-        {
-          surname: row.surname,
-          forename: row.forename,
-          middleNames: row.middle_names,
-          preferredSurname: row.preferred_surname,
-          preferredForename: row.preferred_forename,
-          formerSurname: row.former_surname,
-          formerForename: row.former_forename,
-        },
-        row.date_of_birth,
-      );
-      await sql`UPDATE repository_records SET search_keys = ${keys}::text[] WHERE id = ${row.id}`.execute(db);
-    }
-    const last = rows.rows.at(-1);
-    if (!last) return;
-    after = last.id;
-  }
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

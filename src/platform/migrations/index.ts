@@ -18,6 +18,7 @@ import * as probingAlerts from './0012-probing-alerts.js';
 import * as masterKeyIds from './0013-master-key-ids.js';
 import * as retryLeases from './0014-retry-leases.js';
 import * as blobChunkAges from './0015-blob-chunk-ages.js';
+import * as boundedSearchKeys from './0019-bounded-search-keys.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -35,6 +36,7 @@ export const migrations: Record<string, Migration> = {
   '0013-master-key-ids': masterKeyIds,
   '0014-retry-leases': retryLeases,
   '0015-blob-chunk-ages': blobChunkAges,
+  '0019-bounded-search-keys': boundedSearchKeys,
 };
 
 export const migrationProvider: MigrationProvider = {

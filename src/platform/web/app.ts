@@ -43,6 +43,7 @@ import { isPressure, SAMPLE_INTERVAL_MS, ServiceBusyError } from './shed-load.js
 import { disconnectSlowBodies } from './slow-bodies.js';
 import { checkCsrf } from './check-csrf.js';
 import { handleErrors } from './errors.js';
+import { answerUnreadableRequest } from './unreadable-requests.js';
 import { healthRoutes } from './health.js';
 import { loggedHeaderPaths, serializeError, serializeRequest } from './log-serializers.js';
 import { homeRoutes } from './home.js';
@@ -91,6 +92,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
     rewriteUrl: rewriteBadAddress,
+    clientErrorHandler: answerUnreadableRequest,
   });
 
   // 1. Every route must say who may call it; the app refuses to start otherwise. The table of routes feeds the
@@ -213,7 +215,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(cmePages, { services });
 
   // This node's share of the bulk work.
-  services.jobs.register(UNZIP_JOB, (job, context) => unpackZip(services, job.payload as ZipPayload, context));
+  services.jobs.register(UNZIP_JOB, (job, context) => unpackZip(services, job.payload as ZipPayload, context, app.log));
   services.jobs.start(services.config.bulkWorkers, {
     onError: (error) => app.log.error({ err: error }, 'bulk job failed'),
     // One line when the queue cannot be polled and one when it can again, not one a poll: workers wait longer

@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isApi } from '../../identity/authorise.js';
 import { isStorageFull, StorageFullError, type StorageHealth } from '../storage-full.js';
+import { isClientFault } from '../client-faults.js';
 import { isDatabaseUnavailable } from '../database.js';
 import { isBadAddress } from './bad-address.js';
 
@@ -119,8 +120,9 @@ export const handleErrors = fp<{ largestBodyBytes: number; storage?: StorageHeal
     }
     if (status === 503) reply.header('retry-after', '10');
     // A busy node is not a fault: a client that sees BUSY retries after Retry-After, as the API guide says.
-    const code = status === 503 ? 'BUSY' : status >= 500 ? 'INTERNAL' : (error.code ?? 'BAD_REQUEST');
-    const message = status >= 500 ? pagesByStatus[status === 503 ? 503 : 500]!.paragraphs[0]! : error.message;
+    const clientFault = isClientFault(error);
+    const code = status === 503 ? 'BUSY' : clientFault ? (error.code ?? 'BAD_REQUEST') : 'INTERNAL';
+    const message = clientFault ? error.message : pagesByStatus[status === 503 ? 503 : 500]!.paragraphs[0]!;
     return sendError(request, reply, status, code, message);
   });
 
