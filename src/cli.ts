@@ -34,7 +34,7 @@ import {
   reportListening,
   superviseServingProcesses,
 } from './platform/serving-processes.js';
-import { buildApp } from './platform/web/app.js';
+import { buildApp, startBulkWork } from './platform/web/app.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -185,8 +185,10 @@ function stopSignal(): Promise<void> {
   });
 }
 
+/** A serving process: the app, listening, and its share of the bulk work. */
 async function listen(services: Services, config: Config) {
   const app = await buildApp(services, { logger: { level: config.logLevel }, demo: config.seedDemo });
+  startBulkWork(app, services);
   await app.listen({ port: config.port, host: config.host });
   return app;
 }
