@@ -423,7 +423,7 @@ async function purge(args: string[], io: Io): Promise<number> {
   return withServices('s2s purge', io, async (services) => {
     const report = await housekeeping(services);
     io.stdout.write(
-      `destroyed ${report.files} expired files (${report.repositoryRecords} unknown-destination records), removed ${report.sessions} expired sessions, passed ${report.requestsPassedToLa} unanswered CTF requests to LAs, reminded schools of ${report.leaversReminded} leavers’ CTFs, removed ${report.litterBodies} file bodies no file refers to\n`,
+      `destroyed ${report.files} expired files (${report.repositoryRecords} unknown-destination records), removed ${report.sessions} expired sessions, passed ${report.requestsPassedToLa} unanswered CTF requests to LAs, reminded schools of ${report.leaversReminded} leavers’ CTFs, deleted ${report.finishedJobs} finished bulk jobs, removed ${report.litterBodies} file bodies no file refers to\n`,
     );
     return 0;
   });

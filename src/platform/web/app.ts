@@ -219,7 +219,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(cmePages, { services });
 
   // What this node does with bulk work when it takes any: `startBulkWork` (run by `s2s serve`) starts the workers.
-  services.jobs.register(UNZIP_JOB, (job, context) => unpackZip(services, job.payload as ZipPayload, context, app.log));
+  services.jobs.register(
+    UNZIP_JOB,
+    (job, context) => unpackZip(services, job.payload as ZipPayload, context, app.log),
+    // A zip given up is never unpacked: its encrypted copy goes.
+    { onAbandoned: (job) => services.blobs.delete((job.payload as ZipPayload).blobId) },
+  );
   // Workers started later stop with the app (stopping workers never started does nothing).
   app.addHook('onClose', async () => services.jobs.stop());
   await app.register(apiDocsRoutes);
