@@ -278,7 +278,7 @@ export function startBulkWork(app: FastifyInstance, services: Services): void {
   services.jobs.start(services.config.bulkWorkers, {
     onError: (error) => app.log.error({ err: error }, 'bulk job failed'),
     // One line when the queue cannot be polled and one when it can again, not one a poll: workers wait longer
-    // after each failed poll (up to 10 s) rather than ask a database that is away four times a second.
+    // after each failed poll (up to 10 s) rather than ask a database that is away over and over.
     onPollingLost: (error) =>
       app.log.warn(
         { err: error },
