@@ -6,6 +6,7 @@
 import type { Db } from '../platform/database.js';
 import { CsvStructureError, readCsv, type CsvRecord } from './csv.js';
 import { openRegisterFile, type RegisterEncoding } from './register-encoding.js';
+import { RegisterRefusedError } from './register-refused.js';
 import type { Nation } from './sample-register.js';
 
 export interface ImportReport {
@@ -177,7 +178,9 @@ async function* recordsOf(
     if (!(error instanceof CsvStructureError)) throw error;
     const name = [...(header()?.entries() ?? [])].find(([, index]) => index === error.field)?.[0];
     const where = name ? `, ${name}` : error.field === undefined ? '' : `, field ${error.field + 1}`;
-    throw new Error(`Line ${error.line}${where}: ${error.message}. Nothing is imported.`, { cause: error });
+    throw new RegisterRefusedError(`Line ${error.line}${where}: ${error.message}. Nothing is imported.`, {
+      cause: error,
+    });
   }
 }
 
@@ -206,7 +209,7 @@ export async function importRegister(db: Db, source: string | AsyncIterable<stri
       header = new Map(record.fields.map((name, index) => [name.replace(/^\uFEFF/, '').trim(), index]));
       const missing = requiredColumns.filter((c) => !header!.has(c));
       if (missing.length > 0) {
-        throw new Error(
+        throw new RegisterRefusedError(
           `Line 1: the file is not a GIAS extract: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
         );
       }
@@ -247,7 +250,7 @@ export async function importRegister(db: Db, source: string | AsyncIterable<stri
       report.rejected.push({ line: record.line, reason: (error as Error).message });
     }
   }
-  if (!header) throw new Error('The file is empty: a GIAS extract starts with a header line');
+  if (!header) throw new RegisterRefusedError('The file is empty: a GIAS extract starts with a header line');
 
   await db.transaction().execute(async (trx) => {
     for (const [code, name] of las) {
