@@ -6,6 +6,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { realWorldFixture } from '../test/support/real-world-corpus.js';
 import { TEST_MASTER_KEY } from '../test/support/services.js';
 import { auditRecorder } from './audit/record-audit.js';
 import { main } from './cli.js';
@@ -53,6 +54,13 @@ describe('s2s command line on the embedded database', () => {
       result.out.includes(`${file}:3: rejected: LA (code) “8x3” is not a 3-digit local authority code`),
       result.out,
     );
+  });
+
+  it('refuses an extract whose quote never closes with exit code 1, naming the line and column', async () => {
+    const { file } = realWorldFixture('gias-extract/edubasealldata20261106.csv');
+    const result = await run('establishments', 'import', file);
+    assert.equal(result.code, 1);
+    assert.match(result.err, /^s2s: Line 3, EstablishmentName: the quote that opens this field is never closed/);
   });
 
   it('adds users with a set-up link, and creates tokens shown once', async () => {

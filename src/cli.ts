@@ -16,6 +16,7 @@ import {
 import { verifyAuditChain } from './audit/record-audit.js';
 import { formatDemoCredentials, seedDemo } from './demo/seed-demo.js';
 import { importRegister } from './establishments/import-register.js';
+import { RegisterRefusedError } from './establishments/register-refused.js';
 import { repairRepositoryFiles } from './transfers/repair-repository.js';
 import { AccountError, findUserByEmail, createUser } from './identity/accounts.js';
 import { createApiToken, listApiTokens, revokeApiToken, type ApiToken } from './identity/api-tokens.js';
@@ -497,15 +498,13 @@ export async function main(
       error instanceof ConfigError ||
       error instanceof DataDirInUseError ||
       error instanceof AccountError ||
-      error instanceof MasterKeyMissingError
+      error instanceof MasterKeyMissingError ||
+      error instanceof RegisterRefusedError
     ) {
       io.stderr.write(`s2s: ${error.message}\n`);
       return 1;
     }
-    if (error instanceof Error && /GIAS|Line 1|empty/.test(error.message)) {
-      io.stderr.write(`s2s: ${error.message}\n`);
-      return 1;
-    }
+
     throw error;
   }
 }
