@@ -323,6 +323,18 @@ describe('s2s serve without its master key', () => {
     );
   });
 
+  it('says in one line that the database cannot be reached, for a command run while it is away', async () => {
+    // Port 1: nothing listens there, so the connection is refused at once.
+    withEnv({ DATABASE_URL: 'postgres://s2s@127.0.0.1:1/s2s', S2S_MASTER_KEY: 'b'.repeat(64) });
+    const result = await run('purge');
+    assert.equal(result.code, 1);
+    assert.match(
+      result.err,
+      /^s2s: the database cannot be reached \(connect ECONNREFUSED 127\.0\.0\.1:1\)\. Check DATABASE_URL/,
+    );
+    assert.equal(result.err.split('\n').filter(Boolean).length, 1, result.err);
+  });
+
   it('names the setting, without a stack trace, when the key is not a key', async () => {
     withEnv({ S2S_MASTER_KEY: 'not-a-key' });
     const result = await run('serve');

@@ -23,6 +23,7 @@ import { createApiToken, listApiTokens, revokeApiToken, type ApiToken } from './
 import { roles } from './identity/permissions.js';
 import { configHelp, ConfigError, loadConfig, type Config } from './platform/config.js';
 import { DataDirInUseError } from './platform/data-dir-lock.js';
+import { isDatabaseUnavailable } from './platform/database.js';
 import { housekeeping, scheduleHousekeeping } from './platform/housekeeping.js';
 import type { Role } from './platform/schema.js';
 import { MasterKeyMissingError, type Keys } from './platform/keys.js';
@@ -504,7 +505,25 @@ export async function main(
       io.stderr.write(`s2s: ${error.message}\n`);
       return 1;
     }
+    // An operator's command run while the database is away: one line saying so, not a stack trace. (`serve`
+    // waits for it instead; a command has someone at the keyboard to run it again.)
+    if (isDatabaseUnavailable(error)) {
+      const reason = firstMessage(error);
+      io.stderr.write(
+        `s2s: the database cannot be reached (${reason}). Check DATABASE_URL and that PostgreSQL is running, then run the command again.\n`,
+      );
+      return 1;
+    }
 
     throw error;
   }
+}
+
+/** The innermost message of an error and its causes: the driver's own words, without our wrapping. */
+function firstMessage(error: unknown): string {
+  let message = error instanceof Error ? error.message : String(error);
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e.message) message = e.message;
+  }
+  return message;
 }
