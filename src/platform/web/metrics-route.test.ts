@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { testDatabases } from '../../../test/support/databases.js';
 import { testServices } from '../../../test/support/services.js';
-import { ctfFile, tokenFor, upload } from '../../../test/support/transfers.js';
+import { ctfFile, makeZip, tokenFor, upload } from '../../../test/support/transfers.js';
 import { addUser, seedRegister, signIn, type TestServices } from '../../../test/support/world.js';
 import { housekeeping } from '../housekeeping.js';
 import { buildApp } from './app.js';
@@ -89,6 +89,10 @@ for (const database of await testDatabases()) {
       assert.equal((await upload(app, sender, [ctf])).statusCode, 422, 'the same file again is a duplicate');
       const toRepository = ctfFile('8232003', 'XXXXXXX', { seed: 'metrics-repository' });
       assert.equal((await upload(app, sender, [toRepository])).statusCode, 201);
+      // A zip's files are counted as its job unpacks them, each once.
+      const inZip = ctfFile('8232003', '3304101', { seed: 'metrics-zipped' });
+      const zip = { name: 'leavers.zip', bytes: makeZip([{ name: inZip.name, data: inZip.bytes }]) };
+      assert.equal((await upload(app, sender, [zip])).statusCode, 201);
       const notCtf = { name: '8232003_CTF_3304101_777.XML', bytes: Buffer.from('not xml at all') };
       assert.equal((await upload(app, sender, [notCtf])).statusCode, 422);
 
@@ -107,35 +111,35 @@ for (const database of await testDatabases()) {
       assert.equal(refused.statusCode, 503);
       assert.equal(refused.json().error.code, 'STORAGE_FULL');
 
-      // A session and an uncollected file, both past their time: housekeeping removes them.
+      // A session and the two files delivered uncollected, all past their time: housekeeping removes them.
       await signIn(app, services, la);
       services.clock.advance(61 * DAY);
       const report = await housekeeping(services);
-      assert.equal(report.files, 1);
+      assert.equal(report.files, 2);
       assert.ok(report.sessions >= 1);
 
       const after = await scrape();
       const change = (name: string, labels: Record<string, string> = {}) =>
         valueOf(after, name, labels) - valueOf(before, name, labels);
 
-      assert.equal(change('s2s_uploads_total', { outcome: 'delivered', file_type: 'CTF' }), 1);
+      assert.equal(change('s2s_uploads_total', { outcome: 'delivered', file_type: 'CTF' }), 2);
       assert.equal(change('s2s_uploads_total', { outcome: 'duplicate', file_type: 'CTF' }), 1);
       assert.equal(change('s2s_uploads_total', { outcome: 'in-repository', file_type: 'CTF' }), 1);
       assert.equal(change('s2s_uploads_total', { outcome: 'rejected' }), 1);
       assert.equal(change('s2s_repository_searches_total', { outcome: 'no_match' }), 1);
       assert.equal(change('s2s_refusals_total', { code: 'STORAGE_FULL' }), 1);
-      assert.equal(change('s2s_purged_total', { kind: 'files' }), 1);
+      assert.equal(change('s2s_purged_total', { kind: 'files' }), 2);
       assert.equal(change('s2s_purged_total', { kind: 'sessions' }), report.sessions);
       assert.equal(change('s2s_purged_total', { kind: 'litter_bodies' }), report.litterBodies);
 
       const uploads = { route: '/api/v1/files', method: 'POST' };
-      assert.equal(change('s2s_http_request_duration_seconds_count', { ...uploads, status_class: '2xx' }), 2);
+      assert.equal(change('s2s_http_request_duration_seconds_count', { ...uploads, status_class: '2xx' }), 3);
       assert.equal(change('s2s_http_request_duration_seconds_count', { ...uploads, status_class: '4xx' }), 2);
       assert.equal(change('s2s_http_request_duration_seconds_count', { ...uploads, status_class: '5xx' }), 1);
       assert.ok(change('s2s_http_request_duration_seconds_sum', uploads) > 0);
       assert.equal(
         change('s2s_http_request_duration_seconds_bucket', { ...uploads, status_class: '2xx', le: '+Inf' }),
-        2,
+        3,
       );
 
       for (const name of [
