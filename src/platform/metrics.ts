@@ -8,7 +8,6 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 
 /** Answers refused for a fault or a bound, counted whatever the route. */
 export const REFUSAL_CODES = ['DATABASE_UNAVAILABLE', 'STORAGE_FULL', 'BUSY', 'TOO_MANY_UPLOADS'] as const;
-export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
 /** How long a scrape waits for the job table before answering without its figures. */
 export const QUEUE_READ_TIMEOUT_MS = 1000;
@@ -22,7 +21,7 @@ export interface CounterOptions<L extends string> {
 }
 
 export interface Count<L extends string> {
-  inc(labels?: Partial<Record<L, string>>, by?: number): void;
+  inc(labels?: Record<L, string>, by?: number): void;
 }
 
 export interface Metrics {
@@ -31,6 +30,7 @@ export interface Metrics {
   counter<L extends string = never>(options: CounterOptions<L>): Count<L>;
   /** One HTTP answer: `route` is the matched route's pattern (or `unmatched`), never the address asked for. */
   observeRequest(route: string, method: string, statusCode: number, seconds: number): void;
+  /** An error answer by its code; only the codes in REFUSAL_CODES are counted. */
   countRefusal(code: string): void;
   countSlowBody(): void;
   countJobPollFailed(): void;
@@ -66,7 +66,7 @@ export function createMetrics(): Metrics {
       counters.set(options.name, found);
     }
     const it = found;
-    return { inc: (labels = {}, by = 1) => it.inc(labels as Record<string, string>, by) };
+    return { inc: (labels, by = 1) => it.inc(labels ?? {}, by) };
   };
 
   const requests = new Histogram({
@@ -96,7 +96,7 @@ export function createMetrics(): Metrics {
   let poolWaiting: (() => number) | undefined;
   new Gauge({
     name: 's2s_database_pool_waiting',
-    help: 'Requests in this node waiting for a database connection, at the scrape.',
+    help: 'Queries waiting for a free PostgreSQL connection at the scrape (a node adds up its processes).',
     registers: [registry],
     collect() {
       this.set(poolWaiting?.() ?? 0);
