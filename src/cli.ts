@@ -36,6 +36,7 @@ import {
   reportListening,
   superviseServingProcesses,
 } from './platform/serving-processes.js';
+import { gatherNodeMetrics } from './platform/node-metrics.js';
 import { buildApp } from './platform/web/app.js';
 
 export interface Io {
@@ -150,6 +151,8 @@ async function serve(args: string[], io: Io): Promise<number> {
     onError: (error) =>
       io.stderr.write(`master key rotation stopped: ${error instanceof Error ? error.message : String(error)}\n`),
   });
+  // A scrape reaches one serving process, which asks this one for the whole node's figures.
+  gatherNodeMetrics(services.metrics);
   const code = await superviseServingProcesses(config.workers, {
     onReady: () => running(),
     onProblem: (message) => io.stderr.write(`${message}\n`),
@@ -203,6 +206,7 @@ async function serveRequests(config: Config, warn: (m: string) => void, waiting:
     onWarning: warn,
     onWaitingForDatabase: waiting,
     migrate: false,
+    watchJobQueue: false,
   });
   const app = await listen(services, config);
   reportListening(config.port);

@@ -21,6 +21,8 @@ export interface OpenedDatabase {
   db: Db;
   kind: 'postgres' | 'pglite';
   close(): Promise<void>;
+  /** Queries waiting for a free connection of the pool (PostgreSQL only): a pool too small for the load. */
+  poolWaiting?: () => number;
 }
 
 // node-postgres returns int8 and numeric as strings; PGlite returns numbers. Counts and sizes fit in a double.
@@ -55,7 +57,7 @@ export function openPostgres(connectionString: string, poolSize = 10): OpenedDat
   pool.on('error', dropped);
   pool.on('connect', (client) => client.on('error', dropped));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgres', close: () => db.destroy() };
+  return { db, kind: 'postgres', close: () => db.destroy(), poolWaiting: () => pool.waitingCount };
 }
 
 const connectionErrorCodes = new Set([
