@@ -38,6 +38,7 @@ import {
 } from './platform/serving-processes.js';
 import { gatherNodeMetrics } from './platform/node-metrics.js';
 import { buildApp } from './platform/web/app.js';
+import { serializeError, type SerializedError } from './platform/web/log-serializers.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -139,17 +140,16 @@ async function serve(args: string[], io: Io): Promise<number> {
   // housekeeping (which is safe on many nodes, but needs no more than one per node).
   const stopHousekeeping = scheduleHousekeeping(
     services,
-    (error) => io.stderr.write(`housekeeping failed: ${error instanceof Error ? error.message : String(error)}\n`),
+    (error) => io.stderr.write(`housekeeping failed: ${safeMessage(error)}\n`),
     10,
     (bodies) => io.stderr.write(`housekeeping removed ${bodies} file bodies no file refers to, left by a crash\n`),
   );
   const stopAnchors = scheduleAnchors(services, (error) =>
-    io.stderr.write(`audit anchor not written: ${error instanceof Error ? error.message : String(error)}\n`),
+    io.stderr.write(`audit anchor not written: ${safeMessage(error)}\n`),
   );
   const stopRotation = rotateInBackground(services, {
     onFinished: () => io.stdout.write(`${rotationFinished(services)}\n`),
-    onError: (error) =>
-      io.stderr.write(`master key rotation stopped: ${error instanceof Error ? error.message : String(error)}\n`),
+    onError: (error) => io.stderr.write(`master key rotation stopped: ${safeMessage(error)}\n`),
   });
   // A scrape reaches one serving process, which asks this one for the whole node's figures.
   gatherNodeMetrics(services.metrics);
@@ -523,11 +523,17 @@ export async function main(
   }
 }
 
-/** The innermost message of an error and its causes: the driver's own words, without our wrapping. */
+/**
+ * An error's words for the terminal, as the log would give them: a database error's quoted values (which can be a
+ * child's details) left out.
+ */
+function safeMessage(error: unknown): string {
+  return serializeError(error).message;
+}
+
+/** The innermost message of an error and its causes (the driver's own words, without our wrapping), made safe. */
 function firstMessage(error: unknown): string {
-  let message = error instanceof Error ? error.message : String(error);
-  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (e.message) message = e.message;
-  }
-  return message;
+  let serialized = serializeError(error);
+  while (serialized.cause) serialized = serialized.cause as SerializedError;
+  return serialized.message || safeMessage(error);
 }
