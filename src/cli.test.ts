@@ -6,6 +6,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { realWorldFixture } from '../test/support/real-world-corpus.js';
 import { TEST_MASTER_KEY } from '../test/support/services.js';
 import { auditRecorder } from './audit/record-audit.js';
 import { main } from './cli.js';
@@ -53,6 +54,13 @@ describe('s2s command line on the embedded database', () => {
       result.out.includes(`${file}:3: rejected: LA (code) “8x3” is not a 3-digit local authority code`),
       result.out,
     );
+  });
+
+  it('refuses an extract whose quote never closes with exit code 1, naming the line and column', async () => {
+    const { file } = realWorldFixture('gias-extract/edubasealldata20261106.csv');
+    const result = await run('establishments', 'import', file);
+    assert.equal(result.code, 1);
+    assert.match(result.err, /^s2s: Line 3, EstablishmentName: the quote that opens this field is never closed/);
   });
 
   it('adds users with a set-up link, and creates tokens shown once', async () => {
@@ -313,6 +321,18 @@ describe('s2s serve without its master key', () => {
       result.err,
       /^s2s: S2S_MASTER_KEY or S2S_MASTER_KEY_FILE must be set when DATABASE_URL is set[^\n]*\n$/,
     );
+  });
+
+  it('says in one line that the database cannot be reached, for a command run while it is away', async () => {
+    // Port 1: nothing listens there, so the connection is refused at once.
+    withEnv({ DATABASE_URL: 'postgres://s2s@127.0.0.1:1/s2s', S2S_MASTER_KEY: 'b'.repeat(64) });
+    const result = await run('purge');
+    assert.equal(result.code, 1);
+    assert.match(
+      result.err,
+      /^s2s: the database cannot be reached \(connect ECONNREFUSED 127\.0\.0\.1:1\)\. Check DATABASE_URL/,
+    );
+    assert.equal(result.err.split('\n').filter(Boolean).length, 1, result.err);
   });
 
   it('names the setting, without a stack trace, when the key is not a key', async () => {

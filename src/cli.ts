@@ -16,12 +16,14 @@ import {
 import { verifyAuditChain } from './audit/record-audit.js';
 import { formatDemoCredentials, seedDemo } from './demo/seed-demo.js';
 import { importRegister } from './establishments/import-register.js';
+import { RegisterRefusedError } from './establishments/register-refused.js';
 import { repairRepositoryFiles } from './transfers/repair-repository.js';
 import { AccountError, findUserByEmail, createUser } from './identity/accounts.js';
 import { createApiToken, listApiTokens, revokeApiToken, type ApiToken } from './identity/api-tokens.js';
 import { roles } from './identity/permissions.js';
 import { configHelp, ConfigError, loadConfig, type Config } from './platform/config.js';
 import { DataDirInUseError } from './platform/data-dir-lock.js';
+import { isDatabaseUnavailable } from './platform/database.js';
 import { housekeeping, scheduleHousekeeping } from './platform/housekeeping.js';
 import type { Role } from './platform/schema.js';
 import { MasterKeyMissingError, type Keys } from './platform/keys.js';
@@ -34,7 +36,9 @@ import {
   reportListening,
   superviseServingProcesses,
 } from './platform/serving-processes.js';
+import { gatherNodeMetrics } from './platform/node-metrics.js';
 import { buildApp, startBulkWork } from './platform/web/app.js';
+import { serializeError, type SerializedError } from './platform/web/log-serializers.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -136,18 +140,19 @@ async function serve(args: string[], io: Io): Promise<number> {
   // housekeeping (which is safe on many nodes, but needs no more than one per node).
   const stopHousekeeping = scheduleHousekeeping(
     services,
-    (error) => io.stderr.write(`housekeeping failed: ${error instanceof Error ? error.message : String(error)}\n`),
+    (error) => io.stderr.write(`housekeeping failed: ${safeMessage(error)}\n`),
     10,
     (bodies) => io.stderr.write(`housekeeping removed ${bodies} file bodies no file refers to, left by a crash\n`),
   );
   const stopAnchors = scheduleAnchors(services, (error) =>
-    io.stderr.write(`audit anchor not written: ${error instanceof Error ? error.message : String(error)}\n`),
+    io.stderr.write(`audit anchor not written: ${safeMessage(error)}\n`),
   );
   const stopRotation = rotateInBackground(services, {
     onFinished: () => io.stdout.write(`${rotationFinished(services)}\n`),
-    onError: (error) =>
-      io.stderr.write(`master key rotation stopped: ${error instanceof Error ? error.message : String(error)}\n`),
+    onError: (error) => io.stderr.write(`master key rotation stopped: ${safeMessage(error)}\n`),
   });
+  // A scrape reaches one serving process, which asks this one for the whole node's figures.
+  gatherNodeMetrics(services.metrics);
   const code = await superviseServingProcesses(config.workers, {
     onReady: () => running(),
     onProblem: (message) => io.stderr.write(`${message}\n`),
@@ -203,6 +208,7 @@ async function serveRequests(config: Config, warn: (m: string) => void, waiting:
     onWarning: warn,
     onWaitingForDatabase: waiting,
     migrate: false,
+    watchJobQueue: false,
   });
   const app = await listen(services, config);
   reportListening(config.port);
@@ -499,15 +505,37 @@ export async function main(
       error instanceof ConfigError ||
       error instanceof DataDirInUseError ||
       error instanceof AccountError ||
-      error instanceof MasterKeyMissingError
+      error instanceof MasterKeyMissingError ||
+      error instanceof RegisterRefusedError
     ) {
       io.stderr.write(`s2s: ${error.message}\n`);
       return 1;
     }
-    if (error instanceof Error && /GIAS|Line 1|empty/.test(error.message)) {
-      io.stderr.write(`s2s: ${error.message}\n`);
+    // An operator's command run while the database is away: one line saying so, not a stack trace. (`serve`
+    // waits for it instead; a command has someone at the keyboard to run it again.)
+    if (isDatabaseUnavailable(error)) {
+      const reason = firstMessage(error);
+      io.stderr.write(
+        `s2s: the database cannot be reached (${reason}). Check DATABASE_URL and that PostgreSQL is running, then run the command again.\n`,
+      );
       return 1;
     }
+
     throw error;
   }
+}
+
+/**
+ * An error's words for the terminal, as the log would give them: a database error's quoted values (which can be a
+ * child's details) left out.
+ */
+function safeMessage(error: unknown): string {
+  return serializeError(error).message;
+}
+
+/** The innermost message of an error and its causes (the driver's own words, without our wrapping), made safe. */
+function firstMessage(error: unknown): string {
+  let serialized = serializeError(error);
+  while (serialized.cause) serialized = serialized.cause as SerializedError;
+  return serialized.message || safeMessage(error);
 }

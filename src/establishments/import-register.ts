@@ -4,8 +4,9 @@
  * A bad row is rejected with its line number and reason, and the rest still import.
  */
 import type { Db } from '../platform/database.js';
-import { readCsv } from './csv.js';
+import { CsvStructureError, readCsv, type CsvRecord } from './csv.js';
 import { openRegisterFile, type RegisterEncoding } from './register-encoding.js';
+import { RegisterRefusedError } from './register-refused.js';
 import type { Nation } from './sample-register.js';
 
 export interface ImportReport {
@@ -163,6 +164,26 @@ const comparedFields = [
   'last_changed',
 ] as const;
 
+/**
+ * The extract's records. A break in its structure refuses the whole file, naming the line and the column: the rows
+ * after it cannot be trusted, and a register cut short would import without a word about what it lost.
+ */
+async function* recordsOf(
+  chunks: AsyncIterable<string>,
+  header: () => Map<string, number> | undefined,
+): AsyncGenerator<CsvRecord> {
+  try {
+    yield* readCsv(chunks);
+  } catch (error) {
+    if (!(error instanceof CsvStructureError)) throw error;
+    const name = [...(header()?.entries() ?? [])].find(([, index]) => index === error.field)?.[0];
+    const where = name ? `, ${name}` : error.field === undefined ? '' : `, field ${error.field + 1}`;
+    throw new RegisterRefusedError(`Line ${error.line}${where}: ${error.message}. Nothing is imported.`, {
+      cause: error,
+    });
+  }
+}
+
 export async function importRegister(db: Db, source: string | AsyncIterable<string>, now: Date): Promise<ImportReport> {
   const report: ImportReport = {
     added: 0,
@@ -183,12 +204,12 @@ export async function importRegister(db: Db, source: string | AsyncIterable<stri
   const las = new Map<string, string>();
   const urns = new Map<string, number>();
 
-  for await (const record of readCsv(chunks)) {
+  for await (const record of recordsOf(chunks, () => header)) {
     if (!header) {
       header = new Map(record.fields.map((name, index) => [name.replace(/^\uFEFF/, '').trim(), index]));
       const missing = requiredColumns.filter((c) => !header!.has(c));
       if (missing.length > 0) {
-        throw new Error(
+        throw new RegisterRefusedError(
           `Line 1: the file is not a GIAS extract: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
         );
       }
@@ -201,7 +222,8 @@ export async function importRegister(db: Db, source: string | AsyncIterable<stri
       return index === undefined ? '' : (record.fields[index] ?? '').trim();
     };
     try {
-      if (record.fields.length < columns.size) {
+      if (record.fields.length !== columns.size) {
+        // More fields than the header is a comma outside quotes: every column after it would be read shifted.
         throw new Error(`the row has ${record.fields.length} fields where the header has ${columns.size}`);
       }
       const { row, laName } = toRow(get);
@@ -228,7 +250,7 @@ export async function importRegister(db: Db, source: string | AsyncIterable<stri
       report.rejected.push({ line: record.line, reason: (error as Error).message });
     }
   }
-  if (!header) throw new Error('The file is empty: a GIAS extract starts with a header line');
+  if (!header) throw new RegisterRefusedError('The file is empty: a GIAS extract starts with a header line');
 
   await db.transaction().execute(async (trx) => {
     for (const [code, name] of las) {

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { TextDecoder } from 'node:util';
+import { RegisterRefusedError } from './register-refused.js';
 import { decodeWindows1252 } from './windows-1252.js';
 
 export type RegisterEncoding = 'UTF-8 with byte order mark' | 'UTF-8' | 'Windows-1252';
@@ -48,7 +49,7 @@ export async function* readRegisterText(file: string, encoding: RegisterEncoding
     try {
       yield decoder.decode(chunk, { stream: true });
     } catch {
-      throw new Error(
+      throw new RegisterRefusedError(
         `The GIAS extract starts with a UTF-8 byte order mark but is not UTF-8 within bytes ${offset}–${offset + chunk.length}: save it again as UTF-8 or as Windows-1252 (“CSV” in Excel)`,
       );
     }

@@ -40,6 +40,15 @@ describe('configuration', () => {
     assert.equal(loadConfig({}).workers, 1);
   });
 
+  it('takes a metrics token only long enough not to be guessed, and none by default', () => {
+    assert.equal(loadConfig({}).metricsToken, undefined);
+    assert.throws(
+      () => loadConfig({ S2S_METRICS_TOKEN: 'secret' }),
+      /S2S_METRICS_TOKEN: must be at least 32 characters/,
+    );
+    assert.equal(loadConfig({ S2S_METRICS_TOKEN: 'f'.repeat(64) }).metricsToken, 'f'.repeat(64));
+  });
+
   it('accepts a master key as hex or base64', () => {
     assert.doesNotThrow(() => loadConfig({ S2S_MASTER_KEY: 'ab'.repeat(32) }));
     assert.doesNotThrow(() => loadConfig({ S2S_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }));

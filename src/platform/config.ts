@@ -364,6 +364,12 @@ export const settings = {
     '20',
     positiveInt(20, 200),
   ),
+  metricsToken: setting(
+    'S2S_METRICS_TOKEN',
+    'Bearer token a Prometheus scraper sends to read GET /metrics (at least 32 characters, such as `openssl rand -hex 32`). Unset: /metrics answers 404.',
+    'unset',
+    z.string().min(32, 'must be at least 32 characters, so it cannot be guessed').optional(),
+  ),
   auditAnchorSink: setting(
     'S2S_AUDIT_ANCHOR_SINK',
     'Where the service writes audit anchors (the chain head, which shows if the trail’s tail is removed): an absolute file path on another volume, an https:// address that receives a JSON POST, or syslog://host:port (UDP). Unset: no anchors are written.',

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { metricValue } from '../../test/support/metrics.js';
 import { testServices, TEST_MASTER_KEY } from '../../test/support/services.js';
 import { ownPostgresUnavailable, startOwnPostgres, type OwnPostgres } from '../../test/support/own-postgres.js';
 import { ctfFile, tokenFor, upload } from '../../test/support/transfers.js';
@@ -19,7 +20,7 @@ import { addUser, seedRegister, signIn, type TestServices, type TestUser } from 
 import { loadConfig } from './config.js';
 import { isDatabaseUnavailable, openPostgres } from './database.js';
 import { createServices } from './services.js';
-import { buildApp } from './web/app.js';
+import { buildApp, startBulkWork } from './web/app.js';
 
 /**
  * How long the database stays away: longer than a failover takes, and past the 8 s after which a node used to give
@@ -28,6 +29,7 @@ import { buildApp } from './web/app.js';
 const OUTAGE_MS = 20_000;
 
 const unavailable = ownPostgresUnavailable();
+const METRICS_TOKEN = 'metrics-token-for-tests-0123456789abcdef';
 if (unavailable && process.env.CI) throw new Error(`CI needs a PostgreSQL cluster of the test's own: ${unavailable}`);
 
 async function eventually<T>(what: string, attempt: () => Promise<T | undefined>, seconds = 30): Promise<T> {
@@ -77,11 +79,15 @@ describe(
     before(async () => {
       cluster = await startOwnPostgres();
       const url = await cluster.createDatabase(database);
-      services = await testServices(openPostgres(url, 5), { env: { DATABASE_URL: url, S2S_BLOB_STORE: 'postgres' } });
+      services = await testServices(openPostgres(url, 5), {
+        env: { DATABASE_URL: url, S2S_BLOB_STORE: 'postgres', S2S_METRICS_TOKEN: METRICS_TOKEN },
+      });
       await seedRegister(services);
       account = await addUser(services, { role: 'school-user', org: '8232003' });
       token = await tokenFor(services, account.user);
       app = await buildApp(services);
+      // Served as a node serves, with bulk workers polling the queue through the outage.
+      startBulkWork(app, services);
     });
 
     after(async () => {
@@ -169,8 +175,13 @@ describe(
       async (t) => {
         assert.equal((await send()).statusCode, 201);
         const browser = await signIn(app, services, account);
+        const refusedBefore = await metricValue(services.metrics, 's2s_refusals_total', {
+          code: 'DATABASE_UNAVAILABLE',
+        });
+        const pollsBefore = await metricValue(services.metrics, 's2s_job_polls_failed_total');
         await cluster.stop();
         let answered = 0;
+        let scrapedDuringOutage: LightMyRequestResponse | undefined;
         try {
           const until = Date.now() + OUTAGE_MS;
           while (Date.now() < until) {
@@ -183,12 +194,25 @@ describe(
             assert.ok(Number(page.headers['retry-after']) > 0);
             assert.match(page.body, /cannot reach its database/);
             answered += 1;
+            scrapedDuringOutage ??= await app.inject({
+              url: '/metrics',
+              headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+            });
             await sleep(200);
           }
         } finally {
           await cluster.start();
         }
         assert.ok(answered > 5, 'requests were answered throughout the outage');
+        // Each round's upload and page were refused as DATABASE_UNAVAILABLE; the job workers' polls failed; and a
+        // scrape during the outage still answered, saying it could not read the queue.
+        assert.ok(
+          (await metricValue(services.metrics, 's2s_refusals_total', { code: 'DATABASE_UNAVAILABLE' })) >=
+            refusedBefore + 2 * answered,
+        );
+        assert.ok((await metricValue(services.metrics, 's2s_job_polls_failed_total')) > pollsBefore);
+        assert.equal(scrapedDuringOutage?.statusCode, 200);
+        assert.match(scrapedDuringOutage?.body ?? '', /^s2s_jobs_queue_read 0$/m);
         const back = Date.now();
         // The same service, its pool reconnecting by itself: no restart, no migration.
         await eventually('an upload to be accepted again', async () =>

@@ -23,6 +23,8 @@ export interface OpenedDatabase {
   /** Where a PostgreSQL database is, for a connection of its own beside the pool (the job queue's listener). */
   connectionString?: string;
   close(): Promise<void>;
+  /** Queries waiting for a free connection of the pool (PostgreSQL only): a pool too small for the load. */
+  poolWaiting?: () => number;
 }
 
 // node-postgres returns int8 and numeric as strings; PGlite returns numbers. Counts and sizes fit in a double.
@@ -57,7 +59,13 @@ export function openPostgres(connectionString: string, poolSize = 10): OpenedDat
   pool.on('error', dropped);
   pool.on('connect', (client) => client.on('error', dropped));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgres', connectionString, close: () => db.destroy() };
+  return {
+    db,
+    kind: 'postgres',
+    connectionString,
+    close: () => db.destroy(),
+    poolWaiting: () => pool.waitingCount,
+  };
 }
 
 const connectionErrorCodes = new Set([

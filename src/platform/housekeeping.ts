@@ -22,6 +22,8 @@ import type { Services } from './services.js';
  */
 export const LITTER_HOURS = 24;
 
+const PURGED_KINDS = ['files', 'repository_records', 'sessions', 'litter_bodies', 'finished_jobs'] as const;
+
 export async function housekeeping(services: Services): Promise<{
   sessions: number;
   files: number;
@@ -51,6 +53,17 @@ export async function housekeeping(services: Services): Promise<{
   );
   // Bodies' ages are the disk's and the database's clocks, not the service's (which tests set).
   const litterBodies = await services.blobs.removeLitter(new Date(Date.now() - LITTER_HOURS * 3_600_000));
+  const removed = services.metrics.counter({
+    name: 's2s_purged_total',
+    help: 'What housekeeping removed, by kind: files destroyed, repository records, sessions, litter bodies (sealed bodies no file refers to, left by a crash), finished bulk jobs.',
+    labelNames: ['kind'],
+    initial: PURGED_KINDS.map((kind) => ({ kind })),
+  });
+  removed.inc({ kind: 'files' }, purged.files);
+  removed.inc({ kind: 'repository_records' }, purged.repositoryRecords);
+  removed.inc({ kind: 'sessions' }, sessions);
+  removed.inc({ kind: 'litter_bodies' }, litterBodies);
+  removed.inc({ kind: 'finished_jobs' }, finishedJobs);
   return { sessions, ...purged, requestsPassedToLa, leaversReminded, finishedJobs, litterBodies };
 }
 

@@ -350,6 +350,26 @@ export function jobQueue(db: Db, now: () => Date, options: JobQueueOptions = {})
         });
       }
     },
+    /**
+     * How many jobs of each kind wait to be claimed, and how long the oldest has waited: one grouped read of the
+     * queued-jobs index, for a metrics scrape.
+     */
+    async waiting(): Promise<Array<{ kind: string; waiting: number; oldestSeconds: number }>> {
+      const at = now();
+      const rows = await db
+        .selectFrom('jobs')
+        .select((eb) => ['kind', eb.fn.countAll<string>().as('waiting'), eb.fn.min('created_at').as('oldest')])
+        .where((eb) =>
+          eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'running'), eb('lease_until', '<', at)])]),
+        )
+        .groupBy('kind')
+        .execute();
+      return rows.map((row) => ({
+        kind: row.kind,
+        waiting: Number(row.waiting),
+        oldestSeconds: Math.max(0, (at.getTime() - new Date(row.oldest).getTime()) / 1000),
+      }));
+    },
     start(workers: number, hooks: JobQueueEvents = {}) {
       if (running) return;
       running = true;

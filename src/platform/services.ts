@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { isDatabaseUnavailable, migrateToLatest, openDatabase, type Db, type OpenedDatabase } from './database.js';
 import { inProcessWakeups, postgresWakeups } from './job-wakeups.js';
 import { jobQueue, POLL_PAUSES } from './jobs.js';
+import { createMetrics } from './metrics.js';
 import { inOneTransaction } from './one-transaction.js';
 import { keyRing, loadMasterKey, nodeKeys, type Keys } from './keys.js';
 import { checkMasterKeysHeld } from './rotate-master-key.js';
@@ -36,6 +37,11 @@ export interface ServiceOptions {
    * this with a line for each failed attempt. Without it, an unreachable database fails the start at once.
    */
   onWaitingForDatabase?: (message: string) => void;
+  /**
+   * Read the job queue's depth at each metrics scrape (the default). A node's serving processes leave it to the
+   * first process, which answers for the whole node, so the table is read once a scrape.
+   */
+  watchJobQueue?: boolean;
 }
 
 const LONGEST_WAIT_S = 30;
@@ -129,6 +135,9 @@ export async function createServices(config: Config, options: ServiceOptions = {
     blobs: createBlobStore({ db: handle, blobKeys: keys.blobKeys, kind: config.blobStore, dir: blobDir, storage }),
   });
   const { jobs, ...bound } = overDatabase(db);
+  const metrics = createMetrics();
+  if (opened.poolWaiting) metrics.watchPoolWaiting(opened.poolWaiting);
+  if (options.watchJobQueue !== false) metrics.watchJobQueue(() => jobs.waiting());
   return {
     config,
     ...bound,
@@ -139,6 +148,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     now,
     storage,
     jobs,
+    metrics,
     mailer: options.mailer ?? (config.smtpUrl ? smtpMailer(config.smtpUrl, config.smtpFrom) : undefined),
     overDatabase,
     async close() {

@@ -6,6 +6,7 @@ import { waitFor } from '../../test/support/wait-for.js';
 import { restartDelayMs } from './serving-processes.js';
 
 const database = await freshPostgresDatabase();
+const METRICS_TOKEN = 'metrics-token-for-tests-0123456789abcdef';
 
 describe('replacing serving processes that keep dying', () => {
   it('replaces the first at once, then waits longer each time, up to 30 s, and never gives up', () => {
@@ -20,12 +21,28 @@ describe('s2s serve with several serving processes on PostgreSQL', { skip: datab
   let node: ServeNode;
 
   before(async () => {
-    node = await startServeNode({ DATABASE_URL: database!.url, S2S_WORKERS: '2' });
+    node = await startServeNode({ DATABASE_URL: database!.url, S2S_WORKERS: '2', S2S_METRICS_TOKEN: METRICS_TOKEN });
   });
 
   after(async () => {
     await node?.kill();
     await database?.drop();
+  });
+
+  it('counts the whole node in every scrape, whichever serving process answers it', async () => {
+    for (let i = 0; i < 20; i++) assert.equal((await fetch(`${node.url}/healthz`)).status, 200);
+    const healthChecks =
+      /^s2s_http_request_duration_seconds_count\{route="\/healthz",method="GET",status_class="2xx"\} (\d+)$/m;
+    // Connections are dealt to the processes in turn, so four scrapes reach both; each must see all twenty.
+    for (let i = 0; i < 4; i++) {
+      const scrape = await fetch(`${node.url}/metrics`, {
+        headers: { authorization: `Bearer ${METRICS_TOKEN}`, connection: 'close' },
+      });
+      const text = await scrape.text();
+      assert.equal(scrape.status, 200, text);
+      assert.equal(healthChecks.exec(text)?.[1], '20', 'the health checks of both processes, added up');
+      assert.match(text, /^s2s_jobs_queue_read 1$/m, 'the queue read once, by the first process');
+    }
   });
 
   it('answers through two processes, replaces one that dies, and stops them all on SIGTERM', async () => {

@@ -157,6 +157,17 @@ export type SearchOutcome =
   | { kind: 'results'; searchId: string; results: RepositoryMatch[] }
   | { kind: 'rate-limited'; retryAfterSeconds: number };
 
+const SEARCH_OUTCOMES = ['matched', 'no_match', 'rate_limited'] as const;
+
+/** Searches counted for the operator, by outcome: the repository's use, and how often users meet the limit. */
+const searchCounter = (deps: RepositoryDeps) =>
+  deps.metrics?.counter({
+    name: 's2s_repository_searches_total',
+    help: 'Repository searches (pages, API, new pupils, enquiries), by outcome: matched, no_match, rate_limited.',
+    labelNames: ['outcome'],
+    initial: SEARCH_OUTCOMES.map((outcome) => ({ outcome })),
+  });
+
 export async function searchRepository(
   deps: RepositoryDeps,
   user: User,
@@ -164,7 +175,10 @@ export async function searchRepository(
   sourceIp: string | null,
 ): Promise<SearchOutcome> {
   const admission = await spendLookup(deps, user, 'repository-search', sourceIp);
-  if (!admission.admitted) return { kind: 'rate-limited', retryAfterSeconds: admission.retryAfterSeconds };
+  if (!admission.admitted) {
+    searchCounter(deps)?.inc({ outcome: 'rate_limited' });
+    return { kind: 'rate-limited', retryAfterSeconds: admission.retryAfterSeconds };
+  }
   return { kind: 'results', ...(await searchSpentLookup(deps, user, criteria, sourceIp)) };
 }
 
@@ -209,5 +223,6 @@ export async function searchSpentLookup(
     sourceIp,
     details: { criteria, results: results.map((r) => ({ id: r.id, score: r.score })) },
   });
+  searchCounter(deps)?.inc({ outcome: results.length > 0 ? 'matched' : 'no_match' });
   return { searchId, results };
 }

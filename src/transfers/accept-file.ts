@@ -26,6 +26,7 @@ import { withSealedRows, type BlobStore } from '../platform/blobs.js';
 import type { Config } from '../platform/config.js';
 import { isDatabaseUnavailable, type Db } from '../platform/database.js';
 import type { Keys } from '../platform/keys.js';
+import type { Metrics } from '../platform/metrics.js';
 import type { TransferFilesTable } from '../platform/schema.js';
 import { sentFromSchool, upnDigest } from '../leavers/sent-ctfs.js';
 import { rejected, type FileProblem, type FileResult } from './file-result.js';
@@ -39,6 +40,8 @@ export interface TransferDeps {
   audit: RecordAudit;
   config: Config;
   keys: Pick<Keys, 'pupilIndexKey'>;
+  /** Where uploads and searches are counted for the operator; absent in tools that count nothing. */
+  metrics?: Pick<Metrics, 'counter'>;
 }
 
 const genericExtensions = new Set(['xml', 'csv', 'txt', 'pdf']);

@@ -52,6 +52,11 @@ export function multipartParts(request: FastifyRequest, fingerprint?: RequestFin
 
 export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const gate = uploadGateFor(services);
+  const takeovers = services.metrics.counter({
+    name: 's2s_idempotency_takeovers_total',
+    help: 'Idempotency-Key claims taken over by a retry after the first request stopped renewing them (its process died).',
+    initial: [{}],
+  });
   /**
    * Marks the answer's files acknowledged once the answer has been written out in full. If the process dies or the
    * client has gone first, a resend of these files is told they are delivered rather than refused as duplicates.
@@ -128,11 +133,13 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
           return reply.code(begun.statusCode).header('idempotent-replayed', 'true').send(begun.response);
         }
         claim = begun.claim;
+        if (begun.takenOver) takeovers.inc();
       }
       const entered = gate.enter(user);
       if ('refused' in entered) {
         await claim?.abandon();
         const { statusCode, code, message } = gateRefusal(entered.refused);
+        services.metrics.countRefusal(code);
         return reply.code(statusCode).header('retry-after', '10').send({ error: { code, message } });
       }
       const release = entered.release;

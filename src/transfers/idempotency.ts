@@ -23,7 +23,8 @@ export interface IdempotencyDeps {
 }
 
 export type Begin =
-  | { state: 'new'; claim: IdempotencyClaim }
+  /** `takenOver`: the key's first request stopped renewing its claim (its process died), and this one took it. */
+  | { state: 'new'; claim: IdempotencyClaim; takenOver: boolean }
   | { state: 'replay'; fingerprint: string | null; statusCode: number; response: Record<string, unknown> }
   | { state: 'in-progress' };
 
@@ -123,7 +124,7 @@ export async function beginIdempotent(
       .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
       .executeTakeFirst();
     const claim = () => new IdempotencyClaim(deps, userId, key, owner, onHeartbeatError);
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { state: 'new', claim: claim() };
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { state: 'new', claim: claim(), takenOver: false };
     // One statement, so of two retries finding the same dead claim only one takes it.
     const taken = await db
       .updateTable('idempotency_keys')
@@ -143,7 +144,7 @@ export async function beginIdempotent(
       )
       .returning('key')
       .executeTakeFirst();
-    if (taken) return { state: 'new', claim: claim() };
+    if (taken) return { state: 'new', claim: claim(), takenOver: true };
     const row = await db
       .selectFrom('idempotency_keys')
       .select(['fingerprint', 'status_code', 'response'])

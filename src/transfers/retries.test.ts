@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { apiActor, apiGet, type Actor } from '../../test/support/api.js';
 import { blobStoreFor, testDatabases } from '../../test/support/databases.js';
+import { metricValue } from '../../test/support/metrics.js';
 import { testServices } from '../../test/support/services.js';
 import { ctfFile, upload, type TestFile } from '../../test/support/transfers.js';
 import { seedRegister, type TestServices } from '../../test/support/world.js';
@@ -90,8 +91,10 @@ for (const database of await testDatabases()) {
 
       services.clock.advance(IDEMPOTENCY_LEASE_MS + 1);
       const before = (await inbox()).length;
+      const takeovers = await metricValue(services.metrics, 's2s_idempotency_takeovers_total');
       const retried = await upload(app, sender.token, [file], { 'idempotency-key': 'dead-then-retried' });
       assert.equal(retried.statusCode, 201, retried.body);
+      assert.equal(await metricValue(services.metrics, 's2s_idempotency_takeovers_total'), takeovers + 1);
       assert.equal(retried.json().files[0].status, 'delivered');
       assert.equal((await inbox()).length, before + 1);
 

@@ -12,6 +12,7 @@ import { HttpError } from '../identity/authorise.js';
 import { acceptFile, cleanFileName, type AcceptOptions, type TransferDeps } from './accept-file.js';
 import { rejected, type FileResult } from './file-result.js';
 import { UNZIP_JOB, type ZipPayload } from './unpack-zip.js';
+import { countUploads } from './upload-metrics.js';
 import { zipJobState, zipJobUrl, type ZipJobState } from './zip-jobs.js';
 
 export interface UploadPart {
@@ -145,6 +146,7 @@ export async function sendFiles(
   const outcome: UploadOutcome = { files: [], jobs: [] };
   for (const item of judged) {
     if (Array.isArray(item)) {
+      countUploads(deps.metrics, item);
       outcome.files.push(...item);
       continue;
     }

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { testDatabases } from '../../test/support/databases.js';
 import { suiteApp } from '../../test/support/suite-app.js';
+import { metricValue } from '../../test/support/metrics.js';
 import { ctfFile, tokenFor, upload } from '../../test/support/transfers.js';
 import { addUser, csrfFrom, signIn } from '../../test/support/world.js';
 import { uploadGateFor } from './upload-support.js';
@@ -80,6 +81,8 @@ describe('uploads trickled by one user', () => {
         ctfFile('3304101', '8232003', { seed: 'elsewhere' }),
       ]);
       assert.equal(other.statusCode, 201, 'another school’s upload goes through');
+      const refusals = await metricValue(suite.services.metrics, 's2s_refusals_total', { code: 'TOO_MANY_UPLOADS' });
+      assert.equal(refusals, 2, 'each 429 is counted for the operator');
     } finally {
       for (const h of held) h.end();
     }
@@ -99,6 +102,7 @@ describe('a body that trickles', () => {
     const gave = await Promise.race([slow.closed.then(() => 'closed'), sleep(20_000).then(() => 'still open')]);
     slow.end();
     assert.equal(gave, 'closed', 'the service closes a connection whose body arrives at 5 bytes a second');
+    assert.equal(await metricValue(suite.services.metrics, 's2s_slow_bodies_disconnected_total'), 1);
     await until(() => uploadGateFor(suite.services).active === 0, 'the slot to be given back');
     const sent = await upload(suite.app, token, [ctfFile('8232003', '3304101', { seed: 'after' })]);
     assert.equal(sent.statusCode, 201, 'a body sent at full speed is untouched');

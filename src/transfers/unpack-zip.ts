@@ -14,6 +14,7 @@ import { isClientFault } from '../platform/client-faults.js';
 import type { JobContext } from '../platform/jobs.js';
 import { acceptFile, acknowledgeFiles, cleanFileName, type TransferDeps } from './accept-file.js';
 import { rejected, type FileResult } from './file-result.js';
+import { countUploads } from './upload-metrics.js';
 
 export const UNZIP_JOB = 'unpack-zip';
 
@@ -206,6 +207,7 @@ export async function unpackZip(
             ]);
           }
         }
+        countUploads(deps.metrics, [result]);
         result = { ...result, fileName: `${payload.zipName}/${result.fileName}` };
         const stored = result.id;
         await context.record(

@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { readCsv } from '../../establishments/csv.js';
+import { parse } from 'csv-parse/sync';
 import { csvFileName, toCsv } from './csv.js';
 
 /** The lines of a file without its byte order mark and final line end. */
 const lines = (csv: string): string[] => csv.slice(1).replace(/\r\n$/, '').split('\r\n');
-
-async function* chunksOf(text: string): AsyncGenerator<string> {
-  yield text;
-}
 
 /** The separators and line breaks a spreadsheet would split on: those outside quoted fields. */
 function separatorsOutsideQuotes(text: string): string[] {
@@ -47,19 +43,19 @@ describe('writing CSV', () => {
     const csv = toCsv(['a', 'b', 'c'], [[';=1+1', 'Smith;=cmd|"/c calc"!A0', 'tab\there']]);
     assert.equal(lines(csv)[1], `"';=1+1","Smith;=cmd|""/c calc""!A0","tab\there"`);
   });
-  it('keeps every cell whole and inert whatever text it holds and whichever separator a spreadsheet uses', async () => {
+  it('keeps every cell whole and inert whatever text it holds and whichever separator a spreadsheet uses', () => {
     const dangerous = /^[=+\-@\t\r;]/;
     const text = fc.string({
       unit: fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', ';', ',', '"', 'a', ' ', "'"),
     });
-    await fc.assert(
-      fc.asyncProperty(fc.array(text, { minLength: 1, maxLength: 5 }), async (cells) => {
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 5 }), (cells) => {
         const csv = toCsv(
           cells.map((_, i) => `h${i}`),
           [cells],
         );
-        const records: string[][] = [];
-        for await (const record of readCsv(chunksOf(csv.slice(1)))) records.push(record.fields);
+        // Read back as a CSV library reads it, not by the writer's own rules.
+        const records = parse(csv.slice(1), { record_delimiter: '\r\n' }) as string[][];
         assert.equal(records.length, 2);
         const read = records[1]!;
         assert.deepEqual(

@@ -45,6 +45,7 @@ import { checkCsrf } from './check-csrf.js';
 import { handleErrors } from './errors.js';
 import { answerUnreadableRequest } from './unreadable-requests.js';
 import { healthRoutes } from './health.js';
+import { metricsRoutes } from './metrics-route.js';
 import { loggedHeaderPaths, serializeError, serializeRequest } from './log-serializers.js';
 import { homeRoutes } from './home.js';
 import { pages } from './pages.js';
@@ -158,7 +159,11 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   disconnectSlowBodies(app, {
     minBytesPerSecond: services.config.minBodyBytesPerSecond,
     windowSeconds: services.config.slowBodyWindowSeconds,
+    onDisconnected: () => services.metrics.countSlowBody(),
   });
+
+  // Every answer is timed by its route for the operator's metrics, shed or refused ones included.
+  await app.register(metricsRoutes, { metrics: services.metrics, token: services.config.metricsToken });
 
   // 4. Parsing, with small limits: forms are short.
   await app.register(cookie);
@@ -195,6 +200,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(handleErrors, {
     largestBodyBytes: Math.max(services.config.maxFileMb, services.config.maxZipMb) * 1024 * 1024 * 1.1,
     storage: services.storage,
+    metrics: services.metrics,
   });
 
   // 10. Capabilities.
@@ -277,6 +283,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 export function startBulkWork(app: FastifyInstance, services: Services): void {
   services.jobs.start(services.config.bulkWorkers, {
     onError: (error) => app.log.error({ err: error }, 'bulk job failed'),
+    onPollFailed: () => services.metrics.countJobPollFailed(),
     // One line when the queue cannot be polled and one when it can again, not one a poll: workers wait longer
     // after each failed poll (up to 10 s) rather than ask a database that is away over and over.
     onPollingLost: (error) =>

@@ -10,6 +10,7 @@ import { isApi } from '../../identity/authorise.js';
 import { isStorageFull, StorageFullError, type StorageHealth } from '../storage-full.js';
 import { isClientFault } from '../client-faults.js';
 import { isDatabaseUnavailable } from '../database.js';
+import type { Metrics } from '../metrics.js';
 import { isBadAddress } from './bad-address.js';
 
 const pagesByStatus: Record<number, { title: string; paragraphs: string[] }> = {
@@ -85,8 +86,20 @@ function discardRestOfBody(raw: IncomingMessage, limit: number): void {
   raw.resume();
 }
 
-export const handleErrors = fp<{ largestBodyBytes: number; storage?: StorageHealth }>(async (app, options) => {
-  const { largestBodyBytes, storage } = options;
+interface ErrorHandling {
+  largestBodyBytes: number;
+  storage?: StorageHealth;
+  metrics?: Metrics;
+}
+
+export const handleErrors = fp<ErrorHandling>(async (app, options) => {
+  const { largestBodyBytes, storage, metrics } = options;
+  // Every error answer passes here, so the refusals operators count (full storage, the database away, a busy node,
+  // too many uploads) are counted here, by code.
+  const answer = (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) => {
+    metrics?.countRefusal(code);
+    return sendError(request, reply, status, code, message);
+  };
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
     // A full disk is not a bug: the operator is told once, plainly, and the client is told to come back later.
     if (isStorageFull(error)) {
@@ -104,14 +117,14 @@ export const handleErrors = fp<{ largestBodyBytes: number; storage?: StorageHeal
           'ready until space is freed',
       );
       reply.header('retry-after', String(STORAGE_FULL_RETRY_AFTER_S));
-      return sendError(request, reply, 503, 'STORAGE_FULL', storageFullMessage);
+      return answer(request, reply, 503, 'STORAGE_FULL', storageFullMessage);
     }
     // A database that is restarting, failing over or unreachable is an outage, not a fault: the request is
     // answered at once with a time to retry, and the node keeps serving (and reconnects when the database is back).
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ reqId: request.id, userId: request.user?.id, reason: error.message }, 'database unavailable');
       reply.header('retry-after', String(DATABASE_RETRY_AFTER_S));
-      return sendError(request, reply, 503, 'DATABASE_UNAVAILABLE', databaseUnavailableMessage);
+      return answer(request, reply, 503, 'DATABASE_UNAVAILABLE', databaseUnavailableMessage);
     }
     let status = error.statusCode ?? 500;
     if (status < 400 || status > 599) status = 500;
@@ -123,7 +136,7 @@ export const handleErrors = fp<{ largestBodyBytes: number; storage?: StorageHeal
     const clientFault = isClientFault(error);
     const code = status === 503 ? 'BUSY' : clientFault ? (error.code ?? 'BAD_REQUEST') : 'INTERNAL';
     const message = clientFault ? error.message : pagesByStatus[status === 503 ? 503 : 500]!.paragraphs[0]!;
-    return sendError(request, reply, status, code, message);
+    return answer(request, reply, status, code, message);
   });
 
   // An answer sent before its request's body was read to the end (an upload refused part way, its parser left
@@ -140,12 +153,12 @@ export const handleErrors = fp<{ largestBodyBytes: number; storage?: StorageHeal
   app.addHook('onRequest', async (request, reply) => {
     if (!storage?.isFull() || !request.headers['content-type']?.startsWith('multipart/form-data')) return;
     reply.header('retry-after', String(STORAGE_FULL_RETRY_AFTER_S));
-    return sendError(request, reply, 503, 'STORAGE_FULL', storageFullMessage);
+    return answer(request, reply, 503, 'STORAGE_FULL', storageFullMessage);
   });
 
   app.setNotFoundHandler({ preHandler: [] }, (request, reply) =>
     isBadAddress(request.raw)
-      ? sendError(request, reply, 400, 'BAD_ADDRESS', 'The web address is not valid: check any % in it.')
-      : sendError(request, reply, 404, 'NOT_FOUND', 'There is nothing at this address.'),
+      ? answer(request, reply, 400, 'BAD_ADDRESS', 'The web address is not valid: check any % in it.')
+      : answer(request, reply, 404, 'NOT_FOUND', 'There is nothing at this address.'),
   );
 });

@@ -281,6 +281,7 @@ describe('routes that show children’s details', () => {
       'GET /api/v1/files/:id': `/api/v1/files/${file!.id}`,
       'GET /api/v1/files/:id/content': `/api/v1/files/${file!.id}/content`,
       'GET /api/v1/jobs/:id': `/api/v1/jobs/${crypto.randomUUID()}`,
+      'GET /zips/:id': `/zips/${crypto.randomUUID()}`,
       'GET /repository/records/:id': `/repository/records/${record}`,
       'GET /repository/records/:id/opened': `/repository/records/${record}/opened`,
       'GET /repository/records/:id/download': `/repository/records/${record}/download`,

@@ -10,6 +10,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 export interface SlowBodyLimits {
   minBytesPerSecond: number;
   windowSeconds: number;
+  /** Each disconnection, for counting. */
+  onDisconnected?: () => void;
 }
 
 const withBody = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -21,7 +23,10 @@ export function disconnectSlowBodies(app: FastifyInstance, limits: SlowBodyLimit
   });
 }
 
-function watchBody(request: FastifyRequest, { minBytesPerSecond, windowSeconds }: SlowBodyLimits): void {
+function watchBody(
+  request: FastifyRequest,
+  { minBytesPerSecond, windowSeconds, onDisconnected }: SlowBodyLimits,
+): void {
   const raw = request.raw;
   const socket = raw.socket;
   let readingSeconds = 0;
@@ -45,6 +50,7 @@ function watchBody(request: FastifyRequest, { minBytesPerSecond, windowSeconds }
       );
       stop();
       socket.destroy();
+      onDisconnected?.();
       return;
     }
     // A fresh window: a sender that was fast once may not trickle the rest.
