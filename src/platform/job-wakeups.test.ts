@@ -29,9 +29,10 @@ describe('bulk workers woken across nodes', { skip: postgres ? false : 'no Postg
   it('run a job queued by another node at once, though idle workers poll once a minute, even after a drop', async () => {
     let listening = 0;
     const lost: unknown[] = [];
+    let back = 0;
     const wakeups = postgresWakeups(
       worker.connectionString!,
-      { onListening: () => listening++, onLost: (error) => lost.push(error) },
+      { onListening: () => listening++, onLost: (error) => lost.push(error), onBack: () => back++ },
       { firstMs: 100, longestMs: 1000 },
     );
     const pauses = { ...POLL_PAUSES, idleMs: 60_000 };
@@ -62,7 +63,7 @@ describe('bulk workers woken across nodes', { skip: postgres ? false : 'no Postg
       [true],
     );
     await waitFor('the listener to come back', () => listening === 2, 20, 20);
-    assert.equal(lost.length, 1);
+    assert.deepEqual([lost.length, back], [1, 1], 'the drop and the return are told once each');
     await idleThenSend();
     await queue.stop();
     const left = await sql<{ n: number }>`

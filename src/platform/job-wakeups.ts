@@ -39,7 +39,7 @@ export function inProcessWakeups(): JobWakeups {
 }
 
 export interface ListenerEvents {
-  /** The listening connection failed; it is opened again after `retryMs`. */
+  /** The listening connection failed, and is opened again after `retryMs`: once, however many tries fail after. */
   onLost?: (error: unknown, retryMs: number) => void;
   /** It listens again after failing (workers are woken, in case a job was queued meanwhile). */
   onBack?: () => void;
@@ -79,8 +79,8 @@ export function postgresWakeups(
       client = undefined;
       void connection.end().catch(() => undefined);
       if (listeners.size === 0) return;
-      const retryMs = Math.min(retry.firstMs * 2 ** failures++, retry.longestMs);
-      events.onLost?.(error, retryMs);
+      const retryMs = Math.min(retry.firstMs * 2 ** failures, retry.longestMs);
+      if (failures++ === 0) events.onLost?.(error, retryMs);
       reconnect = setTimeout(connect, retryMs);
       reconnect.unref();
     };

@@ -120,6 +120,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
             `bulk jobs: not listening for new jobs (${error instanceof Error ? error.message : String(error)}); ` +
               `trying again in ${retryMs} ms, polling every ${config.jobPollSeconds} s meanwhile`,
           ),
+        onBack: () => options.onWarning?.('bulk jobs: listening for new jobs again'),
       })
     : inProcessWakeups();
   const jobOptions = {
