@@ -37,7 +37,7 @@ import {
   superviseServingProcesses,
 } from './platform/serving-processes.js';
 import { gatherNodeMetrics } from './platform/node-metrics.js';
-import { buildApp } from './platform/web/app.js';
+import { buildApp, startBulkWork } from './platform/web/app.js';
 import { serializeError, type SerializedError } from './platform/web/log-serializers.js';
 
 export interface Io {
@@ -190,8 +190,10 @@ function stopSignal(): Promise<void> {
   });
 }
 
+/** A serving process: the app, listening, and its share of the bulk work. */
 async function listen(services: Services, config: Config) {
   const app = await buildApp(services, { logger: { level: config.logLevel }, demo: config.seedDemo });
+  startBulkWork(app, services);
   await app.listen({ port: config.port, host: config.host });
   return app;
 }
@@ -427,7 +429,7 @@ async function purge(args: string[], io: Io): Promise<number> {
   return withServices('s2s purge', io, async (services) => {
     const report = await housekeeping(services);
     io.stdout.write(
-      `destroyed ${report.files} expired files (${report.repositoryRecords} unknown-destination records), removed ${report.sessions} expired sessions, passed ${report.requestsPassedToLa} unanswered CTF requests to LAs, reminded schools of ${report.leaversReminded} leavers’ CTFs, removed ${report.litterBodies} file bodies no file refers to\n`,
+      `destroyed ${report.files} expired files (${report.repositoryRecords} unknown-destination records), removed ${report.sessions} expired sessions, passed ${report.requestsPassedToLa} unanswered CTF requests to LAs, reminded schools of ${report.leaversReminded} leavers’ CTFs, deleted ${report.finishedJobs} finished bulk jobs, removed ${report.litterBodies} file bodies no file refers to\n`,
     );
     return 0;
   });

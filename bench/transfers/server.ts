@@ -9,7 +9,7 @@
 import { loadConfig } from '../../src/platform/config.js';
 import { createServices } from '../../src/platform/services.js';
 import { isServingProcess, reportListening, superviseServingProcesses } from '../../src/platform/serving-processes.js';
-import { buildApp } from '../../src/platform/web/app.js';
+import { buildApp, startBulkWork } from '../../src/platform/web/app.js';
 
 const config = loadConfig(process.env);
 // A failed bulk job is logged by the app, at level error, like a 5xx.
@@ -28,6 +28,7 @@ if (config.workers > 1 && !isServingProcess()) {
 
 // Errors only (5xx with their stack), to stdout as pino writes them; run.ts keeps them in a log file.
 const app = await buildApp(services, { logger: { level: 'error' } });
+startBulkWork(app, services);
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;

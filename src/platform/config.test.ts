@@ -25,6 +25,15 @@ describe('configuration', () => {
     );
   });
 
+  it('keeps finished bulk jobs at least the week their senders are shown', () => {
+    assert.deepEqual(
+      [loadConfig({}).jobRetentionDays, loadConfig({}).jobMaxAttempts, loadConfig({}).jobPollSeconds],
+      [30, 5, 5],
+    );
+    assert.throws(() => loadConfig({ S2S_JOB_RETENTION_DAYS: '3' }), /S2S_JOB_RETENTION_DAYS: must be at least 7/);
+    assert.equal(loadConfig({ S2S_JOB_RETENTION_DAYS: '7' }).jobRetentionDays, 7);
+  });
+
   it('runs several serving processes only on PostgreSQL', () => {
     assert.throws(() => loadConfig({ S2S_WORKERS: '2' }), /S2S_WORKERS: more than one process needs DATABASE_URL/);
     assert.equal(loadConfig({ S2S_WORKERS: '2', DATABASE_URL: 'postgres://localhost/s2s' }).workers, 2);

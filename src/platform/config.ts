@@ -242,6 +242,24 @@ export const settings = {
     '2',
     positiveInt(2, 64),
   ),
+  jobMaxAttempts: setting(
+    'S2S_JOB_MAX_ATTEMPTS',
+    'Times a bulk job is started before it is given up as failed: each start after the first follows a node that stopped part-way through it (a crash, a kill), and a job that stops its node every time must not be taken up for ever.',
+    '5',
+    positiveInt(5, 100),
+  ),
+  jobRetentionDays: setting(
+    'S2S_JOB_RETENTION_DAYS',
+    'Days a finished bulk job (done or failed) and its per-file results are kept, then deleted by housekeeping. At least 7: senders are promised their zips of the last week.',
+    '30',
+    positiveInt(30, 3650).pipe(z.number().min(7, 'must be at least 7 (senders see their zips of the last week)')),
+  ),
+  jobPollSeconds: setting(
+    'S2S_JOB_POLL_SECONDS',
+    'How often an idle bulk worker looks for work when it has heard of none. New jobs wake workers at once (on PostgreSQL by LISTEN/NOTIFY, across nodes); this slow poll only catches a wake-up that was lost.',
+    '5',
+    positiveInt(5, 600),
+  ),
   maxConcurrentUploads: setting(
     'S2S_MAX_CONCURRENT_UPLOADS',
     'Upload requests one serving process handles at once; beyond it the process answers 503 with Retry-After.',

@@ -20,7 +20,7 @@ import { addUser, seedRegister, signIn, type TestServices, type TestUser } from 
 import { loadConfig } from './config.js';
 import { isDatabaseUnavailable, openPostgres } from './database.js';
 import { createServices } from './services.js';
-import { buildApp } from './web/app.js';
+import { buildApp, startBulkWork } from './web/app.js';
 
 /**
  * How long the database stays away: longer than a failover takes, and past the 8 s after which a node used to give
@@ -86,6 +86,8 @@ describe(
       account = await addUser(services, { role: 'school-user', org: '8232003' });
       token = await tokenFor(services, account.user);
       app = await buildApp(services);
+      // Served as a node serves, with bulk workers polling the queue through the outage.
+      startBulkWork(app, services);
     });
 
     after(async () => {

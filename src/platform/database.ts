@@ -20,6 +20,8 @@ export type Db = Kysely<Database>;
 export interface OpenedDatabase {
   db: Db;
   kind: 'postgres' | 'pglite';
+  /** Where a PostgreSQL database is, for a connection of its own beside the pool (the job queue's listener). */
+  connectionString?: string;
   close(): Promise<void>;
   /** Queries waiting for a free connection of the pool (PostgreSQL only): a pool too small for the load. */
   poolWaiting?: () => number;
@@ -57,7 +59,13 @@ export function openPostgres(connectionString: string, poolSize = 10): OpenedDat
   pool.on('error', dropped);
   pool.on('connect', (client) => client.on('error', dropped));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgres', close: () => db.destroy(), poolWaiting: () => pool.waitingCount };
+  return {
+    db,
+    kind: 'postgres',
+    connectionString,
+    close: () => db.destroy(),
+    poolWaiting: () => pool.waitingCount,
+  };
 }
 
 const connectionErrorCodes = new Set([

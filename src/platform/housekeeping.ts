@@ -2,8 +2,9 @@
  * Periodic tidying that any node may run at any time: expired sessions, stale rate-limit counters and
  * idempotency keys are deleted, files past their retention are destroyed, requests for a new pupil's CTF that
  * went unanswered past their due date are passed to the new school's LA, schools are reminded of leavers' CTFs,
- * and sealed bodies a crash left with no file referring to them are removed. Each step is idempotent or claims its
- * rows (SKIP LOCKED, or a conditional update), so nodes running it at once do no harm.
+ * bulk jobs finished longer ago than their retention are deleted with their items, and sealed bodies a crash left
+ * with no file referring to them are removed. Each step is idempotent or claims its rows (SKIP LOCKED, or a
+ * conditional update), so nodes running it at once do no harm.
  */
 import { purgeExpiredSessions } from '../identity/sessions.js';
 import { passOverdueRequests } from '../joiners/ctf-requests.js';
@@ -11,6 +12,7 @@ import { forgetOldSentPupils, remindLeavers } from '../leavers/remind-leavers.js
 import { sendEmailNotices } from '../notifications/email-notices.js';
 import { IDEMPOTENCY_HOURS } from '../transfers/idempotency.js';
 import { purgeExpired } from '../transfers/retention.js';
+import { deleteFinishedJobs } from './jobs.js';
 import { purgeRateLimits } from './rate-limit-store.js';
 import type { Services } from './services.js';
 
@@ -20,7 +22,7 @@ import type { Services } from './services.js';
  */
 export const LITTER_HOURS = 24;
 
-const PURGED_KINDS = ['files', 'repository_records', 'sessions', 'litter_bodies'] as const;
+const PURGED_KINDS = ['files', 'repository_records', 'sessions', 'litter_bodies', 'finished_jobs'] as const;
 
 export async function housekeeping(services: Services): Promise<{
   sessions: number;
@@ -28,6 +30,7 @@ export async function housekeeping(services: Services): Promise<{
   repositoryRecords: number;
   requestsPassedToLa: number;
   leaversReminded: number;
+  finishedJobs: number;
   litterBodies: number;
 }> {
   const now = services.now();
@@ -44,11 +47,15 @@ export async function housekeeping(services: Services): Promise<{
   const requestsPassedToLa = await passOverdueRequests(services);
   const leaversReminded = await remindLeavers(services.db, now);
   await forgetOldSentPupils(services.db, now);
+  const finishedJobs = await deleteFinishedJobs(
+    services.db,
+    new Date(now.getTime() - services.config.jobRetentionDays * 86_400_000),
+  );
   // Bodies' ages are the disk's and the database's clocks, not the service's (which tests set).
   const litterBodies = await services.blobs.removeLitter(new Date(Date.now() - LITTER_HOURS * 3_600_000));
   const removed = services.metrics.counter({
     name: 's2s_purged_total',
-    help: 'What housekeeping removed, by kind: files destroyed, repository records, sessions, litter bodies (sealed bodies no file refers to, left by a crash).',
+    help: 'What housekeeping removed, by kind: files destroyed, repository records, sessions, litter bodies (sealed bodies no file refers to, left by a crash), finished bulk jobs.',
     labelNames: ['kind'],
     initial: PURGED_KINDS.map((kind) => ({ kind })),
   });
@@ -56,7 +63,8 @@ export async function housekeeping(services: Services): Promise<{
   removed.inc({ kind: 'repository_records' }, purged.repositoryRecords);
   removed.inc({ kind: 'sessions' }, sessions);
   removed.inc({ kind: 'litter_bodies' }, litterBodies);
-  return { sessions, ...purged, requestsPassedToLa, leaversReminded, litterBodies };
+  removed.inc({ kind: 'finished_jobs' }, finishedJobs);
+  return { sessions, ...purged, requestsPassedToLa, leaversReminded, finishedJobs, litterBodies };
 }
 
 /**

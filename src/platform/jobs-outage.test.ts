@@ -32,7 +32,9 @@ describe(
 
     it('back off to a cap, say so once each way, and take jobs again', { timeout: 120_000 }, async () => {
       // Short pauses keep the test quick; the doubling and the cap are what it checks.
-      const queue = jobQueue(opened.db, () => new Date(), { idleMs: 50, firstRetryMs: 100, longestRetryMs: 800 });
+      const queue = jobQueue(opened.db, () => new Date(), {
+        pauses: { idleMs: 50, firstRetryMs: 100, longestRetryMs: 800 },
+      });
       queue.register('work', async () => ({ ok: true }));
       const pauses: number[] = [];
       const lost: unknown[] = [];
@@ -75,7 +77,9 @@ describe(
       'keeps a worker whose job could not record its end, and the job is taken over',
       { timeout: 120_000 },
       async () => {
-        const queue = jobQueue(opened.db, () => new Date(), { idleMs: 50, firstRetryMs: 100, longestRetryMs: 800 });
+        const queue = jobQueue(opened.db, () => new Date(), {
+          pauses: { idleMs: 50, firstRetryMs: 100, longestRetryMs: 800 },
+        });
         const errors: unknown[] = [];
         let started!: () => void;
         const running = new Promise<void>((resolve) => (started = resolve));

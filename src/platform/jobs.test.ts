@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
-import { HEARTBEAT_MS, jobQueue, LEASE_MS } from './jobs.js';
+import { waitFor } from '../../test/support/wait-for.js';
+import { housekeeping } from './housekeeping.js';
+import { inProcessWakeups } from './job-wakeups.js';
+import { abandonedError, HEARTBEAT_MS, jobQueue, LEASE_MS, type Job } from './jobs.js';
 
 for (const database of await testDatabases()) {
   describe(`bulk job queue (${database.name})`, () => {
@@ -130,6 +133,105 @@ for (const database of await testDatabases()) {
       release();
       assert.equal((await working.waitFor(id)).state, 'done');
       await Promise.all([working.stop(), other.stop()]);
+    });
+    it('gives up a job whose every attempt stops its node, and says why, however late a stopped node comes back', async () => {
+      const start = new Date('2026-11-02T09:00:00Z').getTime();
+      // Each node keeps its own clock: a node that has stopped renews nothing, and the next node sees its lease
+      // run out. Each attempt "stops its node" by never finishing: the handler hangs until the test lets it go.
+      const hung: Array<() => void> = [];
+      let attempts = 0;
+      const abandoned: Job[] = [];
+      const node = (at: number) => {
+        const queue = jobQueue(services.db, () => new Date(at), { maxAttempts: 3 });
+        queue.register(
+          'crashes',
+          async () => {
+            attempts += 1;
+            await new Promise<void>((resolve) => hung.push(resolve));
+            return { finished: true };
+          },
+          { onAbandoned: async (job) => void abandoned.push(job) },
+        );
+        return queue;
+      };
+      const first = node(start);
+      const id = await first.enqueue('crashes', '823', {});
+      const nodes = [first, node(start + 2 * LEASE_MS), node(start + 4 * LEASE_MS)];
+      for (const [n, queue] of nodes.entries()) {
+        queue.start(1);
+        await waitFor(`attempt ${n + 1}`, () => attempts === n + 1, 10, 20);
+      }
+      const errors: unknown[] = [];
+      const last = node(start + 6 * LEASE_MS);
+      last.start(1, { onError: (error) => errors.push(error) });
+      const status = await last.waitFor(id, 10_000);
+      assert.equal(attempts, 3, 'the fourth node does not start the job again');
+      assert.deepEqual(status, { state: 'failed', result: null, error: abandonedError(3) });
+      assert.match(status.error!, /^Given up after 3 attempts: each time, the server working on it stopped/);
+      assert.deepEqual(
+        abandoned.map((job) => job.id),
+        [id],
+        'what the job left behind is tidied away once',
+      );
+      assert.match(String(errors[0]), /given up after 3 attempts/);
+      // The stopped nodes come back and finish: the job stays as it was given up.
+      hung.forEach((resolve) => resolve());
+      await Promise.all([...nodes, last].map((queue) => queue.stop()));
+      const row = await services.db
+        .selectFrom('jobs')
+        .select(['state', 'error', 'attempts'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(row, { state: 'failed', error: abandonedError(3), attempts: 3 });
+    });
+
+    it('deletes finished jobs and their items after their retention, counted in housekeeping’s report', async () => {
+      const now = services.now().getTime();
+      const day = 86_400_000;
+      const job = async (state: 'done' | 'failed' | 'running', finishedDaysAgo: number | null) => {
+        const id = crypto.randomUUID();
+        await services.db
+          .insertInto('jobs')
+          .values({
+            id,
+            kind: 'retention',
+            org_code: '823',
+            payload: '{}',
+            state,
+            created_at: new Date(now - 40 * day),
+            finished_at: finishedDaysAgo === null ? null : new Date(now - finishedDaysAgo * day),
+            lease_until: state === 'running' ? new Date(now + LEASE_MS) : null,
+          })
+          .execute();
+        await services.db.insertInto('job_items').values({ job_id: id, seq: 0, result: '{}' }).execute();
+        return id;
+      };
+      const old = [await job('done', 31), await job('failed', 30.5)];
+      const kept = [await job('done', 29), await job('failed', 1), await job('running', null)];
+      const report = await housekeeping(services);
+      assert.equal(report.finishedJobs, 2);
+      const left = await services.db.selectFrom('jobs').select('id').where('kind', '=', 'retention').execute();
+      assert.deepEqual(left.map((j) => j.id).sort(), kept.toSorted());
+      const items = await services.db.selectFrom('job_items').select('job_id').where('job_id', 'in', old).execute();
+      assert.deepEqual(items, [], 'their items go with them');
+    });
+
+    it('wakes an idle worker when a job is queued, though it polls only once a minute', async () => {
+      const wakeups = inProcessWakeups();
+      const idle = { idleMs: 60_000, firstRetryMs: 500, longestRetryMs: 10_000 };
+      const worker = jobQueue(services.db, () => new Date(), { pauses: idle, wakeups });
+      worker.register('prompt', async () => ({ ran: true }));
+      let polls = 0;
+      worker.start(2, { onPollFailed: () => polls++ });
+      // Long enough for both workers to have polled, found nothing and gone idle.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Queued through another handle on the same process (a request's transaction does this), not the worker's.
+      const sender = jobQueue(services.db, () => new Date(), { wakeups });
+      const id = await sender.enqueue('prompt', '823', {});
+      const status = await worker.waitFor(id, 20_000);
+      assert.equal(status.state, 'done', 'run well before the next poll, a minute away');
+      assert.equal(polls, 0);
+      await worker.stop();
     });
   });
 }

@@ -4,11 +4,14 @@
  * LOCKED, so one LA's many zips cannot starve another organisation's. A claim is a short lease, renewed by a
  * heartbeat while the job runs: a node that dies leaves its job to be taken over within seconds, and the job resumes
  * from the items it had recorded. The lease is short because waiting out a long one is what a sender would feel.
+ * A job is started at most a set number of times: one whose every attempt stops its node is given up as failed,
+ * rather than taken up for ever. Idle workers wait to be told of new work (`job-wakeups.ts`), polling only slowly.
  */
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
 import type { Db } from './database.js';
+import { inProcessWakeups, type JobWakeups } from './job-wakeups.js';
 
 /** How long a claim holds without a heartbeat, and how often a running job's node renews it. */
 export const LEASE_MS = 15_000;
@@ -36,6 +39,11 @@ export interface JobContext {
 }
 
 export type JobHandler = (job: Job, context: JobContext) => Promise<Record<string, unknown>>;
+
+/** What a kind of job does besides its work: on being given up, what it leaves behind is tidied away. */
+export interface JobKindOptions {
+  onAbandoned?: (job: Job) => Promise<void>;
+}
 
 export interface JobStatus {
   state: 'queued' | 'running' | 'done' | 'failed';
@@ -74,14 +82,39 @@ export async function jobContext(db: Db, jobId: string, now: () => Date): Promis
   };
 }
 
-/** How long an idle worker waits before polling again, and the pauses after failed polls (doubling to a cap). */
+/**
+ * How long an idle worker waits before polling again, and the pauses after failed polls (doubling to a cap). The
+ * idle wait is long: new jobs wake workers, and the poll is only there for a wake-up that went astray.
+ */
 export interface PollPauses {
   idleMs: number;
   firstRetryMs: number;
   longestRetryMs: number;
 }
 
-export const POLL_PAUSES: PollPauses = { idleMs: 250, firstRetryMs: 500, longestRetryMs: 10_000 };
+export const POLL_PAUSES: PollPauses = { idleMs: 5_000, firstRetryMs: 500, longestRetryMs: 10_000 };
+
+/** Times a job is started before it is given up (S2S_JOB_MAX_ATTEMPTS). */
+export const MAX_ATTEMPTS = 5;
+
+/** The error a job given up records, in words its sender can act on; `abandonedJob` tells it from others. */
+export function abandonedError(attempts: number): string {
+  return (
+    `Given up after ${attempts} attempts: each time, the server working on it stopped before it finished. ` +
+    'Something in it may be stopping s2s: send it again in smaller parts, or ask for help.'
+  );
+}
+
+export function abandonedJob(error: string | null): boolean {
+  return error?.startsWith('Given up after ') ?? false;
+}
+
+export interface JobQueueOptions {
+  pauses?: PollPauses;
+  maxAttempts?: number;
+  /** How this node hears of new jobs; by default only those queued through this queue. */
+  wakeups?: JobWakeups;
+}
 
 /** What a node hears from its workers; each hook is optional. */
 export interface JobQueueEvents {
@@ -95,17 +128,46 @@ export interface JobQueueEvents {
   onPollingBack?: (afterMs: number) => void;
 }
 
-export function jobQueue(db: Db, now: () => Date, pauses: PollPauses = POLL_PAUSES) {
+export function jobQueue(db: Db, now: () => Date, options: JobQueueOptions = {}) {
+  const pauses = options.pauses ?? POLL_PAUSES;
+  const maxAttempts = options.maxAttempts ?? MAX_ATTEMPTS;
+  const wakeups = options.wakeups ?? inProcessWakeups();
   const handlers = new Map<string, JobHandler>();
+  const kinds = new Map<string, JobKindOptions>();
   const finished = new EventEmitter();
   finished.setMaxListeners(0);
   let running = false;
-  let wake: (() => void) | undefined;
+  // Every idle worker's way to stop waiting.
+  const sleepers = new Set<() => void>();
+  const wakeAll = () => [...sleepers].forEach((wake) => wake());
+  let stopListening: (() => void) | undefined;
   const loops: Promise<void>[] = [];
   let events: JobQueueEvents = {};
   const onError = (error: unknown) => events.onError?.(error);
   // Shared by the workers, so that an outage is reported once and its end once.
   let pollsFailingSince: number | undefined;
+
+  /**
+   * Gives up the jobs whose lease ran out with every attempt spent: each start stopped its node, and another start
+   * would most likely stop another. Their senders read why on the job.
+   */
+  async function abandonSpent(trx: Db, at: Date): Promise<Job[]> {
+    const rows = await trx
+      .updateTable('jobs')
+      .set({ state: 'failed', error: abandonedError(maxAttempts), finished_at: at, lease_until: null })
+      .where('state', '=', 'running')
+      .where('lease_until', '<', at)
+      .where('attempts', '>=', maxAttempts)
+      .returning(['id', 'kind', 'org_code', 'payload', 'attempts'])
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      orgCode: row.org_code,
+      payload: row.payload,
+      attempts: row.attempts,
+    }));
+  }
 
   async function claim(): Promise<Job | undefined> {
     const at = now();
@@ -118,9 +180,10 @@ export function jobQueue(db: Db, now: () => Date, pauses: PollPauses = POLL_PAUS
     if (!waiting.rows[0]?.waiting) return undefined;
     // Claims take turns: a claim that ran beside another would count running jobs from before the other's claim
     // committed, and give a second worker the same organisation's next job. Claims are one per job, not per item.
-    const result = await db.transaction().execute(async (trx) => {
+    const { result, abandoned } = await db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(${CLAIM_LOCK})`.execute(trx);
-      return sql<{
+      const abandoned = await abandonSpent(trx, at);
+      const result = await sql<{
         id: string;
         kind: string;
         org_code: string;
@@ -138,7 +201,13 @@ export function jobQueue(db: Db, now: () => Date, pauses: PollPauses = POLL_PAUS
         FOR UPDATE SKIP LOCKED
       )
       RETURNING id, kind, org_code, payload, attempts`.execute(trx);
+      return { result, abandoned };
     });
+    for (const job of abandoned) {
+      onError(new Error(`bulk job ${job.id} (${job.kind}) given up after ${job.attempts} attempts`));
+      finished.emit(job.id);
+      await kinds.get(job.kind)?.onAbandoned?.(job).catch(onError);
+    }
     const row = result.rows[0];
     return row
       ? { id: row.id, kind: row.kind, orgCode: row.org_code, payload: row.payload, attempts: row.attempts }
@@ -148,13 +217,16 @@ export function jobQueue(db: Db, now: () => Date, pauses: PollPauses = POLL_PAUS
   async function run(job: Job): Promise<void> {
     const handler = handlers.get(job.kind);
     const context = await jobContext(db, job.id, now);
-    // The heartbeat goes on however long an item takes; a failed renewal (the database away) is reported and tried
-    // again at the next beat, and the lease still has two beats to spare.
+    // Only the attempt that holds the job renews it and records its end: a node thought dead that comes back after
+    // its job was taken over, or given up, changes nothing. The heartbeat goes on however long an item takes; a
+    // failed renewal (the database away) is reported and tried again at the next beat, and the lease still has two
+    // beats to spare.
     const heartbeat = setInterval(() => {
       db.updateTable('jobs')
         .set({ lease_until: new Date(now().getTime() + LEASE_MS) })
         .where('id', '=', job.id)
         .where('state', '=', 'running')
+        .where('attempts', '=', job.attempts)
         .execute()
         .catch(onError);
     }, HEARTBEAT_MS);
@@ -167,6 +239,8 @@ export function jobQueue(db: Db, now: () => Date, pauses: PollPauses = POLL_PAUS
         .updateTable('jobs')
         .set({ state: 'done', result: JSON.stringify(result), finished_at: now(), lease_until: null })
         .where('id', '=', job.id)
+        .where('state', '=', 'running')
+        .where('attempts', '=', job.attempts)
         .execute();
     } catch (error) {
       clearInterval(heartbeat);
@@ -180,6 +254,8 @@ export function jobQueue(db: Db, now: () => Date, pauses: PollPauses = POLL_PAUS
           lease_until: null,
         })
         .where('id', '=', job.id)
+        .where('state', '=', 'running')
+        .where('attempts', '=', job.attempts)
         .execute();
     }
     finished.emit(job.id);
@@ -219,20 +295,25 @@ export function jobQueue(db: Db, now: () => Date, pauses: PollPauses = POLL_PAUS
           pauseMs = retryPause(++failures);
         }
       }
+      // Stopped while it polled: the wake-up that stopping sent came before this worker began to wait.
+      if (!running) break;
+      // Woken by news of a job (which also proves the database is back): the worker need not wait out its pause.
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pauseMs);
-        // A job enqueued here proves the database is back: the worker need not wait out its pause.
-        wake = () => {
+        const wake = () => {
           clearTimeout(timer);
+          sleepers.delete(wake);
           resolve();
         };
+        const timer = setTimeout(wake, pauseMs);
+        sleepers.add(wake);
       });
     }
   }
 
   return {
-    register(kind: string, handler: JobHandler) {
+    register(kind: string, handler: JobHandler, kindOptions: JobKindOptions = {}) {
       handlers.set(kind, handler);
+      kinds.set(kind, kindOptions);
     },
     async enqueue(kind: string, orgCode: string, payload: Record<string, unknown>): Promise<string> {
       const id = crypto.randomUUID();
@@ -240,7 +321,7 @@ export function jobQueue(db: Db, now: () => Date, pauses: PollPauses = POLL_PAUS
         .insertInto('jobs')
         .values({ id, kind, org_code: orgCode, payload: JSON.stringify(payload), state: 'queued', created_at: now() })
         .execute();
-      wake?.();
+      await wakeups.announce(db);
       return id;
     },
     /**
@@ -293,14 +374,31 @@ export function jobQueue(db: Db, now: () => Date, pauses: PollPauses = POLL_PAUS
       if (running) return;
       running = true;
       events = hooks;
+      stopListening = wakeups.listen(wakeAll);
       for (let i = 0; i < workers; i++) loops.push(loop());
     },
     async stop() {
       running = false;
-      wake?.();
+      stopListening?.();
+      stopListening = undefined;
+      wakeAll();
       await Promise.all(loops.splice(0));
     },
   };
 }
 
 export type JobQueue = ReturnType<typeof jobQueue>;
+
+/**
+ * Deletes finished jobs (done or failed) and their items that finished before `before`: their senders have long had
+ * their answers, and a zip's per-file results would otherwise be kept for ever. Returns how many jobs went.
+ */
+export async function deleteFinishedJobs(db: Db, before: Date): Promise<number> {
+  // Items go with their job (ON DELETE CASCADE).
+  const deleted = await db
+    .deleteFrom('jobs')
+    .where('state', 'in', ['done', 'failed'])
+    .where('finished_at', '<', before)
+    .executeTakeFirst();
+  return Number(deleted.numDeletedRows);
+}

@@ -8,7 +8,8 @@ import { auditRecorder } from '../audit/record-audit.js';
 import { createBlobStore } from './blobs.js';
 import type { Config } from './config.js';
 import { isDatabaseUnavailable, migrateToLatest, openDatabase, type Db, type OpenedDatabase } from './database.js';
-import { jobQueue } from './jobs.js';
+import { inProcessWakeups, postgresWakeups } from './job-wakeups.js';
+import { jobQueue, POLL_PAUSES } from './jobs.js';
 import { createMetrics } from './metrics.js';
 import { inOneTransaction } from './one-transaction.js';
 import { keyRing, loadMasterKey, nodeKeys, type Keys } from './keys.js';
@@ -110,11 +111,28 @@ export async function createServices(config: Config, options: ServiceOptions = {
         : undefined,
     },
   );
+  // One way of hearing of new jobs for the node, shared by the queue over every handle: a job queued inside a
+  // transaction wakes the workers too.
+  const jobWakeups = opened.connectionString
+    ? postgresWakeups(opened.connectionString, {
+        onLost: (error, retryMs) =>
+          options.onWarning?.(
+            `bulk jobs: not listening for new jobs (${error instanceof Error ? error.message : String(error)}); ` +
+              `trying again in ${retryMs} ms, polling every ${config.jobPollSeconds} s meanwhile`,
+          ),
+        onBack: () => options.onWarning?.('bulk jobs: listening for new jobs again'),
+      })
+    : inProcessWakeups();
+  const jobOptions = {
+    maxAttempts: config.jobMaxAttempts,
+    pauses: { ...POLL_PAUSES, idleMs: config.jobPollSeconds * 1000 },
+    wakeups: jobWakeups,
+  };
   // What writes to the database, built again over another handle by `servicesInOneTransaction`.
   const overDatabase = (handle: Db) => ({
     db: handle,
     audit: auditRecorder(handle, keys.auditKey, now),
-    jobs: jobQueue(handle, now),
+    jobs: jobQueue(handle, now, jobOptions),
     blobs: createBlobStore({ db: handle, blobKeys: keys.blobKeys, kind: config.blobStore, dir: blobDir, storage }),
   });
   const { jobs, ...bound } = overDatabase(db);

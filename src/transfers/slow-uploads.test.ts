@@ -7,7 +7,7 @@ import { testDatabases } from '../../test/support/databases.js';
 import { suiteApp } from '../../test/support/suite-app.js';
 import { metricValue } from '../../test/support/metrics.js';
 import { ctfFile, tokenFor, upload } from '../../test/support/transfers.js';
-import { addUser } from '../../test/support/world.js';
+import { addUser, csrfFrom, signIn } from '../../test/support/world.js';
 import { uploadGateFor } from './upload-support.js';
 
 const [database] = await testDatabases();
@@ -106,5 +106,50 @@ describe('a body that trickles', () => {
     await until(() => uploadGateFor(suite.services).active === 0, 'the slot to be given back');
     const sent = await upload(suite.app, token, [ctfFile('8232003', '3304101', { seed: 'after' })]);
     assert.equal(sent.statusCode, 201, 'a body sent at full speed is untouched');
+  });
+});
+
+describe('the upload gate', () => {
+  const suite = suiteApp(database!, {
+    S2S_MAX_CONCURRENT_UPLOADS: '1',
+    S2S_SLOW_BODY_WINDOW_SECONDS: '3600',
+  });
+
+  it('is one per process: an API upload in progress takes the slot the upload page would use', async () => {
+    await suite.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = suite.app.server.address() as AddressInfo;
+    const trickler = await addUser(suite.services, { role: 'school-user', org: '8232003' });
+    const held = trickle(port, await tokenFor(suite.services, trickler.user), 500);
+    try {
+      await until(() => uploadGateFor(suite.services).active === 1, 'the API upload to be in progress');
+      const browser = await signIn(
+        suite.app,
+        suite.services,
+        await addUser(suite.services, { role: 'la-admin', org: '823' }),
+      );
+      const file = ctfFile('8232003', '3304101', { seed: 'page-while-api' });
+      const boundary = 'page';
+      const payload = Buffer.concat([
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrfFrom((await browser.get('/send')).body)}\r\n` +
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\n\r\n`,
+        ),
+        file.bytes,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      const page = await suite.app.inject({
+        method: 'POST',
+        url: '/send',
+        payload,
+        headers: {
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        },
+      });
+      assert.equal(page.statusCode, 503, 'the page finds the one slot taken by the API');
+    } finally {
+      held.end();
+    }
+    await until(() => uploadGateFor(suite.services).active === 0, 'the slot to be given back');
   });
 });

@@ -6,6 +6,7 @@
 import type { User } from '../identity/accounts.js';
 import type { Db } from '../platform/database.js';
 import { isUuid } from '../platform/ids.js';
+import { abandonedJob } from '../platform/jobs.js';
 import type { FileResult } from './file-result.js';
 import { UNZIP_JOB, type ZipPayload } from './unpack-zip.js';
 
@@ -18,8 +19,20 @@ export interface ZipJob {
   sentAt: Date;
   finishedAt: Date | null;
   filesJudged: number;
+  /** Why a failed zip failed, in its sender's words; null unless `failed`. */
+  error: string | null;
   /** Each file's result, in the zip's order: all of them once done, those judged so far while unpacking. */
   files: FileResult[];
+}
+
+/** A failure that is not the queue giving up is the service's own: its text stays in the log. */
+const serviceFault =
+  'This .zip could not be unpacked because of a problem in s2s, not in your file: send it again for the files not ' +
+  'delivered.';
+
+function failure(state: string, error: string | null): string | null {
+  if (state !== 'failed') return null;
+  return abandonedJob(error) ? error : serviceFault;
 }
 
 const states = { queued: 'waiting', running: 'unpacking', done: 'done', failed: 'failed' } as const;
@@ -42,7 +55,7 @@ function jobsOf(db: Db, user: User) {
 export async function zipJob(db: Db, user: User, id: string): Promise<ZipJob | undefined> {
   if (!isUuid(id)) return undefined;
   const job = await jobsOf(db, user)
-    .select(['id', 'payload', 'state', 'result', 'created_at', 'finished_at'])
+    .select(['id', 'payload', 'state', 'result', 'error', 'created_at', 'finished_at'])
     .where('id', '=', id)
     .executeTakeFirst();
   if (!job) return undefined;
@@ -55,6 +68,7 @@ export async function zipJob(db: Db, user: User, id: string): Promise<ZipJob | u
     sentAt: new Date(job.created_at),
     finishedAt: job.finished_at ? new Date(job.finished_at) : null,
     filesJudged: items.length,
+    error: failure(job.state, job.error),
     files: finished ?? items.map((i) => i.result as unknown as FileResult),
   };
 }
@@ -66,6 +80,7 @@ export async function recentZipJobs(db: Db, user: User, now: Date): Promise<Omit
       'id',
       'payload',
       'state',
+      'error',
       'created_at',
       'finished_at',
       eb
@@ -85,5 +100,6 @@ export async function recentZipJobs(db: Db, user: User, now: Date): Promise<Omit
     sentAt: new Date(job.created_at),
     finishedAt: job.finished_at ? new Date(job.finished_at) : null,
     filesJudged: Number(job.judged ?? 0),
+    error: failure(job.state, job.error),
   }));
 }

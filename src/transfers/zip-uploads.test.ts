@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { blobStoreFor, testDatabases } from '../../test/support/databases.js';
 import { suiteApp } from '../../test/support/suite-app.js';
 import { ctfFile, makeZip, tokenFor, upload } from '../../test/support/transfers.js';
+import { waitFor } from '../../test/support/wait-for.js';
 import { addUser } from '../../test/support/world.js';
 import type { FileResult } from './file-result.js';
+import { UNZIP_JOB } from './unpack-zip.js';
 
 const destinations = ['3304101', '9092201', '9404301', '6602401', '3302101', '823LLLL', '3304101', '9092203'];
 
@@ -115,6 +118,43 @@ for (const database of await testDatabases()) {
       assert.equal(running.filesJudged, 2);
       assert.deepEqual(running.files, (sent.json().files as unknown[]).slice(0, 2));
       await suite.services.db.updateTable('jobs').set({ state: 'done' }).where('id', '=', String(job.id)).execute();
+    });
+
+    it('tells the sender a zip was given up after its unpacking stopped the node each time, and keeps no copy', async () => {
+      const sender = (await addUser(suite.services, { role: 'school-user', org: '8232003' })).user;
+      const zip = makeZip([{ name: 'never.XML', data: Buffer.from('<never/>') }]);
+      const { id: blobId } = await suite.services.blobs.put(zip);
+      // What five nodes killed one after another while unpacking it leave: a running job, its lease run out.
+      const id = crypto.randomUUID();
+      const now = suite.services.now().getTime();
+      await suite.services.db
+        .insertInto('jobs')
+        .values({
+          id,
+          kind: UNZIP_JOB,
+          org_code: '8232003',
+          payload: JSON.stringify({ blobId, zipName: 'kills-nodes.zip', userId: sender.id, sourceIp: null }),
+          state: 'running',
+          attempts: 5,
+          created_at: new Date(now - 5 * 60_000),
+          started_at: new Date(now - 60_000),
+          lease_until: new Date(now - 30_000),
+        })
+        .execute();
+      const ask = () => suite.app.inject({ url: `/api/v1/jobs/${id}`, headers: { authorization: `Bearer ${token}` } });
+      // The workers look again within S2S_JOB_POLL_SECONDS (5 s): nobody announced this job.
+      for (let i = 0; i < 300 && (await ask()).json().state !== 'failed'; i++) await sleep(50);
+      const job = (await ask()).json();
+      assert.equal(job.state, 'failed');
+      assert.match(job.error, /^Given up after 5 attempts: each time, the server working on it stopped/);
+      const listed = (
+        (await suite.app.inject({ url: '/api/v1/jobs', headers: { authorization: `Bearer ${token}` } })).json()
+          .jobs as Array<Record<string, unknown>>
+      ).find((j) => j.id === id);
+      assert.equal(listed?.error, job.error);
+      const keyOf = () =>
+        suite.services.db.selectFrom('blob_keys').select('blob_id').where('blob_id', '=', blobId).executeTakeFirst();
+      await waitFor('the zip’s copy to go', async () => (await keyOf()) === undefined, 10, 50);
     });
 
     it('refuses a zip whose entry climbs out of the archive (zip slip), storing nothing', async () => {

@@ -10,7 +10,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { totpCode } from '../../src/identity/two-factor.js';
-import { buildApp } from '../../src/platform/web/app.js';
+import { buildApp, startBulkWork } from '../../src/platform/web/app.js';
 import { testDatabases, type TestDatabase } from './databases.js';
 import { testServices } from './services.js';
 import { seedRegister, type TestServices, type TestUser } from './world.js';
@@ -65,6 +65,7 @@ export async function startApp(
   const services = await testServices(await database!.open(), { env: options.env });
   await seedRegister(services);
   const app = await buildApp(services, { demo: options.demo ?? false });
+  startBulkWork(app, services);
   // Port 0: the OS picks a free port, so test files running side by side never collide.
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

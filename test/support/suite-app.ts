@@ -1,10 +1,10 @@
 /**
- * One service graph and app for a whole test suite, opened before its tests with the settings under test and closed
+ * One service graph and serving app for a whole test suite, opened before its tests with the settings under test and closed
  * after them, and the audited flags that tests of a user's day of lookups or refusals look for.
  */
 import { after, before } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/platform/web/app.js';
+import { buildApp, startBulkWork } from '../../src/platform/web/app.js';
 import type { TestDatabase } from './databases.js';
 import { testServices } from './services.js';
 import { seedRegister, type TestServices } from './world.js';
@@ -21,6 +21,8 @@ export function suiteApp(database: TestDatabase, env: Record<string, string>): S
     suite.services = await testServices(await database.open(), { env });
     await seedRegister(suite.services);
     suite.app = await buildApp(suite.services);
+    // A suite's app serves as a node does, with its share of the bulk work.
+    startBulkWork(suite.app, suite.services);
   });
   after(async () => {
     await suite.app.close();

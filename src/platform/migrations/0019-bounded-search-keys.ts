@@ -4,7 +4,7 @@
  * search now cuts its codes the same way, and would miss a record whose key kept the whole code.
  */
 import type { Kysely } from 'kysely';
-import { maxSearchKeyLength } from '../../repository/search-keys.js';
+import { maxSearchKeyLength } from './search-keys-at-0019.js';
 import { recomputeSearchKeys } from './search-key-backfill.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -1,9 +1,11 @@
 /**
  * Recomputes repository records' search keys from their names and date of birth, a batch at a time in id order:
- * for the migrations that change how keys are made. Shared by them, so it must keep giving each the same result.
+ * for the migrations that change how keys are made. Shared by them, so it must keep giving each the same result:
+ * it makes keys with the rules frozen at 0019, never the live search's. 0003 ran the live rules of its day; a database
+ * migrated through 0003 now gets 0019's, which are what the search used when migrations stopped following it.
  */
 import { sql, type Kysely } from 'kysely';
-import { recordSearchKeys } from '../../repository/search-keys.js';
+import { recordSearchKeys } from './search-keys-at-0019.js';
 
 interface NamesRow {
   id: string;

@@ -73,6 +73,10 @@ export interface AppOptions {
   demo?: boolean;
 }
 
+/**
+ * Builds the app and starts nothing: no workers, no housekeeping, no timers of its own. A test, a benchmark or a
+ * command builds it freely; `s2s serve` starts what a serving node runs (`startBulkWork`).
+ */
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
@@ -220,21 +224,14 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(cmeApiRoutes, { services });
   await app.register(cmePages, { services });
 
-  // This node's share of the bulk work.
-  services.jobs.register(UNZIP_JOB, (job, context) => unpackZip(services, job.payload as ZipPayload, context, app.log));
-  services.jobs.start(services.config.bulkWorkers, {
-    onError: (error) => app.log.error({ err: error }, 'bulk job failed'),
-    onPollFailed: () => services.metrics.countJobPollFailed(),
-    // One line when the queue cannot be polled and one when it can again, not one a poll: workers wait longer
-    // after each failed poll (up to 10 s) rather than ask a database that is away four times a second.
-    onPollingLost: (error) =>
-      app.log.warn(
-        { err: error },
-        'bulk jobs: cannot poll the queue (database unavailable?); polling again with growing pauses',
-      ),
-    onPollingBack: (afterMs) =>
-      app.log.info({ afterMs }, `bulk jobs: polling again, after ${Math.round(afterMs / 1000)} s of failed polls`),
-  });
+  // What this node does with bulk work when it takes any: `startBulkWork` (run by `s2s serve`) starts the workers.
+  services.jobs.register(
+    UNZIP_JOB,
+    (job, context) => unpackZip(services, job.payload as ZipPayload, context, app.log),
+    // A zip given up is never unpacked: its encrypted copy goes.
+    { onAbandoned: (job) => services.blobs.delete((job.payload as ZipPayload).blobId) },
+  );
+  // Workers started later stop with the app (stopping workers never started does nothing).
   app.addHook('onClose', async () => services.jobs.stop());
   await app.register(apiDocsRoutes);
 
@@ -280,4 +277,21 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
   return app;
+}
+
+/** Starts this node's share of the bulk work (zip unpacking), until the app closes; before or after it is ready. */
+export function startBulkWork(app: FastifyInstance, services: Services): void {
+  services.jobs.start(services.config.bulkWorkers, {
+    onError: (error) => app.log.error({ err: error }, 'bulk job failed'),
+    onPollFailed: () => services.metrics.countJobPollFailed(),
+    // One line when the queue cannot be polled and one when it can again, not one a poll: workers wait longer
+    // after each failed poll (up to 10 s) rather than ask a database that is away over and over.
+    onPollingLost: (error) =>
+      app.log.warn(
+        { err: error },
+        'bulk jobs: cannot poll the queue (database unavailable?); polling again with growing pauses',
+      ),
+    onPollingBack: (afterMs) =>
+      app.log.info({ afterMs }, `bulk jobs: polling again, after ${Math.round(afterMs / 1000)} s of failed polls`),
+  });
 }

@@ -6,7 +6,7 @@ import { testServices } from '../../../test/support/services.js';
 import { ctfFile, makeZip, tokenFor, upload } from '../../../test/support/transfers.js';
 import { addUser, seedRegister, signIn, type TestServices } from '../../../test/support/world.js';
 import { housekeeping } from '../housekeeping.js';
-import { buildApp } from './app.js';
+import { buildApp, startBulkWork } from './app.js';
 import { bearerMatches } from './metrics-route.js';
 
 const TOKEN = 'metrics-token-for-tests-0123456789abcdef';
@@ -61,6 +61,8 @@ for (const database of await testDatabases()) {
       services = await testServices(await database.open(), { env: { S2S_METRICS_TOKEN: TOKEN } });
       await seedRegister(services);
       app = await buildApp(services);
+      // A serving node's app, with its share of the bulk work: the zip below is unpacked by its workers.
+      startBulkWork(app, services);
       sender = await tokenFor(services, (await addUser(services, { role: 'school-user', org: '8232003' })).user);
       searcher = await tokenFor(services, (await addUser(services, { role: 'school-user', org: '3304101' })).user);
       la = await addUser(services, { role: 'la-user', org: '330' });
@@ -131,6 +133,7 @@ for (const database of await testDatabases()) {
       assert.equal(change('s2s_purged_total', { kind: 'files' }), 2);
       assert.equal(change('s2s_purged_total', { kind: 'sessions' }), report.sessions);
       assert.equal(change('s2s_purged_total', { kind: 'litter_bodies' }), report.litterBodies);
+      assert.equal(change('s2s_purged_total', { kind: 'finished_jobs' }), report.finishedJobs);
 
       const uploads = { route: '/api/v1/files', method: 'POST' };
       assert.equal(change('s2s_http_request_duration_seconds_count', { ...uploads, status_class: '2xx' }), 3);

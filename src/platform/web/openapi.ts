@@ -452,7 +452,7 @@ export const openApiDocument = {
       get: {
         summary: 'Your organisation’s .zip uploads of the last week, newest first',
         description:
-          'Each `{ id, zipName, state, sentAt, finishedAt, filesJudged }`; `state` is `waiting`, `unpacking`, `done` or `failed`. Ask here when an upload of a .zip lost its answer, instead of sending the zip again.',
+          'Each `{ id, zipName, state, sentAt, finishedAt, filesJudged, error }`; `state` is `waiting`, `unpacking`, `done` or `failed`, and `error` says why a failed one failed (null otherwise). Ask here when an upload of a .zip lost its answer, instead of sending the zip again.',
         responses: {
           '200': { description: '`{ "jobs": [...] }`' },
           '401': { $ref: '#/components/responses/Unauthenticated' },
@@ -464,7 +464,7 @@ export const openApiDocument = {
       get: {
         summary: 'What became of one .zip upload, and each of its files',
         description:
-          '`{ id, zipName, state, sentAt, finishedAt, filesJudged, files }`: `files` are the per-file results the upload answers (`FileResult`), every one once `done`, those judged so far while `unpacking`. Any user of the sending organisation may ask.',
+          '`{ id, zipName, state, sentAt, finishedAt, filesJudged, error, files }`: `files` are the per-file results the upload answers (`FileResult`), every one once `done`, those judged so far while `unpacking` (or before it `failed`). `error` says why a failed job failed, null otherwise: a job whose node stopped part-way through it on each of S2S_JOB_MAX_ATTEMPTS starts (5) is given up, and says so. Any user of the sending organisation may ask, for S2S_JOB_RETENTION_DAYS (30) after it finished.',
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
         responses: {
           '200': { description: 'The job and its files so far.' },
