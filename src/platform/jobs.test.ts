@@ -185,6 +185,30 @@ for (const database of await testDatabases()) {
       assert.deepEqual(row, { state: 'failed', error: abandonedError(3), attempts: 3 });
     });
 
+    it('puts a job the database went away under back in the queue, its attempt not counted, and finishes it', async () => {
+      const queue = jobQueue(services.db, () => new Date(), { maxAttempts: 1 });
+      let runs = 0;
+      queue.register('blip', async (_job, context) => {
+        runs += 1;
+        await context.record(runs, { run: runs });
+        // What node-postgres throws for a query whose connection the server dropped.
+        if (runs === 1) throw Object.assign(new Error('Connection terminated unexpectedly'), { code: undefined });
+        return { done: [...context.done.keys()] };
+      });
+      const id = await queue.enqueue('blip', '823', {});
+      queue.start(1);
+      const finished = await queue.waitFor(id);
+      await queue.stop();
+      assert.equal(finished.state, 'done', finished.error ?? '');
+      assert.deepEqual(finished.result, { done: [1] }, 'the second run resumed after the item the first recorded');
+      const row = await services.db
+        .selectFrom('jobs')
+        .select('attempts')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.attempts, 1, 'the interrupted attempt was not counted against a cap of one');
+    });
+
     it('deletes finished jobs and their items after their retention, counted in housekeeping’s report', async () => {
       const now = services.now().getTime();
       const day = 86_400_000;

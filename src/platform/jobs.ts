@@ -10,7 +10,7 @@
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
-import type { Db } from './database.js';
+import { isDatabaseUnavailable, type Db } from './database.js';
 import { inProcessWakeups, type JobWakeups } from './job-wakeups.js';
 
 /** How long a claim holds without a heartbeat, and how often a running job's node renews it. */
@@ -245,6 +245,20 @@ export function jobQueue(db: Db, now: () => Date, options: JobQueueOptions = {})
     } catch (error) {
       clearInterval(heartbeat);
       onError(error);
+      if (isDatabaseUnavailable(error)) {
+        // The database went away under the job, no fault of the job's: it goes back to the queue, this attempt
+        // not counted against its cap, and resumes after the items it recorded. Were the database still away, the
+        // release fails too and the lease runs out instead.
+        await db
+          .updateTable('jobs')
+          .set((eb) => ({ state: 'queued', lease_until: null, attempts: eb('attempts', '-', 1) }))
+          .where('id', '=', job.id)
+          .where('state', '=', 'running')
+          .where('attempts', '=', job.attempts)
+          .execute();
+        wakeAll();
+        return;
+      }
       await db
         .updateTable('jobs')
         .set({

@@ -17,12 +17,14 @@ import { UNZIP_JOB, unpackZip, type ZipPayload } from './unpack-zip.js';
 
 class NodeDied extends Error {}
 
+/** What node-postgres throws when the server went away in the middle of a query. */
+const connectionLost = () => new Error('Connection terminated unexpectedly');
+
 /** The job's context as a node that dies while recording item `seq` would leave it: nothing recorded from there. */
-function dyingAt(context: JobContext, seq: number): JobContext {
+function dyingAt(context: JobContext, seq: number, failure: () => Error = () => new NodeDied()): JobContext {
   return {
     done: context.done,
-    record: (at, result, alongside) =>
-      at === seq ? Promise.reject(new NodeDied()) : context.record(at, result, alongside),
+    record: (at, result, alongside) => (at === seq ? Promise.reject(failure()) : context.record(at, result, alongside)),
   };
 }
 
@@ -100,6 +102,29 @@ for (const database of await testDatabases()) {
         await jobContext(services.db, secondJob, services.now),
       )) as { files: FileResult[] };
       assert.equal(repeated[0]!.errors?.[0]?.code, 'DUPLICATE');
+    });
+
+    it('keeps the zip when the database goes away mid-way, and the resumed job delivers every entry', async () => {
+      const { services } = suite;
+      const files = ['3304101', '9092201', '823LLLL'].map((to, i) =>
+        ctfFile('8232003', to, { pupils: 2, seed: `outage-${i}`, sequence: 720 + i }),
+      );
+      const zip = makeZip(files.map((f) => ({ name: f.name, data: f.bytes })));
+      const blob = await services.blobs.put(Readable.from([zip]), crypto.randomUUID());
+      const payload: ZipPayload = { blobId: blob.id, zipName: 'outage.zip', userId: sender.id, sourceIp: null };
+      const jobId = await runningJob(payload);
+      await assert.rejects(
+        unpackZip(services, payload, dyingAt(await jobContext(services.db, jobId, services.now), 1, connectionLost)),
+        /Connection terminated/,
+      );
+      const resumed = await jobContext(services.db, jobId, services.now);
+      assert.equal(resumed.done.size, 1);
+      const { files: results } = (await unpackZip(services, payload, resumed)) as { files: FileResult[] };
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['delivered', 'delivered', 'delivered'],
+        JSON.stringify(results.map((r) => r.errors)),
+      );
     });
   });
 }

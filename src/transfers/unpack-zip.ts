@@ -10,6 +10,7 @@ import yauzl from 'yauzl';
 import { getUser } from '../identity/accounts.js';
 import { HttpError } from '../identity/authorise.js';
 import type { BodyRanges } from '../platform/blobs.js';
+import { isDatabaseUnavailable } from '../platform/database.js';
 import { isClientFault } from '../platform/client-faults.js';
 import type { JobContext } from '../platform/jobs.js';
 import { acceptFile, acknowledgeFiles, cleanFileName, type TransferDeps } from './accept-file.js';
@@ -159,6 +160,7 @@ export async function unpackZip(
 ): Promise<{ files: FileResult[] }> {
   const sender = await getUser(deps.db, payload.userId);
   const results: FileResult[] = [];
+  let resumable = false;
   try {
     let opened: Awaited<ReturnType<typeof inspectZip>>;
     try {
@@ -196,6 +198,8 @@ export async function unpackZip(
               acknowledged: false,
             });
           } catch (error) {
+            // The database away is no fault of the entry's: the job stops here and resumes with this entry.
+            if (isDatabaseUnavailable(error)) throw error;
             // A damaged entry (or one larger than it declared) is refused; the other entries still go. Only the
             // zip's own faults are described: anything else is the service's, and its text stays in the log.
             if (!isClientFault(error))
@@ -225,8 +229,12 @@ export async function unpackZip(
     if (entries.length === 0)
       return { files: [rejected(payload.zipName, [{ code: 'ZIP_EMPTY', message: 'The .zip holds no files.' }])] };
     return { files: results };
+  } catch (error) {
+    // Stopped by the database going away, the job resumes later from the same zip.
+    resumable = isDatabaseUnavailable(error);
+    throw error;
   } finally {
-    // The zip itself is not kept: its entries were stored (encrypted) one by one.
-    await deps.blobs.delete(payload.blobId).catch(() => undefined);
+    // Otherwise the zip itself is not kept: its entries were stored (encrypted) one by one.
+    if (!resumable) await deps.blobs.delete(payload.blobId).catch(() => undefined);
   }
 }
