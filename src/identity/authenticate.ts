@@ -7,7 +7,7 @@ import type { Db } from '../platform/database.js';
 import type { Services } from '../platform/services.js';
 import { getUser, type User } from './accounts.js';
 import { authenticateToken } from './api-tokens.js';
-import { isApi } from './authorise.js';
+import { isApi } from '../platform/web/http-error.js';
 import { endSession, touchSession } from './sessions.js';
 
 export const SESSION_COOKIE = 's2s_session';

@@ -5,7 +5,7 @@
  * can.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { HttpError } from '../identity/authorise.js';
+import { HttpError } from '../platform/web/http-error.js';
 import type { Services } from '../platform/services.js';
 import { csrfValid } from '../platform/web/csrf.js';
 import {
