@@ -19,7 +19,7 @@ import {
   type RepositoryDeps,
 } from '../repository/search-repository.js';
 import { median } from './median.js';
-import { calendarRange, isInCalendar, londonDate, schoolDaysBetween } from './school-days.js';
+import { calendarRange, isInCalendar, londonDate, schoolDaysBetween } from '../platform/school-days.js';
 import { isUuid } from '../platform/ids.js';
 import { longDate } from '../platform/web/views.js';
 

@@ -8,7 +8,7 @@
  */
 import { Readable } from 'node:stream';
 import { closeCase, openCase } from '../cme/cases.js';
-import { londonDate } from '../cme/school-days.js';
+import { londonDate } from '../platform/school-days.js';
 import { buildFileName, createPupilGenerator, generateCtfFiles, syntheticSupplierId, writeCtf } from '../ctf/index.js';
 import { makeUpn } from '../ctf/upn.js';
 import { answerEnquiry, closeEnquiry, createEnquiry, sendEnquiry } from '../enquiries/enquiries.js';

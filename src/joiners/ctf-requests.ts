@@ -8,7 +8,7 @@ import { auditActor, type User } from '../identity/accounts.js';
 import type { Db } from '../platform/database.js';
 import type { JoinerState, WithLaReason } from '../platform/schema.js';
 import type { RepositoryDeps } from '../repository/search-repository.js';
-import { londonDate } from '../cme/school-days.js';
+import { londonDate } from '../platform/school-days.js';
 import { isUuid } from '../platform/ids.js';
 import { laUsers, notify } from '../notifications/notify.js';
 import { PASSED_TO_LA } from './register-joiner.js';

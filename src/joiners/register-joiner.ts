@@ -20,7 +20,7 @@ import {
   type FieldError,
   type RepositoryDeps,
 } from '../repository/search-repository.js';
-import { addSchoolDays, londonDate } from '../cme/school-days.js';
+import { addSchoolDays, londonDate } from '../platform/school-days.js';
 import { alertEnquiries } from '../enquiries/enquiries.js';
 import { otherSchoolProblem } from '../establishments/other-school.js';
 import { criteriaOf, type Person } from '../enquiries/match-people.js';

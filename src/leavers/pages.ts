@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { openCase } from '../cme/cases.js';
-import { londonDate } from '../cme/school-days.js';
+import { londonDate } from '../platform/school-days.js';
 import type { User } from '../identity/accounts.js';
 import type { Services } from '../platform/services.js';
 import { dateFromParts, datesFromParts, text, withDateErrors, type Form } from '../platform/web/date-parts.js';

@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { addSchoolDays, addSchoolDaysInCalendar, calendarRange, londonDate } from '../cme/school-days.js';
+import { addSchoolDays, addSchoolDaysInCalendar, calendarRange, londonDate } from '../platform/school-days.js';
 import { otherSchoolProblem } from '../establishments/other-school.js';
 import { auditActor, type User } from '../identity/accounts.js';
 import type { LeaverDestination, LeaverReason } from '../platform/schema.js';

@@ -9,7 +9,7 @@ import { auditActor, type User } from '../identity/accounts.js';
 import type { Db } from '../platform/database.js';
 import type { TransferDeps } from './accept-file.js';
 import { isUuid } from '../platform/ids.js';
-import { londonDate } from '../cme/school-days.js';
+import { londonDate } from '../platform/school-days.js';
 
 export interface FileSummary {
   id: string;
