@@ -21,7 +21,8 @@ import { uploadStatusCode } from './file-result.js';
 import { expiresSoon } from './retention.js';
 import { sendFiles, zipsUnpacking, type UploadPart } from './send-files.js';
 import { recentZipJobs, zipJob, type ZipJobState } from './zip-jobs.js';
-import { gateRefusal, sendDownload, sentState, uploadGateFor } from './upload-support.js';
+import { gateRefusal, sentState, uploadGateFor } from './upload-support.js';
+import { sendDownload } from '../platform/web/send-file.js';
 
 const stateTags: Record<string, { text: string; classes: string }> = {
   waiting: { text: 'Waiting', classes: 'govuk-tag--blue' },
