@@ -8,7 +8,8 @@
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { auditActor, getUser, type User } from '../identity/accounts.js';
+import { getUser } from '../identity/accounts.js';
+import { auditActor, type User } from '../identity/user.js';
 import { notify, laUsers } from '../notifications/notify.js';
 import type { Db } from '../platform/database.js';
 import type { Selectable } from 'kysely';

@@ -5,7 +5,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../platform/services.js';
-import { auditActor } from './accounts.js';
+import { auditActor } from './user.js';
 import { can } from './permissions.js';
 import { HttpError, isApi } from '../platform/web/http-error.js';
 

@@ -7,7 +7,7 @@
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { auditActor, type User } from '../identity/accounts.js';
+import { auditActor, type User } from '../identity/user.js';
 import type { Db } from '../platform/database.js';
 import type { RepositoryMatch } from '../repository/match-repository.js';
 import {

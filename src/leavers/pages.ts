@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { openCase } from '../cme/cases.js';
 import { londonDate } from '../platform/school-days.js';
-import type { User } from '../identity/accounts.js';
+import type { User } from '../identity/user.js';
 import type { Services } from '../platform/services.js';
 import { dateFromParts, datesFromParts, text, withDateErrors, type Form } from '../platform/web/date-parts.js';
 import type { FieldError } from '../repository/search-repository.js';

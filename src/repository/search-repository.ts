@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { isRealDate } from '../ctf/dates.js';
 import { isValidUpn } from '../ctf/upn.js';
-import { auditActor, type User } from '../identity/accounts.js';
+import { auditActor, type User } from '../identity/user.js';
 import type { TransferDeps } from '../transfers/accept-file.js';
 import { spendLookup } from './lookup-budget.js';
 import { matchRepository, type RepositoryMatch } from './match-repository.js';
