@@ -5,7 +5,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { listNotifications, markNotificationsRead } from '../notifications/notify.js';
 import type { Services } from '../platform/services.js';
 import { rateLimited } from '../repository/api-routes.js';
-import type { FieldError } from '../repository/search-repository.js';
+import type { FieldError } from '../platform/validation.js';
 import {
   answerEnquiry,
   approveEnquiry,

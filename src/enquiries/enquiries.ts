@@ -7,24 +7,16 @@
  * and matches a sent enquiry is added to it, and its officer notified.
  */
 import crypto from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { getUser } from '../identity/accounts.js';
 import { auditActor, type User } from '../identity/user.js';
 import { notify, laUsers } from '../notifications/notify.js';
 import type { Db } from '../platform/database.js';
 import type { Selectable } from 'kysely';
 import type { EnquiriesTable, EnquiryAnswer, EnquiryOutcome, EnquiryState } from '../platform/schema.js';
-import {
-  fieldErrors,
-  requiredDate,
-  requiredName,
-  optionalSex,
-  optionalUpn,
-  requiredText,
-  searchSpentLookup,
-  type FieldError,
-  type RepositoryDeps,
-} from '../repository/search-repository.js';
+import { searchSpentLookup, type RepositoryDeps } from '../repository/search-repository.js';
+import { childDetailsSchema } from '../platform/child-details.js';
+import { fieldErrors, requiredText, type FieldError } from '../platform/validation.js';
 import { ctfsCarryingPerson } from '../leavers/sent-ctfs.js';
 import { spendLookup } from '../repository/lookup-budget.js';
 import { longDate } from '../platform/web/views.js';
@@ -36,13 +28,8 @@ export const MAX_RECIPIENTS = 20;
 const REASON_MIN = 10;
 const TEXT_MAX = 500;
 
-const enquirySchema = z
-  .object({
-    surname: requiredName('Enter the child’s surname', 'Surname'),
-    forename: requiredName('Enter the child’s first name', 'First name'),
-    dateOfBirth: requiredDate('Enter the child’s date of birth', 'Date of birth'),
-    sex: optionalSex,
-    upn: optionalUpn,
+const enquirySchema = childDetailsSchema('child')
+  .extend({
     lastAddress: requiredText('Enter the child’s last known address'),
     concern: requiredText('Say why you are concerned about the child'),
   })

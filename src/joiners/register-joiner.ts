@@ -10,16 +10,9 @@ import { z } from 'zod';
 import { auditActor, type User } from '../identity/user.js';
 import type { Db } from '../platform/database.js';
 import type { RepositoryMatch } from '../repository/match-repository.js';
-import {
-  fieldErrors,
-  optionalSex,
-  optionalUpn,
-  requiredDate,
-  requiredName,
-  searchRepository,
-  type FieldError,
-  type RepositoryDeps,
-} from '../repository/search-repository.js';
+import { searchRepository, type RepositoryDeps } from '../repository/search-repository.js';
+import { childDetailsSchema } from '../platform/child-details.js';
+import { fieldErrors, requiredDate, type FieldError } from '../platform/validation.js';
 import { addSchoolDays, londonDate } from '../platform/school-days.js';
 import { alertEnquiries } from '../enquiries/enquiries.js';
 import { otherSchoolProblem } from '../establishments/other-school.js';
@@ -44,13 +37,8 @@ export interface JoinerInput {
   joinedOn: string;
 }
 
-const joinerSchema = z
-  .object({
-    surname: requiredName('Enter the pupil’s surname', 'Surname'),
-    forename: requiredName('Enter the pupil’s first name', 'First name'),
-    dateOfBirth: requiredDate('Enter the pupil’s date of birth', 'Date of birth'),
-    sex: optionalSex,
-    upn: optionalUpn,
+const joinerSchema = childDetailsSchema('pupil')
+  .extend({
     previousLAEstab: z
       .string()
       .trim()

@@ -11,15 +11,9 @@ import { otherSchoolProblem } from '../establishments/other-school.js';
 import { auditActor, type User } from '../identity/user.js';
 import type { LeaverDestination, LeaverReason } from '../platform/schema.js';
 import { longDate } from '../platform/web/views.js';
-import {
-  fieldErrors,
-  optionalSex,
-  requiredDate,
-  requiredName,
-  requiredUpn,
-  type FieldError,
-  type RepositoryDeps,
-} from '../repository/search-repository.js';
+import type { RepositoryDeps } from '../repository/search-repository.js';
+import { childDetailsSchema, requiredUpn } from '../platform/child-details.js';
+import { fieldErrors, requiredDate, type FieldError } from '../platform/validation.js';
 import { findSentCtf } from './sent-ctfs.js';
 
 /** The statutory time to send a leaver's CTF (England and Wales). */
@@ -54,12 +48,8 @@ export interface LeaverInput {
   reasonNote?: string;
 }
 
-const leaverSchema = z
-  .object({
-    surname: requiredName('Enter the pupil’s surname', 'Surname'),
-    forename: requiredName('Enter the pupil’s first name', 'First name'),
-    dateOfBirth: requiredDate('Enter the pupil’s date of birth', 'Date of birth'),
-    sex: optionalSex,
+const leaverSchema = childDetailsSchema('pupil')
+  .extend({
     upn: requiredUpn('Enter the pupil’s UPN (it is in your MIS)'),
     leftOn: requiredDate('Enter the date the pupil left', 'Date left'),
     destination: z.enum(['school', 'unknown', 'outside-maintained-sector'], {
