@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { childDetailsSchema, errorLinks, readChildForm } from './child-details.js';
 import { fieldErrors } from './validation.js';
+import { createViews } from './web/views.js';
 
 describe('a child’s details', () => {
   it('reads the child’s boxes and the form’s own, and says which date is part-filled', () => {
@@ -58,5 +59,27 @@ describe('a child’s details', () => {
     ]);
     const child = childDetailsSchema('child').safeParse({ forename: 'Ann', dateOfBirth: '2016-04-03' });
     assert.equal(child.error?.issues[0]?.message, 'Enter the child’s surname');
+  });
+
+  it('draws the child’s boxes with what was typed, each error on its own box', () => {
+    const views = createViews();
+    const draw = (options: string, errors: { text: string; href: string }[]) =>
+      views.renderString(
+        `{% from "platform/views/child-details.njk" import childDetails %}{{ childDetails(values, errors, ${options}) }}`,
+        { values: { surname: 'O’Neil', 'dob-day': '3', sex: 'M' }, errors },
+      );
+    const html = draw('{ upnLabel: "UPN" }', [
+      { text: 'Enter the pupil’s first name', href: '#forename' },
+      { text: 'Date of birth must include a day, month and year', href: '#dob-day' },
+    ]);
+    assert.match(html, /id="surname" name="surname" type="text" spellcheck="false" value="O’Neil"/);
+    assert.match(html, /id="forename-error"[^]*Enter the pupil’s first name/);
+    assert.match(html, /id="dob-error"[^]*Date of birth must include/);
+    assert.match(html, /id="dob-day" name="dob-day" type="text" value="3"/);
+    assert.match(html, /value="M" checked/);
+    assert.match(html, /for="upn">\s*UPN\s*</);
+    assert.doesNotMatch(html, /id="surname-error"/);
+    assert.match(html, /For example, 27 3 2016/);
+    assert.doesNotMatch(draw('{ dobHint: false }', []), /For example/);
   });
 });
