@@ -6,13 +6,12 @@
  * or, when nobody knows where the child was before, passes the search to the school's LA straight away.
  */
 import crypto from 'node:crypto';
-import { z } from 'zod';
 import { auditActor, type User } from '../identity/user.js';
 import type { Db } from '../platform/database.js';
 import type { RepositoryMatch } from '../repository/match-repository.js';
 import { searchRepository, type RepositoryDeps } from '../repository/search-repository.js';
 import { childDetailsSchema } from '../platform/child-details.js';
-import { fieldErrors, requiredDate, type FieldError } from '../platform/validation.js';
+import { fieldErrors, optionalLaestab, requiredDate, type FieldError } from '../platform/validation.js';
 import { addSchoolDays, londonDate } from '../platform/school-days.js';
 import { alertEnquiries } from '../enquiries/enquiries.js';
 import { otherSchoolProblem } from '../establishments/other-school.js';
@@ -39,12 +38,7 @@ export interface JoinerInput {
 
 const joinerSchema = childDetailsSchema('pupil')
   .extend({
-    previousLAEstab: z
-      .string()
-      .trim()
-      .transform((v) => (v === '' ? undefined : v))
-      .refine((v) => v === undefined || /^[0-9]{7}$/.test(v), 'Previous school must be a 7-digit LAEstab')
-      .optional(),
+    previousLAEstab: optionalLaestab('Previous school must be a 7-digit LAEstab'),
     joinedOn: requiredDate('Enter the date the pupil joined', 'Date joined'),
   })
   .strict();

@@ -13,7 +13,7 @@ import type { LeaverDestination, LeaverReason } from '../platform/schema.js';
 import { longDate } from '../platform/web/views.js';
 import type { RepositoryDeps } from '../repository/search-repository.js';
 import { childDetailsSchema, requiredUpn } from '../platform/child-details.js';
-import { fieldErrors, requiredDate, type FieldError } from '../platform/validation.js';
+import { fieldErrors, optionalLaestab, optionalText, requiredDate, type FieldError } from '../platform/validation.js';
 import { findSentCtf } from './sent-ctfs.js';
 
 /** The statutory time to send a leaver's CTF (England and Wales). */
@@ -55,17 +55,8 @@ const leaverSchema = childDetailsSchema('pupil')
     destination: z.enum(['school', 'unknown', 'outside-maintained-sector'], {
       error: 'Choose where the pupil went: a school, not known, or outside the maintained sector',
     }),
-    destinationLAEstab: z
-      .string()
-      .trim()
-      .transform((v) => (v === '' ? undefined : v))
-      .refine((v) => v === undefined || /^[0-9]{7}$/.test(v), 'The new school must be a 7-digit LAEstab')
-      .optional(),
-    reason: z
-      .string()
-      .trim()
-      .transform((v) => (v === '' ? undefined : v))
-      .optional(),
+    destinationLAEstab: optionalLaestab('The new school must be a 7-digit LAEstab'),
+    reason: optionalText(),
     reasonNote: z.string().trim().max(500, 'The note must be 500 characters or fewer').optional(),
   })
   .strict();

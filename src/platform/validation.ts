@@ -42,3 +42,15 @@ export const requiredText = (missing: string, max = 500) =>
 /** A date that must be given, written YYYY-MM-DD, and real. */
 export const requiredDate = (missing: string, label: string) =>
   requiredText(missing).refine(isRealDate, `${label} must be a real date written YYYY-MM-DD`);
+
+/** Text that may be left empty, meaning not given; given, it must pass `check` or be refused with `message`. */
+export const optionalText = (check: (value: string) => boolean = () => true, message = '') =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || check(v), message)
+    .optional();
+
+/** An optional LAEstab: seven digits; `message` says which school's number it must be. */
+export const optionalLaestab = (message: string) => optionalText((v) => /^[0-9]{7}$/.test(v), message);

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { isRealDate } from '../ctf/dates.js';
 import { auditActor, type User } from '../identity/user.js';
 import { nameText, optionalSex, optionalUpn } from '../platform/child-details.js';
-import { fieldErrors, type FieldError } from '../platform/validation.js';
+import { fieldErrors, optionalLaestab, optionalText, type FieldError } from '../platform/validation.js';
 import type { TransferDeps } from '../transfers/accept-file.js';
 import { spendLookup } from './lookup-budget.js';
 import { matchRepository, type RepositoryMatch } from './match-repository.js';
@@ -26,12 +26,7 @@ const searchSchema = z
     upn: optionalUpn,
     surname: personName('Surname'),
     forename: personName('First name'),
-    dateOfBirth: z
-      .string()
-      .trim()
-      .transform((v) => (v === '' ? undefined : v))
-      .refine((v) => v === undefined || isRealDate(v), 'Date of birth must be a real date written YYYY-MM-DD')
-      .optional(),
+    dateOfBirth: optionalText(isRealDate, 'Date of birth must be a real date written YYYY-MM-DD'),
     sex: optionalSex,
     postcode: z
       .string()
@@ -43,18 +38,8 @@ const searchSchema = z
         'Enter a full UK postcode, like AB1 2CD',
       )
       .optional(),
-    leftLA: z
-      .string()
-      .trim()
-      .transform((v) => (v === '' ? undefined : v))
-      .refine((v) => v === undefined || /^[0-9]{3}$/.test(v), 'LA must be a 3-digit LA code')
-      .optional(),
-    leftLAEstab: z
-      .string()
-      .trim()
-      .transform((v) => (v === '' ? undefined : v))
-      .refine((v) => v === undefined || /^[0-9]{7}$/.test(v), 'School must be a 7-digit LAEstab')
-      .optional(),
+    leftLA: optionalText((v) => /^[0-9]{3}$/.test(v), 'LA must be a 3-digit LA code'),
+    leftLAEstab: optionalLaestab('School must be a 7-digit LAEstab'),
   })
   .strict();
 
