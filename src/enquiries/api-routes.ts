@@ -6,17 +6,8 @@ import { listNotifications, markNotificationsRead } from '../notifications/notif
 import type { Services } from '../platform/services.js';
 import { rateLimited } from '../repository/api-routes.js';
 import type { FieldError } from '../platform/validation.js';
-import {
-  answerEnquiry,
-  approveEnquiry,
-  closeEnquiry,
-  createEnquiry,
-  enquiryFor,
-  listEnquiries,
-  receivedEnquiries,
-  sendEnquiry,
-  type Enquiry,
-} from './enquiries.js';
+import { answerEnquiry, approveEnquiry, closeEnquiry, createEnquiry, sendEnquiry } from './enquiries.js';
+import { enquiryFor, listEnquiries, receivedEnquiries, type Enquiry } from './read-enquiries.js';
 
 type Body = Record<string, unknown> | undefined;
 

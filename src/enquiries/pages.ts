@@ -8,16 +8,8 @@ import type { Services } from '../platform/services.js';
 import { errorLinks, readChildForm } from '../platform/child-details.js';
 import type { FieldError } from '../platform/validation.js';
 import { text, withDateErrors, type Form } from '../platform/web/date-parts.js';
-import {
-  answerEnquiry,
-  approveEnquiry,
-  closeEnquiry,
-  createEnquiry,
-  enquiryFor,
-  listEnquiries,
-  receivedEnquiries,
-  sendEnquiry,
-} from './enquiries.js';
+import { answerEnquiry, approveEnquiry, closeEnquiry, createEnquiry, sendEnquiry } from './enquiries.js';
+import { enquiryFor, listEnquiries, receivedEnquiries } from './read-enquiries.js';
 
 /** Rows of the "send to" form: enough for a targeted enquiry; more LAs than this is what the API is for. */
 const RECIPIENT_ROWS = 5;

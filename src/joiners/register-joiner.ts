@@ -13,7 +13,7 @@ import { searchRepository, type RepositoryDeps } from '../repository/search-repo
 import { childDetailsSchema } from '../platform/child-details.js';
 import { fieldErrors, optionalLaestab, requiredDate, type FieldError } from '../platform/validation.js';
 import { addSchoolDays, londonDate } from '../platform/school-days.js';
-import { alertEnquiries } from '../enquiries/enquiries.js';
+import { alertEnquiries } from '../enquiries/alert-enquiries.js';
 import { otherSchoolProblem } from '../establishments/other-school.js';
 import { criteriaOf, type Person } from '../enquiries/match-people.js';
 import { ctfsCarryingPerson, type CtfCarryingUpn } from '../leavers/sent-ctfs.js';
