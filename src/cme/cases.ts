@@ -6,20 +6,14 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { isRealDate } from '../ctf/dates.js';
-import { auditActor, type User } from '../identity/accounts.js';
+import { auditActor, type User } from '../identity/user.js';
 import type { Db } from '../platform/database.js';
 import type { CmeOutcome } from '../platform/schema.js';
-import {
-  fieldErrors,
-  requiredDate,
-  requiredName,
-  optionalSex,
-  optionalUpn,
-  type FieldError,
-  type RepositoryDeps,
-} from '../repository/search-repository.js';
+import type { RepositoryDeps } from '../repository/search-repository.js';
+import { childDetailsSchema } from '../platform/child-details.js';
+import { fieldErrors, requiredDate, type FieldError } from '../platform/validation.js';
 import { median } from './median.js';
-import { calendarRange, isInCalendar, londonDate, schoolDaysBetween } from './school-days.js';
+import { calendarRange, isInCalendar, londonDate, schoolDaysBetween } from '../platform/school-days.js';
 import { isUuid } from '../platform/ids.js';
 import { longDate } from '../platform/web/views.js';
 
@@ -27,11 +21,8 @@ const caseSchema = z
   .object({
     enquiryId: z.string().uuid('enquiryId must be the id of one of your LA’s enquiries').optional(),
     leaverId: z.string().uuid('leaverId must be the id of a leaver from one of your LA’s schools').optional(),
-    surname: requiredName('Enter the child’s surname', 'Surname').optional(),
-    forename: requiredName('Enter the child’s first name', 'First name').optional(),
-    dateOfBirth: requiredDate('Enter the child’s date of birth', 'Date of birth').optional(),
-    sex: optionalSex,
-    upn: optionalUpn,
+    // By hand the child's details are given; from an enquiry or a leaver they are not.
+    ...childDetailsSchema('child').partial().shape,
     lastInEducationOn: requiredDate(
       'Enter the date the child was last in education',
       'Date last in education',

@@ -4,16 +4,17 @@
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Services } from '../platform/services.js';
-import { dateFromParts, datesFromParts, text, withDateErrors, type Form } from '../platform/web/date-parts.js';
-import type { FieldError } from '../repository/search-repository.js';
+import { errorLinks, readChildForm } from '../platform/child-details.js';
+import type { FieldError } from '../platform/validation.js';
+import { dateFromParts, text, withDateErrors, type Form } from '../platform/web/date-parts.js';
 import { closeCase, cmeFigures, listCases, openCase } from './cases.js';
 import { barChartSvg } from './reports/bar-chart.js';
 import { notAYearPage, sendCsv, yearAsked } from './reports/report-replies.js';
 import { nationalFigures } from './reports/national.js';
 import { displayCount, SUPPRESSION_NOTE } from './reports/suppress.js';
 
+// The dates the register's form asks for besides the child's date of birth.
 const dateFields = {
-  dateOfBirth: ['dob', 'Date of birth'],
   lastInEducationOn: ['last', 'Date last in education'],
   identifiedOn: ['identified', 'Date identified'],
 } as const;
@@ -25,8 +26,8 @@ export const cmePages: FastifyPluginAsync<{ services: Services }> = async (app, 
     values: Form = {},
     errors: FieldError[] = [],
   ) {
+    // The form's own boxes for the fields of the API body it adds to the child's, for linking an error to its box.
     const ids: Record<string, string> = {
-      dateOfBirth: 'dob-day',
       lastInEducationOn: 'last-day',
       identifiedOn: 'identified-day',
     };
@@ -37,7 +38,7 @@ export const cmePages: FastifyPluginAsync<{ services: Services }> = async (app, 
         cases: await listCases(services.db, user, services.now(), services.config.cmeThresholdSchoolDays),
         threshold: services.config.cmeThresholdSchoolDays,
         values,
-        errors: errors.map((e) => ({ text: e.message, href: `#${ids[e.field] ?? e.field}` })),
+        errors: errorLinks(errors, { ids }),
       },
       errors.length > 0 ? 422 : 200,
     );
@@ -51,21 +52,17 @@ export const cmePages: FastifyPluginAsync<{ services: Services }> = async (app, 
     '/cme-cases',
     { config: { access: 'cme:cases', pupilData: true } },
     async (request, reply) => {
-      const form = request.body ?? {};
-      const values: Form = {};
-      for (const key of ['surname', 'forename', 'sex', 'upn'] as const) values[key] = text(form[key]);
-      const input: Record<string, string | undefined> = {
-        surname: values.surname || undefined,
-        forename: values.forename || undefined,
-        sex: values.sex || undefined,
-        upn: values.upn || undefined,
+      const { values, child, dates, dateErrors } = readChildForm(request.body ?? {}, { dates: dateFields });
+      // A box left empty is a detail not given, which the register asks for in its own words.
+      const input = {
+        surname: child.surname || undefined,
+        forename: child.forename || undefined,
+        dateOfBirth: child.dateOfBirth || undefined,
+        sex: child.sex || undefined,
+        upn: child.upn || undefined,
+        lastInEducationOn: dates.lastInEducationOn,
+        identifiedOn: dates.identifiedOn,
       };
-      for (const [prefix] of Object.values(dateFields))
-        for (const part of ['day', 'month', 'year']) values[`${prefix}-${part}`] = text(form[`${prefix}-${part}`]);
-      const { dates, errors: dateErrors } = datesFromParts(values, dateFields);
-      input.dateOfBirth = dates.dateOfBirth || undefined;
-      input.lastInEducationOn = dates.lastInEducationOn;
-      input.identifiedOn = dates.identifiedOn;
       const outcome = await openCase(services, request.user!, input, request.ip);
       if (outcome.kind === 'invalid' || dateErrors.length > 0) {
         const errors = withDateErrors(outcome.kind === 'invalid' ? outcome.errors : [], dateErrors);

@@ -6,7 +6,7 @@ import { testServices } from '../../test/support/services.js';
 import type { TestServices } from '../../test/support/world.js';
 import { cmeFigures } from '../cme/cases.js';
 import { laUsage } from '../cme/reports/la-usage.js';
-import { londonDate } from '../cme/school-days.js';
+import { londonDate } from '../platform/school-days.js';
 import { matchRepository } from '../repository/match-repository.js';
 import { demoAccounts, seedDemo } from './seed-demo.js';
 

@@ -8,12 +8,13 @@
  */
 import { Readable } from 'node:stream';
 import { closeCase, openCase } from '../cme/cases.js';
-import { londonDate } from '../cme/school-days.js';
+import { londonDate } from '../platform/school-days.js';
 import { buildFileName, createPupilGenerator, generateCtfFiles, syntheticSupplierId, writeCtf } from '../ctf/index.js';
 import { makeUpn } from '../ctf/upn.js';
 import { answerEnquiry, closeEnquiry, createEnquiry, sendEnquiry } from '../enquiries/enquiries.js';
 import { openSampleEstablishments } from '../establishments/sample-register.js';
-import { createUser, type User } from '../identity/accounts.js';
+import { createUser } from '../identity/accounts.js';
+import type { User } from '../identity/user.js';
 import { answerRequest, passOverdueRequests } from '../joiners/ctf-requests.js';
 import { registerJoiner } from '../joiners/register-joiner.js';
 import { recordLeaver } from '../leavers/record-leaver.js';

@@ -5,18 +5,9 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { listNotifications, markNotificationsRead } from '../notifications/notify.js';
 import type { Services } from '../platform/services.js';
 import { rateLimited } from '../repository/api-routes.js';
-import type { FieldError } from '../repository/search-repository.js';
-import {
-  answerEnquiry,
-  approveEnquiry,
-  closeEnquiry,
-  createEnquiry,
-  enquiryFor,
-  listEnquiries,
-  receivedEnquiries,
-  sendEnquiry,
-  type Enquiry,
-} from './enquiries.js';
+import type { FieldError } from '../platform/validation.js';
+import { answerEnquiry, approveEnquiry, closeEnquiry, createEnquiry, sendEnquiry } from './enquiries.js';
+import { enquiryFor, listEnquiries, receivedEnquiries, type Enquiry } from './read-enquiries.js';
 
 type Body = Record<string, unknown> | undefined;
 

@@ -5,34 +5,14 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../platform/services.js';
-import { dateFromParts, text, withDateErrors, type Form } from '../platform/web/date-parts.js';
-import type { FieldError } from '../repository/search-repository.js';
-import {
-  answerEnquiry,
-  approveEnquiry,
-  closeEnquiry,
-  createEnquiry,
-  enquiryFor,
-  listEnquiries,
-  receivedEnquiries,
-  sendEnquiry,
-} from './enquiries.js';
+import { errorLinks, readChildForm } from '../platform/child-details.js';
+import type { FieldError } from '../platform/validation.js';
+import { text, withDateErrors, type Form } from '../platform/web/date-parts.js';
+import { answerEnquiry, approveEnquiry, closeEnquiry, createEnquiry, sendEnquiry } from './enquiries.js';
+import { enquiryFor, listEnquiries, receivedEnquiries } from './read-enquiries.js';
 
 /** Rows of the "send to" form: enough for a targeted enquiry; more LAs than this is what the API is for. */
 const RECIPIENT_ROWS = 5;
-
-const fieldIds: Record<string, string> = {
-  surname: 'surname',
-  forename: 'forename',
-  dateOfBirth: 'dob-day',
-  sex: 'sex',
-  upn: 'upn',
-  lastAddress: 'lastAddress',
-  concern: 'concern',
-};
-
-const links = (errors: FieldError[], ids: Record<string, string> = {}) =>
-  errors.map((e) => ({ text: e.message, href: `#${ids[e.field] ?? e.field.replace(/\./g, '-')}` }));
 
 /** The "send to" form's rows, each with its LA choices and the one chosen. */
 function recipientRows(las: Array<{ code: string; name: string }>, values: Form) {
@@ -59,7 +39,7 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
       {
         title: errors.length > 0 ? 'Error: Start a missing-pupil enquiry' : 'Start a missing-pupil enquiry',
         values,
-        errors: links(errors, fieldIds),
+        errors: errorLinks(errors),
       },
       status,
     );
@@ -86,7 +66,7 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
         canApprove: request.user!.role === 'la-admin',
         approvalAbove: services.config.enquiryLasWithoutApproval,
         values,
-        errors: links(errors),
+        errors: errorLinks(errors),
       },
       status,
     );
@@ -102,39 +82,14 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
   app.get('/enquiries/new', { config: { access: 'enquiries:make' } }, async (_request, reply) => newPage(reply, {}));
 
   app.post<{ Body: Form }>('/enquiries/new', { config: { access: 'enquiries:make' } }, async (request, reply) => {
-    const form = request.body ?? {};
-    const values: Form = {};
-    for (const key of [
-      'surname',
-      'forename',
-      'dob-day',
-      'dob-month',
-      'dob-year',
-      'sex',
-      'upn',
-      'lastAddress',
-      'concern',
-    ])
-      values[key] = text(form[key]);
-    const born = dateFromParts(values, 'dob', 'Date of birth');
+    const { values, child, dateErrors } = readChildForm(request.body ?? {}, { fields: ['lastAddress', 'concern'] });
     const outcome = await createEnquiry(
       services,
       request.user!,
-      {
-        surname: values.surname,
-        forename: values.forename,
-        dateOfBirth: born.value,
-        sex: values.sex,
-        upn: values.upn,
-        lastAddress: values.lastAddress,
-        concern: values.concern,
-      },
+      { ...child, lastAddress: values.lastAddress, concern: values.concern },
       request.ip,
     );
-    if (outcome.kind === 'invalid') {
-      const dateErrors = born.error ? [{ field: 'dateOfBirth', message: born.error }] : [];
-      return newPage(reply, values, withDateErrors(outcome.errors, dateErrors), 422);
-    }
+    if (outcome.kind === 'invalid') return newPage(reply, values, withDateErrors(outcome.errors, dateErrors), 422);
     return reply.redirect(`/enquiries/${outcome.id}`, 303);
   });
 

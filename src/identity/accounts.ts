@@ -3,11 +3,12 @@
  * Every change is audited against the LA whose trail it belongs to.
  */
 import crypto from 'node:crypto';
-import type { AuditActor, RecordAudit } from '../audit/record-audit.js';
+import type { RecordAudit } from '../audit/record-audit.js';
 import type { Db } from '../platform/database.js';
 import { randomToken, sha256Hex } from '../platform/keys.js';
 import type { OrgKind, Role } from '../platform/schema.js';
 import { forgetCachedTokens } from './api-tokens.js';
+import { AccountError, auditActor, toUser, userColumns, type User } from './user.js';
 import { manageableRoles } from './permissions.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 import { isUuid } from '../platform/ids.js';
@@ -19,31 +20,6 @@ export interface AccountDeps {
   publicUrl: string;
 }
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  orgKind: OrgKind;
-  orgCode: string;
-  laCode: string | null;
-  role: Role;
-  status: 'active' | 'disabled';
-  twoFactorEnrolled: boolean;
-  hasPassword: boolean;
-  lockedUntil: Date | null;
-  createdAt: Date;
-}
-
-export class AccountError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
-
 const SETUP_LINK_DAYS = 7;
 
 export const orgKindForRole: Record<Role, OrgKind> = {
@@ -52,64 +28,6 @@ export const orgKindForRole: Record<Role, OrgKind> = {
   'la-admin': 'la',
   'dfe-admin': 'dfe',
 };
-
-type UserRow = {
-  id: string;
-  email: string;
-  name: string;
-  org_kind: OrgKind;
-  org_code: string;
-  la_code: string | null;
-  role: Role;
-  status: 'active' | 'disabled';
-  totp_enrolled_at: Date | string | null;
-  password_hash: string | null;
-  locked_until: Date | string | null;
-  created_at: Date | string;
-};
-
-export function toUser(row: UserRow): User {
-  return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    orgKind: row.org_kind,
-    orgCode: row.org_code,
-    laCode: row.la_code,
-    role: row.role,
-    status: row.status,
-    twoFactorEnrolled: row.totp_enrolled_at !== null,
-    hasPassword: row.password_hash !== null,
-    lockedUntil: row.locked_until ? new Date(row.locked_until) : null,
-    createdAt: new Date(row.created_at),
-  };
-}
-
-export const userColumns = [
-  'id',
-  'email',
-  'name',
-  'org_kind',
-  'org_code',
-  'la_code',
-  'role',
-  'status',
-  'totp_enrolled_at',
-  'password_hash',
-  'locked_until',
-  'created_at',
-] as const;
-
-export function auditActor(user: User): AuditActor {
-  return {
-    userId: user.id,
-    email: user.email,
-    role: user.role,
-    orgKind: user.orgKind,
-    orgCode: user.orgCode,
-    laCode: user.laCode,
-  };
-}
 
 /** Resolves an organisation named by a LAEstab, an LA code or DFE; checks it fits the role. */
 export async function resolveOrganisation(

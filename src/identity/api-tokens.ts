@@ -7,7 +7,7 @@ import type { RecordAudit } from '../audit/record-audit.js';
 import type { Db } from '../platform/database.js';
 import { randomToken, sha256Hex } from '../platform/keys.js';
 import { recentAnswers } from '../platform/recent-answers.js';
-import { AccountError, auditActor, toUser, userColumns, type User } from './accounts.js';
+import { AccountError, auditActor, toUser, userColumns, type User } from './user.js';
 import { isUuid } from '../platform/ids.js';
 
 export interface TokenDeps {

@@ -5,9 +5,10 @@
 import fp from 'fastify-plugin';
 import type { Db } from '../platform/database.js';
 import type { Services } from '../platform/services.js';
-import { getUser, type User } from './accounts.js';
+import { getUser } from './accounts.js';
+import type { User } from './user.js';
 import { authenticateToken } from './api-tokens.js';
-import { isApi } from './authorise.js';
+import { isApi } from '../platform/web/http-error.js';
 import { endSession, touchSession } from './sessions.js';
 
 export const SESSION_COOKIE = 's2s_session';

@@ -5,17 +5,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../platform/services.js';
-import {
-  AccountError,
-  auditActor,
-  changeAccount,
-  completeSetup,
-  createUser,
-  findSetupToken,
-  listUsersInReach,
-  userInReach,
-  type User,
-} from './accounts.js';
+import { changeAccount, completeSetup, createUser, findSetupToken, listUsersInReach, userInReach } from './accounts.js';
+import { AccountError, auditActor, type User } from './user.js';
 import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens.js';
 import { THROTTLE_WINDOW_MINUTES } from './sign-in-throttle.js';
 import { SESSION_COOKIE } from './authenticate.js';

@@ -7,7 +7,8 @@
 import type { RecordAudit } from '../audit/record-audit.js';
 import type { Db } from '../platform/database.js';
 import type { KeyRing } from '../platform/keys.js';
-import { auditActor, findUserByEmail, getUser, type User } from './accounts.js';
+import { findUserByEmail, getUser } from './accounts.js';
+import { auditActor, type User } from './user.js';
 import { verifyPassword } from './passwords.js';
 import { clearAttempts, takeAttempt } from './sign-in-throttle.js';
 import { matchTotp, newTotpSecret } from './two-factor.js';

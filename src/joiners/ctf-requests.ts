@@ -4,11 +4,11 @@
  * answered "no record", passes to the new school's LA with everything already tried.
  */
 import { sql } from 'kysely';
-import { auditActor, type User } from '../identity/accounts.js';
+import { auditActor, type User } from '../identity/user.js';
 import type { Db } from '../platform/database.js';
 import type { JoinerState, WithLaReason } from '../platform/schema.js';
 import type { RepositoryDeps } from '../repository/search-repository.js';
-import { londonDate } from '../cme/school-days.js';
+import { londonDate } from '../platform/school-days.js';
 import { isUuid } from '../platform/ids.js';
 import { laUsers, notify } from '../notifications/notify.js';
 import { PASSED_TO_LA } from './register-joiner.js';

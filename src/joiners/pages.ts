@@ -4,35 +4,14 @@
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Services } from '../platform/services.js';
-import { datesFromParts, text, withDateErrors, type Form } from '../platform/web/date-parts.js';
-import type { FieldError } from '../repository/search-repository.js';
+import { errorLinks, readChildForm } from '../platform/child-details.js';
+import type { FieldError } from '../platform/validation.js';
+import { text, withDateErrors, type Form } from '../platform/web/date-parts.js';
 import { answerRequest, listJoiners, requestsToAnswer } from './ctf-requests.js';
 import { registerJoiner } from './register-joiner.js';
 
-// The form's field for each field of the API body, for linking an error to its field.
-const fieldIds: Record<string, string> = {
-  surname: 'surname',
-  forename: 'forename',
-  dateOfBirth: 'dob-day',
-  sex: 'sex',
-  upn: 'upn',
-  previousLAEstab: 'previousLAEstab',
-  joinedOn: 'joined-day',
-};
-
-const formFields = [
-  'surname',
-  'forename',
-  'dob-day',
-  'dob-month',
-  'dob-year',
-  'sex',
-  'upn',
-  'previousLAEstab',
-  'joined-day',
-  'joined-month',
-  'joined-year',
-];
+// The form's own boxes for the fields of the API body it adds to the child's, for linking an error to its box.
+const fieldIds: Record<string, string> = { previousLAEstab: 'previousLAEstab', joinedOn: 'joined-day' };
 
 export const joinerPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   function registerPage(reply: FastifyReply, values: Form, errors: FieldError[] = [], status = 200) {
@@ -41,7 +20,7 @@ export const joinerPages: FastifyPluginAsync<{ services: Services }> = async (ap
       {
         title: errors.length > 0 ? 'Error: Register a new pupil' : 'Register a new pupil',
         values,
-        errors: errors.map((e) => ({ text: e.message, href: `#${fieldIds[e.field] ?? 'surname'}` })),
+        errors: errorLinks(errors, { ids: fieldIds, otherwise: 'surname' }),
       },
       status,
     );
@@ -59,25 +38,14 @@ export const joinerPages: FastifyPluginAsync<{ services: Services }> = async (ap
   );
 
   app.post<{ Body: Form }>('/joiners/new', { config: { access: 'joiners:register' } }, async (request, reply) => {
-    const form = request.body ?? {};
-    const values: Form = {};
-    for (const key of formFields) values[key] = text(form[key]);
-    const { dates, errors: dateErrors } = datesFromParts(values, {
-      dateOfBirth: ['dob', 'Date of birth'],
-      joinedOn: ['joined', 'Date joined'],
+    const { values, child, dates, dateErrors } = readChildForm(request.body ?? {}, {
+      fields: ['previousLAEstab'],
+      dates: { joinedOn: ['joined', 'Date joined'] },
     });
     const outcome = await registerJoiner(
       services,
       request.user!,
-      {
-        surname: values.surname,
-        forename: values.forename,
-        dateOfBirth: dates.dateOfBirth,
-        sex: values.sex,
-        upn: values.upn,
-        previousLAEstab: values.previousLAEstab,
-        joinedOn: dates.joinedOn,
-      },
+      { ...child, previousLAEstab: values.previousLAEstab, joinedOn: dates.joinedOn },
       request.ip,
     );
     if (outcome.kind === 'invalid') return registerPage(reply, values, withDateErrors(outcome.errors, dateErrors), 422);

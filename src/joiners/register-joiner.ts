@@ -6,22 +6,14 @@
  * or, when nobody knows where the child was before, passes the search to the school's LA straight away.
  */
 import crypto from 'node:crypto';
-import { z } from 'zod';
-import { auditActor, type User } from '../identity/accounts.js';
+import { auditActor, type User } from '../identity/user.js';
 import type { Db } from '../platform/database.js';
 import type { RepositoryMatch } from '../repository/match-repository.js';
-import {
-  fieldErrors,
-  optionalSex,
-  optionalUpn,
-  requiredDate,
-  requiredName,
-  searchRepository,
-  type FieldError,
-  type RepositoryDeps,
-} from '../repository/search-repository.js';
-import { addSchoolDays, londonDate } from '../cme/school-days.js';
-import { alertEnquiries } from '../enquiries/enquiries.js';
+import { searchRepository, type RepositoryDeps } from '../repository/search-repository.js';
+import { childDetailsSchema } from '../platform/child-details.js';
+import { fieldErrors, optionalLaestab, requiredDate, type FieldError } from '../platform/validation.js';
+import { addSchoolDays, londonDate } from '../platform/school-days.js';
+import { alertEnquiries } from '../enquiries/alert-enquiries.js';
 import { otherSchoolProblem } from '../establishments/other-school.js';
 import { criteriaOf, type Person } from '../enquiries/match-people.js';
 import { ctfsCarryingPerson, type CtfCarryingUpn } from '../leavers/sent-ctfs.js';
@@ -44,19 +36,9 @@ export interface JoinerInput {
   joinedOn: string;
 }
 
-const joinerSchema = z
-  .object({
-    surname: requiredName('Enter the pupil’s surname', 'Surname'),
-    forename: requiredName('Enter the pupil’s first name', 'First name'),
-    dateOfBirth: requiredDate('Enter the pupil’s date of birth', 'Date of birth'),
-    sex: optionalSex,
-    upn: optionalUpn,
-    previousLAEstab: z
-      .string()
-      .trim()
-      .transform((v) => (v === '' ? undefined : v))
-      .refine((v) => v === undefined || /^[0-9]{7}$/.test(v), 'Previous school must be a 7-digit LAEstab')
-      .optional(),
+const joinerSchema = childDetailsSchema('pupil')
+  .extend({
+    previousLAEstab: optionalLaestab('Previous school must be a 7-digit LAEstab'),
     joinedOn: requiredDate('Enter the date the pupil joined', 'Date joined'),
   })
   .strict();

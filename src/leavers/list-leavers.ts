@@ -2,8 +2,8 @@
  * Leavers as a school sees its own (newest first, with each CTF's progress) and as an LA sees its schools' leavers
  * whose CTF has not been sent, or whose destination is not known: the children it may need to look for.
  */
-import { isInCalendar, londonDate, schoolDaysBetween } from '../cme/school-days.js';
-import type { User } from '../identity/accounts.js';
+import { isInCalendar, londonDate, schoolDaysBetween } from '../platform/school-days.js';
+import type { User } from '../identity/user.js';
 import type { Db } from '../platform/database.js';
 import type { LeaverDestination, LeaverReason } from '../platform/schema.js';
 

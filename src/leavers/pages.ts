@@ -4,38 +4,22 @@
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { openCase } from '../cme/cases.js';
-import { londonDate } from '../cme/school-days.js';
-import type { User } from '../identity/accounts.js';
+import { londonDate } from '../platform/school-days.js';
+import type { User } from '../identity/user.js';
 import type { Services } from '../platform/services.js';
-import { dateFromParts, datesFromParts, text, withDateErrors, type Form } from '../platform/web/date-parts.js';
-import type { FieldError } from '../repository/search-repository.js';
+import { errorLinks, readChildForm } from '../platform/child-details.js';
+import type { FieldError } from '../platform/validation.js';
+import { dateFromParts, withDateErrors, type Form } from '../platform/web/date-parts.js';
 import { listLeavers } from './list-leavers.js';
 import { CTF_DUE_SCHOOL_DAYS, outsideReasons, reasonText, recordLeaver, unknownReasons } from './record-leaver.js';
-
-const formFields = [
-  'surname',
-  'forename',
-  'dob-day',
-  'dob-month',
-  'dob-year',
-  'sex',
-  'upn',
-  'left-day',
-  'left-month',
-  'left-year',
-  'went',
-  'destinationLAEstab',
-  'reasonNote',
-];
 
 const choices = (reasons: readonly (keyof typeof reasonText)[]) =>
   reasons.map((value) => ({ value, text: reasonText[value] }));
 
 export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   function recordPage(reply: FastifyReply, values: Form, errors: FieldError[] = []) {
-    // The form's field for each field of the API body, for linking an error to its field.
+    // The form's own boxes for the fields of the API body it adds to the child's, for linking an error to its box.
     const ids: Record<string, string> = {
-      dateOfBirth: 'dob-day',
       leftOn: 'left-day',
       destination: 'went',
       reason: 'went',
@@ -48,7 +32,7 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
         unknownReasons: choices(unknownReasons),
         outsideReasons: choices(outsideReasons),
         dueDays: CTF_DUE_SCHOOL_DAYS,
-        errors: errors.map((e) => ({ text: e.message, href: `#${ids[e.field] ?? e.field}` })),
+        errors: errorLinks(errors, { ids }),
       },
       errors.length > 0 ? 422 : 200,
     );
@@ -71,12 +55,9 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
   app.get('/leavers/new', { config: { access: 'leavers:record' } }, async (_request, reply) => recordPage(reply, {}));
 
   app.post<{ Body: Form }>('/leavers/new', { config: { access: 'leavers:record' } }, async (request, reply) => {
-    const form = request.body ?? {};
-    const values: Form = {};
-    for (const key of formFields) values[key] = text(form[key]);
-    const { dates, errors: dateErrors } = datesFromParts(values, {
-      dateOfBirth: ['dob', 'Date of birth'],
-      leftOn: ['left', 'Date left'],
+    const { values, child, dates, dateErrors } = readChildForm(request.body ?? {}, {
+      fields: ['went', 'destinationLAEstab', 'reasonNote'],
+      dates: { leftOn: ['left', 'Date left'] },
     });
     // One question gives both where the pupil went and, when not to a school, why: "unknown:not-returned".
     const [destination, reason] = (values.went ?? '').split(':');
@@ -84,11 +65,7 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
       services,
       request.user!,
       {
-        surname: values.surname,
-        forename: values.forename,
-        dateOfBirth: dates.dateOfBirth,
-        sex: values.sex,
-        upn: values.upn,
+        ...child,
         leftOn: dates.leftOn,
         destination: destination || undefined,
         destinationLAEstab: destination === 'school' ? values.destinationLAEstab : '',

@@ -6,20 +6,14 @@
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { addSchoolDays, addSchoolDaysInCalendar, calendarRange, londonDate } from '../cme/school-days.js';
+import { addSchoolDays, addSchoolDaysInCalendar, calendarRange, londonDate } from '../platform/school-days.js';
 import { otherSchoolProblem } from '../establishments/other-school.js';
-import { auditActor, type User } from '../identity/accounts.js';
+import { auditActor, type User } from '../identity/user.js';
 import type { LeaverDestination, LeaverReason } from '../platform/schema.js';
 import { longDate } from '../platform/web/views.js';
-import {
-  fieldErrors,
-  optionalSex,
-  requiredDate,
-  requiredName,
-  requiredUpn,
-  type FieldError,
-  type RepositoryDeps,
-} from '../repository/search-repository.js';
+import type { RepositoryDeps } from '../repository/search-repository.js';
+import { childDetailsSchema, requiredUpn } from '../platform/child-details.js';
+import { fieldErrors, optionalLaestab, optionalText, requiredDate, type FieldError } from '../platform/validation.js';
 import { findSentCtf } from './sent-ctfs.js';
 
 /** The statutory time to send a leaver's CTF (England and Wales). */
@@ -54,28 +48,15 @@ export interface LeaverInput {
   reasonNote?: string;
 }
 
-const leaverSchema = z
-  .object({
-    surname: requiredName('Enter the pupil’s surname', 'Surname'),
-    forename: requiredName('Enter the pupil’s first name', 'First name'),
-    dateOfBirth: requiredDate('Enter the pupil’s date of birth', 'Date of birth'),
-    sex: optionalSex,
+const leaverSchema = childDetailsSchema('pupil')
+  .extend({
     upn: requiredUpn('Enter the pupil’s UPN (it is in your MIS)'),
     leftOn: requiredDate('Enter the date the pupil left', 'Date left'),
     destination: z.enum(['school', 'unknown', 'outside-maintained-sector'], {
       error: 'Choose where the pupil went: a school, not known, or outside the maintained sector',
     }),
-    destinationLAEstab: z
-      .string()
-      .trim()
-      .transform((v) => (v === '' ? undefined : v))
-      .refine((v) => v === undefined || /^[0-9]{7}$/.test(v), 'The new school must be a 7-digit LAEstab')
-      .optional(),
-    reason: z
-      .string()
-      .trim()
-      .transform((v) => (v === '' ? undefined : v))
-      .optional(),
+    destinationLAEstab: optionalLaestab('The new school must be a 7-digit LAEstab'),
+    reason: optionalText(),
     reasonNote: z.string().trim().max(500, 'The note must be 500 characters or fewer').optional(),
   })
   .strict();

@@ -3,7 +3,7 @@
  * (the claim is the update, so two nodes never remind twice), sets the next one — on the due date, then every 5
  * school days while it is overdue — and gives each school one notice for all its leavers, naming none of them.
  */
-import { addSchoolDays, londonDate } from '../cme/school-days.js';
+import { addSchoolDays, londonDate } from '../platform/school-days.js';
 import { notify, schoolUsers } from '../notifications/notify.js';
 import type { Db } from '../platform/database.js';
 import { SENT_PUPILS_KEPT_DAYS } from './sent-ctfs.js';

@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Services } from '../platform/services.js';
-import { contentDisposition } from '../transfers/upload-support.js';
+import { contentDisposition } from '../platform/web/send-file.js';
 import {
   foundFromLa,
   markFound,

@@ -5,7 +5,9 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../platform/services.js';
-import { dateFromParts, text, type Form } from '../platform/web/date-parts.js';
+import { errorLinks, readChildForm } from '../platform/child-details.js';
+import type { FieldError } from '../platform/validation.js';
+import { text, withDateErrors, type Form } from '../platform/web/date-parts.js';
 import { sendRecordContent } from './api-routes.js';
 import {
   foundFromLa,
@@ -16,16 +18,11 @@ import {
   shownRecord,
   REASON_MAX,
 } from './record-access.js';
-import { parseSearch, searchRepository, type FieldError } from './search-repository.js';
+import { parseSearch, searchRepository } from './search-repository.js';
 import { flagsInLa } from './day-flags.js';
 
-// Form fields the page has for each field of the search's API body, for linking an error to its field.
+// The page's own boxes for the fields the search's API body adds to the child's, for linking an error to its box.
 const fieldIds: Record<string, string> = {
-  upn: 'upn',
-  surname: 'surname',
-  forename: 'forename',
-  dateOfBirth: 'dob-day',
-  sex: 'sex',
   postcode: 'postcode',
   leftLA: 'leftLA',
   leftLAEstab: 'leftLAEstab',
@@ -38,7 +35,7 @@ export const repositoryPages: FastifyPluginAsync<{ services: Services }> = async
       {
         title: errors.length > 0 ? 'Error: Find a pupil’s record' : 'Find a pupil’s record',
         values,
-        errors: errors.map((e) => ({ text: e.message, href: `#${fieldIds[e.field] ?? 'surname'}` })),
+        errors: errorLinks(errors, { ids: fieldIds, otherwise: 'surname' }),
       },
       status,
     );
@@ -50,38 +47,17 @@ export const repositoryPages: FastifyPluginAsync<{ services: Services }> = async
     '/repository/search',
     { config: { access: 'repository:search' } },
     async (request, reply) => {
-      const form = request.body ?? {};
-      const values: Form = {};
-      for (const key of [
-        'upn',
-        'surname',
-        'forename',
-        'dob-day',
-        'dob-month',
-        'dob-year',
-        'sex',
-        'postcode',
-        'leftLA',
-        'leftLAEstab',
-      ]) {
-        values[key] = text(form[key]);
-      }
-      const date = dateFromParts(values, 'dob', 'Date of birth');
+      const { values, child, dateErrors } = readChildForm(request.body ?? {}, {
+        fields: ['postcode', 'leftLA', 'leftLAEstab'],
+      });
       const parsed = parseSearch({
-        upn: values.upn,
-        surname: values.surname,
-        forename: values.forename,
-        dateOfBirth: date.value,
-        sex: values.sex,
+        ...child,
         postcode: values.postcode,
         leftLA: values.leftLA,
         leftLAEstab: values.leftLAEstab,
       });
-      if (date.error || !parsed.ok) {
-        const errors = parsed.ok ? [] : parsed.errors.filter((e) => !(date.error && e.field === 'dateOfBirth'));
-        if (date.error) errors.push({ field: 'dateOfBirth', message: date.error });
-        return searchPage(reply, values, errors, 422);
-      }
+      if (dateErrors.length > 0 || !parsed.ok)
+        return searchPage(reply, values, withDateErrors(parsed.ok ? [] : parsed.errors, dateErrors), 422);
       const outcome = await searchRepository(services, request.user!, parsed.criteria, request.ip);
       if (outcome.kind === 'rate-limited') {
         reply.header('retry-after', String(outcome.retryAfterSeconds));

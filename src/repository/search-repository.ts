@@ -6,62 +6,15 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { isRealDate } from '../ctf/dates.js';
-import { isValidUpn } from '../ctf/upn.js';
-import { auditActor, type User } from '../identity/accounts.js';
+import { auditActor, type User } from '../identity/user.js';
+import { nameText, optionalSex, optionalUpn } from '../platform/child-details.js';
+import { fieldErrors, optionalLaestab, optionalText, type FieldError } from '../platform/validation.js';
 import type { TransferDeps } from '../transfers/accept-file.js';
 import { spendLookup } from './lookup-budget.js';
 import { matchRepository, type RepositoryMatch } from './match-repository.js';
 import type { SearchCriteria } from './score-match.js';
 
 export type RepositoryDeps = TransferDeps;
-
-/** A person's name as people type it: letters, spaces, hyphens and apostrophes. */
-export const nameText = (label: string) =>
-  z
-    .string()
-    .trim()
-    .max(100, `${label} must be 100 characters or fewer`)
-    .regex(/^[\p{L}\p{M}' ’.-]*$/u, `${label} can only include letters, spaces, hyphens and apostrophes`);
-
-/**
- * Text that must be given: a missing field and an empty one get the same plain request, and nothing else is said
- * about an empty field (later checks stop there).
- */
-export const requiredText = (missing: string, max = 500) =>
-  z
-    .string({ error: (issue) => (issue.input === undefined ? missing : 'must be text') })
-    .trim()
-    .min(1, { message: missing, abort: true })
-    .max(max, `must be ${max} characters or fewer`);
-
-/** A name that must be given: `missing` asks for it, `nameText` checks what was typed. */
-export const requiredName = (missing: string, label: string) => requiredText(missing).pipe(nameText(label));
-
-/** A date that must be given, written YYYY-MM-DD, and real. */
-export const requiredDate = (missing: string, label: string) =>
-  requiredText(missing).refine(isRealDate, `${label} must be a real date written YYYY-MM-DD`);
-
-/** An optional UPN, upper-cased, with its check letter checked; empty means not given. */
-export const optionalUpn = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .transform((v) => (v === '' ? undefined : v))
-  .refine((v) => v === undefined || isValidUpn(v), 'Enter a UPN of 13 characters with a correct check letter')
-  .optional();
-
-/** A UPN that must be given, upper-cased, with its check letter checked. */
-export const requiredUpn = (missing: string) =>
-  requiredText(missing).toUpperCase().refine(isValidUpn, 'Enter a UPN of 13 characters with a correct check letter');
-
-/** An optional sex as the CTF records it, M or F; empty means not known. */
-export const optionalSex = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .transform((v) => (v === '' ? undefined : (v as 'M' | 'F')))
-  .refine((v) => v === undefined || v === 'M' || v === 'F', 'Sex must be M or F')
-  .optional();
 
 const personName = (label: string) =>
   nameText(label)
@@ -73,12 +26,7 @@ const searchSchema = z
     upn: optionalUpn,
     surname: personName('Surname'),
     forename: personName('First name'),
-    dateOfBirth: z
-      .string()
-      .trim()
-      .transform((v) => (v === '' ? undefined : v))
-      .refine((v) => v === undefined || isRealDate(v), 'Date of birth must be a real date written YYYY-MM-DD')
-      .optional(),
+    dateOfBirth: optionalText(isRealDate, 'Date of birth must be a real date written YYYY-MM-DD'),
     sex: optionalSex,
     postcode: z
       .string()
@@ -90,45 +38,12 @@ const searchSchema = z
         'Enter a full UK postcode, like AB1 2CD',
       )
       .optional(),
-    leftLA: z
-      .string()
-      .trim()
-      .transform((v) => (v === '' ? undefined : v))
-      .refine((v) => v === undefined || /^[0-9]{3}$/.test(v), 'LA must be a 3-digit LA code')
-      .optional(),
-    leftLAEstab: z
-      .string()
-      .trim()
-      .transform((v) => (v === '' ? undefined : v))
-      .refine((v) => v === undefined || /^[0-9]{7}$/.test(v), 'School must be a 7-digit LAEstab')
-      .optional(),
+    leftLA: optionalText((v) => /^[0-9]{3}$/.test(v), 'LA must be a 3-digit LA code'),
+    leftLAEstab: optionalLaestab('School must be a 7-digit LAEstab'),
   })
   .strict();
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
 export type ParsedSearch = { ok: true; criteria: SearchCriteria } | { ok: false; errors: FieldError[] };
-
-/** A form's or body's problems, one per field, in words; `knownFields` tells a caller who sent an unknown field. */
-export function fieldErrors(error: z.ZodError, knownFields: string): FieldError[] {
-  return error.issues.map((issue) => ({
-    field:
-      issue.path.length > 0
-        ? issue.path.join('.')
-        : issue.code === 'unrecognized_keys'
-          ? issue.keys.join(', ')
-          : 'body',
-    message:
-      issue.code === 'unrecognized_keys'
-        ? `Unknown field: ${issue.keys.join(', ')}. ${knownFields}`
-        : issue.code === 'invalid_type'
-          ? `${issue.path.join('.') || 'The body'} must be ${issue.expected === 'object' ? 'a JSON object' : 'text'}`
-          : issue.message,
-  }));
-}
 
 /** Checks a search's details: a UPN, or a surname with a date of birth (a first name makes it sharper). */
 export function parseSearch(input: unknown): ParsedSearch {

@@ -10,7 +10,8 @@ import { uploadStatusCode, type FileResult } from './file-result.js';
 import { beginIdempotent, RequestFingerprint, validIdempotencyKey, type IdempotencyClaim } from './idempotency.js';
 import { sendFiles, zipsUnpacking, type UploadOutcome, type UploadPart } from './send-files.js';
 import { recentZipJobs, zipJob } from './zip-jobs.js';
-import { gateRefusal, sendDownload, sentState, uploadGateFor } from './upload-support.js';
+import { gateRefusal, sentState, uploadGateFor } from './upload-support.js';
+import { sendDownload } from '../platform/web/send-file.js';
 
 function inboxEntry(f: FileSummary) {
   return {

@@ -5,11 +5,11 @@
  * first download marks the file collected and starts its shorter retention.
  */
 import type { Readable } from 'node:stream';
-import { auditActor, type User } from '../identity/accounts.js';
+import { auditActor, type User } from '../identity/user.js';
 import type { Db } from '../platform/database.js';
 import type { TransferDeps } from './accept-file.js';
 import { isUuid } from '../platform/ids.js';
-import { londonDate } from '../cme/school-days.js';
+import { londonDate } from '../platform/school-days.js';
 
 export interface FileSummary {
   id: string;

@@ -5,7 +5,7 @@
  * can.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { HttpError } from '../identity/authorise.js';
+import { HttpError } from '../platform/web/http-error.js';
 import type { Services } from '../platform/services.js';
 import { csrfValid } from '../platform/web/csrf.js';
 import {
@@ -21,7 +21,8 @@ import { uploadStatusCode } from './file-result.js';
 import { expiresSoon } from './retention.js';
 import { sendFiles, zipsUnpacking, type UploadPart } from './send-files.js';
 import { recentZipJobs, zipJob, type ZipJobState } from './zip-jobs.js';
-import { gateRefusal, sendDownload, sentState, uploadGateFor } from './upload-support.js';
+import { gateRefusal, sentState, uploadGateFor } from './upload-support.js';
+import { sendDownload } from '../platform/web/send-file.js';
 
 const stateTags: Record<string, { text: string; classes: string }> = {
   waiting: { text: 'Waiting', classes: 'govuk-tag--blue' },

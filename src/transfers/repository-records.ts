@@ -5,7 +5,7 @@
  */
 import type { CtfPupil } from '../ctf/index.js';
 import type { Db } from '../platform/database.js';
-import { alertEnquiries } from '../enquiries/enquiries.js';
+import { alertEnquiries } from '../enquiries/alert-enquiries.js';
 import { recordSearchKeys } from '../repository/search-keys.js';
 
 export type PupilRecord = ReturnType<typeof pupilIdentity>;

@@ -6,9 +6,9 @@
  * files never queue behind bulk work.
  */
 import crypto from 'node:crypto';
-import type { User } from '../identity/accounts.js';
+import type { User } from '../identity/user.js';
 import type { JobQueue } from '../platform/jobs.js';
-import { HttpError } from '../identity/authorise.js';
+import { HttpError } from '../platform/web/http-error.js';
 import { acceptFile, cleanFileName, type AcceptOptions, type TransferDeps } from './accept-file.js';
 import { rejected, type FileResult } from './file-result.js';
 import { UNZIP_JOB, type ZipPayload } from './unpack-zip.js';

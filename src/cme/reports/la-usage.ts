@@ -8,7 +8,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/database.js';
 import { median } from '../median.js';
-import { academicYearOf, calendarRange, londonDate, termOf } from '../school-days.js';
+import { academicYearOf, calendarRange, londonDate, termOf } from '../../platform/school-days.js';
 
 export interface SchoolUsage {
   laestab: string;

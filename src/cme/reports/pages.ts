@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../platform/services.js';
-import { academicYearOf, londonDate } from '../school-days.js';
+import { academicYearOf, londonDate } from '../../platform/school-days.js';
 import { barChartSvg } from './bar-chart.js';
 import { badYear, notAYearPage, sendCsv, yearAsked } from './report-replies.js';
 import { laUsage, type LaUsage } from './la-usage.js';

@@ -3,7 +3,7 @@
  * not a school year, and a table as a CSV download.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { academicYearOf, londonDate } from '../school-days.js';
+import { academicYearOf, londonDate } from '../../platform/school-days.js';
 import { csvFileName, toCsv, type CsvCell } from './csv.js';
 import { parseAcademicYear, reportYears } from './la-usage.js';
 

@@ -20,7 +20,7 @@ import { reportPages } from '../../cme/reports/pages.js';
 import { enquiryApiRoutes } from '../../enquiries/api-routes.js';
 import { enquiryPages } from '../../enquiries/pages.js';
 import { notificationPages } from '../../notifications/pages.js';
-import { auditActor } from '../../identity/accounts.js';
+import { auditActor } from '../../identity/user.js';
 import { joinerApiRoutes } from '../../joiners/api-routes.js';
 import { joinerPages } from '../../joiners/pages.js';
 import { leaverApiRoutes } from '../../leavers/api-routes.js';

@@ -1,6 +1,6 @@
 /** Refuses any form submission (a non-GET page request) that lacks this browser's CSRF token. */
 import fp from 'fastify-plugin';
-import { HttpError, isApi } from '../../identity/authorise.js';
+import { HttpError, isApi } from './http-error.js';
 import type { Services } from '../services.js';
 import { ANONYMOUS_COOKIE, csrfValid } from './csrf.js';
 

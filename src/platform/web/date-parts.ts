@@ -1,4 +1,6 @@
 /** GOV.UK date inputs post a day, a month and a year; services take one `YYYY-MM-DD`. */
+import type { FieldError } from '../validation.js';
+
 export type Form = Record<string, string | undefined>;
 
 export function text(value: unknown): string {
@@ -17,11 +19,6 @@ export function dateFromParts(form: Form, prefix: string, label: string): { valu
   return { value: `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}` };
 }
 
-interface FieldProblem {
-  field: string;
-  message: string;
-}
-
 /**
  * Reads several date inputs at once: for each field, its `[prefix, label]`. Gives each field's date (empty when
  * not given or part-filled) and an error for each part-filled one.
@@ -29,9 +26,9 @@ interface FieldProblem {
 export function datesFromParts<F extends string>(
   form: Form,
   dates: Record<F, readonly [prefix: string, label: string]>,
-): { dates: Record<F, string>; errors: FieldProblem[] } {
+): { dates: Record<F, string>; errors: FieldError[] } {
   const values = {} as Record<F, string>;
-  const errors: FieldProblem[] = [];
+  const errors: FieldError[] = [];
   for (const field of Object.keys(dates) as F[]) {
     const [prefix, label] = dates[field];
     const parsed = dateFromParts(form, prefix, label);
@@ -42,6 +39,6 @@ export function datesFromParts<F extends string>(
 }
 
 /** A service's errors, with a part-filled date's own error in place of whatever the service said of that field. */
-export function withDateErrors<E extends FieldProblem>(errors: readonly E[], dateErrors: readonly E[]): E[] {
+export function withDateErrors<E extends FieldError>(errors: readonly E[], dateErrors: readonly E[]): E[] {
   return [...errors.filter((e) => !dateErrors.some((d) => d.field === e.field)), ...dateErrors];
 }

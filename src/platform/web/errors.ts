@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isApi } from '../../identity/authorise.js';
+import { isApi } from './http-error.js';
 import { isStorageFull, StorageFullError, type StorageHealth } from '../storage-full.js';
 import { isClientFault } from '../client-faults.js';
 import { isDatabaseUnavailable } from '../database.js';

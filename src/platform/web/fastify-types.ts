@@ -1,5 +1,5 @@
 /** What s2s adds to Fastify's request, reply and route config. */
-import type { User } from '../../identity/accounts.js';
+import type { User } from '../../identity/user.js';
 import type { Access } from '../../identity/permissions.js';
 import type { Session } from '../../identity/sessions.js';
 
