@@ -1,33 +1,22 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { holdInChild } from '../../test/support/hold-in-child.js';
 import { DataDirInUseError, lockDataDir, processStartTime } from './data-dir-lock.js';
 
 const moduleUrl = new URL('./data-dir-lock.ts', import.meta.url).href;
 
 /** A child process that takes the lock on `dir` and holds it until killed; resolves once it holds it. */
-async function holdInChild(dir: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--input-type=module',
-      '-e',
-      `const { lockDataDir } = await import(${JSON.stringify(moduleUrl)});
-       lockDataDir(${JSON.stringify(dir)}, 's2s serve');
-       console.log('locked');
-       setInterval(() => {}, 60_000);`,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+function lockInChild(dir: string): Promise<ChildProcess> {
+  return holdInChild(
+    `const { lockDataDir } = await import(${JSON.stringify(moduleUrl)});
+     lockDataDir(${JSON.stringify(dir)}, 's2s serve');`,
+    'locked',
   );
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  assert.equal(String(line).trim(), 'locked');
-  return child;
 }
 
 describe('the data-directory lock', () => {
@@ -42,7 +31,7 @@ describe('the data-directory lock', () => {
   });
 
   it('blocks a second process while a running one holds it, with the plain message', async () => {
-    const holder = await holdInChild(dir);
+    const holder = await lockInChild(dir);
     children.push(holder);
     assert.throws(
       () => lockDataDir(dir, 'test'),

@@ -5,13 +5,13 @@
  * directory: the flags the WAL is open with, the syncs a checkpoint makes, and a commit surviving a kill -9.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { holdInChild } from '../../test/support/hold-in-child.js';
 import { openPGlite, type OpenedDatabase } from './database.js';
 import { embeddedSyncCount } from './durable-pglite.js';
 
@@ -82,25 +82,14 @@ describe('a commit on the embedded database outlives its process', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 's2s-durable-kill-'));
     try {
       const moduleUrl = new URL('./database.ts', import.meta.url).href;
-      const child = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          '--input-type=module',
-          '-e',
-          `const { sql } = await import('kysely');
-           const { openPGlite } = await import(${JSON.stringify(moduleUrl)});
-           const { db } = await openPGlite(${JSON.stringify(dataDir)}, 'test');
-           await sql\`CREATE TABLE acknowledged (id int PRIMARY KEY)\`.execute(db);
-           await sql\`INSERT INTO acknowledged SELECT generate_series(1, 500)\`.execute(db);
-           console.log('committed');
-           setInterval(() => {}, 60_000);`,
-        ],
-        { stdio: ['ignore', 'pipe', 'inherit'] },
+      const child = await holdInChild(
+        `const { sql } = await import('kysely');
+         const { openPGlite } = await import(${JSON.stringify(moduleUrl)});
+         const { db } = await openPGlite(${JSON.stringify(dataDir)}, 'test');
+         await sql\`CREATE TABLE acknowledged (id int PRIMARY KEY)\`.execute(db);
+         await sql\`INSERT INTO acknowledged SELECT generate_series(1, 500)\`.execute(db);`,
+        'committed',
       );
-      const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-      assert.equal(String(line).trim(), 'committed');
       child.kill('SIGKILL');
       await once(child, 'exit');
       const reopened = await openPGlite(dataDir, 'test');
