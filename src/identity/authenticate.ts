@@ -8,6 +8,7 @@ import type { Services } from '../platform/services.js';
 import { getUser } from './accounts.js';
 import type { User } from './user.js';
 import { authenticateToken } from './api-tokens.js';
+import { bearerToken } from '../platform/web/bearer-token.js';
 import { isApi } from '../platform/web/http-error.js';
 import { endSession, touchSession } from './sessions.js';
 
@@ -42,10 +43,9 @@ export const authenticate = fp<{ services: Services }>(async (app, { services })
     const route = request.is404 ? undefined : request.routeOptions.url;
     if (route === '/assets/*' || route === '/public/*' || route === '/healthz' || route === '/readyz') return;
     if (isApi(request)) {
-      const header = request.headers.authorization;
-      const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-      if (match) {
-        const user = await authenticateToken(services, match[1]!);
+      const token = bearerToken(request.headers.authorization);
+      if (token) {
+        const user = await authenticateToken(services, token);
         if (user) {
           request.user = user;
           request.via = 'token';

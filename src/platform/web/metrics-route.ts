@@ -7,13 +7,14 @@
 import crypto from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { Metrics } from '../metrics.js';
+import { bearerToken } from './bearer-token.js';
 import { metricsOfNode } from '../node-metrics.js';
 
 const digest = (text: string) => crypto.createHash('sha256').update(text).digest();
 
 /** Whether `header` is `Bearer <token>`; hashing first makes the comparison's time independent of the guess. */
 export function bearerMatches(header: string | undefined, token: string): boolean {
-  const presented = header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
+  const presented = bearerToken(header);
   return crypto.timingSafeEqual(digest(presented ?? ''), digest(token)) && presented !== undefined;
 }
 
