@@ -128,6 +128,18 @@ export interface JobQueueEvents {
   onPollingBack?: (afterMs: number) => void;
 }
 
+interface JobRow {
+  id: string;
+  kind: string;
+  org_code: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+}
+
+function toJob(row: JobRow): Job {
+  return { id: row.id, kind: row.kind, orgCode: row.org_code, payload: row.payload, attempts: row.attempts };
+}
+
 export function jobQueue(db: Db, now: () => Date, options: JobQueueOptions = {}) {
   const pauses = options.pauses ?? POLL_PAUSES;
   const maxAttempts = options.maxAttempts ?? MAX_ATTEMPTS;
@@ -160,13 +172,7 @@ export function jobQueue(db: Db, now: () => Date, options: JobQueueOptions = {})
       .where('attempts', '>=', maxAttempts)
       .returning(['id', 'kind', 'org_code', 'payload', 'attempts'])
       .execute();
-    return rows.map((row) => ({
-      id: row.id,
-      kind: row.kind,
-      orgCode: row.org_code,
-      payload: row.payload,
-      attempts: row.attempts,
-    }));
+    return rows.map(toJob);
   }
 
   async function claim(): Promise<Job | undefined> {
@@ -183,13 +189,7 @@ export function jobQueue(db: Db, now: () => Date, options: JobQueueOptions = {})
     const { result, abandoned } = await db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(${CLAIM_LOCK})`.execute(trx);
       const abandoned = await abandonSpent(trx, at);
-      const result = await sql<{
-        id: string;
-        kind: string;
-        org_code: string;
-        payload: Record<string, unknown>;
-        attempts: number;
-      }>`
+      const result = await sql<JobRow>`
       UPDATE jobs SET state = 'running', started_at = ${at}, lease_until = ${lease}, attempts = attempts + 1
       WHERE id = (
         SELECT j.id FROM jobs j
@@ -209,24 +209,25 @@ export function jobQueue(db: Db, now: () => Date, options: JobQueueOptions = {})
       await kinds.get(job.kind)?.onAbandoned?.(job).catch(onError);
     }
     const row = result.rows[0];
-    return row
-      ? { id: row.id, kind: row.kind, orgCode: row.org_code, payload: row.payload, attempts: row.attempts }
-      : undefined;
+    return row ? toJob(row) : undefined;
   }
 
   async function run(job: Job): Promise<void> {
     const handler = handlers.get(job.kind);
     const context = await jobContext(db, job.id, now);
     // Only the attempt that holds the job renews it and records its end: a node thought dead that comes back after
-    // its job was taken over, or given up, changes nothing. The heartbeat goes on however long an item takes; a
-    // failed renewal (the database away) is reported and tried again at the next beat, and the lease still has two
-    // beats to spare.
-    const heartbeat = setInterval(() => {
-      db.updateTable('jobs')
-        .set({ lease_until: new Date(now().getTime() + LEASE_MS) })
+    // its job was taken over, or given up, changes nothing.
+    const whileHeld = () =>
+      db
+        .updateTable('jobs')
         .where('id', '=', job.id)
         .where('state', '=', 'running')
-        .where('attempts', '=', job.attempts)
+        .where('attempts', '=', job.attempts);
+    // The heartbeat goes on however long an item takes; a failed renewal (the database away) is reported and tried
+    // again at the next beat, and the lease still has two beats to spare.
+    const heartbeat = setInterval(() => {
+      whileHeld()
+        .set({ lease_until: new Date(now().getTime() + LEASE_MS) })
         .execute()
         .catch(onError);
     }, HEARTBEAT_MS);
@@ -235,12 +236,8 @@ export function jobQueue(db: Db, now: () => Date, options: JobQueueOptions = {})
       if (!handler) throw new Error(`no handler for jobs of kind ${job.kind}`);
       const result = await handler(job, context);
       clearInterval(heartbeat);
-      await db
-        .updateTable('jobs')
+      await whileHeld()
         .set({ state: 'done', result: JSON.stringify(result), finished_at: now(), lease_until: null })
-        .where('id', '=', job.id)
-        .where('state', '=', 'running')
-        .where('attempts', '=', job.attempts)
         .execute();
     } catch (error) {
       clearInterval(heartbeat);
@@ -249,27 +246,19 @@ export function jobQueue(db: Db, now: () => Date, options: JobQueueOptions = {})
         // The database went away under the job, no fault of the job's: it goes back to the queue, this attempt
         // not counted against its cap, and resumes after the items it recorded. Were the database still away, the
         // release fails too and the lease runs out instead.
-        await db
-          .updateTable('jobs')
+        await whileHeld()
           .set((eb) => ({ state: 'queued', lease_until: null, attempts: eb('attempts', '-', 1) }))
-          .where('id', '=', job.id)
-          .where('state', '=', 'running')
-          .where('attempts', '=', job.attempts)
           .execute();
         wakeAll();
         return;
       }
-      await db
-        .updateTable('jobs')
+      await whileHeld()
         .set({
           state: 'failed',
           error: error instanceof Error ? error.message : String(error),
           finished_at: now(),
           lease_until: null,
         })
-        .where('id', '=', job.id)
-        .where('state', '=', 'running')
-        .where('attempts', '=', job.attempts)
         .execute();
     }
     finished.emit(job.id);
