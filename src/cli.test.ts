@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { realWorldFixture } from '../test/support/real-world-corpus.js';
 import { TEST_MASTER_KEY } from '../test/support/services.js';
-import { auditRecorder } from './audit/record-audit.js';
+import { auditRecorder } from './platform/audit/record-audit.js';
 import { main } from './cli.js';
 import { sampleRegisterFile } from './demo/seed-demo.js';
 import { openPGlite } from './platform/database.js';

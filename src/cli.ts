@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { anchorSink, scheduleAuditAnchors } from './audit/anchor-sinks.js';
+import { anchorSink, scheduleAuditAnchors } from './platform/audit/anchor-sinks.js';
 import {
   AnchorFormatError,
   formatAnchor,
@@ -12,16 +12,16 @@ import {
   takeAnchor,
   verifyAgainstAnchor,
   type AuditAnchor,
-} from './audit/audit-anchor.js';
-import { verifyAuditChain } from './audit/record-audit.js';
+} from './platform/audit/audit-anchor.js';
+import { verifyAuditChain } from './platform/audit/record-audit.js';
 import { formatDemoCredentials, seedDemo } from './demo/seed-demo.js';
 import { importRegister } from './establishments/import-register.js';
 import { RegisterRefusedError } from './establishments/register-refused.js';
 import { repairRepositoryFiles } from './transfers/repair-repository.js';
 import { findUserByEmail, createUser } from './identity/accounts.js';
-import { AccountError } from './identity/user.js';
+import { AccountError } from './platform/user.js';
 import { createApiToken, listApiTokens, revokeApiToken, type ApiToken } from './identity/api-tokens.js';
-import { roles } from './identity/permissions.js';
+import { roles } from './platform/permissions.js';
 import { configHelp, ConfigError, loadConfig, type Config } from './platform/config.js';
 import { DataDirInUseError } from './platform/data-dir-lock.js';
 import { isDatabaseUnavailable } from './platform/database.js';

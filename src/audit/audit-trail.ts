@@ -1,6 +1,6 @@
 /** Reading the audit trail: an LA admin sees their LA's events, a DfE admin all events; filterable and paged. */
 import type { Db } from '../platform/database.js';
-import type { User } from '../identity/user.js';
+import type { User } from '../platform/user.js';
 
 export interface AuditFilter {
   action?: string;

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { isRealDate } from '../ctf/dates.js';
-import { auditActor, type User } from '../identity/user.js';
+import { auditActor, type User } from '../platform/user.js';
 import type { Db } from '../platform/database.js';
 import type { CmeOutcome } from '../platform/schema.js';
 import type { RepositoryDeps } from '../repository/search-repository.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { importRegister } from '../establishments/import-register.js';
 import { createUser } from '../identity/accounts.js';
-import type { User } from '../identity/user.js';
+import type { User } from '../platform/user.js';
 import { hashPassword } from '../identity/passwords.js';
 import type { Role } from '../platform/schema.js';
 import { servicesInOneTransaction, type Services } from '../platform/services.js';

@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { generateCtfFiles, writeCtf } from '../ctf/index.js';
 import { openSampleEstablishments } from '../establishments/sample-register.js';
-import type { User } from '../identity/user.js';
+import type { User } from '../platform/user.js';
 import type { Services } from '../platform/services.js';
 import { acceptFile } from '../transfers/accept-file.js';
 

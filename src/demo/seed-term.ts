@@ -14,7 +14,7 @@ import { makeUpn } from '../ctf/upn.js';
 import { answerEnquiry, closeEnquiry, createEnquiry, sendEnquiry } from '../enquiries/enquiries.js';
 import { openSampleEstablishments } from '../establishments/sample-register.js';
 import { createUser } from '../identity/accounts.js';
-import type { User } from '../identity/user.js';
+import type { User } from '../platform/user.js';
 import { answerRequest, passOverdueRequests } from '../joiners/ctf-requests.js';
 import { registerJoiner } from '../joiners/register-joiner.js';
 import { recordLeaver } from '../leavers/record-leaver.js';

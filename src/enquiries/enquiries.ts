@@ -10,7 +10,7 @@
 import crypto from 'node:crypto';
 import type { z } from 'zod';
 import { getUser } from '../identity/accounts.js';
-import { auditActor, type User } from '../identity/user.js';
+import { auditActor, type User } from '../platform/user.js';
 import { notify, laUsers } from '../notifications/notify.js';
 import type { Db } from '../platform/database.js';
 import type { Selectable } from 'kysely';

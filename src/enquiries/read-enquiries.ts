@@ -3,7 +3,7 @@
  * s2s matched and where, and the enquiries other LAs sent to it, with only what the sender chose to share.
  */
 import type { Selectable } from 'kysely';
-import type { User } from '../identity/user.js';
+import type { User } from '../platform/user.js';
 import type { Db } from '../platform/database.js';
 import type { EnquiriesTable, EnquiryAnswer, EnquiryOutcome, EnquiryState } from '../platform/schema.js';
 import { isUuid } from '../platform/ids.js';

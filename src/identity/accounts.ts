@@ -3,13 +3,13 @@
  * Every change is audited against the LA whose trail it belongs to.
  */
 import crypto from 'node:crypto';
-import type { RecordAudit } from '../audit/record-audit.js';
+import type { RecordAudit } from '../platform/audit/record-audit.js';
 import type { Db } from '../platform/database.js';
 import { randomToken, sha256Hex } from '../platform/keys.js';
 import type { OrgKind, Role } from '../platform/schema.js';
 import { forgetCachedTokens } from './api-tokens.js';
-import { AccountError, auditActor, toUser, userColumns, type User } from './user.js';
-import { manageableRoles } from './permissions.js';
+import { AccountError, auditActor, toUser, userColumns, type User } from '../platform/user.js';
+import { manageableRoles } from '../platform/permissions.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 import { isUuid } from '../platform/ids.js';
 

@@ -3,11 +3,11 @@
  * slow hash adds nothing), revocable, and acting exactly as their user with that user's permissions.
  */
 import crypto from 'node:crypto';
-import type { RecordAudit } from '../audit/record-audit.js';
+import type { RecordAudit } from '../platform/audit/record-audit.js';
 import type { Db } from '../platform/database.js';
 import { randomToken, sha256Hex } from '../platform/keys.js';
 import { recentAnswers } from '../platform/recent-answers.js';
-import { AccountError, auditActor, toUser, userColumns, type User } from './user.js';
+import { AccountError, auditActor, toUser, userColumns, type User } from '../platform/user.js';
 import { isUuid } from '../platform/ids.js';
 
 export interface TokenDeps {

@@ -6,7 +6,7 @@ import fp from 'fastify-plugin';
 import type { Db } from '../platform/database.js';
 import type { Services } from '../platform/services.js';
 import { getUser } from './accounts.js';
-import type { User } from './user.js';
+import type { User } from '../platform/user.js';
 import { authenticateToken } from './api-tokens.js';
 import { bearerToken } from '../platform/web/bearer-token.js';
 import { isApi } from '../platform/web/http-error.js';

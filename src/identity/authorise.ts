@@ -5,8 +5,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../platform/services.js';
-import { auditActor } from './user.js';
-import { can } from './permissions.js';
+import { auditActor } from '../platform/user.js';
+import { can } from '../platform/permissions.js';
 import { HttpError, isApi } from '../platform/web/http-error.js';
 
 export const authorise = fp<{ services: Services }>(async (app, { services }) => {

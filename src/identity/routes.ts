@@ -6,11 +6,11 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../platform/services.js';
 import { changeAccount, completeSetup, createUser, findSetupToken, listUsersInReach, userInReach } from './accounts.js';
-import { AccountError, auditActor, type User } from './user.js';
+import { AccountError, auditActor, type User } from '../platform/user.js';
 import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens.js';
 import { THROTTLE_WINDOW_MINUTES } from './sign-in-throttle.js';
 import { SESSION_COOKIE } from './authenticate.js';
-import { manageableRoles, roleNames } from './permissions.js';
+import { manageableRoles, roleNames } from '../platform/permissions.js';
 import { endSession, startSession } from './sessions.js';
 import {
   checkPassword,

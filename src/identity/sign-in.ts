@@ -4,11 +4,11 @@
  * an owner out by guessing at their email. An unknown email costs the same work and gets the same answers as a
  * known one with a wrong password. Every attempt is audited.
  */
-import type { RecordAudit } from '../audit/record-audit.js';
+import type { RecordAudit } from '../platform/audit/record-audit.js';
 import type { Db } from '../platform/database.js';
 import type { KeyRing } from '../platform/keys.js';
 import { findUserByEmail, getUser } from './accounts.js';
-import { auditActor, type User } from './user.js';
+import { auditActor, type User } from '../platform/user.js';
 import { verifyPassword } from './passwords.js';
 import { clearAttempts, takeAttempt } from './sign-in-throttle.js';
 import { matchTotp, newTotpSecret } from './two-factor.js';

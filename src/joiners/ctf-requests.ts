@@ -4,7 +4,7 @@
  * answered "no record", passes to the new school's LA with everything already tried.
  */
 import { sql } from 'kysely';
-import { auditActor, type User } from '../identity/user.js';
+import { auditActor, type User } from '../platform/user.js';
 import type { Db } from '../platform/database.js';
 import type { JoinerState, WithLaReason } from '../platform/schema.js';
 import type { RepositoryDeps } from '../repository/search-repository.js';

@@ -6,7 +6,7 @@
  * or, when nobody knows where the child was before, passes the search to the school's LA straight away.
  */
 import crypto from 'node:crypto';
-import { auditActor, type User } from '../identity/user.js';
+import { auditActor, type User } from '../platform/user.js';
 import type { Db } from '../platform/database.js';
 import type { RepositoryMatch } from '../repository/match-repository.js';
 import { searchRepository, type RepositoryDeps } from '../repository/search-repository.js';

@@ -3,7 +3,7 @@
  * whose CTF has not been sent, or whose destination is not known: the children it may need to look for.
  */
 import { isInCalendar, londonDate, schoolDaysBetween } from '../platform/school-days.js';
-import type { User } from '../identity/user.js';
+import type { User } from '../platform/user.js';
 import type { Db } from '../platform/database.js';
 import type { LeaverDestination, LeaverReason } from '../platform/schema.js';
 

@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { openCase } from '../cme/cases.js';
 import { londonDate } from '../platform/school-days.js';
-import type { User } from '../identity/user.js';
+import type { User } from '../platform/user.js';
 import type { Services } from '../platform/services.js';
 import { errorLinks, readChildForm } from '../platform/child-details.js';
 import type { FieldError } from '../platform/validation.js';

@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { addSchoolDays, addSchoolDaysInCalendar, calendarRange, londonDate } from '../platform/school-days.js';
 import { otherSchoolProblem } from '../establishments/other-school.js';
-import { auditActor, type User } from '../identity/user.js';
+import { auditActor, type User } from '../platform/user.js';
 import type { LeaverDestination, LeaverReason } from '../platform/schema.js';
 import { longDate } from '../platform/web/views.js';
 import type { RepositoryDeps } from '../repository/search-repository.js';

@@ -4,7 +4,7 @@
  */
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
-import type { User } from '../identity/user.js';
+import type { User } from '../platform/user.js';
 import type { Db } from '../platform/database.js';
 import type { Role } from '../platform/schema.js';
 

@@ -1,7 +1,7 @@
 /** Every user's notifications: what needs them, newest first, each with a link to it; and what waits in the inbox. */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../platform/services.js';
-import { can } from '../identity/permissions.js';
+import { can } from '../platform/permissions.js';
 import { inboxWaiting, listNotifications, markNotificationsRead } from './notify.js';
 
 export const notificationPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { anchorSinkProblem } from '../audit/anchor-sinks.js';
+import { anchorSinkProblem } from './audit/anchor-sinks.js';
 
 interface Setting<T> {
   variable: string;

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { blobStoreFor, testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { addUser, seedRegister, signIn, type TestUser } from '../../test/support/world.js';
-import { verifyAuditChain } from '../audit/record-audit.js';
+import { verifyAuditChain } from './audit/record-audit.js';
 import type { OpenedDatabase } from './database.js';
 import { MasterKeyMissingError } from './keys.js';
 import { rotateInBackground, rotateWithAudit } from './rotate-in-background.js';

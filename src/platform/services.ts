@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { auditRecorder } from '../audit/record-audit.js';
+import { auditRecorder } from './audit/record-audit.js';
 import { createBlobStore } from './blobs.js';
 import type { Config } from './config.js';
 import { isDatabaseUnavailable, migrateToLatest, openDatabase, type Db, type OpenedDatabase } from './database.js';

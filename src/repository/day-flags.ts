@@ -3,7 +3,7 @@
  * refusals by id: one a user and day, listed for the administrators of the user's LA.
  */
 import { sql } from 'kysely';
-import type { User } from '../identity/user.js';
+import type { User } from '../platform/user.js';
 import type { Db } from '../platform/database.js';
 
 /** Each table of flags, and the column holding the day's count it flags. */

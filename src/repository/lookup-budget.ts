@@ -8,7 +8,7 @@
  */
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
-import { auditActor, type User } from '../identity/user.js';
+import { auditActor, type User } from '../platform/user.js';
 import type { Db } from '../platform/database.js';
 import type { LookupBudgetsTable } from '../platform/schema.js';
 import type { TransferDeps } from '../transfers/accept-file.js';

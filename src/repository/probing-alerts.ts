@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
-import { auditActor, type User } from '../identity/user.js';
+import { auditActor, type User } from '../platform/user.js';
 import type { TransferDeps } from '../transfers/accept-file.js';
 import { countToday } from './lookup-budget.js';
 

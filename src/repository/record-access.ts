@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { extractPupilFrom, type CtfLayout } from '../ctf/index.js';
-import { auditActor, type User } from '../identity/user.js';
+import { auditActor, type User } from '../platform/user.js';
 import { childSummary, type ChildSummary } from './match-repository.js';
 import type { RepositoryDeps } from './search-repository.js';
 import { isUuid } from '../platform/ids.js';

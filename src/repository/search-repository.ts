@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { isRealDate } from '../ctf/dates.js';
-import { auditActor, type User } from '../identity/user.js';
+import { auditActor, type User } from '../platform/user.js';
 import { nameText, optionalSex, optionalUpn } from '../platform/child-details.js';
 import { fieldErrors, optionalLaestab, optionalText, type FieldError } from '../platform/validation.js';
 import type { TransferDeps } from '../transfers/accept-file.js';

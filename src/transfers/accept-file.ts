@@ -20,8 +20,8 @@ import {
   type ParsedFileName,
   type RootElement,
 } from '../ctf/index.js';
-import type { RecordAudit } from '../audit/record-audit.js';
-import { auditActor, type User } from '../identity/user.js';
+import type { RecordAudit } from '../platform/audit/record-audit.js';
+import { auditActor, type User } from '../platform/user.js';
 import { withSealedRows, type BlobStore } from '../platform/blobs.js';
 import type { Config } from '../platform/config.js';
 import { isDatabaseUnavailable, type Db } from '../platform/database.js';

@@ -5,7 +5,7 @@
  * first download marks the file collected and starts its shorter retention.
  */
 import type { Readable } from 'node:stream';
-import { auditActor, type User } from '../identity/user.js';
+import { auditActor, type User } from '../platform/user.js';
 import type { Db } from '../platform/database.js';
 import type { TransferDeps } from './accept-file.js';
 import { isUuid } from '../platform/ids.js';

@@ -10,7 +10,7 @@ import { blobStoreFor, testDatabases } from '../../test/support/databases.js';
 import { suiteApp } from '../../test/support/suite-app.js';
 import { ctfFile, makeZip } from '../../test/support/transfers.js';
 import { addUser } from '../../test/support/world.js';
-import type { User } from '../identity/user.js';
+import type { User } from '../platform/user.js';
 import { jobContext, type JobContext } from '../platform/jobs.js';
 import type { FileResult } from './file-result.js';
 import { UNZIP_JOB, unpackZip, type ZipPayload } from './unpack-zip.js';

@@ -6,7 +6,7 @@
  * files never queue behind bulk work.
  */
 import crypto from 'node:crypto';
-import type { User } from '../identity/user.js';
+import type { User } from '../platform/user.js';
 import type { JobQueue } from '../platform/jobs.js';
 import { HttpError } from '../platform/web/http-error.js';
 import { acceptFile, cleanFileName, type AcceptOptions, type TransferDeps } from './accept-file.js';

@@ -3,7 +3,7 @@
  * many of its files have been judged, and each file's result so far. A sender whose connection dropped while a zip
  * was unpacked, or whose MIS gave up waiting, asks here instead of sending the zip again.
  */
-import type { User } from '../identity/user.js';
+import type { User } from '../platform/user.js';
 import type { Db } from '../platform/database.js';
 import { isUuid } from '../platform/ids.js';
 import { abandonedJob } from '../platform/jobs.js';

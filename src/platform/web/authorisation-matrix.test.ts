@@ -16,7 +16,7 @@ import {
   type TestServices,
   type TestUser,
 } from '../../../test/support/world.js';
-import { can, roles } from '../../identity/permissions.js';
+import { can, roles } from '../permissions.js';
 import type { Role } from '../schema.js';
 import { buildApp, type RouteEntry } from './app.js';
 
@@ -178,7 +178,7 @@ describe('route rules', () => {
   });
 
   it('pins the permissions map, so that widening a role is a deliberate change', async () => {
-    const { permissions } = await import('../../identity/permissions.js');
+    const { permissions } = await import('../permissions.js');
     assert.deepEqual(permissions, {
       'establishments:search': ['school-user', 'la-user', 'la-admin', 'dfe-admin'],
       'transfers:send': ['school-user', 'la-user', 'la-admin'],

@@ -1,6 +1,6 @@
 /** What s2s adds to Fastify's request, reply and route config. */
-import type { User } from '../../identity/user.js';
-import type { Access } from '../../identity/permissions.js';
+import type { User } from '../user.js';
+import type { Access } from '../permissions.js';
 import type { Session } from '../../identity/sessions.js';
 
 declare module 'fastify' {

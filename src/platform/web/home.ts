@@ -1,7 +1,7 @@
 /** The home page: what the signed-in user can do, by role. */
 import type { FastifyPluginAsync } from 'fastify';
-import { can } from '../../identity/permissions.js';
-import { roleNames } from '../../identity/permissions.js';
+import { can } from '../permissions.js';
+import { roleNames } from '../permissions.js';
 import type { Services } from '../services.js';
 
 export const homeRoutes: FastifyPluginAsync<{ services: Services }> = async (app) => {

@@ -4,7 +4,7 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { can, type Permission } from '../../identity/permissions.js';
+import { can, type Permission } from '../permissions.js';
 import { randomToken } from '../keys.js';
 import type { Services } from '../services.js';
 import { ANONYMOUS_COOKIE, csrfToken } from './csrf.js';

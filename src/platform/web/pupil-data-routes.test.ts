@@ -22,7 +22,7 @@ import {
   type TestServices,
 } from '../../../test/support/world.js';
 import { makeUpn } from '../../ctf/upn.js';
-import { can } from '../../identity/permissions.js';
+import { can } from '../permissions.js';
 import type { Role } from '../schema.js';
 import { buildApp, type RouteEntry } from './app.js';
 import { longDate } from './views.js';

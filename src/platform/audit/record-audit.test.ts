@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { testDatabases } from '../../test/support/databases.js';
-import { testServices } from '../../test/support/services.js';
+import { testDatabases } from '../../../test/support/databases.js';
+import { testServices } from '../../../test/support/services.js';
 import { auditRecorder, verifyAuditChain } from './record-audit.js';
 
 for (const database of await testDatabases()) {

@@ -4,7 +4,7 @@
  * database's users cannot reach shows that rows once came after it. An anchor is that copy: the head's sequence
  * number and hash, printed by `s2s audit anchor` and written by the service to an external sink at intervals.
  */
-import type { Db } from '../platform/database.js';
+import type { Db } from '../database.js';
 import { GENESIS, verifyAuditChain } from './record-audit.js';
 
 export interface AuditAnchor {

@@ -3,8 +3,8 @@
  * actions are audited as, and the error an account change is refused with. A leaf, so that accounts and API tokens
  * can both use it without importing each other.
  */
-import type { AuditActor } from '../audit/record-audit.js';
-import type { OrgKind, Role } from '../platform/schema.js';
+import type { AuditActor } from './audit/record-audit.js';
+import type { OrgKind, Role } from './schema.js';
 
 export interface User {
   id: string;

@@ -7,7 +7,7 @@ import dgram from 'node:dgram';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Db } from '../platform/database.js';
+import type { Db } from '../database.js';
 import { formatAnchor, takeAnchor, type AuditAnchor } from './audit-anchor.js';
 
 export type AnchorSink = (anchor: AuditAnchor) => Promise<void>;

@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../platform/database.js';
+import type { Db } from '../database.js';
 
 export interface AuditActor {
   userId: string;

@@ -3,7 +3,7 @@
  * `signed-in`), and the authorisation matrix test is generated from this map, so a route without a rule, or a
  * rule that drifts from this table, fails the suite. Deny unless listed.
  */
-import type { Role } from '../platform/schema.js';
+import type { Role } from './schema.js';
 
 export const roles: readonly Role[] = ['school-user', 'la-user', 'la-admin', 'dfe-admin'];
 
