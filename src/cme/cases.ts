@@ -11,13 +11,14 @@ import type { Db } from '../platform/database.js';
 import type { CmeOutcome } from '../platform/schema.js';
 import type { RepositoryDeps } from '../repository/search-repository.js';
 import { childDetailsSchema } from '../platform/child-details.js';
+import { cmeOutcomes } from '../platform/vocabulary.js';
 import { fieldErrors, requiredDate, type FieldError } from '../platform/validation.js';
 import { median } from './median.js';
 import { calendarRange, isInCalendar, londonDate, schoolDaysBetween } from '../platform/school-days.js';
 import { isUuid } from '../platform/ids.js';
 import { longDate } from '../platform/web/views.js';
 
-const caseSchema = z
+export const caseSchema = z
   .object({
     enquiryId: z.string().uuid('enquiryId must be the id of one of your LA’s enquiries').optional(),
     leaverId: z.string().uuid('leaverId must be the id of a leaver from one of your LA’s schools').optional(),
@@ -145,7 +146,7 @@ export async function openCase(
   return { kind: 'opened', id };
 }
 
-const outcomes: readonly CmeOutcome[] = ['back-in-school', 'educated-otherwise', 'left-the-area', 'other'];
+const outcomes: readonly CmeOutcome[] = cmeOutcomes;
 
 export type CloseCaseOutcome = { kind: 'closed' } | { kind: 'not-found' } | { kind: 'invalid'; errors: FieldError[] };
 

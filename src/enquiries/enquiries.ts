@@ -17,6 +17,7 @@ import type { Selectable } from 'kysely';
 import type { EnquiriesTable, EnquiryAnswer, EnquiryOutcome, EnquiryState } from '../platform/schema.js';
 import { searchSpentLookup, type RepositoryDeps } from '../repository/search-repository.js';
 import { childDetailsSchema } from '../platform/child-details.js';
+import { enquiryOutcomes } from '../platform/vocabulary.js';
 import { fieldErrors, requiredText, type FieldError } from '../platform/validation.js';
 import { ctfsCarryingPerson } from '../leavers/sent-ctfs.js';
 import { spendLookup } from '../repository/lookup-budget.js';
@@ -27,9 +28,9 @@ import { ownEnquiry } from './read-enquiries.js';
 /** An enquiry never goes to more LAs than this, approved or not. */
 export const MAX_RECIPIENTS = 20;
 const REASON_MIN = 10;
-const TEXT_MAX = 500;
+export const TEXT_MAX = 500;
 
-const enquirySchema = childDetailsSchema('child')
+export const enquirySchema = childDetailsSchema('child')
   .extend({
     lastAddress: requiredText('Enter the child’s last known address'),
     concern: requiredText('Say why you are concerned about the child'),
@@ -352,7 +353,7 @@ export async function answerEnquiry(
   return { kind: 'answered' };
 }
 
-const outcomes: readonly EnquiryOutcome[] = ['found-in-school', 'found-elsewhere', 'not-found', 'other'];
+const outcomes: readonly EnquiryOutcome[] = enquiryOutcomes;
 
 export type CloseOutcome = { kind: 'closed' } | { kind: 'not-found' } | { kind: 'invalid'; errors: FieldError[] };
 

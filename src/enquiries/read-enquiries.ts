@@ -2,6 +2,7 @@
  * Missing-pupil enquiries as people see them: an LA's own enquiries in full, with each recipient's answer and what
  * s2s matched and where, and the enquiries other LAs sent to it, with only what the sender chose to share.
  */
+import type { EnquiryMatchKind } from '../platform/vocabulary.js';
 import type { Selectable } from 'kysely';
 import type { User } from '../platform/user.js';
 import type { Db } from '../platform/database.js';
@@ -10,7 +11,7 @@ import { isUuid } from '../platform/ids.js';
 import { longDate } from '../platform/web/views.js';
 
 export interface EnquiryMatch {
-  kind: 'repository' | 'joiner' | 'sent-ctf';
+  kind: EnquiryMatchKind;
   refId: string;
   score: number;
   reasons: string[];

@@ -5,7 +5,7 @@
  */
 import type { Role } from './schema.js';
 
-export const roles: readonly Role[] = ['school-user', 'la-user', 'la-admin', 'dfe-admin'];
+export { roles } from './vocabulary.js';
 
 export const roleNames: Record<Role, string> = {
   'school-user': 'School user',

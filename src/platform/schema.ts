@@ -1,5 +1,41 @@
 /** Table types for Kysely: the one description of the database that every query is checked against. */
 import type { ColumnType, Generated } from 'kysely';
+import type {
+  CmeCaseSource,
+  CmeOutcome,
+  CtfRequestAnswer,
+  DestinationKind,
+  EnquiryAnswer,
+  EnquiryMatchKind,
+  EnquiryOutcome,
+  EnquiryState,
+  FileStatus,
+  FileType,
+  FoundOutcome,
+  JoinerState,
+  LeaverDestination,
+  LeaverReason,
+  OrgKind,
+  RecordStatus,
+  Role,
+  Sex,
+  WithLaReason,
+} from './vocabulary.js';
+
+export type {
+  CmeOutcome,
+  DestinationKind,
+  EnquiryAnswer,
+  EnquiryOutcome,
+  EnquiryState,
+  FileStatus,
+  JoinerState,
+  LeaverDestination,
+  LeaverReason,
+  OrgKind,
+  Role,
+  WithLaReason,
+};
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -37,9 +73,6 @@ export interface EstablishmentsTable {
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }
-
-export type Role = 'school-user' | 'la-user' | 'la-admin' | 'dfe-admin';
-export type OrgKind = 'dfe' | 'la' | 'school';
 
 export interface UsersTable {
   id: string;
@@ -144,14 +177,11 @@ export interface LookupBudgetsTable {
   count: number;
 }
 
-export type DestinationKind = 'school' | 'la' | 'unknown' | 'outside-maintained-sector';
-export type FileStatus = 'delivered' | 'in-repository' | 'removed' | 'expired';
-
 export interface TransferFilesTable {
   id: string;
   blob_id: string;
   file_name: string;
-  file_type: 'CTF' | 'ATF' | 'census' | 'generic';
+  file_type: FileType;
   source_code: string;
   sender_user_id: string;
   sender_org_kind: OrgKind;
@@ -211,16 +241,12 @@ export interface RepositoryRecordsTable {
   left_on: DateOnly | null;
   uploaded_at: Timestamp;
   expires_at: Timestamp;
-  status: ColumnType<
-    'active' | 'found' | 'expired',
-    'active' | 'found' | 'expired' | undefined,
-    'active' | 'found' | 'expired'
-  >;
+  status: ColumnType<RecordStatus, RecordStatus | undefined, RecordStatus>;
   search_keys: ColumnType<string[], string[] | undefined, string[]>;
   found_at: Timestamp | null;
   found_by: string | null;
   found_by_org_code: string | null;
-  found_outcome: 'enrolled' | 'known-elsewhere' | null;
+  found_outcome: FoundOutcome | null;
   found_laestab: string | null;
   found_note: string | null;
 }
@@ -306,9 +332,6 @@ export interface JobItemsTable {
   result: ColumnType<Record<string, unknown>, string, string>;
 }
 
-export type JoinerState = 'seeking' | 'received' | 'with-la';
-export type WithLaReason = 'no-previous-school' | 'unanswered' | 'no-record';
-
 export interface JoinersTable {
   id: string;
   school_laestab: string;
@@ -316,7 +339,7 @@ export interface JoinersTable {
   surname: string;
   forename: string;
   date_of_birth: DateOnly;
-  sex: 'M' | 'F' | null;
+  sex: Sex | null;
   upn: string | null;
   previous_laestab: string | null;
   joined_on: DateOnly;
@@ -338,14 +361,10 @@ export interface CtfRequestsTable {
   due_on: DateOnly;
   answered_at: Timestamp | null;
   answered_by: string | null;
-  answer: 'sent' | 'no-record' | null;
+  answer: CtfRequestAnswer | null;
   file_id: string | null;
   note: string | null;
 }
-
-export type EnquiryState = 'draft' | 'awaiting-approval' | 'sent' | 'closed';
-export type EnquiryOutcome = 'found-in-school' | 'found-elsewhere' | 'not-found' | 'other';
-export type EnquiryAnswer = 'known' | 'not-known' | 'checking';
 
 export interface EnquiriesTable {
   id: string;
@@ -354,7 +373,7 @@ export interface EnquiriesTable {
   surname: string;
   forename: string;
   date_of_birth: DateOnly;
-  sex: 'M' | 'F' | null;
+  sex: Sex | null;
   upn: string | null;
   last_address: string;
   concern: string;
@@ -380,7 +399,7 @@ export interface EnquiryRecipientsTable {
 
 export interface EnquiryMatchesTable {
   enquiry_id: string;
-  kind: 'repository' | 'joiner' | 'sent-ctf';
+  kind: EnquiryMatchKind;
   ref_id: string;
   score: number;
   reasons: string[];
@@ -400,20 +419,18 @@ export interface NotificationsTable {
   email_claimed_at: Timestamp | null;
 }
 
-export type CmeOutcome = 'back-in-school' | 'educated-otherwise' | 'left-the-area' | 'other';
-
 export interface CmeCasesTable {
   id: string;
   la_code: string;
   opened_by: string;
   opened_at: Timestamp;
-  source: 'enquiry' | 'new-pupil' | 'by-hand' | 'leaver';
+  source: CmeCaseSource;
   enquiry_id: string | null;
   leaver_id: ColumnType<string | null, string | null | undefined, string | null>;
   surname: string;
   forename: string;
   date_of_birth: DateOnly;
-  sex: 'M' | 'F' | null;
+  sex: Sex | null;
   upn: string | null;
   last_in_education_on: DateOnly;
   identified_on: DateOnly;
@@ -423,10 +440,6 @@ export interface CmeCasesTable {
   outcome_note: string | null;
 }
 
-export type LeaverDestination = 'school' | 'unknown' | 'outside-maintained-sector';
-export type LeaverReason =
-  'moved-address-unknown' | 'not-returned' | 'independent-school' | 'abroad' | 'scotland-or-northern-ireland' | 'other';
-
 export interface LeaversTable {
   id: string;
   school_laestab: string;
@@ -434,7 +447,7 @@ export interface LeaversTable {
   surname: string;
   forename: string;
   date_of_birth: DateOnly;
-  sex: 'M' | 'F' | null;
+  sex: Sex | null;
   upn: string;
   left_on: DateOnly;
   destination: LeaverDestination;
