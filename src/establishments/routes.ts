@@ -1,7 +1,31 @@
 /** "Find a school" page and `GET /api/v1/establishments?q=`. */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../platform/services.js';
+import { z } from 'zod';
 import { MAX_RESULTS, searchEstablishments } from './search-establishments.js';
+import { apiRoute, dateField, errorAnswer } from '../platform/web/api-route.js';
+
+const establishment = z
+  .object({
+    laestab: z
+      .string()
+      .regex(/^[0-9]{7}$/)
+      .describe('LA code and establishment number'),
+    urn: z.string().nullable(),
+    name: z.string(),
+    laCode: z.string(),
+    laName: z.string(),
+    type: z.string(),
+    phase: z.string(),
+    status: z
+      .string()
+      .describe('As the register gives it: Open, Closed, Open, but proposed to close, Proposed to open'),
+    town: z.string(),
+    postcode: z.string(),
+    closeDate: dateField.nullable(),
+    previousLaestab: z.string().nullable().describe('The number this school had before it was renumbered'),
+  })
+  .meta({ id: 'Establishment' });
 
 export const establishmentRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.get<{ Querystring: { q?: string } }>(
@@ -25,17 +49,22 @@ export const establishmentRoutes: FastifyPluginAsync<{ services: Services }> = a
     },
   );
 
-  app.get<{ Querystring: { q?: string } }>(
-    '/api/v1/establishments',
+  apiRoute<Record<string, never>, { q?: string }>(
+    app,
     {
-      config: { access: 'establishments:search' },
-      schema: {
-        querystring: {
-          type: 'object',
-          required: ['q'],
-          properties: { q: { type: 'string', minLength: 1, maxLength: 100 } },
-          additionalProperties: false,
+      method: 'GET',
+      url: '/api/v1/establishments',
+      access: 'establishments:search',
+      summary: 'Find a school',
+      description:
+        'Search the establishment register by name, LAEstab (8231234 or 823/1234), URN, or a 3-digit LA code. At most 50 results.',
+      request: { query: z.strictObject({ q: z.string().min(1).max(100) }), checkQuery: true },
+      responses: {
+        200: {
+          description: 'Matching establishments, best first.',
+          body: z.object({ establishments: z.array(establishment) }),
         },
+        400: errorAnswer('The query is missing or too long, or BAD_ADDRESS.'),
       },
     },
     async (request) => ({ establishments: await searchEstablishments(services.db, request.query.q ?? '') }),

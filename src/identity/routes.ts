@@ -24,6 +24,8 @@ import {
 import { totpQrSvg, totpUri } from './two-factor.js';
 import { ANONYMOUS_COOKIE } from '../platform/web/csrf.js';
 import type { Role } from '../platform/schema.js';
+import { orgKinds, roles } from '../platform/vocabulary.js';
+import { apiRoute, idField } from '../platform/web/api-route.js';
 
 type FormErrors = Array<{ text: string; href: string }>;
 
@@ -389,15 +391,37 @@ export const identityRoutes: FastifyPluginAsync<{ services: Services }> = async 
   );
 
   // --- API -----------------------------------------------------------------------------------------------
-  app.get('/api/v1/me', { config: { access: 'signed-in' } }, async (request) => {
-    const user = request.user!;
-    return {
-      id: user.id,
-      email: user.email,
-      name: user.name,
-      role: user.role,
-      organisation: { kind: user.orgKind, code: user.orgCode },
-      laCode: user.laCode,
-    };
-  });
+  apiRoute(
+    app,
+    {
+      method: 'GET',
+      url: '/api/v1/me',
+      access: 'signed-in',
+      summary: 'Who this token acts as',
+      responses: {
+        200: {
+          description: 'The token’s user and organisation.',
+          body: z.object({
+            id: idField,
+            email: z.string(),
+            name: z.string(),
+            role: z.enum(roles),
+            organisation: z.object({ kind: z.enum(orgKinds), code: z.string() }),
+            laCode: z.string().nullable(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const user = request.user!;
+      return {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        organisation: { kind: user.orgKind, code: user.orgCode },
+        laCode: user.laCode,
+      };
+    },
+  );
 };

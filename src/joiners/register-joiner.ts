@@ -36,7 +36,7 @@ export interface JoinerInput {
   joinedOn: string;
 }
 
-const joinerSchema = childDetailsSchema('pupil')
+export const joinerSchema = childDetailsSchema('pupil')
   .extend({
     previousLAEstab: optionalLaestab('Previous school must be a 7-digit LAEstab'),
     joinedOn: requiredDate('Enter the date the pupil joined', 'Date joined'),

@@ -10,10 +10,11 @@ import { addSchoolDays, addSchoolDaysInCalendar, calendarRange, londonDate } fro
 import { otherSchoolProblem } from '../establishments/other-school.js';
 import { auditActor, type User } from '../platform/user.js';
 import type { LeaverDestination, LeaverReason } from '../platform/schema.js';
+import { leaverDestinations, leaverReasons } from '../platform/vocabulary.js';
 import { longDate } from '../platform/web/views.js';
 import type { RepositoryDeps } from '../repository/search-repository.js';
 import { childDetailsSchema, requiredUpn } from '../platform/child-details.js';
-import { fieldErrors, optionalLaestab, optionalText, requiredDate, type FieldError } from '../platform/validation.js';
+import { fieldErrors, optionalLaestab, requiredDate, type FieldError } from '../platform/validation.js';
 import { findSentCtf } from './sent-ctfs.js';
 
 /** The statutory time to send a leaver's CTF (England and Wales). */
@@ -48,15 +49,19 @@ export interface LeaverInput {
   reasonNote?: string;
 }
 
-const leaverSchema = childDetailsSchema('pupil')
+export const leaverSchema = childDetailsSchema('pupil')
   .extend({
     upn: requiredUpn('Enter the pupil’s UPN (it is in your MIS)'),
     leftOn: requiredDate('Enter the date the pupil left', 'Date left'),
-    destination: z.enum(['school', 'unknown', 'outside-maintained-sector'], {
+    destination: z.enum(leaverDestinations, {
       error: 'Choose where the pupil went: a school, not known, or outside the maintained sector',
     }),
     destinationLAEstab: optionalLaestab('The new school must be a 7-digit LAEstab'),
-    reason: optionalText(),
+    // Which reasons go with which destination is checked below, with a message for each.
+    reason: z
+      .enum([...leaverReasons, ''], { error: 'Choose a reason from the list' })
+      .transform((v) => (v === '' ? undefined : v))
+      .optional(),
     reasonNote: z.string().trim().max(500, 'The note must be 500 characters or fewer').optional(),
   })
   .strict();

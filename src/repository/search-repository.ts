@@ -21,22 +21,19 @@ const personName = (label: string) =>
     .transform((v) => (v === '' ? undefined : v))
     .optional();
 
-const searchSchema = z
+export const searchSchema = z
   .object({
     upn: optionalUpn,
     surname: personName('Surname'),
     forename: personName('First name'),
     dateOfBirth: optionalText(isRealDate, 'Date of birth must be a real date written YYYY-MM-DD'),
     sex: optionalSex,
+    // The pattern is checked on what was sent, so the API's description shows it: a full UK postcode, any case,
+    // or nothing.
     postcode: z
       .string()
-      .trim()
-      .toUpperCase()
-      .transform((v) => (v === '' ? undefined : v))
-      .refine(
-        (v) => v === undefined || /^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$/.test(v),
-        'Enter a full UK postcode, like AB1 2CD',
-      )
+      .regex(/^\s*(?:[A-Za-z]{1,2}[0-9][0-9A-Za-z]? ?[0-9][A-Za-z]{2})?\s*$/, 'Enter a full UK postcode, like AB1 2CD')
+      .transform((v) => v.trim().toUpperCase() || undefined)
       .optional(),
     leftLA: optionalText((v) => /^[0-9]{3}$/.test(v), 'LA must be a 3-digit LA code'),
     leftLAEstab: optionalLaestab('School must be a 7-digit LAEstab'),

@@ -38,6 +38,8 @@ import { UNZIP_JOB, unpackZip, type ZipPayload } from '../../transfers/unpack-zi
 import type { Services } from '../services.js';
 import { postgresRateLimitStore } from '../rate-limit-store.js';
 import { apiDocsRoutes } from './api-docs.js';
+import { declareApiErrors, type ApiOperation } from './api-route.js';
+import { isApi } from './http-error.js';
 import { rewriteBadAddress } from './bad-address.js';
 import { isPressure, SAMPLE_INTERVAL_MS, ServiceBusyError } from './shed-load.js';
 import { disconnectSlowBodies } from './slow-bodies.js';
@@ -58,6 +60,8 @@ export interface RouteEntry {
   signInStage?: string | undefined;
   /** The route shows children's details, so each answer it gives is audited as a read of pupil data. */
   pupilData: boolean;
+  /** An API operation's declaration, for the OpenAPI document. */
+  api?: ApiOperation | undefined;
 }
 
 declare module 'fastify' {
@@ -116,6 +120,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
           access: route.config.access,
           signInStage: route.config.signInStage,
           pupilData: route.config.pupilData ?? false,
+          api: route.config.api,
         });
     }
   });
@@ -194,6 +199,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(authenticate, { services });
   await app.register(authorise, { services });
   await app.register(checkCsrf, { services });
+
+  // Error answers of the API leave through its one declared error schema, whichever step gave them.
+  declareApiErrors(app, isApi);
 
   // 9. One error handler, and plain pages that reveal nothing internal. Registered before the routes so that
   // every route's context inherits it.

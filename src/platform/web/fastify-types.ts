@@ -2,6 +2,7 @@
 import type { User } from '../user.js';
 import type { Access } from '../permissions.js';
 import type { Session } from '../../identity/sessions.js';
+import type { ApiOperation } from './api-route.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -21,6 +22,8 @@ declare module 'fastify' {
     pupilData?: boolean;
     /** Session stage a route serves before sign-in is complete (two-factor and enrolment pages). */
     signInStage?: Session['stage'];
+    /** An API operation's declaration, from which its answers are cut and the OpenAPI document is made. */
+    api?: ApiOperation;
   }
   interface FastifyRequest {
     user: User | null;
