@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createConfig, lintFromString } from '@redocly/openapi-core';
 import type { FastifyInstance } from 'fastify';
 import { testDatabases } from '../../../test/support/databases.js';
 import { testServices } from '../../../test/support/services.js';
@@ -68,6 +69,15 @@ describe('OpenAPI document', () => {
     }
     const download = responses('/api/v1/files/{id}/content', 'get')['200'] as { headers: Record<string, unknown> };
     assert.deepEqual(Object.keys(download.headers).sort(), ['Content-Disposition', 'X-Content-SHA256']);
+  });
+
+  it('passes the OpenAPI linter’s recommended rules without an error or a warning', async () => {
+    const config = await createConfig({ extends: ['recommended'] });
+    const problems = await lintFromString({ source: JSON.stringify(document), absoluteRef: 'openapi.json', config });
+    assert.deepEqual(
+      problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer ?? ''}`),
+      [],
+    );
   });
 
   it('is served as JSON and has a readable page', async () => {

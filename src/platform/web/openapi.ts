@@ -17,6 +17,7 @@ type JsonSchema = Record<string, unknown>;
 const info = {
   title: 'School to school (s2s) API',
   version: '1.0.0',
+  license: { name: 'MIT', identifier: 'MIT' },
   description:
     'Send and collect pupil files (CTFs and others) between schools and local authorities. Authenticate every call with an API token from the "API tokens" page: `Authorization: Bearer s2s_…`. Personal details never go in URLs. An address that is not valid percent-encoding (a stray %) gets 400 BAD_ADDRESS, whatever the path.',
 };
