@@ -16,6 +16,7 @@ import { sendDownload } from '../platform/web/send-file.js';
 import {
   apiError,
   apiRoute,
+  declaredAnswer,
   errorAnswer,
   idField,
   idParams,
@@ -327,7 +328,13 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
         if (Array.isArray(replayed.files)) acknowledgeWhenAnswered(request, reply, replayed.files);
         const unpacking = Array.isArray(replayed.jobs) ? zipsUnpacking(replayed.jobs)[0] : undefined;
         if (begun.statusCode === 202 && unpacking) reply.header('location', unpacking.statusUrl);
-        return reply.code(begun.statusCode).header('idempotent-replayed', 'true').send(begun.response);
+        // The first answer again, byte for byte: it was cut to its schema when it was first given (or was given
+        // before answers were cut, and is still that answer).
+        return reply
+          .code(begun.statusCode)
+          .header('idempotent-replayed', 'true')
+          .type('application/json; charset=utf-8')
+          .send(JSON.stringify(begun.response));
       }
       claim = begun.claim;
       if (begun.takenOver) takeovers.inc();
@@ -361,7 +368,8 @@ export const transferApiRoutes: FastifyPluginAsync<{ services: Services }> = asy
     // The answer points to the first zip still being unpacked; `jobs` names every one.
     const unpacking = zipsUnpacking(jobs)[0];
     const status = uploadStatusCode(files, unpacking !== undefined);
-    const body = { files, jobs };
+    // Kept for a retry as it is sent: only the declared fields.
+    const body = declaredAnswer(uploadAnswer, { files, jobs });
     // A retry with the same key is answered this again: it names the jobs, which say how far they have got.
     await claim?.finish(fingerprint!.digest(), status, body);
     acknowledgeWhenAnswered(request, reply, files);

@@ -107,7 +107,7 @@ export class UndeclaredAnswerError extends Error {}
  * fit is a fault of ours, and is refused rather than sent with whatever it holds; only the paths and kinds of the
  * mismatch are reported, never the values, which may be a child's details.
  */
-export function declaredAnswer(schema: z.ZodType, payload: unknown): unknown {
+export function declaredAnswer<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
   const wire: unknown = JSON.parse(JSON.stringify(payload));
   const parsed = schema.safeParse(wire);
   if (parsed.success) return parsed.data;
