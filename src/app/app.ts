@@ -253,6 +253,11 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 export function startBulkWork(app: FastifyInstance, services: Services): void {
   services.jobs.start(services.config.bulkWorkers, {
     onError: (error) => app.log.error({ err: error }, 'bulk job failed'),
+    onRequeued: (job, error) =>
+      app.log.warn(
+        { err: error, job: job.id, kind: job.kind },
+        'bulk job put back in the queue: the database went away under it; it resumes where it stopped',
+      ),
     onPollFailed: () => services.metrics.countJobPollFailed(),
     // One line when the queue cannot be polled and one when it can again, not one a poll: workers wait longer
     // after each failed poll (up to 10 s) rather than ask a database that is away over and over.
