@@ -89,16 +89,41 @@ export const headerMandatory = {
   ATF: ['DocumentName', 'ATFversion', 'DateTime'],
 } as const satisfies Record<CtfDocumentType, readonly string[]>;
 
-/** Elements s2s knows directly inside `Pupil`. */
-export const knownPupilElements: ReadonlySet<string> = new Set([
+/** Pupil identity fields written once: a second one is an error, not a second value. */
+export const singleValuedPupilKeys: ReadonlySet<string> = new Set([
   'UPN',
   'UniqueLearnerNumber',
-  'UCI',
   'Surname',
   'Forename',
   'DOB',
   'Gender',
   'Sex',
+  'ApplicationReference',
+]);
+
+/**
+ * Elements some suppliers write directly in `Pupil` and others inside `Pupil/BasicDetails`; s2s reads them in both
+ * places.
+ */
+const eitherPlaceElements = [
+  'FormerUPN',
+  'MiddleNames',
+  'PreferredSurname',
+  'PreferredForename',
+  'FormerSurname',
+  'FormerForename',
+] as const;
+
+/** Elements directly inside `Pupil` whose text s2s reads. */
+export const pupilTopCaptures: ReadonlySet<string> = new Set([...singleValuedPupilKeys, ...eitherPlaceElements]);
+
+/** Elements inside `Pupil/BasicDetails` whose text s2s reads. */
+export const basicDetailsCaptures: ReadonlySet<string> = new Set([...eitherPlaceElements, 'Sex', 'Gender']);
+
+/** Elements s2s knows directly inside `Pupil`: those it reads and the sections it keeps as they came. */
+export const knownPupilElements: ReadonlySet<string> = new Set([
+  ...pupilTopCaptures,
+  'UCI',
   'BasicDetails',
   'FSMhistory',
   'NAWdetails',
@@ -112,26 +137,14 @@ export const knownPupilElements: ReadonlySet<string> = new Set([
   'Attendance',
   'StageAssessments',
   'SchoolHistory',
-  'ApplicationReference',
   'SuppInfo',
   'SuppID',
-  'FormerUPN',
-  'MiddleNames',
-  'PreferredSurname',
-  'PreferredForename',
-  'FormerSurname',
-  'FormerForename',
   'NCyearActual',
 ]);
 
 /** Elements s2s knows inside `Pupil/BasicDetails`. */
 export const knownBasicDetailsElements: ReadonlySet<string> = new Set([
-  'FormerUPN',
-  'PreferredSurname',
-  'PreferredForename',
-  'FormerSurname',
-  'FormerForename',
-  'MiddleNames',
+  ...basicDetailsCaptures,
   'NCyearActual',
   'Ethnicity',
   'EthnicitySource',
@@ -140,47 +153,10 @@ export const knownBasicDetailsElements: ReadonlySet<string> = new Set([
   'Disabilities',
   'EnrolStatus',
   'ServiceChild',
-  'Sex',
-  'Gender',
-]);
-
-/** Pupil identity fields written once: a second one is an error, not a second value. */
-export const singleValuedPupilKeys: ReadonlySet<string> = new Set([
-  'UPN',
-  'UniqueLearnerNumber',
-  'Surname',
-  'Forename',
-  'DOB',
-  'Gender',
-  'Sex',
-  'ApplicationReference',
 ]);
 
 /** Where a former UPN may be written; a pupil may have any number of them. */
 export const formerUpnKeys: ReadonlySet<string> = new Set(['FormerUPN', 'BasicDetails/FormerUPN']);
-
-/** Elements directly inside `Pupil` whose text s2s reads. */
-export const pupilTopCaptures: ReadonlySet<string> = new Set([
-  ...singleValuedPupilKeys,
-  'FormerUPN',
-  'MiddleNames',
-  'PreferredSurname',
-  'PreferredForename',
-  'FormerSurname',
-  'FormerForename',
-]);
-
-/** Elements inside `Pupil/BasicDetails` whose text s2s reads. */
-export const basicDetailsCaptures: ReadonlySet<string> = new Set([
-  'FormerUPN',
-  'PreferredSurname',
-  'PreferredForename',
-  'FormerSurname',
-  'FormerForename',
-  'MiddleNames',
-  'Sex',
-  'Gender',
-]);
 
 /** Elements inside `Pupil/Address` whose text s2s reads. */
 export const addressCaptures: ReadonlySet<string> = new Set(['PostCode']);

@@ -92,6 +92,15 @@ export function ctfEventReader(log: IssueLog, limits: CtfLimits, assembly: Docum
     );
   };
 
+  const stopAtLimit = (
+    code: 'ELEMENT_LIMIT_EXCEEDED' | 'DEPTH_LIMIT_EXCEEDED',
+    message: string,
+    name: string,
+    pos: number,
+  ): void => {
+    log.fatal(issue(code, 'error', message, position.placeHere(name, pos)));
+  };
+
   const unknownSeen = new Set<string>();
   const warnUnknown = (key: string, name: string, pos: number): void => {
     if (unknownSeen.has(key)) return;
@@ -141,25 +150,11 @@ export function ctfEventReader(log: IssueLog, limits: CtfLimits, assembly: Docum
     if (capture) stopCapture();
     const depth = stack.push(name);
     if (elementCount > limits.maxElements) {
-      log.fatal(
-        issue(
-          'ELEMENT_LIMIT_EXCEEDED',
-          'error',
-          `The file has more than ${limits.maxElements} elements.`,
-          position.placeHere(written, pos),
-        ),
-      );
+      stopAtLimit('ELEMENT_LIMIT_EXCEEDED', `The file has more than ${limits.maxElements} elements.`, written, pos);
       return;
     }
     if (depth > limits.maxDepth) {
-      log.fatal(
-        issue(
-          'DEPTH_LIMIT_EXCEEDED',
-          'error',
-          `Elements are nested more than ${limits.maxDepth} deep.`,
-          position.placeHere(written, pos),
-        ),
-      );
+      stopAtLimit('DEPTH_LIMIT_EXCEEDED', `Elements are nested more than ${limits.maxDepth} deep.`, written, pos);
       return;
     }
     // The common case first: an element inside a pupil.
@@ -203,29 +198,15 @@ export function ctfEventReader(log: IssueLog, limits: CtfLimits, assembly: Docum
     const documentType = assembly.documentType;
     if (!documentType) return;
     if (depth === 2) {
-      const { line, column } = position.placeOfStart(written, pos);
+      const place = position.placeHere(written, pos);
       if (name === 'Header') {
-        if (headerSeen)
-          log.report(
-            issue('ELEMENT_REPEATED', 'error', 'The file has more than one Header.', {
-              line,
-              column,
-              path: position.path(),
-            }),
-          );
+        if (headerSeen) log.report(issue('ELEMENT_REPEATED', 'error', 'The file has more than one Header.', place));
         headerSeen = true;
-        assembly.openHeader(documentType, line, column);
+        assembly.openHeader(documentType, place.line, place.column);
       } else if (name === pupilDataName) {
         // The start tag ends here when it has no attributes (the usual case); only used when there is no pupil.
         pupilDataContentStart = position.byteOffsetAt(position.charCodeAt(pos - 1) === 62 ? pos : pos - 1);
-        if (!headerSeen)
-          log.report(
-            issue('HEADER_MISSING', 'error', 'The pupil data comes before any Header.', {
-              line,
-              column,
-              path: position.path(),
-            }),
-          );
+        if (!headerSeen) log.report(issue('HEADER_MISSING', 'error', 'The pupil data comes before any Header.', place));
         pupilDataSeen = true;
       } else warnUnknown(name, written, pos);
       return;
