@@ -9,7 +9,7 @@
 import { loadConfig } from '../../src/platform/config.js';
 import { createServices } from '../../src/platform/services.js';
 import { isServingProcess, reportListening, superviseServingProcesses } from '../../src/platform/serving-processes.js';
-import { buildApp, startBulkWork } from '../../src/platform/web/app.js';
+import { buildApp, startBulkWork } from '../../src/app/app.js';
 
 const config = loadConfig(process.env);
 // A failed bulk job is logged by the app, at level error, like a 5xx.

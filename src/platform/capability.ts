@@ -36,6 +36,13 @@ export interface HousekeepingTask {
   purged?: Record<string, string>;
 }
 
+/** Work run on a timer of its own, more often than housekeeping (sending email notices every minute). */
+export interface PeriodicTask {
+  name: string;
+  everySeconds: number;
+  run(services: Services): Promise<void>;
+}
+
 /** A bulk-job kind this capability handles, with the handler built over the node's services. */
 export interface JobKind {
   kind: string;
@@ -51,5 +58,6 @@ export interface Capability {
   navigation?: readonly NavigationEntry[];
   homeTiles?: readonly HomeTile[];
   housekeeping?: readonly HousekeepingTask[];
+  periodic?: readonly PeriodicTask[];
   jobs?: readonly JobKind[];
 }

@@ -10,13 +10,13 @@ import type { Config } from './config.js';
 import { isDatabaseUnavailable, migrateToLatest, openDatabase, type Db, type OpenedDatabase } from './database.js';
 import { inProcessWakeups, postgresWakeups } from './job-wakeups.js';
 import { jobQueue, POLL_PAUSES } from './jobs.js';
+import { smtpMailer, type Mailer } from './mailer.js';
 import { createMetrics } from './metrics.js';
 import { inOneTransaction } from './one-transaction.js';
 import { keyRing, loadMasterKey, nodeKeys, type Keys } from './keys.js';
 import { checkMasterKeysHeld } from './rotate-master-key.js';
 import { loadServiceKeys } from './service-keys.js';
 import { storageHealth } from './storage-full.js';
-import { smtpMailer, type Mailer } from '../notifications/email-notices.js';
 
 export interface ServiceOptions {
   /** An already-open database (tests pass a copy of the template); otherwise opened from config. */

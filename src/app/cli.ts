@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { anchorSink, scheduleAuditAnchors } from './platform/audit/anchor-sinks.js';
+import { anchorSink, scheduleAuditAnchors } from '../platform/audit/anchor-sinks.js';
 import {
   AnchorFormatError,
   formatAnchor,
@@ -12,34 +12,34 @@ import {
   takeAnchor,
   verifyAgainstAnchor,
   type AuditAnchor,
-} from './platform/audit/audit-anchor.js';
-import { verifyAuditChain } from './platform/audit/record-audit.js';
-import { formatDemoCredentials, seedDemo } from './demo/seed-demo.js';
-import { importRegister } from './establishments/import-register.js';
-import { RegisterRefusedError } from './establishments/register-refused.js';
-import { repairRepositoryFiles } from './transfers/repair-repository.js';
-import { findUserByEmail, createUser } from './identity/accounts.js';
-import { AccountError } from './platform/user.js';
-import { createApiToken, listApiTokens, revokeApiToken, type ApiToken } from './identity/api-tokens.js';
-import { roles } from './platform/permissions.js';
-import { configHelp, ConfigError, loadConfig, type Config } from './platform/config.js';
-import { DataDirInUseError } from './platform/data-dir-lock.js';
-import { isDatabaseUnavailable } from './platform/database.js';
-import { housekeeping, scheduleHousekeeping } from './platform/housekeeping.js';
-import type { Role } from './platform/schema.js';
-import { MasterKeyMissingError, type Keys } from './platform/keys.js';
-import { keyUsage, type KeyUsage } from './platform/rotate-master-key.js';
-import { rotateInBackground, rotateWithAudit } from './platform/rotate-in-background.js';
-import { createServices, type Services } from './platform/services.js';
+} from '../platform/audit/audit-anchor.js';
+import { verifyAuditChain } from '../platform/audit/record-audit.js';
+import { formatDemoCredentials, seedDemo } from '../demo/seed-demo.js';
+import { importRegister } from '../establishments/import-register.js';
+import { RegisterRefusedError } from '../establishments/register-refused.js';
+import { repairRepositoryFiles } from '../transfers/repair-repository.js';
+import { findUserByEmail, createUser } from '../identity/accounts.js';
+import { AccountError } from '../platform/user.js';
+import { createApiToken, listApiTokens, revokeApiToken, type ApiToken } from '../identity/api-tokens.js';
+import { roles } from '../platform/permissions.js';
+import { configHelp, ConfigError, loadConfig, type Config } from '../platform/config.js';
+import { DataDirInUseError } from '../platform/data-dir-lock.js';
+import { isDatabaseUnavailable } from '../platform/database.js';
+import { housekeeping, scheduleHousekeeping } from './housekeeping.js';
+import type { Role } from '../platform/schema.js';
+import { MasterKeyMissingError, type Keys } from '../platform/keys.js';
+import { keyUsage, type KeyUsage } from '../platform/rotate-master-key.js';
+import { rotateInBackground, rotateWithAudit } from '../platform/rotate-in-background.js';
+import { createServices, type Services } from '../platform/services.js';
 import {
   isServingProcess,
   leaveSupervision,
   reportListening,
   superviseServingProcesses,
-} from './platform/serving-processes.js';
-import { gatherNodeMetrics } from './platform/node-metrics.js';
-import { buildApp, startBulkWork } from './platform/web/app.js';
-import { serializeError, type SerializedError } from './platform/web/log-serializers.js';
+} from '../platform/serving-processes.js';
+import { gatherNodeMetrics } from '../platform/node-metrics.js';
+import { buildApp, startBulkWork } from './app.js';
+import { serializeError, type SerializedError } from '../platform/web/log-serializers.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -462,7 +462,7 @@ async function repository(args: string[], io: Io): Promise<number> {
 }
 
 async function ctf(args: string[], io: Io): Promise<number> {
-  const { ctfCommand } = await import('./ctf/cli.js');
+  const { ctfCommand } = await import('./ctf-cli.js');
   return ctfCommand(args, io);
 }
 

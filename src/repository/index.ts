@@ -1,0 +1,14 @@
+/** The unknown-destination repository: searching it, children found, and alerts on probing searches. */
+import type { Capability } from '../platform/capability.js';
+import { repositoryApiRoutes } from './api-routes.js';
+import { repositoryPages } from './pages.js';
+
+export const repository: Capability = {
+  name: 'repository',
+  routes: [repositoryApiRoutes, repositoryPages],
+  navigation: [
+    { href: '/repository', text: 'Find a pupil’s record', permission: 'repository:search' },
+    { href: '/repository/found', text: 'Children found', permission: 'repository:oversee' },
+    { href: '/repository/alerts', text: 'Search alerts', permission: 'repository:alerts' },
+  ],
+};
