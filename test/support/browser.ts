@@ -166,12 +166,10 @@ export async function expectAccessible(page: Page): Promise<void> {
     }
     const results = await new AxeBuilder({ page: target }).analyze();
     const found = results.violations.flatMap((violation) =>
-      violation.nodes
-        .filter((node) => !(violation.id === 'region' && node.target.join(' ') === '.govuk-back-link'))
-        .map(
-          (node) =>
-            `${violation.id} (${violation.impact ?? 'unknown impact'}): ${node.target.join(' ')}  ${excerpt(node.html)}`,
-        ),
+      violation.nodes.map(
+        (node) =>
+          `${violation.id} (${violation.impact ?? 'unknown impact'}): ${node.target.join(' ')}  ${excerpt(node.html)}`,
+      ),
     );
     assert.deepEqual(found, [], `${page.url()} has accessibility violations:\n${found.join('\n')}`);
   } finally {
