@@ -60,11 +60,20 @@ export async function housekeeping(services: Services): Promise<{
     initial: PURGED_KINDS.map((kind) => ({ kind })),
   });
   removed.inc({ kind: 'files' }, purged.files);
-  removed.inc({ kind: 'repository_records' }, purged.repositoryRecords);
+  const repositoryRecords = purged.repositoryRecords ?? 0;
+  removed.inc({ kind: 'repository_records' }, repositoryRecords);
   removed.inc({ kind: 'sessions' }, sessions);
   removed.inc({ kind: 'litter_bodies' }, litterBodies);
   removed.inc({ kind: 'finished_jobs' }, finishedJobs);
-  return { sessions, ...purged, requestsPassedToLa, leaversReminded, finishedJobs, litterBodies };
+  return {
+    sessions,
+    files: purged.files,
+    repositoryRecords,
+    requestsPassedToLa,
+    leaversReminded,
+    finishedJobs,
+    litterBodies,
+  };
 }
 
 /**

@@ -17,6 +17,10 @@ import { checkMasterKeysHeld } from './rotate-master-key.js';
 import { loadServiceKeys } from './service-keys.js';
 import { storageHealth } from './storage-full.js';
 import { smtpMailer, type Mailer } from '../notifications/email-notices.js';
+import { enquiryAlertEffect } from '../enquiries/enquiry-alert-effect.js';
+import { leaversContributors } from '../leavers/leavers-contributors.js';
+import { repositoryContributors } from '../repository/repository-records.js';
+import { transferListeners } from '../transfers/file-events.js';
 
 export interface ServiceOptions {
   /** An already-open database (tests pass a copy of the template); otherwise opened from config. */
@@ -142,6 +146,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
   return {
     config,
     ...bound,
+    // Who follows a file's changes: known wherever files change (the app, commands, seeding), so built here, once.
+    transferListeners: transferListeners([leaversContributors, repositoryContributors], [enquiryAlertEffect]),
     databaseKind: opened.kind,
     keys,
     secrets: keys.secrets,

@@ -231,6 +231,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     // A zip given up is never unpacked: its encrypted copy goes.
     { onAbandoned: (job) => services.blobs.delete((job.payload as ZipPayload).blobId) },
   );
+  // The effects that follow files' changes, queued in the changes' own transactions (the outbox).
+  for (const effect of services.transferListeners.effects)
+    services.jobs.register(effect.kind, effect.handler(services, app.log), effect.options?.(services));
   // Workers started later stop with the app (stopping workers never started does nothing).
   app.addHook('onClose', async () => services.jobs.stop());
   await app.register(apiDocsRoutes);
