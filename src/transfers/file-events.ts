@@ -150,11 +150,23 @@ export async function recordOutbox(trx: Db, listeners: TransferListeners, event:
   return rows.length > 0;
 }
 
+const EVENT_KINDS: ReadonlyArray<FileEvent['kind']> = [
+  'file.accepted',
+  'file.repaired',
+  'file.collected',
+  'file.removed',
+  'file.expired',
+];
+
+function isEventKind(value: unknown): value is FileEvent['kind'] {
+  return EVENT_KINDS.some((kind) => kind === value);
+}
+
 /** The notice a job of an effect was queued with. */
 export function noticeOf(payload: Record<string, unknown>): FileEventNotice {
   const { event, fileId } = payload;
-  if (typeof event !== 'string' || typeof fileId !== 'string') throw new Error('not a file event notice');
-  return { event: event as FileEvent['kind'], fileId };
+  if (!isEventKind(event) || typeof fileId !== 'string') throw new Error('not a file event notice');
+  return { event, fileId };
 }
 
 /** Applies a share's rows on their own, for a change whose statement they cannot join. */
