@@ -16,8 +16,8 @@ import { TEST_MASTER_KEY } from '../../test/support/services.js';
 import { ctfFile, noOtherNames } from '../../test/support/transfers.js';
 import { addUser, seedRegister } from '../../test/support/world.js';
 import { loadConfig } from '../platform/config.js';
-import { createServices } from '../platform/services.js';
-import { buildApp } from '../platform/web/app.js';
+import { buildApp } from '../app/app.js';
+import { composeServices } from '../app/services.js';
 import { ENQUIRY_ALERT_JOB } from './enquiry-alert-effect.js';
 
 const postgres = await freshPostgresDatabase();
@@ -49,7 +49,7 @@ for (const deployment of deployments) {
         S2S_RESERVED_SPACE_MB: '0',
         LOG_LEVEL: 'silent',
       };
-      const open = () => createServices(loadConfig(env), { purpose: 'test' });
+      const open = () => composeServices(loadConfig(env), { purpose: 'test' });
 
       // An officer looking for Tola, and the school she left.
       let services = await open();
@@ -85,10 +85,10 @@ for (const deployment of deployments) {
       const child = await holdInChild(
         `const { Readable } = await import('node:stream');
          const { loadConfig } = await import(${module('../platform/config.ts')});
-         const { createServices } = await import(${module('../platform/services.ts')});
+         const { composeServices } = await import(${module('../app/services.ts')});
          const { getUser } = await import(${module('../identity/accounts.ts')});
          const { acceptFile } = await import(${module('../transfers/accept-file.ts')});
-         const services = await createServices(loadConfig(${JSON.stringify(env)}), { purpose: 'test upload' });
+         const services = await composeServices(loadConfig(${JSON.stringify(env)}), { purpose: 'test upload' });
          const sender = await getUser(services.db, ${JSON.stringify(school.user.id)});
          const bytes = Buffer.from(${JSON.stringify(Buffer.from(file.bytes).toString('base64'))}, 'base64');
          const result = await acceptFile(services, sender, ${JSON.stringify(file.name)}, Readable.from([bytes]), null);

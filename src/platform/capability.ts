@@ -4,6 +4,7 @@
  * manifests; nothing below it names a capability, so adding one touches its own folder and one line of the root.
  */
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
+import type { Extension } from './extensions.js';
 import type { JobHandler, JobKindOptions } from './jobs.js';
 import type { Permission } from './permissions.js';
 import type { Services } from './services.js';
@@ -36,6 +37,13 @@ export interface HousekeepingTask {
   purged?: Record<string, string>;
 }
 
+/** Work run on a timer of its own, more often than housekeeping (sending email notices every minute). */
+export interface PeriodicTask {
+  name: string;
+  everySeconds: number;
+  run(services: Services): Promise<void>;
+}
+
 /** A bulk-job kind this capability handles, with the handler built over the node's services. */
 export interface JobKind {
   kind: string;
@@ -51,5 +59,8 @@ export interface Capability {
   navigation?: readonly NavigationEntry[];
   homeTiles?: readonly HomeTile[];
   housekeeping?: readonly HousekeepingTask[];
+  periodic?: readonly PeriodicTask[];
   jobs?: readonly JobKind[];
+  /** What it plugs into other capabilities' extension points (a contributor to files' changes). */
+  extensions?: readonly Extension[];
 }

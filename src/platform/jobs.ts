@@ -121,6 +121,8 @@ export interface JobQueueOptions {
 export interface JobQueueEvents {
   /** A job failed, or a running job's lease could not be renewed. */
   onError?: (error: unknown) => void;
+  /** A running job went back to the queue because the database went away under it: not a failure of the job. */
+  onRequeued?: (job: Job, error: unknown) => void;
   /** Every failed poll, with the pause before this worker polls again: for counting, not for logging each. */
   onPollFailed?: (error: unknown, pauseMs: number) => void;
   /** Polls began to fail (the database away, mostly): once, however many workers and polls fail after. */
@@ -262,8 +264,8 @@ export function jobQueue(db: Db, now: () => Date, options: JobQueueOptions = {})
         .execute();
     } catch (error) {
       clearInterval(heartbeat);
-      onError(error);
       if (isDatabaseUnavailable(error)) {
+        events.onRequeued?.(job, error);
         // The database went away under the job, no fault of the job's: it goes back to the queue, this attempt
         // not counted against its cap, and resumes after the items it recorded. Were the database still away, the
         // release fails too and the lease runs out instead.
@@ -273,6 +275,7 @@ export function jobQueue(db: Db, now: () => Date, options: JobQueueOptions = {})
         wakeAll();
         return;
       }
+      onError(error);
       await whileHeld()
         .set({
           state: 'failed',

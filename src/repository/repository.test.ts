@@ -6,7 +6,7 @@ import { testServices } from '../../test/support/services.js';
 import { ctfFile, tokenFor, upload, noOtherNames } from '../../test/support/transfers.js';
 import { addUser, seedRegister, signIn, type TestServices, type TestUser } from '../../test/support/world.js';
 import { parseCtf, type CtfPupilInput } from '../ctf/index.js';
-import { buildApp } from '../platform/web/app.js';
+import { buildApp } from '../app/app.js';
 import { purgeExpired } from '../transfers/retention.js';
 import type { RepositoryMatch } from './match-repository.js';
 

@@ -29,7 +29,8 @@ import type { JobQueue } from '../platform/jobs.js';
 import type { Keys } from '../platform/keys.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { Database, TransferFilesTable } from '../platform/schema.js';
-import { outboxRows, sharesIn, type FileAccepted, type TransferListeners } from './file-events.js';
+import type { Extensions } from '../platform/extensions.js';
+import { outboxRows, sharesIn, transferListeners, type FileAccepted } from './file-events.js';
 import { rejected, type FileProblem, type FileResult } from './file-result.js';
 import { routeDestination } from './route-destination.js';
 
@@ -40,8 +41,8 @@ export interface TransferDeps {
   audit: RecordAudit;
   config: Config;
   keys: Pick<Keys, 'pupilIndexKey'>;
-  /** The capabilities that write with a file's changes, and the effects queued when they commit. */
-  transferListeners: TransferListeners;
+  /** Among them, the capabilities that write with a file's changes, and the effects queued when they commit. */
+  extensions: Extensions;
   /** Told when a change has queued effects, so that idle workers take them at once. */
   jobs: Pick<JobQueue, 'announce'>;
   /** Where uploads and searches are counted for the operator; absent in tools that count nothing. */
@@ -229,7 +230,8 @@ export async function acceptFile(
   const structured = fileType === 'CTF' || fileType === 'ATF';
   const pass = new PassThrough({ highWaterMark: 1 << 20 });
   const storing = deps.blobs.seal(pass);
-  const shares = sharesIn(deps.transferListeners, { to: route.to, fileType, source: parsedName.source }, deps);
+  const listeners = transferListeners(deps.extensions);
+  const shares = sharesIn(listeners, { to: route.to, fileType, source: parsedName.source }, deps);
   const readers = shares.filter((share) => share.onPupil);
   let errors: FileProblem[] = [];
   let warnings: FileProblem[] = [];
@@ -331,7 +333,7 @@ export async function acceptFile(
   // upload waits for the database once. Contributors with more to write (a repository file's pupils) make it a
   // transaction.
   const writes = shares.flatMap((share) => share.writes(event) ?? []);
-  const outbox = outboxRows(deps.transferListeners, event, sender.orgCode);
+  const outbox = outboxRows(listeners, event, sender.orgCode);
   const inTransaction = writes.some((w) => w.afterFile);
   const record = async (trx: Db) => {
     let statement = withSealedRows(trx, blob);

@@ -9,7 +9,7 @@ import { auditActor, type User } from '../platform/user.js';
 import type { Db } from '../platform/database.js';
 import type { TransferDeps } from './accept-file.js';
 import { isUuid } from '../platform/ids.js';
-import { recordOutbox, type FileEvent, type TransferListeners } from './file-events.js';
+import { recordOutbox, transferListeners, type FileEvent, type TransferListeners } from './file-events.js';
 
 export interface FileSummary {
   id: string;
@@ -210,11 +210,11 @@ export async function downloadFile(
         .executeTakeFirst();
       return Number(updated.numUpdatedRows) > 0;
     };
-    if (followed(deps.transferListeners, 'file.collected')) {
+    if (followed(transferListeners(deps.extensions), 'file.collected')) {
       const event = { kind: 'file.collected', fileId: id, collectedBy: user.id, at: now } as const;
       const { queued } = await deps.db
         .transaction()
-        .execute((trx) => withListeners(trx, deps.transferListeners, event, user.orgCode, collect));
+        .execute((trx) => withListeners(trx, transferListeners(deps.extensions), event, user.orgCode, collect));
       if (queued) await deps.jobs.announce().catch(() => undefined);
     } else {
       await collect(deps.db);
@@ -259,7 +259,7 @@ export async function removeFile(
   const event = { kind: 'file.removed', fileId: id, at: now } as const;
   const { changed, queued } = await deps.db
     .transaction()
-    .execute((trx) => withListeners(trx, deps.transferListeners, event, user.orgCode, remove));
+    .execute((trx) => withListeners(trx, transferListeners(deps.extensions), event, user.orgCode, remove));
   if (!changed) return 'collected';
   if (queued) await deps.jobs.announce().catch(() => undefined);
   await deps.blobs.delete(row.blob_id);

@@ -10,6 +10,7 @@ import type { QueryCreator } from 'kysely';
 import type { CtfFileType, CtfPupil } from '../ctf/index.js';
 import type { JobKind } from '../platform/capability.js';
 import type { Db } from '../platform/database.js';
+import { extensionPoint, type Extensions } from '../platform/extensions.js';
 import { queuedJob } from '../platform/jobs.js';
 import type { Keys } from '../platform/keys.js';
 import type { Database } from '../platform/schema.js';
@@ -118,16 +119,18 @@ export interface AfterCommitEffect extends JobKind {
   wants?(event: FileEvent): boolean;
 }
 
+/** Where capabilities plug in to write with files' changes. */
+export const transferContributors = extensionPoint<TransferContributor>('transfers: contributors to files’ changes');
+/** Where capabilities plug in the effects queued when files' changes commit; each is also a job kind of theirs. */
+export const afterCommitEffects = extensionPoint<AfterCommitEffect>('transfers: effects after files’ changes');
+
 export interface TransferListeners {
   contributors: readonly TransferContributor[];
   effects: readonly AfterCommitEffect[];
 }
 
-export function transferListeners(
-  contributors: readonly TransferContributor[],
-  effects: readonly AfterCommitEffect[],
-): TransferListeners {
-  return { contributors, effects };
+export function transferListeners(extensions: Extensions): TransferListeners {
+  return { contributors: extensions.of(transferContributors), effects: extensions.of(afterCommitEffects) };
 }
 
 /** Every contributor's share in an arriving file. */

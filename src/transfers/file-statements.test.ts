@@ -14,7 +14,7 @@ import { ctfFile, noOtherNames } from '../../test/support/transfers.js';
 import { seedRegister, type TestServices } from '../../test/support/world.js';
 import type { FastifyInstance } from 'fastify';
 import { makeUpn } from '../ctf/upn.js';
-import { buildApp } from '../platform/web/app.js';
+import { buildApp } from '../app/app.js';
 import { acceptFile } from './accept-file.js';
 
 /** Notes the kind of every statement run through the database handle it is added to. */

@@ -7,7 +7,7 @@
  */
 import { parseCtf, sniffRootElement, structuredRootOf } from '../ctf/index.js';
 import type { TransferDeps } from './accept-file.js';
-import { applyWrites, recordOutbox, sharesIn, type FileRepaired } from './file-events.js';
+import { applyWrites, recordOutbox, sharesIn, transferListeners, type FileRepaired } from './file-events.js';
 
 export interface RepairedFile {
   fileId: string;
@@ -34,7 +34,7 @@ export interface RepairReport {
 }
 
 export async function repairRepositoryFiles(
-  deps: Pick<TransferDeps, 'db' | 'blobs' | 'now' | 'audit' | 'keys' | 'transferListeners' | 'jobs'>,
+  deps: Pick<TransferDeps, 'db' | 'blobs' | 'now' | 'audit' | 'keys' | 'extensions' | 'jobs'>,
   { dryRun = false }: { dryRun?: boolean } = {},
 ): Promise<RepairReport> {
   const files = await deps.db
@@ -46,6 +46,7 @@ export async function repairRepositoryFiles(
     )
     .orderBy('f.received_at')
     .execute();
+  const listeners = transferListeners(deps.extensions);
   const report: RepairReport = { checked: files.length, repaired: [], unrepaired: [] };
   for (const file of files) {
     const unrepaired = (reason: string) =>
@@ -69,11 +70,7 @@ export async function repairRepositoryFiles(
       );
       continue;
     }
-    const shares = sharesIn(
-      deps.transferListeners,
-      { to: 'repository', fileType: 'CTF', source: file.source_code },
-      deps,
-    );
+    const shares = sharesIn(listeners, { to: 'repository', fileType: 'CTF', source: file.source_code }, deps);
     let read = 0;
     const result = await parseCtf(sniffed.body, {
       fileName: file.file_name,
@@ -123,7 +120,7 @@ export async function repairRepositoryFiles(
         const writes = share.writes(event);
         if (writes) await applyWrites(trx, writes);
       }
-      await recordOutbox(trx, deps.transferListeners, event, file.sender_org_code);
+      await recordOutbox(trx, listeners, event, file.sender_org_code);
       return true;
     });
     if (!claimed) continue;

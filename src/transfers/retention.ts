@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { TransferDeps } from './accept-file.js';
-import { recordOutbox, type FileExpired } from './file-events.js';
+import { recordOutbox, transferListeners, type FileExpired } from './file-events.js';
 
 const BATCH = 100;
 
@@ -17,6 +17,7 @@ export interface PurgeReport {
 
 export async function purgeExpired(deps: TransferDeps): Promise<PurgeReport> {
   const report: PurgeReport = { files: 0 };
+  const listeners = transferListeners(deps.extensions);
   let queued = false;
   for (;;) {
     const now = deps.now();
@@ -35,11 +36,11 @@ export async function purgeExpired(deps: TransferDeps): Promise<PurgeReport> {
           .where('id', '=', row.id)
           .execute();
         const event: FileExpired = { kind: 'file.expired', fileId: row.id, at: now };
-        for (const contributor of deps.transferListeners.contributors) {
+        for (const contributor of listeners.contributors) {
           const counted = (await contributor.expired?.(trx, event)) ?? {};
           for (const [name, n] of Object.entries(counted)) report[name] = (report[name] ?? 0) + n;
         }
-        if (await recordOutbox(trx, deps.transferListeners, event, row.sender_org_code)) queued = true;
+        if (await recordOutbox(trx, listeners, event, row.sender_org_code)) queued = true;
       }
       return rows.rows;
     });

@@ -10,7 +10,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { totpCode } from '../../src/identity/two-factor.js';
-import { buildApp, startBulkWork } from '../../src/platform/web/app.js';
+import { buildApp, startBulkWork } from '../../src/app/app.js';
 import { testDatabases, type TestDatabase } from './databases.js';
 import { testServices } from './services.js';
 import { seedRegister, type TestServices, type TestUser } from './world.js';

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { testDatabases } from '../../../test/support/databases.js';
 import { testServices } from '../../../test/support/services.js';
-import { buildApp } from './app.js';
+import { buildApp } from '../../app/app.js';
 import { openApiDocument } from './openapi.js';
 
 const [database] = await testDatabases();

@@ -24,7 +24,7 @@ import {
 import { makeUpn } from '../../ctf/upn.js';
 import { can } from '../permissions.js';
 import type { Role } from '../schema.js';
-import { buildApp, type RouteEntry } from './app.js';
+import { buildApp, type RouteEntry } from '../../app/app.js';
 import { longDate } from './views.js';
 
 /**
