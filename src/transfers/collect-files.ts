@@ -210,11 +210,12 @@ export async function downloadFile(
         .executeTakeFirst();
       return Number(updated.numUpdatedRows) > 0;
     };
-    if (followed(transferListeners(deps.extensions), 'file.collected')) {
+    const listeners = transferListeners(deps.extensions);
+    if (followed(listeners, 'file.collected')) {
       const event = { kind: 'file.collected', fileId: id, collectedBy: user.id, at: now } as const;
       const { queued } = await deps.db
         .transaction()
-        .execute((trx) => withListeners(trx, transferListeners(deps.extensions), event, user.orgCode, collect));
+        .execute((trx) => withListeners(trx, listeners, event, user.orgCode, collect));
       if (queued) await deps.jobs.announce().catch(() => undefined);
     } else {
       await collect(deps.db);

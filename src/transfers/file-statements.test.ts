@@ -1,7 +1,8 @@
 /**
- * What a file's acceptance asks of the database: a school's CTF to an inbox, carrying one of the school's leavers,
- * is written in one statement however many capabilities take part (its body, the leaver marked sent, the file),
- * and a file for the repository writes the jobs of its effects in its own transaction, never after it.
+ * What a file's changes ask of the database: a school's CTF to an inbox, carrying one of the school's leavers, is
+ * written in one statement however many capabilities take part (its body, the leaver marked sent, the file); a file
+ * for the repository writes the jobs of its effects in its own transaction, never after it; and what contributors
+ * write with a collection or a removal is part of it, so that one failing undoes the change.
  */
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
@@ -15,7 +16,11 @@ import { seedRegister, type TestServices } from '../../test/support/world.js';
 import type { FastifyInstance } from 'fastify';
 import { makeUpn } from '../ctf/upn.js';
 import { buildApp } from '../app/app.js';
+import { extension, extensionsOf } from '../platform/extensions.js';
+import { capabilities } from '../app/capabilities.js';
 import { acceptFile } from './accept-file.js';
+import { downloadFile, removeFile } from './collect-files.js';
+import { transferContributors } from './file-events.js';
 
 /** Notes the kind of every statement run through the database handle it is added to. */
 function statementsSeen(): KyselyPlugin & { kinds: string[] } {
@@ -98,6 +103,36 @@ for (const database of await testDatabases()) {
           state: 'queued',
         },
       ]);
+    });
+
+    it('collects or removes a file only together with what its contributors write', async () => {
+      const { result } = await accept(ctfFile('8232003', '3304101', { seed: 'refused-contributor' }));
+      const receiver = await apiActor(services, 'school-user', '3304101');
+      // Every capability's contributors, and one whose writes fail.
+      const refusing = extension(transferContributors, {
+        name: 'refusing',
+        collected: async () => {
+          throw new Error('cannot follow the collection');
+        },
+        removed: async () => {
+          throw new Error('cannot follow the removal');
+        },
+      });
+      const failing = {
+        ...services,
+        extensions: extensionsOf([...capabilities.flatMap((c) => c.extensions ?? []), refusing]),
+      };
+      const state = () =>
+        services.db
+          .selectFrom('transfer_files')
+          .select(['status', 'collected_at'])
+          .where('id', '=', result.id!)
+          .executeTakeFirstOrThrow();
+      await assert.rejects(downloadFile(failing, receiver.account.user, result.id!, null), /the collection/);
+      await assert.rejects(removeFile(failing, school.account.user, result.id!, null), /the removal/);
+      assert.deepEqual(await state(), { status: 'delivered', collected_at: null }, 'neither change was kept');
+      assert.equal(await removeFile(services, school.account.user, result.id!, null), 'removed');
+      assert.equal((await state()).status, 'removed');
     });
   });
 }
