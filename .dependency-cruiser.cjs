@@ -4,7 +4,7 @@
 // and ctf/; platform/ and ctf/ depend on nothing of ours above them. No import circles anywhere. Tests, which wire
 // whole apps, may import from any layer.
 const CAPABILITIES =
-  '^src/(audit|cme|enquiries|establishments|identity|joiners|leavers|notifications|repository|transfers)/';
+  '^src/(audit|cme|enquiries|establishments|help|identity|joiners|leavers|notifications|repository|transfers)/';
 const TESTS = '(\\.test\\.ts$|/test-support(\\.ts$|/))';
 
 module.exports = {

@@ -19,10 +19,10 @@ for round in $(seq 1 "$rounds"); do
     [ "$side" = before ] && tree=$before
     echo "== round $round, $side ($(git -C "$tree" rev-parse --short HEAD))" >&2
     row=$( (cd "$tree" && node --import tsx bench/transfers/run.ts) | tee /dev/stderr | grep -E '^\| s2s, ' | head -1)
-    results+=("| $side $(git -C "$tree" rev-parse --short HEAD), round $round ${row#| }")
+    results+=("| $side ($(git -C "$tree" rev-parse --short HEAD)), round $round: ${row#| }")
   done
 done
 echo
-echo "| tree | uploads | uploads/s | p50 ms | p95 ms | p99 ms | not 201 | collected byte-identical | server peak RSS MB |"
-echo "|---|---|---:|---:|---:|---:|---:|---|---:|"
+echo "| tree, round: load | uploads/s | p50 ms | p95 ms | p99 ms | not 201 | collected byte-identical | server peak RSS MB |"
+echo "|---|---:|---:|---:|---:|---:|---|---:|"
 printf '%s\n' "${results[@]}"

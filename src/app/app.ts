@@ -174,6 +174,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     services,
     demo: options.demo ?? false,
     navigation: capabilities.flatMap((capability) => capability.navigation ?? []),
+    footer: capabilities.flatMap((capability) => capability.footer ?? []),
   });
   await app.register(staticAssets);
 

@@ -6,6 +6,7 @@ import { audit } from '../audit/index.js';
 import { cme } from '../cme/index.js';
 import { enquiries } from '../enquiries/index.js';
 import { establishments } from '../establishments/index.js';
+import { help } from '../help/index.js';
 import { identity } from '../identity/index.js';
 import { joiners } from '../joiners/index.js';
 import { leavers } from '../leavers/index.js';
@@ -25,4 +26,5 @@ export const capabilities: readonly Capability[] = [
   establishments,
   identity,
   audit,
+  help,
 ];

@@ -17,6 +17,12 @@ export interface NavigationEntry {
   permission: Permission | 'signed-in';
 }
 
+/** A link in the page footer, shown to everyone, signed in or not. */
+export interface FooterLink {
+  href: string;
+  text: string;
+}
+
 /** A card on the home page, shown to users whose role has the permission. */
 export interface HomeTile {
   href: string;
@@ -57,6 +63,7 @@ export interface Capability {
   /** Fastify plugins registered in order, each given `{ services }`: API routes first, then pages. */
   routes?: ReadonlyArray<FastifyPluginAsync<{ services: Services }>>;
   navigation?: readonly NavigationEntry[];
+  footer?: readonly FooterLink[];
   homeTiles?: readonly HomeTile[];
   housekeeping?: readonly HousekeepingTask[];
   periodic?: readonly PeriodicTask[];

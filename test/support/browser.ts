@@ -308,7 +308,7 @@ export function browserSuite(options: { database?: TestDatabase; env?: Record<st
       assert.ok(running, 'the app starts in the suite’s before hook');
       return running;
     },
-    async newPage(pageOptions: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+    async newPage(pageOptions: { javaScriptEnabled?: boolean; width?: number; height?: number } = {}): Promise<Page> {
       assert.ok(browser && running, 'the browser starts in the suite’s before hook');
       const page = await openPage(browser, running.baseUrl, pageOptions);
       pages.push(page);

@@ -4,7 +4,7 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { NavigationEntry } from '../capability.js';
+import type { FooterLink, NavigationEntry } from '../capability.js';
 import { can } from '../permissions.js';
 import { randomToken } from '../keys.js';
 import type { Services } from '../services.js';
@@ -17,6 +17,7 @@ declare module 'fastify' {
   }
 }
 
+const API_DOCS: FooterLink = { href: '/api-docs', text: 'API for MIS suppliers' };
 const HOME: NavigationEntry = { href: '/', text: 'Home', permission: 'signed-in' };
 
 function navigationFor(request: FastifyRequest, navigationItems: readonly NavigationEntry[]) {
@@ -50,22 +51,26 @@ export function formToken(services: Services, request: FastifyRequest, reply: Fa
   return csrfToken(services.keys.csrfKey, anonymous);
 }
 
-export const pages = fp<{ services: Services; demo: boolean; navigation: readonly NavigationEntry[] }>(
-  async (app, { services, demo, navigation }) => {
-    const views = createViews();
-    const navigationItems = [HOME, ...navigation];
-    app.decorateReply('render', function (this: FastifyReply, template: string, context = {}, status = 200) {
-      const request = this.request;
-      const html = views.render(template, {
-        ...context,
-        user: request.user,
-        organisationName: request.organisationName,
-        navigation: navigationFor(request, navigationItems),
-        csrfToken: formToken(services, request, this),
-        cspNonce: this.cspNonce?.script,
-        demo,
-      });
-      return this.code(status).type('text/html; charset=utf-8').send(html);
+export const pages = fp<{
+  services: Services;
+  demo: boolean;
+  navigation: readonly NavigationEntry[];
+  footer: readonly FooterLink[];
+}>(async (app, { services, demo, navigation, footer }) => {
+  const views = createViews();
+  const navigationItems = [HOME, ...navigation];
+  app.decorateReply('render', function (this: FastifyReply, template: string, context = {}, status = 200) {
+    const request = this.request;
+    const html = views.render(template, {
+      ...context,
+      user: request.user,
+      organisationName: request.organisationName,
+      navigation: navigationFor(request, navigationItems),
+      footerLinks: [...footer, API_DOCS],
+      csrfToken: formToken(services, request, this),
+      cspNonce: this.cspNonce?.script,
+      demo,
     });
-  },
-);
+    return this.code(status).type('text/html; charset=utf-8').send(html);
+  });
+});
