@@ -30,7 +30,7 @@ import type { Role } from '../platform/schema.js';
 import { MasterKeyMissingError, type Keys } from '../platform/keys.js';
 import { keyUsage, type KeyUsage } from '../platform/rotate-master-key.js';
 import { rotateInBackground, rotateWithAudit } from '../platform/rotate-in-background.js';
-import { createServices, type Services } from '../platform/services.js';
+import type { Services } from '../platform/services.js';
 import {
   isServingProcess,
   leaveSupervision,
@@ -39,6 +39,7 @@ import {
 } from '../platform/serving-processes.js';
 import { gatherNodeMetrics } from '../platform/node-metrics.js';
 import { buildApp, startBulkWork } from './app.js';
+import { composeServices } from './services.js';
 import { serializeError, type SerializedError } from '../platform/web/log-serializers.js';
 
 export interface Io {
@@ -74,7 +75,7 @@ Commands:
 Configuration comes from the environment: s2s serve --help lists it.`;
 
 async function withServices<T>(purpose: string, io: Io, work: (services: Services) => Promise<T>): Promise<T> {
-  const services = await createServices(loadConfig(), {
+  const services = await composeServices(loadConfig(), {
     purpose,
     onWarning: (m) => io.stderr.write(`warning: ${m}\n`),
   });
@@ -95,7 +96,7 @@ async function serve(args: string[], io: Io): Promise<number> {
   const warn = (m: string) => io.stderr.write(`warning: ${m}\n`);
   const waiting = (m: string) => io.stderr.write(`waiting for the database: ${m}\n`);
   if (isServingProcess()) return serveRequests(config, warn, waiting);
-  const services = await createServices(config, {
+  const services = await composeServices(config, {
     purpose: 's2s serve',
     onWarning: warn,
     onWaitingForDatabase: waiting,
@@ -204,7 +205,7 @@ async function listen(services: Services, config: Config) {
  * serving process restarted while the database is away waits for it and never migrates.
  */
 async function serveRequests(config: Config, warn: (m: string) => void, waiting: (m: string) => void): Promise<number> {
-  const services = await createServices(config, {
+  const services = await composeServices(config, {
     purpose: 's2s serve',
     onWarning: warn,
     onWaitingForDatabase: waiting,

@@ -410,6 +410,8 @@ for (const database of await testDatabases()) {
         }),
       ]);
       assert.equal(arrived.statusCode, 201);
+      // The record's alert follows the upload, by the job queue, once the upload has committed.
+      assert.ok(await services.jobs.runQueued());
       assert.deepEqual((await kindsFound()).sort(), ['joiner', 'joiner', 'repository']);
 
       const bad = await post(officer, `/api/v1/enquiries/${id}/close`, { outcome: 'other' });

@@ -1,6 +1,9 @@
 /** Leavers: recording them, reminders of the CTF still to send, and the LA's view of its schools' leavers. */
 import type { Capability } from '../platform/capability.js';
+import { extension } from '../platform/extensions.js';
+import { transferContributors } from '../transfers/file-events.js';
 import { leaverApiRoutes } from './api-routes.js';
+import { leaversContributors } from './leavers-contributors.js';
 import { leaverPages } from './pages.js';
 import { forgetOldSentPupils, remindLeavers } from './remind-leavers.js';
 
@@ -21,4 +24,6 @@ export const leavers: Capability = {
       },
     },
   ],
+  // A school's CTF marks its leavers sent; removed, it no longer counts.
+  extensions: [extension(transferContributors, leaversContributors)],
 };

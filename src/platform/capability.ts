@@ -4,6 +4,7 @@
  * manifests; nothing below it names a capability, so adding one touches its own folder and one line of the root.
  */
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
+import type { Extension } from './extensions.js';
 import type { JobHandler, JobKindOptions } from './jobs.js';
 import type { Permission } from './permissions.js';
 import type { Services } from './services.js';
@@ -67,4 +68,6 @@ export interface Capability {
   housekeeping?: readonly HousekeepingTask[];
   periodic?: readonly PeriodicTask[];
   jobs?: readonly JobKind[];
+  /** What it plugs into other capabilities' extension points (a contributor to files' changes). */
+  extensions?: readonly Extension[];
 }

@@ -9,9 +9,10 @@
  */
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import { isDatabaseUnavailable, type Db } from './database.js';
 import { inProcessWakeups, type JobWakeups } from './job-wakeups.js';
+import type { JobsTable } from './schema.js';
 
 /** How long a claim holds without a heartbeat, and how often a running job's node renews it. */
 export const LEASE_MS = 15_000;
@@ -140,6 +141,26 @@ interface JobRow {
 
 function toJob(row: JobRow): Job {
   return { id: row.id, kind: row.kind, orgCode: row.org_code, payload: row.payload, attempts: row.attempts };
+}
+
+/**
+ * A queued job's row, for a caller that writes it in its own statement or transaction, so that the job exists exactly
+ * when what it follows from does; the caller then calls the queue's `announce`.
+ */
+export function queuedJob(
+  kind: string,
+  orgCode: string,
+  payload: Record<string, unknown>,
+  at: Date,
+): Insertable<JobsTable> {
+  return {
+    id: crypto.randomUUID(),
+    kind,
+    org_code: orgCode,
+    payload: JSON.stringify(payload),
+    state: 'queued',
+    created_at: at,
+  };
 }
 
 export function jobQueue(db: Db, now: () => Date, options: JobQueueOptions = {}) {
@@ -322,13 +343,26 @@ export function jobQueue(db: Db, now: () => Date, options: JobQueueOptions = {})
       kinds.set(kind, kindOptions);
     },
     async enqueue(kind: string, orgCode: string, payload: Record<string, unknown>): Promise<string> {
-      const id = crypto.randomUUID();
-      await db
-        .insertInto('jobs')
-        .values({ id, kind, org_code: orgCode, payload: JSON.stringify(payload), state: 'queued', created_at: now() })
-        .execute();
+      const row = queuedJob(kind, orgCode, payload, now());
+      await db.insertInto('jobs').values(row).execute();
       await wakeups.announce(db);
-      return id;
+      return row.id;
+    },
+    /** Wakes the workers for jobs written by the caller (`queuedJob`), once they are committed. */
+    async announce(): Promise<void> {
+      await wakeups.announce(db);
+    },
+    /**
+     * Runs the jobs waiting now, one after another in this process, until none is left; returns how many ran. For a
+     * command or a test that needs the queue's work done without starting workers.
+     */
+    async runQueued(): Promise<number> {
+      let ran = 0;
+      for (let job = await claim(); job; job = await claim()) {
+        await run(job);
+        ran++;
+      }
+      return ran;
     },
     /**
      * Resolves when the job has finished on any node, or when `timeoutMs` has passed: then with the state it has
