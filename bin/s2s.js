@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const compiled = new URL('../dist/cli.js', import.meta.url);
+const compiled = new URL('../dist/app/cli.js', import.meta.url);
 if (!existsSync(fileURLToPath(compiled))) {
   console.error('s2s is not built yet: run `npm run build` (npm ci does this for you).');
   process.exit(2);

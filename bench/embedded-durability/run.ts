@@ -21,7 +21,7 @@ import {
   type OpenedDatabase,
 } from '../../src/platform/database.js';
 import { embeddedSyncCount } from '../../src/platform/durable-pglite.js';
-import { buildApp } from '../../src/platform/web/app.js';
+import { buildApp } from '../../src/app/app.js';
 import { testServices } from '../../test/support/services.js';
 import { ctfFile, tokenFor, upload, type TestFile } from '../../test/support/transfers.js';
 import { addUser, seedRegister } from '../../test/support/world.js';

@@ -22,7 +22,7 @@ import { openSampleEstablishments, sampleLocalAuthorities } from '../../src/esta
 import { createUser } from '../../src/identity/accounts.js';
 import { createApiToken } from '../../src/identity/api-tokens.js';
 import { loadConfig } from '../../src/platform/config.js';
-import { createServices } from '../../src/platform/services.js';
+import { composeServices } from '../../src/app/services.js';
 import { IDEMPOTENCY_LEASE_MS } from '../../src/transfers/idempotency.js';
 import { startOwnPostgres, type OwnPostgres } from '../../test/support/own-postgres.js';
 import { freePort } from '../../test/support/serve-processes.js';
@@ -80,7 +80,7 @@ function uploadsFor(run: string, count: number): Upload[] {
 /** API tokens by organisation: each open school's school user, and each LA's la-user (collecting `<la>LLLL`). */
 async function seed(databaseUrl: string, dataDir: string): Promise<Map<string, string>> {
   const config = loadConfig({ DATABASE_URL: databaseUrl, S2S_DATA_DIR: dataDir, S2S_MASTER_KEY: MASTER_KEY });
-  const services = await createServices(config, { purpose: 'faults benchmark seeding' });
+  const services = await composeServices(config, { purpose: 'faults benchmark seeding' });
   try {
     await importRegister(services.db, sampleRegisterFile, services.now());
     const tokens = new Map<string, string>();

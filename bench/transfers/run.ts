@@ -19,7 +19,7 @@ import { importRegister } from '../../src/establishments/import-register.js';
 import { createUser } from '../../src/identity/accounts.js';
 import { createApiToken } from '../../src/identity/api-tokens.js';
 import { loadConfig } from '../../src/platform/config.js';
-import { createServices } from '../../src/platform/services.js';
+import { composeServices } from '../../src/app/services.js';
 import { bundleForNode } from '../bundle.js';
 import { benchLaCodes, openBenchSchools, prepareInputs, sha256, type InputFile } from './inputs.js';
 import {
@@ -150,7 +150,7 @@ async function seed(databaseUrl: string, dataDir: string, masterKey: string, reg
     S2S_MASTER_KEY: masterKey,
     LOG_LEVEL: 'silent',
   });
-  const services = await createServices(config, { purpose: 'transfers benchmark seeding' });
+  const services = await composeServices(config, { purpose: 'transfers benchmark seeding' });
   try {
     const report = await importRegister(services.db, registerCsv, services.now());
     if (report.rejected.length > 0) throw new Error(`register rows rejected: ${JSON.stringify(report.rejected)}`);

@@ -7,13 +7,13 @@
  */
 
 import { loadConfig } from '../../src/platform/config.js';
-import { createServices } from '../../src/platform/services.js';
+import { composeServices } from '../../src/app/services.js';
 import { isServingProcess, reportListening, superviseServingProcesses } from '../../src/platform/serving-processes.js';
-import { buildApp, startBulkWork } from '../../src/platform/web/app.js';
+import { buildApp, startBulkWork } from '../../src/app/app.js';
 
 const config = loadConfig(process.env);
 // A failed bulk job is logged by the app, at level error, like a 5xx.
-const services = await createServices(config, { purpose: 'transfers benchmark' });
+const services = await composeServices(config, { purpose: 'transfers benchmark' });
 
 if (config.workers > 1 && !isServingProcess()) {
   // The primary migrated the database above; the serving processes share port 0's one random port.

@@ -6,7 +6,7 @@ import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { tokenFor } from '../../test/support/transfers.js';
 import { addUser, seedRegister, signIn, type TestServices } from '../../test/support/world.js';
-import { buildApp } from '../platform/web/app.js';
+import { buildApp } from '../app/app.js';
 
 for (const database of await testDatabases()) {
   describe(`CME registers and figures (${database.name})`, () => {

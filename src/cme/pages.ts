@@ -34,7 +34,7 @@ export const cmePages: FastifyPluginAsync<{ services: Services }> = async (app, 
     return reply.render(
       'cme/views/cases.njk',
       {
-        title: errors.length > 0 ? 'Error: Children missing education' : 'Children missing education',
+        title: 'Children missing education',
         cases: await listCases(services.db, user, services.now(), services.config.cmeThresholdSchoolDays),
         threshold: services.config.cmeThresholdSchoolDays,
         values,

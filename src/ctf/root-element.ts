@@ -7,9 +7,11 @@
 
 import { TextDecoder } from 'node:util';
 import { sniffEncoding } from './decode.js';
+import { documentTypeOfRoot, localName } from './elements.js';
+import type { CtfDocumentType } from './model.js';
 
 /** The kind of document a root element makes, for the two the CTF engine reads. */
-export type StructuredRoot = 'CTF' | 'ATF';
+export type StructuredRoot = CtfDocumentType;
 
 export type RootElement =
   /** `localName` without any namespace prefix (`ctf:CTfile` → `CTfile`). */
@@ -58,16 +60,12 @@ export function rootElementOf(head: Uint8Array, final: boolean): RootElement | '
 }
 
 function element(name: string): RootElement {
-  const colon = name.indexOf(':');
-  return { kind: 'element', qualifiedName: name, localName: colon < 0 ? name : name.slice(colon + 1) };
+  return { kind: 'element', qualifiedName: name, localName: localName(name) };
 }
 
 /** `CTF` for a `CTfile` root, `ATF` for `ATfile`, null for anything else. */
 export function structuredRootOf(root: RootElement): StructuredRoot | null {
-  if (root.kind !== 'element') return null;
-  if (root.localName === 'CTfile') return 'CTF';
-  if (root.localName === 'ATfile') return 'ATF';
-  return null;
+  return root.kind === 'element' ? documentTypeOfRoot(root.localName) : null;
 }
 
 export interface SniffedStream {

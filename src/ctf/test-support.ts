@@ -2,7 +2,7 @@
 
 import { PassThrough } from 'node:stream';
 import { openSampleEstablishments } from '../establishments/sample-register.js';
-import { ctfCommand } from './cli.js';
+import { ctfCommand } from '../app/ctf-cli.js';
 import type { GeneratorEstablishment } from './generate.js';
 import type { CtfHeaderInput, CtfPupilInput } from './write.js';
 import { writeCtf } from './write.js';

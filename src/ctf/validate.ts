@@ -6,36 +6,22 @@
  */
 
 import { ageOn, calendarDate, isRealDateTime } from './dates.js';
+import { fieldText, type Field, type HeaderDraft, type PupilDraft } from './drafts.js';
+import {
+  documentNames,
+  headerMandatory,
+  headerPath,
+  historyDateKeys,
+  nameKeys,
+  pupilMandatory,
+  pupilPath,
+} from './elements.js';
 import { headerFieldLengths, pupilFieldLengths, schoolHistoryFieldLengths } from './field-lengths.js';
 import { classifyDestination, codeAgreesWithHeader, parseFileName } from './file-names.js';
 import { issue, type CtfIssue, type IssuePlace } from './issues.js';
-import type { CtfDocumentType, CtfHeader, CtfPupilIdentity, CtfSchoolHistoryEntry } from './model.js';
+import type { CtfDocumentType, CtfHeader } from './model.js';
 import { checkUln } from './uln.js';
 import { checkUpn } from './upn.js';
-
-/** One element's text and where its start tag was. `key` is its path relative to the header or pupil. */
-export interface Field {
-  key: string;
-  text: string;
-  line: number;
-  column: number;
-}
-
-export interface HeaderDraft {
-  place: IssuePlace;
-  fields: Map<string, Field>;
-  other: { path: string; text: string }[];
-}
-
-export interface PupilDraft {
-  index: number;
-  place: IssuePlace;
-  fields: Map<string, Field>;
-  /** Keys seen more than once among the single-valued identity fields. */
-  repeated: Field[];
-  formerUpns: Field[];
-  schools: Map<string, Field>[];
-}
 
 export interface RuleOptions {
   /** The CTF version DfE currently publishes (major number); files older than the previous one get a warning. */
@@ -68,120 +54,6 @@ export const knownLeavingReasons: ReadonlySet<string> = new Set([
   'UK',
 ]);
 
-const ctfHeaderMandatory = [
-  'DocumentName',
-  'CTFversion',
-  'DateTime',
-  'DocumentQualifier',
-  'SupplierID',
-  'SourceSchool/LEA',
-  'SourceSchool/Estab',
-  'SourceSchool/SchoolName',
-  'SourceSchool/AcademicYear',
-  'DestSchool/LEA',
-  'DestSchool/Estab',
-];
-// ATF structure is less certain (design assumption): only these are enforced.
-const atfHeaderMandatory = ['DocumentName', 'ATFversion', 'DateTime'];
-
-export const knownHeaderElements: ReadonlySet<string> = new Set([
-  'DocumentName',
-  'CTFversion',
-  'ATFversion',
-  'DateTime',
-  'DocumentQualifier',
-  'DataQualifier',
-  'DataDescriptor',
-  'SupplierID',
-  'SourceSchool',
-  'DestSchool',
-  'SuppInfo',
-  'SuppID',
-  'SourceSchool/LEA',
-  'SourceSchool/Estab',
-  'SourceSchool/URN',
-  'SourceSchool/SchoolName',
-  'SourceSchool/AcademicYear',
-  'DestSchool/LEA',
-  'DestSchool/Estab',
-  'DestSchool/URN',
-  'DestSchool/SchoolName',
-]);
-
-export const knownPupilElements: ReadonlySet<string> = new Set([
-  'UPN',
-  'UniqueLearnerNumber',
-  'UCI',
-  'Surname',
-  'Forename',
-  'DOB',
-  'Gender',
-  'Sex',
-  'BasicDetails',
-  'FSMhistory',
-  'NAWdetails',
-  'LookedAfter',
-  'SENhistory',
-  'Admissions',
-  'Address',
-  'Phones',
-  'Email',
-  'Contacts',
-  'Attendance',
-  'StageAssessments',
-  'SchoolHistory',
-  'ApplicationReference',
-  'SuppInfo',
-  'SuppID',
-  'FormerUPN',
-  'MiddleNames',
-  'PreferredSurname',
-  'PreferredForename',
-  'FormerSurname',
-  'FormerForename',
-  'NCyearActual',
-]);
-
-export const knownBasicDetailsElements: ReadonlySet<string> = new Set([
-  'FormerUPN',
-  'PreferredSurname',
-  'PreferredForename',
-  'FormerSurname',
-  'FormerForename',
-  'MiddleNames',
-  'NCyearActual',
-  'Ethnicity',
-  'EthnicitySource',
-  'Languages',
-  'MedicalFlag',
-  'Disabilities',
-  'EnrolStatus',
-  'ServiceChild',
-  'Sex',
-  'Gender',
-]);
-
-const ctfPupilMandatory = ['UPN', 'Surname', 'Forename', 'DOB'];
-const atfPupilMandatory = ['Surname', 'Forename', 'DOB'];
-const sexKeys = ['Sex', 'Gender', 'BasicDetails/Sex', 'BasicDetails/Gender'];
-const keptWhenEmpty = {
-  CTF: { header: new Set(ctfHeaderMandatory), pupil: new Set([...ctfPupilMandatory, ...sexKeys]) },
-  ATF: { header: new Set(atfHeaderMandatory), pupil: new Set([...atfPupilMandatory, ...sexKeys]) },
-} as const;
-
-/**
- * Whether an element written empty (`<UniqueLearnerNumber/>`, `<MiddleNames></MiddleNames>`) is read as absent.
- * MIS suppliers write optional elements they have no value for as empty tags rather than leaving them out; an
- * absent optional element is valid, so the empty one is too. A mandatory element written empty stays, so that its
- * own check says what is wrong with it (an empty surname, an empty UPN).
- */
-export function emptyMeansAbsent(type: CtfDocumentType, kind: 'header' | 'pupil' | 'school', key: string): boolean {
-  return kind === 'school' || !keptWhenEmpty[type][kind].has(key);
-}
-
-const nameKeys = ['Surname', 'Forename'];
-const historyDateKeys = ['EntryDate', 'LeavingDate'];
-
 function at(field: Field, path: string): IssuePlace {
   return { line: field.line, column: field.column, path };
 }
@@ -211,19 +83,6 @@ function tooLongMessage(what: string, field: Field, limit: number): string {
   return `${what} is ${field.text.length} characters long; the most s2s accepts is ${limit}.`;
 }
 
-function text(fields: Map<string, Field>, key: string): string | null {
-  return fields.get(key)?.text ?? null;
-}
-
-const namesFor = {
-  CTF: { version: 'CTFversion', documentName: 'Common Transfer File', root: 'CTfile' },
-  ATF: { version: 'ATFversion', documentName: 'Admissions Data Transfer File', root: 'ATfile' },
-} as const;
-
-export function headerPath(type: CtfDocumentType, key = ''): string {
-  return `/${namesFor[type].root}/Header${key ? `/${key}` : ''}`;
-}
-
 /** Problems in a completed header. */
 export function checkHeader(draft: HeaderDraft, type: CtfDocumentType, rules: RuleOptions): CtfIssue[] {
   const lengths = checkLengths(draft.fields, headerFieldLengths, (field, limit) => ({
@@ -236,7 +95,7 @@ export function checkHeader(draft: HeaderDraft, type: CtfDocumentType, rules: Ru
     const field = f.get(key);
     return field ? at(field, headerPath(type, key)) : draft.place;
   };
-  for (const key of type === 'CTF' ? ctfHeaderMandatory : atfHeaderMandatory) {
+  for (const key of headerMandatory[type]) {
     if (!draft.fields.has(key)) {
       out.push(
         issue('ELEMENT_MISSING', 'error', `The header has no ${key} element, which is mandatory.`, {
@@ -246,8 +105,8 @@ export function checkHeader(draft: HeaderDraft, type: CtfDocumentType, rules: Ru
       );
     }
   }
-  const names = namesFor[type];
-  const documentName = text(f, 'DocumentName');
+  const names = documentNames[type];
+  const documentName = fieldText(f, 'DocumentName');
   if (documentName !== null && documentName !== names.documentName) {
     out.push(
       issue(
@@ -258,7 +117,7 @@ export function checkHeader(draft: HeaderDraft, type: CtfDocumentType, rules: Ru
       ),
     );
   }
-  const version = text(f, names.version);
+  const version = fieldText(f, names.version);
   if (version !== null) {
     const m = /^([0-9]{1,2})\.0$/.exec(version);
     if (!m) {
@@ -281,7 +140,7 @@ export function checkHeader(draft: HeaderDraft, type: CtfDocumentType, rules: Ru
       );
     }
   }
-  const dateTime = text(f, 'DateTime');
+  const dateTime = fieldText(f, 'DateTime');
   if (dateTime !== null && !isRealDateTime(dateTime)) {
     out.push(
       issue(
@@ -292,7 +151,7 @@ export function checkHeader(draft: HeaderDraft, type: CtfDocumentType, rules: Ru
       ),
     );
   }
-  const qualifier = text(f, 'DocumentQualifier');
+  const qualifier = fieldText(f, 'DocumentQualifier');
   if (qualifier !== null && qualifier !== 'full' && qualifier !== 'partial') {
     out.push(
       issue(
@@ -309,7 +168,7 @@ export function checkHeader(draft: HeaderDraft, type: CtfDocumentType, rules: Ru
     code: 'LEA_CODE_INVALID' | 'ESTAB_CODE_INVALID' | 'URN_INVALID' | 'ACADEMIC_YEAR_INVALID',
     rule: string,
   ): void => {
-    const value = text(f, key);
+    const value = fieldText(f, key);
     if (value !== null && !pattern.test(value)) out.push(issue(code, 'error', `${key} must be ${rule}.`, place(key)));
   };
   codeCheck(
@@ -344,8 +203,8 @@ export function checkHeader(draft: HeaderDraft, type: CtfDocumentType, rules: Ru
     'four digits, XXXX, MMMM or LLLL (the LA itself)',
   );
   codeCheck('DestSchool/URN', /^[0-9]{6,7}$/, 'URN_INVALID', 'a six-digit URN');
-  const lea = text(f, 'DestSchool/LEA');
-  const estab = text(f, 'DestSchool/Estab');
+  const lea = fieldText(f, 'DestSchool/LEA');
+  const estab = fieldText(f, 'DestSchool/Estab');
   if (lea !== null && estab !== null && /^([0-9]{3}|XXX|MMM)$/.test(lea) && /^([0-9]{4}|XXXX|MMMM|LLLL)$/.test(estab)) {
     if (classifyDestination(lea + estab) === null) {
       out.push(
@@ -359,51 +218,6 @@ export function checkHeader(draft: HeaderDraft, type: CtfDocumentType, rules: Ru
     }
   }
   return out;
-}
-
-function orNull(value: string | null | undefined): string | null {
-  return value === undefined ? null : value;
-}
-
-/** A date field as its calendar date (an `xs:date` zone dropped), or as written when it is not a date. */
-function dateOrAsWritten(value: string | null | undefined): string | null {
-  if (value === undefined || value === null) return null;
-  return calendarDate(value) ?? value;
-}
-
-export function headerFromDraft(draft: HeaderDraft, type: CtfDocumentType): CtfHeader {
-  const f = draft.fields;
-  const g = (key: string): string | null => text(f, key);
-  const srcLea = g('SourceSchool/LEA');
-  const srcEstab = g('SourceSchool/Estab');
-  const dstLea = g('DestSchool/LEA');
-  const dstEstab = g('DestSchool/Estab');
-  const dstCode = dstLea !== null && dstEstab !== null ? dstLea + dstEstab : null;
-  return {
-    documentName: g('DocumentName'),
-    version: g(namesFor[type].version),
-    dateTime: g('DateTime'),
-    documentQualifier: g('DocumentQualifier'),
-    dataQualifier: g('DataQualifier'),
-    dataDescriptor: g('DataDescriptor'),
-    supplierId: g('SupplierID'),
-    source: {
-      lea: srcLea,
-      estab: srcEstab,
-      urn: g('SourceSchool/URN'),
-      laestab: srcLea !== null && srcEstab !== null ? srcLea + srcEstab : null,
-      schoolName: g('SourceSchool/SchoolName'),
-      academicYear: g('SourceSchool/AcademicYear'),
-    },
-    destination: {
-      lea: dstLea,
-      estab: dstEstab,
-      urn: g('DestSchool/URN'),
-      laestab: dstCode,
-      kind: dstCode === null ? null : classifyDestination(dstCode),
-    },
-    other: draft.other,
-  };
 }
 
 /** Problems with a file name against the header: the convention, the type, the source and the destination. */
@@ -437,7 +251,7 @@ export function checkFileName(
       issue(
         'FILE_NAME_TYPE_MISMATCH',
         'warning',
-        `The file name says ${named} but the file is a${type === 'ATF' ? 'n' : ''} ${type} (its root element is ${namesFor[type].root}); s2s has read it as a${type === 'ATF' ? 'n' : ''} ${type}. Name it <source>_${type}_<destination>_<nnn>.XML next time.`,
+        `The file name says ${named} but the file is a${type === 'ATF' ? 'n' : ''} ${type} (its root element is ${documentNames[type].root}); s2s has read it as a${type === 'ATF' ? 'n' : ''} ${type}. Name it <source>_${type}_<destination>_<nnn>.XML next time.`,
         place,
       ),
     );
@@ -471,10 +285,6 @@ export function checkFileName(
   return out;
 }
 
-export function pupilPath(type: CtfDocumentType, index: number, key = ''): string {
-  return `/${namesFor[type].root}/${type}pupilData/Pupil[${index + 1}]${key ? `/${key}` : ''}`;
-}
-
 /** Problems in a completed pupil. `referenceDate` (YYYY-MM-DD) anchors the plausible age range. */
 export function checkPupil(
   draft: PupilDraft,
@@ -490,7 +300,7 @@ export function checkPupil(
   const out: CtfIssue[] = lengths.problems;
   const f = lengths.within;
   const where = (field: Field): IssuePlace => at(field, pupilPath(type, draft.index, field.key));
-  for (const key of type === 'CTF' ? ctfPupilMandatory : atfPupilMandatory) {
+  for (const key of pupilMandatory[type]) {
     if (!draft.fields.has(key)) {
       out.push(
         issue('ELEMENT_MISSING', 'error', `Pupil ${n} has no ${key} element, which is mandatory.`, {
@@ -638,41 +448,4 @@ export function checkPupil(
     }
   });
   return out;
-}
-
-export function pupilIdentityFromDraft(draft: PupilDraft): CtfPupilIdentity {
-  const f = draft.fields;
-  const g = (...keys: string[]): string | null => {
-    for (const key of keys) {
-      const field = f.get(key);
-      if (field) return field.text;
-    }
-    return null;
-  };
-  const schoolHistory: CtfSchoolHistoryEntry[] = draft.schools.map((s) => ({
-    lea: orNull(s.get('LEA')?.text),
-    estab: orNull(s.get('Estab')?.text),
-    urn: orNull(s.get('URN')?.text),
-    schoolName: orNull(s.get('SchoolName')?.text),
-    entryDate: dateOrAsWritten(s.get('EntryDate')?.text),
-    leavingDate: dateOrAsWritten(s.get('LeavingDate')?.text),
-    leavingReason: orNull(s.get('LeavingReason')?.text),
-  }));
-  return {
-    upn: g('UPN'),
-    formerUpns: draft.formerUpns.map((x) => x.text),
-    uln: g('UniqueLearnerNumber'),
-    surname: g('Surname'),
-    forename: g('Forename'),
-    middleNames: g('BasicDetails/MiddleNames', 'MiddleNames'),
-    preferredSurname: g('BasicDetails/PreferredSurname', 'PreferredSurname'),
-    preferredForename: g('BasicDetails/PreferredForename', 'PreferredForename'),
-    formerSurname: g('BasicDetails/FormerSurname', 'FormerSurname'),
-    formerForename: g('BasicDetails/FormerForename', 'FormerForename'),
-    dateOfBirth: dateOrAsWritten(g('DOB')),
-    sex: g('Sex', 'Gender', 'BasicDetails/Sex', 'BasicDetails/Gender'),
-    postcode: g('Address/PostCode'),
-    schoolHistory,
-    applicationReference: g('ApplicationReference'),
-  };
 }

@@ -7,7 +7,7 @@ import { testServices } from '../../test/support/services.js';
 import { ctfFile, upload, noOtherNames } from '../../test/support/transfers.js';
 import { seedRegister, signIn, type TestServices } from '../../test/support/world.js';
 import { makeUpn } from '../ctf/upn.js';
-import { buildApp } from '../platform/web/app.js';
+import { buildApp } from '../app/app.js';
 
 const none = noOtherNames;
 
@@ -410,6 +410,8 @@ for (const database of await testDatabases()) {
         }),
       ]);
       assert.equal(arrived.statusCode, 201);
+      // The record's alert follows the upload, by the job queue, once the upload has committed.
+      assert.ok(await services.jobs.runQueued());
       assert.deepEqual((await kindsFound()).sort(), ['joiner', 'joiner', 'repository']);
 
       const bad = await post(officer, `/api/v1/enquiries/${id}/close`, { outcome: 'other' });

@@ -37,7 +37,7 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
     return reply.render(
       'enquiries/views/new.njk',
       {
-        title: errors.length > 0 ? 'Error: Start a missing-pupil enquiry' : 'Start a missing-pupil enquiry',
+        title: 'Start a missing-pupil enquiry',
         values,
         errors: errorLinks(errors),
       },
@@ -57,7 +57,7 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
     return reply.render(
       'enquiries/views/enquiry.njk',
       {
-        title: errors.length > 0 ? 'Error: Missing-pupil enquiry' : 'Missing-pupil enquiry',
+        title: 'Missing-pupil enquiry',
         enquiry,
         rows: recipientRows(
           (await localAuthorities()).filter((la) => la.code !== enquiry.laCode),
@@ -176,7 +176,7 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
         return reply.render(
           'enquiries/views/received.njk',
           {
-            title: 'Error: Enquiries sent to your LA',
+            title: 'Enquiries sent to your LA',
             enquiries: await receivedEnquiries(services.db, request.user!),
             errors: outcome.errors.map((e) => ({ text: e.message, href: `#${e.field}-${request.params.id}` })),
             failed: { id: request.params.id, ...values },

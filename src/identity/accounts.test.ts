@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { addUser, Browser, seedRegister, signIn, type TestServices } from '../../test/support/world.js';
-import { buildApp } from '../platform/web/app.js';
+import { buildApp } from '../app/app.js';
 import { createApiToken } from './api-tokens.js';
 import { totpCode } from './two-factor.js';
 

@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { addUser, Browser, csrfFrom, seedRegister, signIn, type TestServices } from '../../test/support/world.js';
-import { housekeeping } from '../platform/housekeeping.js';
-import { buildApp } from '../platform/web/app.js';
+import { housekeeping } from '../app/housekeeping.js';
+import { buildApp } from '../app/app.js';
 
 for (const database of await testDatabases()) {
   describe(`sessions and sign-in rate limits (${database.name})`, () => {
@@ -47,7 +47,7 @@ for (const database of await testDatabases()) {
       services.clock.advance(31 * 60_000);
       const live = await signIn(app, services, account);
       const { sessions } = await housekeeping(services);
-      assert.ok(sessions >= 1);
+      assert.ok((sessions ?? 0) >= 1);
       assert.equal((await live.get('/')).statusCode, 200);
       const left = await services.db
         .selectFrom('sessions')

@@ -5,19 +5,11 @@
  */
 import type { Db } from '../platform/database.js';
 import { randomToken, sha256Hex } from '../platform/keys.js';
-import type { SessionsTable } from '../platform/schema.js';
+import type { Session } from '../platform/web/fastify-types.js';
 
 export interface SessionPolicy {
   idleMinutes: number;
   maxHours: number;
-}
-
-export interface Session {
-  idHash: string;
-  userId: string;
-  stage: SessionsTable['stage'];
-  pendingTotpSecret: Buffer | null;
-  createdAt: Date;
 }
 
 export async function startSession(

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { addUser, Browser, csrfFrom, seedRegister, signIn, type TestServices } from '../../test/support/world.js';
-import { buildApp } from '../platform/web/app.js';
+import { buildApp } from '../app/app.js';
 import { checkPassword } from './sign-in.js';
 import { ACCOUNT_SOURCE_LIMIT, SOURCE_LIMIT, THROTTLE_WINDOW_MINUTES } from './sign-in-throttle.js';
 import { totpCode } from './two-factor.js';

@@ -7,7 +7,7 @@ import { testServices } from '../../test/support/services.js';
 import { ctfFile, upload } from '../../test/support/transfers.js';
 import { seedRegister, type TestServices } from '../../test/support/world.js';
 import { makeUpn } from '../ctf/upn.js';
-import { buildApp } from '../platform/web/app.js';
+import { buildApp } from '../app/app.js';
 import type { RepositoryMatch } from '../repository/match-repository.js';
 import { passOverdueRequests } from './ctf-requests.js';
 

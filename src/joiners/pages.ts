@@ -18,7 +18,7 @@ export const joinerPages: FastifyPluginAsync<{ services: Services }> = async (ap
     return reply.render(
       'joiners/views/register.njk',
       {
-        title: errors.length > 0 ? 'Error: Register a new pupil' : 'Register a new pupil',
+        title: 'Register a new pupil',
         values,
         errors: errorLinks(errors, { ids: fieldIds, otherwise: 'surname' }),
       },
@@ -69,7 +69,7 @@ export const joinerPages: FastifyPluginAsync<{ services: Services }> = async (ap
     return reply.render(
       'joiners/views/requests.njk',
       {
-        title: problem ? 'Error: Requests for CTFs' : 'Requests for CTFs',
+        title: 'Requests for CTFs',
         requests: await requestsToAnswer(services.db, user),
         errors: problem ? [{ text: problem, href: '#requests' }] : [],
       },

@@ -8,7 +8,7 @@ import { testServices } from '../../test/support/services.js';
 import { ctfFile, upload } from '../../test/support/transfers.js';
 import { seedRegister, signIn, type TestServices } from '../../test/support/world.js';
 import { makeUpn } from '../ctf/upn.js';
-import { buildApp } from '../platform/web/app.js';
+import { buildApp } from '../app/app.js';
 import type { FileResult } from '../transfers/file-result.js';
 import { remindLeavers } from './remind-leavers.js';
 

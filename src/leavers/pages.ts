@@ -27,7 +27,7 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
     return reply.render(
       'leavers/views/record.njk',
       {
-        title: errors.length > 0 ? 'Error: Record a leaver' : 'Record a leaver',
+        title: 'Record a leaver',
         values,
         unknownReasons: choices(unknownReasons),
         outsideReasons: choices(outsideReasons),
@@ -83,7 +83,7 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
     return reply.render(
       'leavers/views/at-your-schools.njk',
       {
-        title: problem ? 'Error: Leavers from your schools' : 'Leavers from your schools',
+        title: 'Leavers from your schools',
         withoutCtf: await listLeavers(services.db, user, 'without-ctf', now),
         destinationUnknown: await listLeavers(services.db, user, 'destination-unknown', now),
         reasonText,

@@ -6,22 +6,9 @@
  * waiting notices are marked off.
  */
 import type { ExpressionBuilder } from 'kysely';
-import nodemailer from 'nodemailer';
 import type { Db } from '../platform/database.js';
+import type { Mailer } from '../platform/mailer.js';
 import type { Database } from '../platform/schema.js';
-
-export interface Mailer {
-  send(message: { to: string; subject: string; text: string }): Promise<void>;
-}
-
-export function smtpMailer(url: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(url);
-  return {
-    async send(message) {
-      await transport.sendMail({ from, ...message });
-    },
-  };
-}
 
 const MAX_ATTEMPTS = 5;
 /** A claim older than this was made by a node that stopped mid-send: the notices are taken again. */

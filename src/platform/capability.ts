@@ -4,6 +4,7 @@
  * manifests; nothing below it names a capability, so adding one touches its own folder and one line of the root.
  */
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
+import type { Extension } from './extensions.js';
 import type { JobHandler, JobKindOptions } from './jobs.js';
 import type { Permission } from './permissions.js';
 import type { Services } from './services.js';
@@ -14,6 +15,12 @@ export interface NavigationEntry {
   href: string;
   text: string;
   permission: Permission | 'signed-in';
+}
+
+/** A link in the page footer, shown to everyone, signed in or not. */
+export interface FooterLink {
+  href: string;
+  text: string;
 }
 
 /** A card on the home page, shown to users whose role has the permission. */
@@ -36,6 +43,13 @@ export interface HousekeepingTask {
   purged?: Record<string, string>;
 }
 
+/** Work run on a timer of its own, more often than housekeeping (sending email notices every minute). */
+export interface PeriodicTask {
+  name: string;
+  everySeconds: number;
+  run(services: Services): Promise<void>;
+}
+
 /** A bulk-job kind this capability handles, with the handler built over the node's services. */
 export interface JobKind {
   kind: string;
@@ -49,7 +63,11 @@ export interface Capability {
   /** Fastify plugins registered in order, each given `{ services }`: API routes first, then pages. */
   routes?: ReadonlyArray<FastifyPluginAsync<{ services: Services }>>;
   navigation?: readonly NavigationEntry[];
+  footer?: readonly FooterLink[];
   homeTiles?: readonly HomeTile[];
   housekeeping?: readonly HousekeepingTask[];
+  periodic?: readonly PeriodicTask[];
   jobs?: readonly JobKind[];
+  /** What it plugs into other capabilities' extension points (a contributor to files' changes). */
+  extensions?: readonly Extension[];
 }

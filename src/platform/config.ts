@@ -348,6 +348,12 @@ export const settings = {
       .refine((v) => /^smtps?:\/\//.test(v), 'must be an smtp:// or smtps:// address')
       .optional(),
   ),
+  supportEmail: setting(
+    'S2S_SUPPORT_EMAIL',
+    'The service desk’s email address, shown on the help page to LA administrators (schools are sent to their LA first). Unset, the page names no desk.',
+    'unset',
+    z.email({ message: 'must be an email address' }).max(200).optional(),
+  ),
   smtpFrom: setting(
     'S2S_SMTP_FROM',
     'The sender of email notices.',

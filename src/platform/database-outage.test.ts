@@ -20,7 +20,7 @@ import { addUser, seedRegister, signIn, type TestServices, type TestUser } from 
 import { loadConfig } from './config.js';
 import { isDatabaseUnavailable, openPostgres } from './database.js';
 import { createServices } from './services.js';
-import { buildApp, startBulkWork } from './web/app.js';
+import { buildApp, startBulkWork } from '../app/app.js';
 
 /**
  * How long the database stays away: longer than a failover takes, and past the 8 s after which a node used to give

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { waitFor } from '../../test/support/wait-for.js';
-import { housekeeping } from './housekeeping.js';
+import { housekeeping } from '../app/housekeeping.js';
 import { inProcessWakeups } from './job-wakeups.js';
 import { abandonedError, HEARTBEAT_MS, jobQueue, LEASE_MS, type Job } from './jobs.js';
 

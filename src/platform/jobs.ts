@@ -9,9 +9,10 @@
  */
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import { isDatabaseUnavailable, type Db } from './database.js';
 import { inProcessWakeups, type JobWakeups } from './job-wakeups.js';
+import type { JobsTable } from './schema.js';
 
 /** How long a claim holds without a heartbeat, and how often a running job's node renews it. */
 export const LEASE_MS = 15_000;
@@ -120,6 +121,8 @@ export interface JobQueueOptions {
 export interface JobQueueEvents {
   /** A job failed, or a running job's lease could not be renewed. */
   onError?: (error: unknown) => void;
+  /** A running job went back to the queue because the database went away under it: not a failure of the job. */
+  onRequeued?: (job: Job, error: unknown) => void;
   /** Every failed poll, with the pause before this worker polls again: for counting, not for logging each. */
   onPollFailed?: (error: unknown, pauseMs: number) => void;
   /** Polls began to fail (the database away, mostly): once, however many workers and polls fail after. */
@@ -138,6 +141,26 @@ interface JobRow {
 
 function toJob(row: JobRow): Job {
   return { id: row.id, kind: row.kind, orgCode: row.org_code, payload: row.payload, attempts: row.attempts };
+}
+
+/**
+ * A queued job's row, for a caller that writes it in its own statement or transaction, so that the job exists exactly
+ * when what it follows from does; the caller then calls the queue's `announce`.
+ */
+export function queuedJob(
+  kind: string,
+  orgCode: string,
+  payload: Record<string, unknown>,
+  at: Date,
+): Insertable<JobsTable> {
+  return {
+    id: crypto.randomUUID(),
+    kind,
+    org_code: orgCode,
+    payload: JSON.stringify(payload),
+    state: 'queued',
+    created_at: at,
+  };
 }
 
 export function jobQueue(db: Db, now: () => Date, options: JobQueueOptions = {}) {
@@ -241,8 +264,8 @@ export function jobQueue(db: Db, now: () => Date, options: JobQueueOptions = {})
         .execute();
     } catch (error) {
       clearInterval(heartbeat);
-      onError(error);
       if (isDatabaseUnavailable(error)) {
+        events.onRequeued?.(job, error);
         // The database went away under the job, no fault of the job's: it goes back to the queue, this attempt
         // not counted against its cap, and resumes after the items it recorded. Were the database still away, the
         // release fails too and the lease runs out instead.
@@ -252,6 +275,7 @@ export function jobQueue(db: Db, now: () => Date, options: JobQueueOptions = {})
         wakeAll();
         return;
       }
+      onError(error);
       await whileHeld()
         .set({
           state: 'failed',
@@ -319,13 +343,26 @@ export function jobQueue(db: Db, now: () => Date, options: JobQueueOptions = {})
       kinds.set(kind, kindOptions);
     },
     async enqueue(kind: string, orgCode: string, payload: Record<string, unknown>): Promise<string> {
-      const id = crypto.randomUUID();
-      await db
-        .insertInto('jobs')
-        .values({ id, kind, org_code: orgCode, payload: JSON.stringify(payload), state: 'queued', created_at: now() })
-        .execute();
+      const row = queuedJob(kind, orgCode, payload, now());
+      await db.insertInto('jobs').values(row).execute();
       await wakeups.announce(db);
-      return id;
+      return row.id;
+    },
+    /** Wakes the workers for jobs written by the caller (`queuedJob`), once they are committed. */
+    async announce(): Promise<void> {
+      await wakeups.announce(db);
+    },
+    /**
+     * Runs the jobs waiting now, one after another in this process, until none is left; returns how many ran. For a
+     * command or a test that needs the queue's work done without starting workers.
+     */
+    async runQueued(): Promise<number> {
+      let ran = 0;
+      for (let job = await claim(); job; job = await claim()) {
+        await run(job);
+        ran++;
+      }
+      return ran;
     },
     /**
      * Resolves when the job has finished on any node, or when `timeoutMs` has passed: then with the state it has

@@ -12,7 +12,7 @@ import type { OpenedDatabase } from './database.js';
 import { MasterKeyMissingError } from './keys.js';
 import { rotateInBackground, rotateWithAudit } from './rotate-in-background.js';
 import { keyUsage, rotateMasterKey } from './rotate-master-key.js';
-import { buildApp } from './web/app.js';
+import { buildApp } from '../app/app.js';
 
 const OLD_KEY = crypto.randomBytes(32).toString('hex');
 const NEW_KEY = crypto.randomBytes(32).toString('hex');

@@ -10,15 +10,18 @@ import type { Config } from './config.js';
 import { isDatabaseUnavailable, migrateToLatest, openDatabase, type Db, type OpenedDatabase } from './database.js';
 import { inProcessWakeups, postgresWakeups } from './job-wakeups.js';
 import { jobQueue, POLL_PAUSES } from './jobs.js';
+import { smtpMailer, type Mailer } from './mailer.js';
 import { createMetrics } from './metrics.js';
 import { inOneTransaction } from './one-transaction.js';
 import { keyRing, loadMasterKey, nodeKeys, type Keys } from './keys.js';
 import { checkMasterKeysHeld } from './rotate-master-key.js';
 import { loadServiceKeys } from './service-keys.js';
 import { storageHealth } from './storage-full.js';
-import { smtpMailer, type Mailer } from '../notifications/email-notices.js';
+import { extensionsOf, type Extension } from './extensions.js';
 
 export interface ServiceOptions {
+  /** What the capabilities plug into one another's extension points: given by the composition root. */
+  extensions?: readonly Extension[];
   /** An already-open database (tests pass a copy of the template); otherwise opened from config. */
   database?: OpenedDatabase;
   now?: () => Date;
@@ -142,6 +145,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
   return {
     config,
     ...bound,
+    extensions: extensionsOf(options.extensions ?? []),
     databaseKind: opened.kind,
     keys,
     secrets: keys.secrets,

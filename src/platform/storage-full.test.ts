@@ -10,7 +10,7 @@ import { testServices } from '../../test/support/services.js';
 import { ctfFile, tokenFor, upload } from '../../test/support/transfers.js';
 import { addUser, seedRegister, type TestServices } from '../../test/support/world.js';
 import { openPGlite } from './database.js';
-import { buildApp } from './web/app.js';
+import { buildApp } from '../app/app.js';
 import { isStorageFull, StorageFullError, storageHealth } from './storage-full.js';
 
 describe('telling a full disk from a fault', () => {

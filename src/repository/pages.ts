@@ -33,7 +33,7 @@ export const repositoryPages: FastifyPluginAsync<{ services: Services }> = async
     return reply.render(
       'repository/views/search.njk',
       {
-        title: errors.length > 0 ? 'Error: Find a pupil’s record' : 'Find a pupil’s record',
+        title: 'Find a pupil’s record',
         values,
         errors: errorLinks(errors, { ids: fieldIds, otherwise: 'surname' }),
       },
@@ -92,7 +92,7 @@ export const repositoryPages: FastifyPluginAsync<{ services: Services }> = async
     return reply.render(
       'repository/views/choose.njk',
       {
-        title: errors.length > 0 ? 'Error: Open this record' : 'Open this record',
+        title: 'Open this record',
         record,
         reason,
         reasonMax: REASON_MAX,
@@ -133,7 +133,7 @@ export const repositoryPages: FastifyPluginAsync<{ services: Services }> = async
     return reply.render(
       'repository/views/record.njk',
       {
-        title: errors.length > 0 ? 'Error: Pupil record' : 'Pupil record',
+        title: 'Pupil record',
         record,
         justFound: query.found === '1',
         values,

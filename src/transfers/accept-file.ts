@@ -6,7 +6,7 @@
  * stored. Memory does not grow with the file.
  */
 import crypto from 'node:crypto';
-import type { Insertable } from 'kysely';
+import type { Insertable, QueryCreator } from 'kysely';
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import {
@@ -25,12 +25,13 @@ import { auditActor, type User } from '../platform/user.js';
 import { withSealedRows, type BlobStore } from '../platform/blobs.js';
 import type { Config } from '../platform/config.js';
 import { isDatabaseUnavailable, type Db } from '../platform/database.js';
+import type { JobQueue } from '../platform/jobs.js';
 import type { Keys } from '../platform/keys.js';
 import type { Metrics } from '../platform/metrics.js';
-import type { TransferFilesTable } from '../platform/schema.js';
-import { sentFromSchool, upnDigest } from '../leavers/sent-ctfs.js';
+import type { Database, TransferFilesTable } from '../platform/schema.js';
+import type { Extensions } from '../platform/extensions.js';
+import { outboxRows, sharesIn, transferListeners, type FileAccepted } from './file-events.js';
 import { rejected, type FileProblem, type FileResult } from './file-result.js';
-import { alertEnquiriesOf, insertRepositoryRecords, pupilIdentity, type PupilRecord } from './repository-records.js';
 import { routeDestination } from './route-destination.js';
 
 export interface TransferDeps {
@@ -40,14 +41,16 @@ export interface TransferDeps {
   audit: RecordAudit;
   config: Config;
   keys: Pick<Keys, 'pupilIndexKey'>;
+  /** Among them, the capabilities that write with a file's changes, and the effects queued when they commit. */
+  extensions: Extensions;
+  /** Told when a change has queued effects, so that idle workers take them at once. */
+  jobs: Pick<JobQueue, 'announce'>;
   /** Where uploads and searches are counted for the operator; absent in tools that count nothing. */
   metrics?: Pick<Metrics, 'counter'>;
 }
 
 const genericExtensions = new Set(['xml', 'csv', 'txt', 'pdf']);
 const DAY = 86_400_000;
-/** Pupils per statement: five bound values each, well inside PostgreSQL's 65,535. */
-const PUPIL_BATCH = 5000;
 
 function problem(issue: CtfIssue): FileProblem {
   return { code: issue.code, message: issue.message, line: issue.line, column: issue.column, path: issue.path };
@@ -227,7 +230,9 @@ export async function acceptFile(
   const structured = fileType === 'CTF' || fileType === 'ATF';
   const pass = new PassThrough({ highWaterMark: 1 << 20 });
   const storing = deps.blobs.seal(pass);
-  const records: PupilRecord[] = [];
+  const listeners = transferListeners(deps.extensions);
+  const shares = sharesIn(listeners, { to: route.to, fileType, source: parsedName.source }, deps);
+  const readers = shares.filter((share) => share.onPupil);
   let errors: FileProblem[] = [];
   let warnings: FileProblem[] = [];
   let pupils = 0;
@@ -244,7 +249,7 @@ export async function acceptFile(
         fileName,
         retainPupils: false,
         consumeAll: true,
-        onPupil: route.to === 'repository' ? (p) => void records.push(pupilIdentity(p, parsedName.source)) : undefined,
+        onPupil: readers.length > 0 ? (p) => readers.forEach((share) => share.onPupil?.(p)) : undefined,
       });
       errors = result.errors.map(problem);
       warnings = result.warnings.map(problem);
@@ -285,8 +290,6 @@ export async function acceptFile(
   const id = crypto.randomUUID();
   const inRepository = route.to === 'repository';
   const repositoryExpiry = new Date(now.getTime() + deps.config.repositoryRetentionDays * DAY);
-  const withRecords = inRepository && records.length > 0;
-  const recordIds = records.map(() => crypto.randomUUID());
   const fileRow: Insertable<TransferFilesTable> = {
     id,
     blob_id: blob.id,
@@ -312,58 +315,37 @@ export async function acceptFile(
     acknowledged,
     expires_at: inRepository ? repositoryExpiry : new Date(now.getTime() + deps.config.retentionUncollectedDays * DAY),
   };
-  // A file for an inbox is one statement: its body's key row (and, in PostgreSQL, its body) and its own row,
-  // together. A school's CTF adds a keyed digest of each pupil's UPN and marks sent any of the school's leavers it
-  // carries, in the same statement, so an upload still waits for the database once. Repository files add their
-  // pupils' rows atomically with them.
-  const leaving = fileType === 'CTF' && sentFromSchool(parsedName.source) ? upns : [];
-  const sentTo = route.to === 'inbox' ? route.orgCode : parsedName.destination;
-  // One statement may carry at most 65,535 bound values, so a large file's pupils go in batches, the later ones
-  // in the same transaction as the first.
-  const batches: string[][] = [];
-  for (let start = 0; start < leaving.length; start += PUPIL_BATCH)
-    batches.push(leaving.slice(start, start + PUPIL_BATCH));
-  const markSent = (q: ReturnType<typeof withSealedRows>, batch: string[]) =>
-    q
-      .with('sent_pupils', (w) =>
-        w.insertInto('ctf_pupils_sent').values(
-          batch.map((upn) => ({
-            file_id: id,
-            source_laestab: parsedName.source,
-            upn_digest: upnDigest(deps.keys.pupilIndexKey, upn),
-            sent_at: now,
-          })),
-        ),
-      )
-      .with('leavers_sent', (w) =>
-        w
-          .updateTable('leavers')
-          .set({ ctf_file_id: id, ctf_sent_to: sentTo, ctf_sent_at: now, next_reminder_on: null })
-          .where('school_laestab', '=', parsedName.source)
-          .where('ctf_file_id', 'is', null)
-          .where('upn', 'in', batch),
-      );
+  const event: FileAccepted = {
+    kind: 'file.accepted',
+    fileId: id,
+    fileType,
+    to: route.to,
+    source: parsedName.source,
+    sentTo: route.to === 'inbox' ? route.orgCode : parsedName.destination,
+    header: { laestab: sourceLaestab, schoolName: sourceSchoolName },
+    upns,
+    pupils,
+    at: now,
+    expiresAt: new Date(fileRow.expires_at),
+  };
+  // A file is one statement: its body's key row (and, in PostgreSQL, its body), what contributors add to it (a
+  // school's CTF marks its leavers sent), the jobs of the effects that follow it, and its own row, together; so an
+  // upload waits for the database once. Contributors with more to write (a repository file's pupils) make it a
+  // transaction.
+  const writes = shares.flatMap((share) => share.writes(event) ?? []);
+  const outbox = outboxRows(listeners, event, sender.orgCode);
+  const inTransaction = writes.some((w) => w.afterFile);
   const record = async (trx: Db) => {
-    const withBody = withSealedRows(trx, blob);
-    const [first, ...rest] = batches;
-    if (!first) await withBody.insertInto('transfer_files').values(fileRow).execute();
-    else await markSent(withBody, first).insertInto('transfer_files').values(fileRow).execute();
-    for (const batch of rest) {
-      await markSent(trx, batch)
-        .selectNoFrom((eb) => eb.val(1).as('done'))
-        .execute();
+    let statement = withSealedRows(trx, blob);
+    for (const w of writes) if (w.withFile) statement = w.withFile(statement);
+    if (outbox.length > 0) {
+      // The CTE's name is never read back.
+      statement = statement.with('outbox', (q) =>
+        q.insertInto('jobs').values(outbox),
+      ) as unknown as QueryCreator<Database>;
     }
-    if (withRecords) {
-      await insertRepositoryRecords(trx, {
-        fileId: id,
-        records,
-        recordIds,
-        leftLaestab: sourceLaestab ?? parsedName.source,
-        leftSchoolName: sourceSchoolName,
-        uploadedAt: now,
-        expiresAt: repositoryExpiry,
-      });
-    }
+    await statement.insertInto('transfer_files').values(fileRow).execute();
+    for (const w of writes) await w.afterFile?.(trx);
   };
   /** The answer for an accepted file: this one, or the same file stored by a request whose answer was lost. */
   const accepted = (fileId: string, status: 'delivered' | 'in-repository'): FileResult => ({
@@ -381,7 +363,7 @@ export async function acceptFile(
     ...(route.to === 'inbox' && route.redirectedFrom ? { redirectedFrom: route.redirectedFrom } : {}),
   });
   try {
-    if (withRecords || batches.length > 1) await deps.db.transaction().execute(record);
+    if (inTransaction) await deps.db.transaction().execute(record);
     else await record(deps.db);
   } catch (error) {
     await deps.blobs.delete(blob.id);
@@ -416,7 +398,8 @@ export async function acceptFile(
       { ...summary, pupils, sha256: blob.sha256, ...(earlier ? { duplicateOf: earlier.id } : {}) },
     );
   }
-  if (withRecords) await alertEnquiriesOf(deps.db, now, { records, recordIds });
+  // The file is stored whatever happens to the wake-up: workers that miss it find the jobs at their next poll.
+  if (outbox.length > 0) await deps.jobs.announce().catch(() => undefined);
   await deps.audit({
     action: 'file.sent',
     actor: auditActor(sender),

@@ -9,7 +9,7 @@ import { auditActor, type User } from '../platform/user.js';
 import type { Db } from '../platform/database.js';
 import type { TransferDeps } from './accept-file.js';
 import { isUuid } from '../platform/ids.js';
-import { londonDate } from '../platform/school-days.js';
+import { recordOutbox, transferListeners, type FileEvent, type TransferListeners } from './file-events.js';
 
 export interface FileSummary {
   id: string;
@@ -150,6 +150,31 @@ export async function fileFor(db: Db, user: User, id: string): Promise<FileSumma
   return isRecipient(user, row) || isRecipientsLa(user, row) || sender ? summary(row) : undefined;
 }
 
+/**
+ * Writes what contributors and effects make of a file's change, in the change's transaction: `change` first (false
+ * when it found nothing to change, and then nothing follows). True when effects were queued, to announce.
+ */
+async function withListeners(
+  trx: Db,
+  listeners: TransferListeners,
+  event: FileEvent & { kind: 'file.collected' | 'file.removed' },
+  orgCode: string,
+  change: (trx: Db) => Promise<boolean>,
+): Promise<{ changed: boolean; queued: boolean }> {
+  if (!(await change(trx))) return { changed: false, queued: false };
+  for (const contributor of listeners.contributors) {
+    if (event.kind === 'file.collected') await contributor.collected?.(trx, event);
+    else await contributor.removed?.(trx, event);
+  }
+  return { changed: true, queued: await recordOutbox(trx, listeners, event, orgCode) };
+}
+
+/** Whether anything follows an event of this kind: if not, its change needs no transaction of its own. */
+function followed(listeners: TransferListeners, kind: 'file.collected' | 'file.removed'): boolean {
+  const method = kind === 'file.collected' ? 'collected' : 'removed';
+  return listeners.contributors.some((c) => c[method]) || listeners.effects.some((e) => e.on.includes(kind));
+}
+
 export interface Download {
   file: FileSummary;
   content: Readable;
@@ -172,16 +197,29 @@ export async function downloadFile(
     .execute();
   const firstCollection = isRecipient(user, row) && row.collected_at === null;
   if (firstCollection) {
-    await deps.db
-      .updateTable('transfer_files')
-      .set({
-        collected_at: now,
-        collected_by: user.id,
-        expires_at: new Date(now.getTime() + deps.config.retentionCollectedDays * 86_400_000),
-      })
-      .where('id', '=', id)
-      .where('collected_at', 'is', null)
-      .execute();
+    const collect = async (trx: Db) => {
+      const updated = await trx
+        .updateTable('transfer_files')
+        .set({
+          collected_at: now,
+          collected_by: user.id,
+          expires_at: new Date(now.getTime() + deps.config.retentionCollectedDays * 86_400_000),
+        })
+        .where('id', '=', id)
+        .where('collected_at', 'is', null)
+        .executeTakeFirst();
+      return Number(updated.numUpdatedRows) > 0;
+    };
+    const listeners = transferListeners(deps.extensions);
+    if (followed(listeners, 'file.collected')) {
+      const event = { kind: 'file.collected', fileId: id, collectedBy: user.id, at: now } as const;
+      const { queued } = await deps.db
+        .transaction()
+        .execute((trx) => withListeners(trx, listeners, event, user.orgCode, collect));
+      if (queued) await deps.jobs.announce().catch(() => undefined);
+    } else {
+      await collect(deps.db);
+    }
   }
   await deps.audit({
     action: 'file.downloaded',
@@ -208,20 +246,23 @@ export async function removeFile(
   if (!row || row.sender_org_code !== user.orgCode || row.status !== 'delivered') return undefined;
   if (row.collected_at) return 'collected';
   const now = deps.now();
-  const updated = await deps.db
-    .updateTable('transfer_files')
-    .set({ status: 'removed', removed_at: now, removed_by: user.id, purged_at: now })
-    .where('id', '=', id)
-    .where('collected_at', 'is', null)
-    .where('status', '=', 'delivered')
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 0) return 'collected';
-  // A removed CTF no longer counts as sent for the leavers it carried: the school is reminded again at once.
-  await deps.db
-    .updateTable('leavers')
-    .set({ ctf_file_id: null, ctf_sent_to: null, ctf_sent_at: null, next_reminder_on: londonDate(now) })
-    .where('ctf_file_id', '=', id)
-    .execute();
+  const remove = async (trx: Db) => {
+    const updated = await trx
+      .updateTable('transfer_files')
+      .set({ status: 'removed', removed_at: now, removed_by: user.id, purged_at: now })
+      .where('id', '=', id)
+      .where('collected_at', 'is', null)
+      .where('status', '=', 'delivered')
+      .executeTakeFirst();
+    return Number(updated.numUpdatedRows) > 0;
+  };
+  // What the file counted for (leavers' CTFs sent) is undone with its removal, in one transaction.
+  const event = { kind: 'file.removed', fileId: id, at: now } as const;
+  const { changed, queued } = await deps.db
+    .transaction()
+    .execute((trx) => withListeners(trx, transferListeners(deps.extensions), event, user.orgCode, remove));
+  if (!changed) return 'collected';
+  if (queued) await deps.jobs.announce().catch(() => undefined);
   await deps.blobs.delete(row.blob_id);
   await deps.audit({ action: 'file.removed', actor: auditActor(user), target: { kind: 'file', id }, sourceIp });
   return 'removed';

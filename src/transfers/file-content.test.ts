@@ -9,7 +9,7 @@ import { ctfFile, upload } from '../../test/support/transfers.js';
 import { realWorldFixture } from '../../test/support/real-world-corpus.js';
 import { seedRegister, type TestServices } from '../../test/support/world.js';
 import { apiActor } from '../../test/support/api.js';
-import { buildApp } from '../platform/web/app.js';
+import { buildApp } from '../app/app.js';
 import type { FileResult } from './file-result.js';
 
 /** Files whose name says one thing and whose content another, and what s2s must make of each. */

@@ -5,7 +5,7 @@ import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { ctfFile } from '../../test/support/transfers.js';
 import { addUser, csrfFrom, seedRegister, signIn, type Browser, type TestServices } from '../../test/support/world.js';
-import { buildApp } from '../platform/web/app.js';
+import { buildApp } from '../app/app.js';
 
 function form(fields: Array<[string, string] | [string, string, Buffer]>): { body: Buffer; type: string } {
   const boundary = '----s2s-page-test';

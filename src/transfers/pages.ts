@@ -144,7 +144,13 @@ export const transferPages: FastifyPluginAsync<{ services: Services }> = async (
   app.get<{ Params: { id: string } }>('/zips/:id', { config: { access: 'transfers:send' } }, async (request, reply) => {
     const job = await zipJob(services.db, request.user!, request.params.id);
     if (!job) return reply.callNotFound();
-    return reply.render('transfers/views/zip.njk', { title: job.zipName, job, tag: zipTags[job.state] });
+    return reply.render('transfers/views/zip.njk', {
+      title: job.zipName,
+      job,
+      tag: zipTags[job.state],
+      backLink: '/zips',
+      backLinkText: 'Your .zip uploads',
+    });
   });
 
   app.get('/files-within-la', { config: { access: 'transfers:oversee' } }, async (request, reply) => {

@@ -9,7 +9,7 @@ import { testServices } from '../../test/support/services.js';
 import { upload } from '../../test/support/transfers.js';
 import { realWorldFixture } from '../../test/support/real-world-corpus.js';
 import { seedRegister, type TestServices } from '../../test/support/world.js';
-import { buildApp } from '../platform/web/app.js';
+import { buildApp } from '../app/app.js';
 import type { FileResult } from './file-result.js';
 import { repairRepositoryFiles } from './repair-repository.js';
 

@@ -5,10 +5,9 @@
  * node's keys (so this is an operator command, not a migration): a CTF gets its records, as if it had just
  * arrived; anything else is reported with who sent it, for the LA to follow up.
  */
-import crypto from 'node:crypto';
 import { parseCtf, sniffRootElement, structuredRootOf } from '../ctf/index.js';
 import type { TransferDeps } from './accept-file.js';
-import { alertEnquiriesOf, insertRepositoryRecords, pupilIdentity, type PupilRecord } from './repository-records.js';
+import { applyWrites, recordOutbox, sharesIn, transferListeners, type FileRepaired } from './file-events.js';
 
 export interface RepairedFile {
   fileId: string;
@@ -35,7 +34,7 @@ export interface RepairReport {
 }
 
 export async function repairRepositoryFiles(
-  deps: Pick<TransferDeps, 'db' | 'blobs' | 'now' | 'audit'>,
+  deps: Pick<TransferDeps, 'db' | 'blobs' | 'now' | 'audit' | 'keys' | 'extensions' | 'jobs'>,
   { dryRun = false }: { dryRun?: boolean } = {},
 ): Promise<RepairReport> {
   const files = await deps.db
@@ -47,6 +46,7 @@ export async function repairRepositoryFiles(
     )
     .orderBy('f.received_at')
     .execute();
+  const listeners = transferListeners(deps.extensions);
   const report: RepairReport = { checked: files.length, repaired: [], unrepaired: [] };
   for (const file of files) {
     const unrepaired = (reason: string) =>
@@ -70,29 +70,41 @@ export async function repairRepositoryFiles(
       );
       continue;
     }
-    const records: PupilRecord[] = [];
+    const shares = sharesIn(listeners, { to: 'repository', fileType: 'CTF', source: file.source_code }, deps);
+    let read = 0;
     const result = await parseCtf(sniffed.body, {
       fileName: file.file_name,
       retainPupils: false,
       consumeAll: true,
-      onPupil: (p) => void records.push(pupilIdentity(p, file.source_code)),
+      onPupil: (p) => {
+        read++;
+        shares.forEach((share) => share.onPupil?.(p));
+      },
     });
-    if (records.length === 0) {
+    if (read === 0) {
       unrepaired(`it is a CTF but no pupil could be read from it (${result.errors[0]?.message ?? 'no Pupil element'})`);
       continue;
     }
     const repaired = {
       fileId: file.id,
       fileName: file.file_name,
-      records: records.length,
+      records: read,
       problems: result.errors.length,
     };
     if (dryRun) {
       report.repaired.push(repaired);
       continue;
     }
-    const recordIds = records.map(() => crypto.randomUUID());
     const leftLaestab = result.header?.source.laestab ?? file.source_code;
+    const event: FileRepaired = {
+      kind: 'file.repaired',
+      fileId: file.id,
+      source: file.source_code,
+      header: { laestab: result.header?.source.laestab ?? null, schoolName: result.header?.source.schoolName ?? null },
+      receivedAt: new Date(file.received_at),
+      expiresAt: new Date(file.expires_at),
+      at: deps.now(),
+    };
     const claimed = await deps.db.transaction().execute(async (trx) => {
       // Conditional on the file still having no records, so two operators running this at once repair it once.
       const updated = await trx
@@ -104,25 +116,21 @@ export async function repairRepositoryFiles(
         )
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) === 0) return false;
-      await insertRepositoryRecords(trx, {
-        fileId: file.id,
-        records,
-        recordIds,
-        leftLaestab,
-        leftSchoolName: result.header?.source.schoolName ?? null,
-        uploadedAt: new Date(file.received_at),
-        expiresAt: new Date(file.expires_at),
-      });
+      for (const share of shares) {
+        const writes = share.writes(event);
+        if (writes) await applyWrites(trx, writes);
+      }
+      await recordOutbox(trx, listeners, event, file.sender_org_code);
       return true;
     });
     if (!claimed) continue;
     report.repaired.push(repaired);
-    await alertEnquiriesOf(deps.db, deps.now(), { records, recordIds });
+    await deps.jobs.announce().catch(() => undefined);
     await deps.audit({
       action: 'repository.repaired',
       target: { kind: 'file', id: file.id },
       laCode: leftLaestab.slice(0, 3),
-      details: { records: records.length },
+      details: { records: read },
     });
   }
   return report;

@@ -5,8 +5,8 @@ import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { ctfFile, tokenFor, upload } from '../../test/support/transfers.js';
 import { addUser, seedRegister, signIn, type TestServices } from '../../test/support/world.js';
-import { housekeeping, scheduleHousekeeping } from '../platform/housekeeping.js';
-import { buildApp } from '../platform/web/app.js';
+import { housekeeping, scheduleHousekeeping } from '../app/housekeeping.js';
+import { buildApp } from '../app/app.js';
 import { purgeExpired } from './retention.js';
 
 const DAY = 86_400_000;

@@ -9,7 +9,7 @@ import { metricValue } from '../../test/support/metrics.js';
 import { testServices } from '../../test/support/services.js';
 import { ctfFile, upload, type TestFile } from '../../test/support/transfers.js';
 import { seedRegister, type TestServices } from '../../test/support/world.js';
-import { buildApp } from '../platform/web/app.js';
+import { buildApp } from '../app/app.js';
 import { acceptFile } from './accept-file.js';
 import type { FileResult } from './file-result.js';
 import { beginIdempotent, IDEMPOTENCY_LEASE_MS, RequestFingerprint, type Begin } from './idempotency.js';

@@ -6,7 +6,7 @@ import { blobStoreFor, testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
 import { ctfFile, tokenFor, upload } from '../../test/support/transfers.js';
 import { addUser, seedRegister, type TestServices } from '../../test/support/world.js';
-import { buildApp } from '../platform/web/app.js';
+import { buildApp } from '../app/app.js';
 import type { FileResult } from './file-result.js';
 
 for (const database of await testDatabases()) {

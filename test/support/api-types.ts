@@ -8,7 +8,7 @@ import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import prettier from 'prettier';
 import ts from 'typescript';
 import { servedDocument } from '../../src/platform/web/api-docs.js';
-import { buildApp } from '../../src/platform/web/app.js';
+import { buildApp } from '../../src/app/app.js';
 import { projectRoot } from '../../src/platform/web/project-root.js';
 import { testDatabases } from './databases.js';
 import { testServices } from './services.js';

@@ -3,43 +3,6 @@
  * run `npx tsx scripts/api-types.ts` after changing an API route's declaration.
  */
 export interface paths {
-  '/api/v1/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Who this token acts as */
-    get: operations['getApiV1Me'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/establishments': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Find a school
-     * @description Search the establishment register by name, LAEstab (8231234 or 823/1234), URN, or a 3-digit LA code. At most 50 results.
-     */
-    get: operations['getApiV1Establishments'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/api/v1/files': {
     parameters: {
       query?: never;
@@ -635,42 +598,47 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/establishments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Find a school
+     * @description Search the establishment register by name, LAEstab (8231234 or 823/1234), URN, or a 3-digit LA code. At most 50 results.
+     */
+    get: operations['getApiV1Establishments'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Who this token acts as */
+    get: operations['getApiV1Me'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
-    Establishment: {
-      /** @description LA code and establishment number */
-      laestab: string;
-      urn: string | null;
-      name: string;
-      laCode: string;
-      laName: string;
-      type: string;
-      phase: string;
-      /** @description As the register gives it: Open, Closed, Open, but proposed to close, Proposed to open */
-      status: string;
-      town: string;
-      postcode: string;
-      closeDate: string | null;
-      /** @description The number this school had before it was renumbered */
-      previousLaestab: string | null;
-    };
-    Error: {
-      error: {
-        /** @description Stable code, such as NOT_FOUND or INVALID_SEARCH */
-        code: string;
-        /** @description What is wrong and what to do, in plain English */
-        message: string;
-        /** @description For invalid details: each field and why */
-        fields?: components['schemas']['FieldError'][];
-      };
-    };
-    /** @description One field’s problem: the field, and what is wrong with it in words. */
-    FieldError: {
-      field: string;
-      message: string;
-    };
     UploadAnswer: {
       /** @description One entry per file judged by the time of the answer, in the order sent: every plain file, and the entries of each .zip unpacked in time. The entries of a .zip still being unpacked are at its job’s statusUrl. */
       files: components['schemas']['UploadResult'][];
@@ -724,6 +692,21 @@ export interface components {
       state: 'waiting' | 'unpacking' | 'done' | 'failed';
       /** @description `/api/v1/jobs/{id}`: the job’s state and every file’s result, then and later */
       statusUrl: string;
+    };
+    Error: {
+      error: {
+        /** @description Stable code, such as NOT_FOUND or INVALID_SEARCH */
+        code: string;
+        /** @description What is wrong and what to do, in plain English */
+        message: string;
+        /** @description For invalid details: each field and why */
+        fields?: components['schemas']['FieldError'][];
+      };
+    };
+    /** @description One field’s problem: the field, and what is wrong with it in words. */
+    FieldError: {
+      field: string;
+      message: string;
     };
     InboxFile: {
       /** Format: uuid */
@@ -1049,6 +1032,23 @@ export interface components {
       /** @description Past the CME threshold; null when the school days are not known. */
       overThreshold: boolean | null;
     };
+    Establishment: {
+      /** @description LA code and establishment number */
+      laestab: string;
+      urn: string | null;
+      name: string;
+      laCode: string;
+      laName: string;
+      type: string;
+      phase: string;
+      /** @description As the register gives it: Open, Closed, Open, but proposed to close, Proposed to open */
+      status: string;
+      town: string;
+      postcode: string;
+      closeDate: string | null;
+      /** @description The number this school had before it was renumbered */
+      previousLaestab: string | null;
+    };
   };
   responses: {
     /** @description No such file, or not one this user may see (the two are deliberately indistinguishable). */
@@ -1117,77 +1117,6 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  getApiV1Me: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The token’s user and organisation. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** Format: uuid */
-            id: string;
-            email: string;
-            name: string;
-            /** @enum {string} */
-            role: 'school-user' | 'la-user' | 'la-admin' | 'dfe-admin';
-            organisation: {
-              /** @enum {string} */
-              kind: 'dfe' | 'la' | 'school';
-              code: string;
-            };
-            laCode: string | null;
-          };
-        };
-      };
-      401: components['responses']['Unauthenticated'];
-      503: components['responses']['Unavailable'];
-    };
-  };
-  getApiV1Establishments: {
-    parameters: {
-      query: {
-        q: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Matching establishments, best first. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            establishments: components['schemas']['Establishment'][];
-          };
-        };
-      };
-      /** @description The query is missing or too long, or BAD_ADDRESS. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
-      503: components['responses']['Unavailable'];
-    };
-  };
   postApiV1Files: {
     parameters: {
       query?: never;
@@ -2632,6 +2561,77 @@ export interface operations {
       };
       401: components['responses']['Unauthenticated'];
       403: components['responses']['Forbidden'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  getApiV1Establishments: {
+    parameters: {
+      query: {
+        q: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Matching establishments, best first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            establishments: components['schemas']['Establishment'][];
+          };
+        };
+      };
+      /** @description The query is missing or too long, or BAD_ADDRESS. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['Forbidden'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  getApiV1Me: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The token’s user and organisation. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            name: string;
+            /** @enum {string} */
+            role: 'school-user' | 'la-user' | 'la-admin' | 'dfe-admin';
+            organisation: {
+              /** @enum {string} */
+              kind: 'dfe' | 'la' | 'school';
+              code: string;
+            };
+            laCode: string | null;
+          };
+        };
+      };
+      401: components['responses']['Unauthenticated'];
       503: components['responses']['Unavailable'];
     };
   };

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/platform/config.js';
 import type { OpenedDatabase } from '../../src/platform/database.js';
-import { createServices, type Services } from '../../src/platform/services.js';
+import { composeServices } from '../../src/app/services.js';
+import type { Services } from '../../src/platform/services.js';
 
 export const TEST_MASTER_KEY = 'a'.repeat(64);
 
@@ -45,7 +46,7 @@ export async function testServices(
     S2S_RESERVED_SPACE_MB: '0',
     ...options.env,
   });
-  const services = await createServices(config, { database, now: clock.now });
+  const services = await composeServices(config, { database, now: clock.now });
   return {
     ...services,
     clock,

@@ -4,7 +4,7 @@
  */
 import { after, before } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, startBulkWork } from '../../src/platform/web/app.js';
+import { buildApp, startBulkWork } from '../../src/app/app.js';
 import type { TestDatabase } from './databases.js';
 import { testServices } from './services.js';
 import { seedRegister, type TestServices } from './world.js';

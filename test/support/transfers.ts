@@ -6,7 +6,7 @@ import zlib from 'node:zlib';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildFileName, createPupilGenerator, writeCtf, type CtfPupilInput } from '../../src/ctf/index.js';
 import { openSampleEstablishments } from '../../src/establishments/sample-register.js';
-import type { User } from '../../src/identity/user.js';
+import type { User } from '../../src/platform/user.js';
 import { createApiToken } from '../../src/identity/api-tokens.js';
 import type { Services } from '../../src/platform/services.js';
 

@@ -6,7 +6,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sampleRegisterFile } from '../../src/demo/seed-demo.js';
 import { importRegister } from '../../src/establishments/import-register.js';
 import { createUser, getUser } from '../../src/identity/accounts.js';
-import type { User } from '../../src/identity/user.js';
+import type { User } from '../../src/platform/user.js';
 import { hashPassword } from '../../src/identity/passwords.js';
 import { newTotpSecret, totpCode } from '../../src/identity/two-factor.js';
 import type { Role } from '../../src/platform/schema.js';

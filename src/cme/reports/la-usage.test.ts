@@ -6,7 +6,7 @@ import { testServices } from '../../../test/support/services.js';
 import { ctfFile, tokenFor, upload } from '../../../test/support/transfers.js';
 import { addUser, seedRegister, signIn, type TestServices } from '../../../test/support/world.js';
 import { makeUpn } from '../../ctf/upn.js';
-import { buildApp } from '../../platform/web/app.js';
+import { buildApp } from '../../app/app.js';
 import { laUsage, parseAcademicYear } from './la-usage.js';
 
 for (const database of await testDatabases()) {

@@ -19,7 +19,7 @@ import { testServices } from '../../../test/support/services.js';
 import { ctfFile } from '../../../test/support/transfers.js';
 import { seedRegister, type TestServices } from '../../../test/support/world.js';
 import { servedDocument } from './api-docs.js';
-import { buildApp } from './app.js';
+import { buildApp } from '../../app/app.js';
 
 const [database] = await testDatabases();
 

@@ -5,7 +5,7 @@ import { apiActor, type Actor } from '../../../test/support/api.js';
 import { testDatabases } from '../../../test/support/databases.js';
 import { testServices } from '../../../test/support/services.js';
 import { addUser, type Browser, seedRegister, signIn, type TestServices } from '../../../test/support/world.js';
-import { buildApp } from './app.js';
+import { buildApp } from '../../app/app.js';
 
 // The router decodes and normalises an address before it matches a route; whether a call is to the API or to a
 // page must follow the route it reached, or another spelling of /api/ lets a browser's cookie call the API.

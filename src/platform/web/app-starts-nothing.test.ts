@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { testDatabases } from '../../../test/support/databases.js';
 import { testServices } from '../../../test/support/services.js';
 import { waitFor } from '../../../test/support/wait-for.js';
-import { buildApp, startBulkWork } from './app.js';
+import { buildApp, startBulkWork } from '../../app/app.js';
 
 const [database] = await testDatabases();
 

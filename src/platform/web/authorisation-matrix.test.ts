@@ -18,7 +18,7 @@ import {
 } from '../../../test/support/world.js';
 import { can, roles } from '../permissions.js';
 import type { Role } from '../schema.js';
-import { buildApp, type RouteEntry } from './app.js';
+import { buildApp, type RouteEntry } from '../../app/app.js';
 
 const orgFor: Record<Role, string> = {
   'school-user': '8232003',

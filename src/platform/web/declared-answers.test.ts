@@ -16,7 +16,7 @@ import { testServices } from '../../../test/support/services.js';
 import { ctfFile, multipart, upload } from '../../../test/support/transfers.js';
 import { seedRegister, type TestServices } from '../../../test/support/world.js';
 import { servedDocument } from './api-docs.js';
-import { buildApp } from './app.js';
+import { buildApp } from '../../app/app.js';
 import { openApiPath, type OpenApiDocument } from './openapi.js';
 
 const DOCUMENT_ID = 'https://s2s.test/openapi.json';

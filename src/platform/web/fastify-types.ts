@@ -1,8 +1,17 @@
 /** What s2s adds to Fastify's request, reply and route config. */
-import type { User } from '../user.js';
 import type { Access } from '../permissions.js';
-import type { Session } from '../../identity/sessions.js';
 import type { ApiOperation } from './api-route.js';
+import type { SessionsTable } from '../schema.js';
+import type { User } from '../user.js';
+
+/** A signed-in (or signing-in) browser session, as the request carries it. */
+export interface Session {
+  idHash: string;
+  userId: string;
+  stage: SessionsTable['stage'];
+  pendingTotpSecret: Buffer | null;
+  createdAt: Date;
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -8,7 +8,7 @@ import { testDatabases } from '../../../test/support/databases.js';
 import { testServices } from '../../../test/support/services.js';
 import { ctfFile, upload } from '../../../test/support/transfers.js';
 import { addUser, Browser, seedRegister, signIn, type TestServices } from '../../../test/support/world.js';
-import { buildApp } from './app.js';
+import { buildApp } from '../../app/app.js';
 
 // The embedded database, whose errors carry the query's bound parameters.
 const [database] = await testDatabases();

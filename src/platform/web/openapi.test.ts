@@ -4,8 +4,8 @@ import { createConfig, lintFromString } from '@redocly/openapi-core';
 import type { FastifyInstance } from 'fastify';
 import { testDatabases } from '../../../test/support/databases.js';
 import { testServices } from '../../../test/support/services.js';
+import { buildApp } from '../../app/app.js';
 import { servedDocument } from './api-docs.js';
-import { buildApp } from './app.js';
 import { openApiPath, type OpenApiDocument } from './openapi.js';
 
 const [database] = await testDatabases();

@@ -4,7 +4,8 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { can, type Permission } from '../permissions.js';
+import type { FooterLink, NavigationEntry } from '../capability.js';
+import { can } from '../permissions.js';
 import { randomToken } from '../keys.js';
 import type { Services } from '../services.js';
 import { ANONYMOUS_COOKIE, csrfToken } from './csrf.js';
@@ -16,33 +17,10 @@ declare module 'fastify' {
   }
 }
 
-const navigationItems: Array<{ href: string; text: string; permission: Permission | 'signed-in' }> = [
-  { href: '/', text: 'Home', permission: 'signed-in' },
-  { href: '/inbox', text: 'Inbox', permission: 'transfers:receive' },
-  { href: '/send', text: 'Send files', permission: 'transfers:send' },
-  { href: '/sent', text: 'Sent files', permission: 'transfers:send' },
-  { href: '/files-within-la', text: 'Files at your schools', permission: 'transfers:oversee' },
-  { href: '/repository', text: 'Find a pupil’s record', permission: 'repository:search' },
-  { href: '/repository/found', text: 'Children found', permission: 'repository:oversee' },
-  { href: '/joiners', text: 'New pupils', permission: 'joiners:register' },
-  { href: '/ctf-requests', text: 'CTF requests', permission: 'ctf-requests:answer' },
-  { href: '/leavers', text: 'Leavers', permission: 'leavers:record' },
-  { href: '/joiners/with-la', text: 'New pupils not found', permission: 'joiners:oversee' },
-  { href: '/leavers/at-your-schools', text: 'Leavers', permission: 'leavers:oversee' },
-  { href: '/enquiries', text: 'Missing-pupil enquiries', permission: 'enquiries:make' },
-  { href: '/enquiries/received', text: 'Enquiries to your LA', permission: 'enquiries:make' },
-  { href: '/cme-cases', text: 'Children missing education', permission: 'cme:cases' },
-  { href: '/reports/usage', text: 'Reports', permission: 'reports:la' },
-  { href: '/reports/national', text: 'National figures', permission: 'reports:national' },
-  { href: '/notifications', text: 'Notifications', permission: 'signed-in' },
-  { href: '/find-a-school', text: 'Find a school', permission: 'establishments:search' },
-  { href: '/repository/alerts', text: 'Search alerts', permission: 'repository:alerts' },
-  { href: '/users', text: 'Users', permission: 'users:manage' },
-  { href: '/audit', text: 'Audit trail', permission: 'audit:view' },
-  { href: '/account/api-tokens', text: 'API tokens', permission: 'account:tokens' },
-];
+const API_DOCS: FooterLink = { href: '/api-docs', text: 'API for MIS suppliers' };
+const HOME: NavigationEntry = { href: '/', text: 'Home', permission: 'signed-in' };
 
-function navigationFor(request: FastifyRequest) {
+function navigationFor(request: FastifyRequest, navigationItems: readonly NavigationEntry[]) {
   const user = request.user;
   if (!user) return [];
   const path = request.url.split('?')[0]!;
@@ -73,15 +51,22 @@ export function formToken(services: Services, request: FastifyRequest, reply: Fa
   return csrfToken(services.keys.csrfKey, anonymous);
 }
 
-export const pages = fp<{ services: Services; demo: boolean }>(async (app, { services, demo }) => {
+export const pages = fp<{
+  services: Services;
+  demo: boolean;
+  navigation: readonly NavigationEntry[];
+  footer: readonly FooterLink[];
+}>(async (app, { services, demo, navigation, footer }) => {
   const views = createViews();
+  const navigationItems = [HOME, ...navigation];
   app.decorateReply('render', function (this: FastifyReply, template: string, context = {}, status = 200) {
     const request = this.request;
     const html = views.render(template, {
       ...context,
       user: request.user,
       organisationName: request.organisationName,
-      navigation: navigationFor(request),
+      navigation: navigationFor(request, navigationItems),
+      footerLinks: [...footer, API_DOCS],
       csrfToken: formToken(services, request, this),
       cspNonce: this.cspNonce?.script,
       demo,

@@ -24,8 +24,25 @@ import {
 import { makeUpn } from '../../ctf/upn.js';
 import { can } from '../permissions.js';
 import type { Role } from '../schema.js';
-import { buildApp, type RouteEntry } from './app.js';
+import { buildApp, type RouteEntry } from '../../app/app.js';
 import { longDate } from './views.js';
+
+/**
+ * What every page must have, whoever sees it and however it was reached: one main heading, and a title that says
+ * "Error:" at most once (the layout adds it when the page shows errors).
+ */
+const pageProblems: string[] = [];
+let pagesSeen = 0;
+function problemsOfPage(name: string, response: LightMyRequestResponse): string[] {
+  if (!String(response.headers['content-type'] ?? '').startsWith('text/html')) return [];
+  pagesSeen += 1;
+  const problems: string[] = [];
+  const headings = response.body.match(/<h1[\s>]/g)?.length ?? 0;
+  if (headings !== 1) problems.push(`${name}: ${headings} h1 headings`);
+  const title = /<title[^>]*>([^<]*)<\/title>/.exec(response.body)?.[1] ?? '';
+  if (/Error:.*Error:/.test(title)) problems.push(`${name}: title "${title.trim()}"`);
+  return problems;
+}
 
 /**
  * Routes whose reads of children's details are audited by an event of their own, with who read what, so that
@@ -399,6 +416,7 @@ describe('routes that show children’s details', () => {
         const before = exemption ? await audited(exemption.action) : 0;
         const { response, sent } = await send(route, caller, url);
         if (response.statusCode >= 500) failures.push(`${key(route)} as ${caller.name}: ${response.statusCode}`);
+        pageProblems.push(...problemsOfPage(`${key(route)} as ${caller.name}`, response));
         // What the audit of marked routes records: an answer, or a refused form's page shown again.
         if (response.statusCode !== 200 && response.statusCode !== 201 && response.statusCode !== 422) continue;
         const found = details().find(
@@ -455,6 +473,11 @@ describe('routes that show children’s details', () => {
       return { response, sent: new URLSearchParams(form).toString() };
     });
     assert.deepEqual(failures, []);
+  });
+
+  it('gives every page it saw one h1, and a title that says Error once', () => {
+    assert.ok(pagesSeen > 50, `only ${pagesSeen} pages seen`);
+    assert.deepEqual(pageProblems, []);
   });
 
   it('exempts only routes that exist', () => {

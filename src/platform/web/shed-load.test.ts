@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { testDatabases } from '../../../test/support/databases.js';
 import { testServices } from '../../../test/support/services.js';
 import type { TestServices } from '../../../test/support/world.js';
-import { buildApp } from './app.js';
+import { buildApp } from '../../app/app.js';
 import { isPressure, SAMPLE_INTERVAL_MS } from './shed-load.js';
 
 describe('shedding load', () => {

@@ -1,12 +1,13 @@
 /**
  * The unknown-destination repository's records of a file's pupils: what is kept of each child to find them by
- * (identifiers, names, date of birth, search keys), written with the file that carries them, and offered to open
- * missing-pupil enquiries once written. Used when a file arrives and when a stored file is read again to repair it.
+ * (identifiers, names, date of birth, search keys), written with the file that carries them when it arrives or is
+ * read again to repair it, and marked expired with it.
  */
+import crypto from 'node:crypto';
 import type { CtfPupil } from '../ctf/index.js';
 import type { Db } from '../platform/database.js';
-import { alertEnquiries } from '../enquiries/alert-enquiries.js';
-import { recordSearchKeys } from '../repository/search-keys.js';
+import type { TransferContributor } from '../transfers/file-events.js';
+import { recordSearchKeys } from './search-keys.js';
 
 export type PupilRecord = ReturnType<typeof pupilIdentity>;
 
@@ -68,25 +69,38 @@ export async function insertRepositoryRecords(trx: Db, file: RecordsOfFile): Pro
   }
 }
 
-/** A child whose record has just arrived may be one an LA is looking for. */
-export async function alertEnquiriesOf(db: Db, now: Date, file: Pick<RecordsOfFile, 'records' | 'recordIds'>) {
-  await alertEnquiries(
-    db,
-    now,
-    file.records.flatMap((r, i) =>
-      r.date_of_birth && r.surname && r.forename
-        ? [
-            {
-              kind: 'repository' as const,
-              id: file.recordIds[i]!,
-              upn: r.upn,
-              surname: r.surname,
-              forename: r.forename,
-              date_of_birth: r.date_of_birth,
-              sex: r.sex,
-            },
-          ]
-        : [],
-    ),
-  );
-}
+export const repositoryContributors: TransferContributor = {
+  name: 'repository',
+  arriving(file) {
+    if (file.to !== 'repository') return undefined;
+    const records: PupilRecord[] = [];
+    return {
+      onPupil: (p) => void records.push(pupilIdentity(p, file.source)),
+      writes(event) {
+        if (records.length === 0) return undefined;
+        const leftLaestab = event.header.laestab ?? event.source;
+        return {
+          afterFile: (trx) =>
+            insertRepositoryRecords(trx, {
+              fileId: event.fileId,
+              records,
+              recordIds: records.map(() => crypto.randomUUID()),
+              leftLaestab,
+              leftSchoolName: event.header.schoolName,
+              uploadedAt: event.kind === 'file.repaired' ? event.receivedAt : event.at,
+              expiresAt: event.expiresAt,
+            }),
+        };
+      },
+    };
+  },
+  async expired(trx, event) {
+    const records = await trx
+      .updateTable('repository_records')
+      .set({ status: 'expired' })
+      .where('file_id', '=', event.fileId)
+      .where('status', '<>', 'expired')
+      .executeTakeFirst();
+    return { repositoryRecords: Number(records.numUpdatedRows) };
+  },
+};

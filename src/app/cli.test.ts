@@ -6,13 +6,13 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { realWorldFixture } from '../test/support/real-world-corpus.js';
-import { TEST_MASTER_KEY } from '../test/support/services.js';
-import { auditRecorder } from './platform/audit/record-audit.js';
+import { realWorldFixture } from '../../test/support/real-world-corpus.js';
+import { TEST_MASTER_KEY } from '../../test/support/services.js';
+import { auditRecorder } from '../platform/audit/record-audit.js';
 import { main } from './cli.js';
-import { sampleRegisterFile } from './demo/seed-demo.js';
-import { openPGlite } from './platform/database.js';
-import { derivedServiceKeys } from './platform/keys.js';
+import { sampleRegisterFile } from '../demo/seed-demo.js';
+import { openPGlite } from '../platform/database.js';
+import { derivedServiceKeys } from '../platform/keys.js';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();

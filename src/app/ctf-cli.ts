@@ -8,10 +8,10 @@ import { access, constants, mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openSampleEstablishments } from '../establishments/sample-register.js';
-import { classifyDestination } from './file-names.js';
-import { generateCtfFiles } from './generate.js';
-import type { CtfIssue } from './issues.js';
-import { parseCtf } from './parse.js';
+import { classifyDestination } from '../ctf/file-names.js';
+import { generateCtfFiles } from '../ctf/generate.js';
+import type { CtfIssue } from '../ctf/issues.js';
+import { parseCtf } from '../ctf/parse.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;

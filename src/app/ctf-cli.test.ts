@@ -3,8 +3,8 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseFileName } from './file-names.js';
-import { pupil, runCtfCommand as run, validCtf, validFileName } from './test-support.js';
+import { parseFileName } from '../ctf/file-names.js';
+import { pupil, runCtfCommand as run, validCtf, validFileName } from '../ctf/test-support.js';
 
 describe('s2s ctf', () => {
   let dir = '';

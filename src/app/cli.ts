@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { anchorSink, scheduleAuditAnchors } from './platform/audit/anchor-sinks.js';
+import { anchorSink, scheduleAuditAnchors } from '../platform/audit/anchor-sinks.js';
 import {
   AnchorFormatError,
   formatAnchor,
@@ -12,34 +12,35 @@ import {
   takeAnchor,
   verifyAgainstAnchor,
   type AuditAnchor,
-} from './platform/audit/audit-anchor.js';
-import { verifyAuditChain } from './platform/audit/record-audit.js';
-import { formatDemoCredentials, seedDemo } from './demo/seed-demo.js';
-import { importRegister } from './establishments/import-register.js';
-import { RegisterRefusedError } from './establishments/register-refused.js';
-import { repairRepositoryFiles } from './transfers/repair-repository.js';
-import { findUserByEmail, createUser } from './identity/accounts.js';
-import { AccountError } from './platform/user.js';
-import { createApiToken, listApiTokens, revokeApiToken, type ApiToken } from './identity/api-tokens.js';
-import { roles } from './platform/permissions.js';
-import { configHelp, ConfigError, loadConfig, type Config } from './platform/config.js';
-import { DataDirInUseError } from './platform/data-dir-lock.js';
-import { isDatabaseUnavailable } from './platform/database.js';
-import { housekeeping, scheduleHousekeeping } from './platform/housekeeping.js';
-import type { Role } from './platform/schema.js';
-import { MasterKeyMissingError, type Keys } from './platform/keys.js';
-import { keyUsage, type KeyUsage } from './platform/rotate-master-key.js';
-import { rotateInBackground, rotateWithAudit } from './platform/rotate-in-background.js';
-import { createServices, type Services } from './platform/services.js';
+} from '../platform/audit/audit-anchor.js';
+import { verifyAuditChain } from '../platform/audit/record-audit.js';
+import { formatDemoCredentials, seedDemo } from '../demo/seed-demo.js';
+import { importRegister } from '../establishments/import-register.js';
+import { RegisterRefusedError } from '../establishments/register-refused.js';
+import { repairRepositoryFiles } from '../transfers/repair-repository.js';
+import { findUserByEmail, createUser } from '../identity/accounts.js';
+import { AccountError } from '../platform/user.js';
+import { createApiToken, listApiTokens, revokeApiToken, type ApiToken } from '../identity/api-tokens.js';
+import { roles } from '../platform/permissions.js';
+import { configHelp, ConfigError, loadConfig, type Config } from '../platform/config.js';
+import { DataDirInUseError } from '../platform/data-dir-lock.js';
+import { isDatabaseUnavailable } from '../platform/database.js';
+import { housekeeping, scheduleHousekeeping } from './housekeeping.js';
+import type { Role } from '../platform/schema.js';
+import { MasterKeyMissingError, type Keys } from '../platform/keys.js';
+import { keyUsage, type KeyUsage } from '../platform/rotate-master-key.js';
+import { rotateInBackground, rotateWithAudit } from '../platform/rotate-in-background.js';
+import type { Services } from '../platform/services.js';
 import {
   isServingProcess,
   leaveSupervision,
   reportListening,
   superviseServingProcesses,
-} from './platform/serving-processes.js';
-import { gatherNodeMetrics } from './platform/node-metrics.js';
-import { buildApp, startBulkWork } from './platform/web/app.js';
-import { serializeError, type SerializedError } from './platform/web/log-serializers.js';
+} from '../platform/serving-processes.js';
+import { gatherNodeMetrics } from '../platform/node-metrics.js';
+import { buildApp, startBulkWork } from './app.js';
+import { composeServices } from './services.js';
+import { serializeError, type SerializedError } from '../platform/web/log-serializers.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -74,7 +75,7 @@ Commands:
 Configuration comes from the environment: s2s serve --help lists it.`;
 
 async function withServices<T>(purpose: string, io: Io, work: (services: Services) => Promise<T>): Promise<T> {
-  const services = await createServices(loadConfig(), {
+  const services = await composeServices(loadConfig(), {
     purpose,
     onWarning: (m) => io.stderr.write(`warning: ${m}\n`),
   });
@@ -95,7 +96,7 @@ async function serve(args: string[], io: Io): Promise<number> {
   const warn = (m: string) => io.stderr.write(`warning: ${m}\n`);
   const waiting = (m: string) => io.stderr.write(`waiting for the database: ${m}\n`);
   if (isServingProcess()) return serveRequests(config, warn, waiting);
-  const services = await createServices(config, {
+  const services = await composeServices(config, {
     purpose: 's2s serve',
     onWarning: warn,
     onWaitingForDatabase: waiting,
@@ -204,7 +205,7 @@ async function listen(services: Services, config: Config) {
  * serving process restarted while the database is away waits for it and never migrates.
  */
 async function serveRequests(config: Config, warn: (m: string) => void, waiting: (m: string) => void): Promise<number> {
-  const services = await createServices(config, {
+  const services = await composeServices(config, {
     purpose: 's2s serve',
     onWarning: warn,
     onWaitingForDatabase: waiting,
@@ -462,7 +463,7 @@ async function repository(args: string[], io: Io): Promise<number> {
 }
 
 async function ctf(args: string[], io: Io): Promise<number> {
-  const { ctfCommand } = await import('./ctf/cli.js');
+  const { ctfCommand } = await import('./ctf-cli.js');
   return ctfCommand(args, io);
 }
 

@@ -3,7 +3,7 @@
  * load shedding, parsing, static assets, who the user is, what they may do, CSRF, then one error handler, then
  * each capability's routes. The whole request pipeline reads on one screen.
  */
-import './fastify-types.js';
+import '../platform/web/fastify-types.js';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
@@ -12,46 +12,29 @@ import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { auditRoutes } from '../../audit/routes.js';
-import { establishmentRoutes } from '../../establishments/routes.js';
-import { cmeApiRoutes } from '../../cme/api-routes.js';
-import { cmePages } from '../../cme/pages.js';
-import { reportPages } from '../../cme/reports/pages.js';
-import { enquiryApiRoutes } from '../../enquiries/api-routes.js';
-import { enquiryPages } from '../../enquiries/pages.js';
-import { notificationPages } from '../../notifications/pages.js';
-import { auditActor } from '../user.js';
-import { joinerApiRoutes } from '../../joiners/api-routes.js';
-import { joinerPages } from '../../joiners/pages.js';
-import { leaverApiRoutes } from '../../leavers/api-routes.js';
-import { leaverPages } from '../../leavers/pages.js';
-import { repositoryApiRoutes } from '../../repository/api-routes.js';
-import { repositoryPages } from '../../repository/pages.js';
-import { countRefusalById } from '../../repository/probing-alerts.js';
-import { authenticate } from '../../identity/authenticate.js';
-import { authorise } from '../../identity/authorise.js';
-import type { Access } from '../permissions.js';
-import { identityRoutes } from '../../identity/routes.js';
-import { transferApiRoutes } from '../../transfers/api-routes.js';
-import { transferPages } from '../../transfers/pages.js';
-import { UNZIP_JOB, unpackZip, type ZipPayload } from '../../transfers/unpack-zip.js';
-import type { Services } from '../services.js';
-import { postgresRateLimitStore } from '../rate-limit-store.js';
-import { apiDocsRoutes } from './api-docs.js';
-import { declareApiErrors, type ApiOperation } from './api-route.js';
-import { isApi } from './http-error.js';
-import { rewriteBadAddress } from './bad-address.js';
-import { isPressure, SAMPLE_INTERVAL_MS, ServiceBusyError } from './shed-load.js';
-import { disconnectSlowBodies } from './slow-bodies.js';
-import { checkCsrf } from './check-csrf.js';
-import { handleErrors } from './errors.js';
-import { answerUnreadableRequest } from './unreadable-requests.js';
-import { healthRoutes } from './health.js';
-import { metricsRoutes } from './metrics-route.js';
-import { loggedHeaderPaths, serializeError, serializeRequest } from './log-serializers.js';
-import { homeRoutes } from './home.js';
-import { pages } from './pages.js';
-import { staticAssets } from './static-assets.js';
+import { auditActor } from '../platform/user.js';
+import { countRefusalById } from '../repository/probing-alerts.js';
+import { authenticate } from '../identity/authenticate.js';
+import { authorise } from '../identity/authorise.js';
+import type { Access } from '../platform/permissions.js';
+import type { Services } from '../platform/services.js';
+import { capabilities } from './capabilities.js';
+import { postgresRateLimitStore } from '../platform/rate-limit-store.js';
+import { apiDocsRoutes } from '../platform/web/api-docs.js';
+import { declareApiErrors, type ApiOperation } from '../platform/web/api-route.js';
+import { isApi } from '../platform/web/http-error.js';
+import { rewriteBadAddress } from '../platform/web/bad-address.js';
+import { isPressure, SAMPLE_INTERVAL_MS, ServiceBusyError } from '../platform/web/shed-load.js';
+import { disconnectSlowBodies } from '../platform/web/slow-bodies.js';
+import { checkCsrf } from '../platform/web/check-csrf.js';
+import { handleErrors } from '../platform/web/errors.js';
+import { answerUnreadableRequest } from '../platform/web/unreadable-requests.js';
+import { healthRoutes } from '../platform/web/health.js';
+import { metricsRoutes } from '../platform/web/metrics-route.js';
+import { loggedHeaderPaths, serializeError, serializeRequest } from '../platform/web/log-serializers.js';
+import { homeRoutes } from '../platform/web/home.js';
+import { pages } from '../platform/web/pages.js';
+import { staticAssets } from '../platform/web/static-assets.js';
 
 export interface RouteEntry {
   method: string;
@@ -192,7 +175,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   });
 
   // 5. Rendering and static files.
-  await app.register(pages, { services, demo: options.demo ?? false });
+  await app.register(pages, {
+    services,
+    demo: options.demo ?? false,
+    navigation: capabilities.flatMap((capability) => capability.navigation ?? []),
+    footer: capabilities.flatMap((capability) => capability.footer ?? []),
+  });
   await app.register(staticAssets);
 
   // 6. Who is calling, 7. what they may do, 8. forms carry a CSRF token.
@@ -211,34 +199,17 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     metrics: services.metrics,
   });
 
-  // 10. Capabilities.
+  // 10. Capabilities: each brings its routes, pages and bulk-job handlers in its manifest.
   await app.register(healthRoutes, { services });
-  await app.register(homeRoutes, { services });
-  await app.register(identityRoutes, { services });
-  await app.register(establishmentRoutes, { services });
-  await app.register(auditRoutes, { services });
-  await app.register(transferApiRoutes, { services });
-  await app.register(transferPages, { services });
-  await app.register(repositoryApiRoutes, { services });
-  await app.register(repositoryPages, { services });
-  await app.register(joinerApiRoutes, { services });
-  await app.register(joinerPages, { services });
-  await app.register(leaverApiRoutes, { services });
-  await app.register(leaverPages, { services });
-  await app.register(enquiryApiRoutes, { services });
-  await app.register(enquiryPages, { services });
-  await app.register(notificationPages, { services });
-  await app.register(reportPages, { services });
-  await app.register(cmeApiRoutes, { services });
-  await app.register(cmePages, { services });
+  await app.register(homeRoutes, { tiles: capabilities.flatMap((capability) => capability.homeTiles ?? []) });
+  for (const capability of capabilities) {
+    for (const routes of capability.routes ?? []) await app.register(routes, { services });
+  }
 
   // What this node does with bulk work when it takes any: `startBulkWork` (run by `s2s serve`) starts the workers.
-  services.jobs.register(
-    UNZIP_JOB,
-    (job, context) => unpackZip(services, job.payload as ZipPayload, context, app.log),
-    // A zip given up is never unpacked: its encrypted copy goes.
-    { onAbandoned: (job) => services.blobs.delete((job.payload as ZipPayload).blobId) },
-  );
+  for (const kind of capabilities.flatMap((capability) => capability.jobs ?? [])) {
+    services.jobs.register(kind.kind, kind.handler(services, app.log), kind.options?.(services));
+  }
   // Workers started later stop with the app (stopping workers never started does nothing).
   app.addHook('onClose', async () => services.jobs.stop());
   await app.register(apiDocsRoutes);
@@ -291,6 +262,11 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 export function startBulkWork(app: FastifyInstance, services: Services): void {
   services.jobs.start(services.config.bulkWorkers, {
     onError: (error) => app.log.error({ err: error }, 'bulk job failed'),
+    onRequeued: (job, error) =>
+      app.log.warn(
+        { err: error, job: job.id, kind: job.kind },
+        'bulk job put back in the queue: the database went away under it; it resumes where it stopped',
+      ),
     onPollFailed: () => services.metrics.countJobPollFailed(),
     // One line when the queue cannot be polled and one when it can again, not one a poll: workers wait longer
     // after each failed poll (up to 10 s) rather than ask a database that is away over and over.
