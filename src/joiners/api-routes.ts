@@ -12,6 +12,7 @@ import { repositoryMatch } from '../repository/api-routes.js';
 import { apiRoute, dateField, errorAnswer, idField, idParams, timestampField } from '../platform/web/api-route.js';
 import { ctfRequestAnswers, joinerStates, withLaReasons } from '../platform/vocabulary.js';
 import { isUuid } from '../platform/ids.js';
+import { fieldErrors } from '../platform/validation.js';
 
 function joinerEntry(j: JoinerSummary) {
   return {
@@ -20,29 +21,6 @@ function joinerEntry(j: JoinerSummary) {
     withLaAt: j.withLaAt?.toISOString() ?? null,
     request: j.request ? { ...j.request, requestedAt: j.request.requestedAt.toISOString() } : null,
   };
-}
-
-/** The body of an answer, checked by hand: two shapes, each with one optional field. */
-function parseAnswer(body: unknown): Answer | { field: string; message: string } {
-  const input = (body ?? {}) as Record<string, unknown>;
-  if (typeof input !== 'object' || Array.isArray(input)) return { field: 'body', message: 'Send a JSON object' };
-  const unknown = Object.keys(input).filter((k) => !['answer', 'fileId', 'note'].includes(k));
-  if (unknown.length > 0)
-    return {
-      field: unknown.join(', '),
-      message: `Unknown field: ${unknown.join(', ')}. Send answer, fileId and note.`,
-    };
-  if (input.answer === 'sent') {
-    if (input.fileId !== undefined && (typeof input.fileId !== 'string' || !isUuid(input.fileId)))
-      return { field: 'fileId', message: 'fileId must be the id of a file your school sent' };
-    return { answer: 'sent', ...(typeof input.fileId === 'string' ? { fileId: input.fileId } : {}) };
-  }
-  if (input.answer === 'no-record') {
-    if (input.note !== undefined && (typeof input.note !== 'string' || input.note.length > 500))
-      return { field: 'note', message: 'note must be text of 500 characters or fewer' };
-    return { answer: 'no-record', ...(typeof input.note === 'string' ? { note: input.note } : {}) };
-  }
-  return { field: 'answer', message: 'answer must be "sent" (the CTF has been sent) or "no-record"' };
 }
 
 const newPupilSummary = z
@@ -112,14 +90,26 @@ const ctfRequest = z
   })
   .meta({ id: 'CtfRequest' });
 
-/** What `parseAnswer` accepts. */
-const answerBody = z.union([
-  z.strictObject({
-    answer: z.literal('sent'),
-    fileId: idField.optional().describe('The CTF you sent, when you sent the school more than one.'),
-  }),
-  z.strictObject({ answer: z.literal('no-record'), note: z.string().max(500).optional() }),
-]);
+/** An answer to a request: two shapes, told apart by `answer`, each with one optional field. */
+const answerBody = z.discriminatedUnion(
+  'answer',
+  [
+    z.strictObject({
+      answer: z.literal('sent'),
+      fileId: z
+        .string()
+        .refine(isUuid, 'fileId must be the id of a file your school sent')
+        .meta({ format: 'uuid' })
+        .optional()
+        .describe('The CTF you sent, when you sent the school more than one.'),
+    }),
+    z.strictObject({
+      answer: z.literal('no-record'),
+      note: z.string().max(500, 'note must be text of 500 characters or fewer').optional(),
+    }),
+  ],
+  { error: 'answer must be "sent" (the CTF has been sent) or "no-record"' },
+);
 
 export const joinerApiRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   apiRoute(
@@ -224,10 +214,12 @@ export const joinerApiRoutes: FastifyPluginAsync<{ services: Services }> = async
       },
     },
     async (request, reply) => {
-      const answer = parseAnswer(request.body);
-      if (!('answer' in answer)) {
-        return reply.code(422).send({ error: { code: 'INVALID_ANSWER', message: answer.message, fields: [answer] } });
+      const parsed = answerBody.safeParse(request.body ?? {});
+      if (!parsed.success) {
+        const fields = fieldErrors(parsed.error, 'Send answer, fileId and note.');
+        return reply.code(422).send({ error: { code: 'INVALID_ANSWER', message: fields[0]!.message, fields } });
       }
+      const answer: Answer = parsed.data;
       const outcome = await answerRequest(services, request.user!, request.params.id, answer, request.ip);
       if (outcome.kind === 'not-found') return reply.callNotFound();
       if (outcome.kind === 'already-answered') {

@@ -167,6 +167,22 @@ for (const database of await testDatabases()) {
       assert.match(early.json().error.message, /has not sent a CTF to 3304101 yet/);
       assert.equal((await post(otherSchool, answerUrl, { answer: 'no-record' })).statusCode, 404);
       assert.equal((await post(previousSchool, answerUrl, { answer: 'maybe' })).statusCode, 422);
+      // The body is checked by the schema the API document shows, and refused in words, field by field.
+      for (const [body, field, message] of [
+        [{ answer: 'maybe' }, 'answer', /answer must be "sent" \(the CTF has been sent\) or "no-record"/],
+        [{ answer: 'sent', fileId: 'not-an-id' }, 'fileId', /fileId must be the id of a file your school sent/],
+        [{ answer: 'no-record', note: 'x'.repeat(501) }, 'note', /500 characters or fewer/],
+        [{ answer: 'sent', reason: 'moved' }, 'reason', /Unknown field: reason\. Send answer, fileId and note\./],
+      ] as const) {
+        const refused = await post(previousSchool, answerUrl, body);
+        assert.equal(refused.statusCode, 422, refused.body);
+        assert.equal(refused.json().error.code, 'INVALID_ANSWER');
+        assert.deepEqual(
+          (refused.json().error.fields as Array<{ field: string }>).map((f) => f.field),
+          [field],
+        );
+        assert.match(refused.json().error.message, message);
+      }
 
       const ctf = await upload(app, previousSchool.token, [ctfFile('8232003', '3304101', { pupils: 1 })]);
       assert.equal(ctf.statusCode, 201, ctf.body);
