@@ -2,9 +2,9 @@
  * The API for missing-pupil enquiries between LAs, and every user's notifications.
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { listNotifications, markNotificationsRead } from '../notifications/notify.js';
+import { listNotifications, markNotificationsRead } from '../notifications/public.js';
 import type { Services } from '../platform/services.js';
-import { rateLimited } from '../repository/api-routes.js';
+import { rateLimited } from '../repository/public.js';
 import type { FieldError } from '../platform/validation.js';
 import { answerEnquiry, approveEnquiry, closeEnquiry, createEnquiry, sendEnquiry } from './enquiries.js';
 import { enquiryFor, listEnquiries, receivedEnquiries, type Enquiry } from './read-enquiries.js';

@@ -7,11 +7,11 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { addSchoolDays, addSchoolDaysInCalendar, calendarRange, londonDate } from '../platform/school-days.js';
-import { otherSchoolProblem } from '../establishments/other-school.js';
+import { otherSchoolProblem } from '../establishments/public.js';
 import { auditActor, type User } from '../platform/user.js';
 import type { LeaverDestination, LeaverReason } from '../platform/schema.js';
 import { longDate } from '../platform/web/views.js';
-import type { RepositoryDeps } from '../repository/search-repository.js';
+import type { RepositoryDeps } from '../repository/public.js';
 import { childDetailsSchema, requiredUpn } from '../platform/child-details.js';
 import { fieldErrors, optionalLaestab, optionalText, requiredDate, type FieldError } from '../platform/validation.js';
 import { findSentCtf } from './sent-ctfs.js';
