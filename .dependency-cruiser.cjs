@@ -1,8 +1,8 @@
 /* global module */
 // The one rule of s2s's structure (docs/architecture.md): dependencies point one way. The composition root
 // (src/app, and the demo that seeds every capability) depends on capabilities; capabilities depend on platform/
-// and ctf/; platform/ and ctf/ depend on nothing of ours above them. No import circles anywhere. Tests, which wire
-// whole apps, may import from any layer.
+// and ctf/, and on each other only through what each offers in its public.ts; platform/ and ctf/ depend on nothing
+// of ours above them. No import circles anywhere. Tests, which wire whole apps, may import from any layer.
 const CAPABILITIES =
   '^src/(audit|cme|enquiries|establishments|help|identity|joiners|leavers|notifications|repository|transfers)/';
 const TESTS = '(\\.test\\.ts$|/test-support(\\.ts$|/))';
@@ -22,6 +22,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(platform|ctf)/', pathNot: TESTS },
       to: { path: '^src/', pathNot: '^src/(platform|ctf)/' },
+    },
+    {
+      name: 'capabilities-meet-through-what-they-offer',
+      comment:
+        'A capability uses another only through what that one offers in its public.ts (functions, types, extension points), never its internals.',
+      severity: 'error',
+      from: { path: CAPABILITIES, pathNot: TESTS },
+      to: { path: CAPABILITIES, pathNot: ['^src/$1/', '^src/[^/]+/public\\.ts$'] },
     },
     {
       name: 'capabilities-below-the-app',

@@ -1,8 +1,9 @@
 /**
  * The structure's one rule (docs/architecture.md) is checked by dependency-cruiser in `npm run check`. This test
  * proves the check bites: it plants, in a copy of today's source, an upward import from platform/ into a
- * capability, one from a capability into the app, and an import circle between two capabilities, and expects each
- * to be named; and a test file importing the app, which is allowed.
+ * capability, one from a capability into the app, one into another capability's internals, and an import circle
+ * between two capabilities through what they offer, and expects each to be named; and a test file importing the
+ * app, which is allowed.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -31,8 +32,10 @@ test('the dependency rule fails on a planted upward import, a reach into the app
 
   await plant(path.join(copy, 'src/platform/ids.ts'), "import '../transfers/index.js';");
   await plant(path.join(copy, 'src/leavers/list-leavers.ts'), "import '../app/capabilities.js';");
-  await plant(path.join(copy, 'src/establishments/csv.ts'), "import '../notifications/index.js';");
-  await plant(path.join(copy, 'src/notifications/notify.ts'), "import '../establishments/csv.js';");
+  await plant(path.join(copy, 'src/joiners/pages.ts'), "import '../leavers/record-leaver.js';");
+  // A circle through what each offers, so that only the circle is wrong.
+  await plant(path.join(copy, 'src/establishments/other-school.ts'), "import '../notifications/public.js';");
+  await plant(path.join(copy, 'src/notifications/notify.ts'), "import '../establishments/public.js';");
   // Allowed: a test wires the whole app.
   await fs.writeFile(path.join(copy, 'src/platform/planted.test.ts'), "import '../app/app.js';\n");
 
@@ -61,8 +64,12 @@ test('the dependency rule fails on a planted upward import, a reach into the app
     found.join('\n'),
   );
   assert.ok(
+    found.includes('capabilities-meet-through-what-they-offer: src/joiners/pages.ts -> src/leavers/record-leaver.ts'),
+    found.join('\n'),
+  );
+  assert.ok(
     found.some(
-      (v) => v.startsWith('no-circular: src/establishments/csv.ts') || v.startsWith('no-circular: src/notifications/'),
+      (v) => v.startsWith('no-circular: src/establishments/') || v.startsWith('no-circular: src/notifications/'),
     ),
     found.join('\n'),
   );

@@ -9,7 +9,7 @@ import { isRealDate } from '../ctf/dates.js';
 import { auditActor, type User } from '../platform/user.js';
 import type { Db } from '../platform/database.js';
 import type { CmeOutcome } from '../platform/schema.js';
-import type { RepositoryDeps } from '../repository/search-repository.js';
+import type { RepositoryDeps } from '../repository/public.js';
 import { childDetailsSchema } from '../platform/child-details.js';
 import { cmeOutcomes } from '../platform/vocabulary.js';
 import { fieldErrors, requiredDate, type FieldError } from '../platform/validation.js';

@@ -3,7 +3,7 @@
  * (transfers) hand each child here. It stands apart from the rest of enquiries, which looks things up in the
  * repository, so that those callers do not import enquiries' whole lifecycle and it does not import them back.
  */
-import { notify } from '../notifications/notify.js';
+import { notify } from '../notifications/public.js';
 import type { Db } from '../platform/database.js';
 import { criteriaOf, nearbyBirthDates, scorePeople, type Person } from './match-people.js';
 

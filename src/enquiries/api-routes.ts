@@ -3,9 +3,9 @@
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { listNotifications, markNotificationsRead } from '../notifications/notify.js';
+import { listNotifications, markNotificationsRead } from '../notifications/public.js';
 import type { Services } from '../platform/services.js';
-import { rateLimited } from '../repository/api-routes.js';
+import { rateLimited } from '../repository/public.js';
 import type { FieldError } from '../platform/validation.js';
 import {
   answerEnquiry,

@@ -9,18 +9,18 @@
  */
 import crypto from 'node:crypto';
 import type { z } from 'zod';
-import { getUser } from '../identity/accounts.js';
+import { getUser } from '../identity/public.js';
 import { auditActor, type User } from '../platform/user.js';
-import { notify, laUsers } from '../notifications/notify.js';
+import { notify, laUsers } from '../notifications/public.js';
 import type { Db } from '../platform/database.js';
 import type { Selectable } from 'kysely';
 import type { EnquiriesTable, EnquiryAnswer, EnquiryOutcome, EnquiryState } from '../platform/schema.js';
-import { searchSpentLookup, type RepositoryDeps } from '../repository/search-repository.js';
+import { searchSpentLookup, type RepositoryDeps } from '../repository/public.js';
 import { childDetailsSchema } from '../platform/child-details.js';
 import { enquiryOutcomes } from '../platform/vocabulary.js';
 import { fieldErrors, requiredText, type FieldError } from '../platform/validation.js';
-import { ctfsCarryingPerson } from '../leavers/sent-ctfs.js';
-import { spendLookup } from '../repository/lookup-budget.js';
+import { ctfsCarryingPerson } from '../leavers/public.js';
+import { spendLookup } from '../repository/public.js';
 import { isUuid } from '../platform/ids.js';
 import { criteriaOf, matchJoiners, type Person } from './match-people.js';
 import { ownEnquiry } from './read-enquiries.js';

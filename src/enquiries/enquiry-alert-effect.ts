@@ -4,7 +4,7 @@
  * Run again after a crash it alerts nobody twice: a match and its notification commit together, and a match already
  * recorded is not notified again.
  */
-import { noticeOf, type AfterCommitEffect } from '../transfers/file-events.js';
+import { noticeOf, type AfterCommitEffect } from '../transfers/public.js';
 import { alertEnquiries } from './alert-enquiries.js';
 
 export const ENQUIRY_ALERT_JOB = 'enquiry-alerts';

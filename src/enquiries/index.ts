@@ -1,7 +1,7 @@
 /** Missing-pupil enquiries between LAs. */
 import type { Capability } from '../platform/capability.js';
 import { extension } from '../platform/extensions.js';
-import { afterCommitEffects } from '../transfers/file-events.js';
+import { afterCommitEffects } from '../transfers/public.js';
 import { enquiryApiRoutes } from './api-routes.js';
 import { enquiryAlertEffect } from './enquiry-alert-effect.js';
 import { enquiryPages } from './pages.js';

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Services } from '../platform/services.js';
 import { answerRequest, listJoiners, requestsToAnswer, type Answer, type JoinerSummary } from './ctf-requests.js';
 import { joinerSchema, registerJoiner } from './register-joiner.js';
-import { repositoryMatch } from '../repository/api-routes.js';
+import { repositoryMatch } from '../repository/public.js';
 import { apiRoute, dateField, errorAnswer, idField, idParams, timestampField } from '../platform/web/api-route.js';
 import { ctfRequestAnswers, joinerStates, withLaReasons } from '../platform/vocabulary.js';
 import { isUuid } from '../platform/ids.js';

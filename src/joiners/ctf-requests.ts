@@ -7,10 +7,10 @@ import { sql } from 'kysely';
 import { auditActor, type User } from '../platform/user.js';
 import type { Db } from '../platform/database.js';
 import type { JoinerState, WithLaReason } from '../platform/schema.js';
-import type { RepositoryDeps } from '../repository/search-repository.js';
+import type { RepositoryDeps } from '../repository/public.js';
 import { londonDate } from '../platform/school-days.js';
 import { isUuid } from '../platform/ids.js';
-import { laUsers, notify } from '../notifications/notify.js';
+import { laUsers, notify } from '../notifications/public.js';
 import { PASSED_TO_LA } from './register-joiner.js';
 
 export interface CtfRequest {

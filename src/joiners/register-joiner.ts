@@ -8,16 +8,16 @@
 import crypto from 'node:crypto';
 import { auditActor, type User } from '../platform/user.js';
 import type { Db } from '../platform/database.js';
-import type { RepositoryMatch } from '../repository/match-repository.js';
-import { searchRepository, type RepositoryDeps } from '../repository/search-repository.js';
+import type { RepositoryMatch } from '../repository/public.js';
+import { searchRepository, type RepositoryDeps } from '../repository/public.js';
 import { childDetailsSchema } from '../platform/child-details.js';
 import { fieldErrors, optionalLaestab, requiredDate, type FieldError } from '../platform/validation.js';
 import { addSchoolDays, londonDate } from '../platform/school-days.js';
-import { alertEnquiries } from '../enquiries/alert-enquiries.js';
-import { otherSchoolProblem } from '../establishments/other-school.js';
-import { criteriaOf, type Person } from '../enquiries/match-people.js';
-import { ctfsCarryingPerson, type CtfCarryingUpn } from '../leavers/sent-ctfs.js';
-import { laUsers, notify, schoolUsers } from '../notifications/notify.js';
+import { alertEnquiries } from '../enquiries/public.js';
+import { otherSchoolProblem } from '../establishments/public.js';
+import { criteriaOf, type Person } from '../enquiries/public.js';
+import { ctfsCarryingPerson, type CtfCarryingUpn } from '../leavers/public.js';
+import { laUsers, notify, schoolUsers } from '../notifications/public.js';
 
 /** The notice to an LA's staff when the search for a new pupil's record passes to them. */
 export const PASSED_TO_LA = {

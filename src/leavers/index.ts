@@ -1,7 +1,7 @@
 /** Leavers: recording them, reminders of the CTF still to send, and the LA's view of its schools' leavers. */
 import type { Capability } from '../platform/capability.js';
 import { extension } from '../platform/extensions.js';
-import { transferContributors } from '../transfers/file-events.js';
+import { transferContributors } from '../transfers/public.js';
 import { leaverApiRoutes } from './api-routes.js';
 import { leaversContributors } from './leavers-contributors.js';
 import { leaverPages } from './pages.js';

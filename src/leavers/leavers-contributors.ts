@@ -6,7 +6,7 @@ import type { QueryCreator } from 'kysely';
 import type { Db } from '../platform/database.js';
 import type { Database } from '../platform/schema.js';
 import { londonDate } from '../platform/school-days.js';
-import type { TransferContributor } from '../transfers/file-events.js';
+import type { TransferContributor } from '../transfers/public.js';
 import { sentFromSchool, upnDigest } from './sent-ctfs.js';
 
 /** Pupils per statement: a few bound values each, well inside PostgreSQL's 65,535. */

@@ -3,7 +3,7 @@
  * CTF has not been sent and those whose destination is not known, and can put a child on the CME register.
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { openCase } from '../cme/cases.js';
+import { openCase } from '../cme/public.js';
 import { londonDate } from '../platform/school-days.js';
 import type { User } from '../platform/user.js';
 import type { Services } from '../platform/services.js';

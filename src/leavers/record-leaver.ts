@@ -7,12 +7,12 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { addSchoolDays, addSchoolDaysInCalendar, calendarRange, londonDate } from '../platform/school-days.js';
-import { otherSchoolProblem } from '../establishments/other-school.js';
+import { otherSchoolProblem } from '../establishments/public.js';
 import { auditActor, type User } from '../platform/user.js';
 import type { LeaverDestination, LeaverReason } from '../platform/schema.js';
 import { leaverDestinations, leaverReasons } from '../platform/vocabulary.js';
 import { longDate } from '../platform/web/views.js';
-import type { RepositoryDeps } from '../repository/search-repository.js';
+import type { RepositoryDeps } from '../repository/public.js';
 import { childDetailsSchema, requiredUpn } from '../platform/child-details.js';
 import { fieldErrors, optionalLaestab, requiredDate, type FieldError } from '../platform/validation.js';
 import { findSentCtf } from './sent-ctfs.js';

@@ -4,7 +4,7 @@
  * school days while it is overdue — and gives each school one notice for all its leavers, naming none of them.
  */
 import { addSchoolDays, londonDate } from '../platform/school-days.js';
-import { notify, schoolUsers } from '../notifications/notify.js';
+import { notify, schoolUsers } from '../notifications/public.js';
 import type { Db } from '../platform/database.js';
 import { SENT_PUPILS_KEPT_DAYS } from './sent-ctfs.js';
 

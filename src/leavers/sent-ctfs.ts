@@ -6,7 +6,7 @@
  * the UPN they already know has gone: the files in flight.
  */
 import crypto from 'node:crypto';
-import { criteriaOf, scorePeople, type Person } from '../enquiries/match-people.js';
+import { criteriaOf, scorePeople, type Person } from '../enquiries/public.js';
 import type { Db } from '../platform/database.js';
 
 /** How long digests are kept: a leaver recorded more than a year after the CTF went is not looked for. */

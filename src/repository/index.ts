@@ -1,7 +1,7 @@
 /** The unknown-destination repository: searching it, children found, and alerts on probing searches. */
 import type { Capability } from '../platform/capability.js';
 import { extension } from '../platform/extensions.js';
-import { transferContributors } from '../transfers/file-events.js';
+import { transferContributors } from '../transfers/public.js';
 import { repositoryApiRoutes } from './api-routes.js';
 import { repositoryPages } from './pages.js';
 import { repositoryContributors } from './repository-records.js';

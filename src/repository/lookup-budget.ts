@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { auditActor, type User } from '../platform/user.js';
 import type { Db } from '../platform/database.js';
 import type { LookupBudgetsTable } from '../platform/schema.js';
-import type { TransferDeps } from '../transfers/accept-file.js';
+import type { TransferDeps } from '../transfers/public.js';
 
 /** The paths a lookup comes by, as the audit names them. */
 export type LookupPath = 'repository-search' | 'joiner-registration' | 'enquiry' | 'sent-ctfs-check';

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { auditActor, type User } from '../platform/user.js';
-import type { TransferDeps } from '../transfers/accept-file.js';
+import type { TransferDeps } from '../transfers/public.js';
 import { countToday } from './lookup-budget.js';
 
 type ProbingDeps = Pick<TransferDeps, 'db' | 'now' | 'audit' | 'config'>;

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import type { CtfPupil } from '../ctf/index.js';
 import type { Db } from '../platform/database.js';
-import type { TransferContributor } from '../transfers/file-events.js';
+import type { TransferContributor } from '../transfers/public.js';
 import { recordSearchKeys } from './search-keys.js';
 
 export type PupilRecord = ReturnType<typeof pupilIdentity>;

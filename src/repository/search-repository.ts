@@ -9,7 +9,7 @@ import { isRealDate } from '../ctf/dates.js';
 import { auditActor, type User } from '../platform/user.js';
 import { nameText, optionalSex, optionalUpn } from '../platform/child-details.js';
 import { fieldErrors, optionalLaestab, optionalText, type FieldError } from '../platform/validation.js';
-import type { TransferDeps } from '../transfers/accept-file.js';
+import type { TransferDeps } from '../transfers/public.js';
 import { spendLookup } from './lookup-budget.js';
 import { matchRepository, type RepositoryMatch } from './match-repository.js';
 import type { SearchCriteria } from './score-match.js';

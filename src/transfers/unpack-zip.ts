@@ -7,7 +7,7 @@
  */
 import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
-import { getUser } from '../identity/accounts.js';
+import { getUser } from '../identity/public.js';
 import { HttpError } from '../platform/web/http-error.js';
 import type { BodyRanges } from '../platform/blobs.js';
 import { isDatabaseUnavailable } from '../platform/database.js';
