@@ -42,6 +42,7 @@ export default tseslint.config(
         FormData: 'readonly',
         DOMParser: 'readonly',
         HTMLScriptElement: 'readonly',
+        fetch: 'readonly',
       },
     },
   },

@@ -8,6 +8,7 @@ import type { Services } from '../platform/services.js';
 import { auditActor } from '../platform/user.js';
 import { can } from '../platform/permissions.js';
 import { HttpError, isApi } from '../platform/web/http-error.js';
+import { safeNextPage, withNextPage } from './next-page.js';
 
 export const authorise = fp<{ services: Services }>(async (app, { services }) => {
   app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -30,7 +31,9 @@ export const authorise = fp<{ services: Services }>(async (app, { services }) =>
           'Send a valid API token in the Authorization header: Bearer <token>',
         );
       }
-      return reply.redirect('/sign-in', 303);
+      // A page asked for by address (a link in a notification, a bookmark) is shown once signed in.
+      const next = request.method === 'GET' ? safeNextPage(request.url) : undefined;
+      return reply.redirect(withNextPage('/sign-in', next), 303);
     }
     if (access === 'signed-in' || (access !== undefined && can(user.role, access))) return;
     await services.audit({

@@ -11,6 +11,7 @@ import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens.js';
 import { THROTTLE_WINDOW_MINUTES } from './sign-in-throttle.js';
 import { SESSION_COOKIE } from './authenticate.js';
 import { manageableRoles, roleNames } from '../platform/permissions.js';
+import { safeNextPage, withNextPage } from './next-page.js';
 import { endSession, startSession } from './sessions.js';
 import {
   checkPassword,
@@ -61,15 +62,23 @@ export const identityRoutes: FastifyPluginAsync<{ services: Services }> = async 
     reply.clearCookie(ANONYMOUS_COOKIE, { path: '/' });
   }
 
+  // The session timeout warning's "Stay signed in": the request itself renews the session (authenticate).
+  app.get('/session/alive', { config: { access: 'signed-in' } }, async (_request, reply) => reply.code(204).send());
+
   // --- Sign in -------------------------------------------------------------------------------------------
+  const nextFrom = (request: FastifyRequest) =>
+    safeNextPage((request.query as Record<string, unknown> | undefined)?.next ?? field(request.body, 'next'));
+
   app.get('/sign-in', { config: { access: 'public' } }, async (request, reply) => {
-    if (request.user) return reply.redirect('/', 303);
-    return reply.render('identity/views/sign-in.njk', { title: 'Sign in' });
+    const next = nextFrom(request);
+    if (request.user) return reply.redirect(next ?? '/', 303);
+    return reply.render('identity/views/sign-in.njk', { title: 'Sign in', next });
   });
 
   app.post('/sign-in', { config: { access: 'public', ...signInLimit } }, async (request, reply) => {
     const email = field(request.body, 'email').trim();
     const password = field(request.body, 'password');
+    const next = nextFrom(request);
     const errors: FormErrors = [];
     if (!email) errors.push({ text: 'Enter your email address', href: '#email' });
     if (!password) errors.push({ text: 'Enter your password', href: '#password' });
@@ -79,18 +88,18 @@ export const identityRoutes: FastifyPluginAsync<{ services: Services }> = async 
         if (outcome.next === 'enrol') {
           const pending = pendingEnrolment(services, outcome.user.id);
           await beginSession(request, reply, outcome.user, 'enrol', pending.sealed);
-          return reply.redirect('/two-factor/set-up', 303);
+          return reply.redirect(withNextPage('/two-factor/set-up', next), 303);
         }
         await beginSession(request, reply, outcome.user, 'two-factor');
-        return reply.redirect('/sign-in/two-factor', 303);
+        return reply.redirect(withNextPage('/sign-in/two-factor', next), 303);
       }
       errors.push({ text: blockedMessage(outcome) ?? 'Enter a correct email address and password', href: '#email' });
     }
-    return reply.render('identity/views/sign-in.njk', { title: 'Sign in', errors, email }, 400);
+    return reply.render('identity/views/sign-in.njk', { title: 'Sign in', errors, email, next }, 400);
   });
 
-  app.get('/sign-in/two-factor', { config: { access: 'public', signInStage: 'two-factor' } }, async (_request, reply) =>
-    reply.render('identity/views/two-factor.njk', { title: 'Enter your security code' }),
+  app.get('/sign-in/two-factor', { config: { access: 'public', signInStage: 'two-factor' } }, async (request, reply) =>
+    reply.render('identity/views/two-factor.njk', { title: 'Enter your security code', next: nextFrom(request) }),
   );
 
   app.post(
@@ -99,14 +108,15 @@ export const identityRoutes: FastifyPluginAsync<{ services: Services }> = async 
     async (request, reply) => {
       const code = field(request.body, 'code');
       const outcome = await checkTwoFactor(services, request.session!.userId, code, request.ip);
+      const next = nextFrom(request);
       if (outcome.outcome === 'ok') {
         await beginSession(request, reply, outcome.user, 'active');
-        return reply.redirect('/', 303);
+        return reply.redirect(next ?? '/', 303);
       }
       const errors = [
         { text: blockedMessage(outcome) ?? 'Enter the 6-digit code shown in your authenticator app', href: '#code' },
       ];
-      return reply.render('identity/views/two-factor.njk', { title: 'Enter your security code', errors }, 400);
+      return reply.render('identity/views/two-factor.njk', { title: 'Enter your security code', errors, next }, 400);
     },
   );
 
@@ -126,6 +136,7 @@ export const identityRoutes: FastifyPluginAsync<{ services: Services }> = async 
         qrSvg: await totpQrSvg(uri),
         secret: secret.replace(/(.{4})/g, '$1 ').trim(),
         errors,
+        next: nextFrom(request),
       },
       status,
     );
@@ -149,7 +160,7 @@ export const identityRoutes: FastifyPluginAsync<{ services: Services }> = async 
       );
       if (outcome.outcome === 'ok') {
         await beginSession(request, reply, outcome.user, 'active');
-        return reply.redirect('/', 303);
+        return reply.redirect(nextFrom(request) ?? '/', 303);
       }
       return enrolPage(
         request,

@@ -35,7 +35,10 @@ function allowed(route: RouteEntry, role: Role | null): boolean {
 
 function denied(route: RouteEntry, response: LightMyRequestResponse, anonymous: boolean): boolean {
   if (anonymous)
-    return response.statusCode === 401 || (response.statusCode === 303 && response.headers.location === '/sign-in');
+    return (
+      response.statusCode === 401 ||
+      (response.statusCode === 303 && /^\/sign-in(\?next=|$)/.test(String(response.headers.location)))
+    );
   return response.statusCode === 403 && !/expired or did not come from s2s/.test(response.body);
 }
 

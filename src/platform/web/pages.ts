@@ -32,6 +32,19 @@ function navigationFor(request: FastifyRequest, navigationItems: readonly Naviga
   return items.map((item) => ({ href: item.href, text: item.text, active: item === current }));
 }
 
+/**
+ * When a signed-in browser session will end unless it is used: after the idle limit from now (this page's request
+ * has just renewed it), or at its absolute limit if that comes first. The page's script warns before either.
+ */
+function sessionTimeout(services: Services, request: FastifyRequest) {
+  const session = request.session;
+  if (!request.user || !session || session.stage !== 'active') return undefined;
+  const idleSeconds = services.config.sessionIdleMinutes * 60;
+  const endsAt = session.createdAt.getTime() + services.config.sessionMaxHours * 3_600_000;
+  const maxSecondsLeft = Math.max(0, Math.floor((endsAt - services.now().getTime()) / 1000));
+  return { idleSeconds, maxSecondsLeft, warnSeconds: Math.min(120, Math.floor(idleSeconds / 2)) };
+}
+
 /** The CSRF token for this browser; before sign-in, a random cookie is set to bind it to. */
 export function formToken(services: Services, request: FastifyRequest, reply: FastifyReply): string {
   if (request.session) return csrfToken(services.keys.csrfKey, request.session.idHash);
@@ -67,6 +80,7 @@ export const pages = fp<{
       organisationName: request.organisationName,
       navigation: navigationFor(request, navigationItems),
       footerLinks: [...footer, API_DOCS],
+      sessionTimeout: sessionTimeout(services, request),
       csrfToken: formToken(services, request, this),
       cspNonce: this.cspNonce?.script,
       demo,
