@@ -8,13 +8,14 @@ import type { Services } from '../platform/services.js';
 import { rateLimited } from '../repository/public.js';
 import type { FieldError } from '../platform/validation.js';
 import {
+  answerBody,
   answerEnquiry,
   approveEnquiry,
+  closeBody,
   closeEnquiry,
   createEnquiry,
   enquirySchema,
   sendEnquiry,
-  TEXT_MAX,
 } from './enquiries.js';
 import { apiRoute, dateField, errorAnswer, idField, idParams, timestampField } from '../platform/web/api-route.js';
 import { enquiryAnswers, enquiryMatchKinds, enquiryOutcomes, enquiryStates, sexes } from '../platform/vocabulary.js';
@@ -267,10 +268,7 @@ export const enquiryApiRoutes: FastifyPluginAsync<{ services: Services }> = asyn
       description: '`detail` is needed for `known`.',
       request: {
         params: idParams,
-        body: z.object({
-          answer: z.enum(enquiryAnswers),
-          detail: z.string().max(TEXT_MAX).optional().describe('Where the child is known, e.g. the school they attend'),
-        }),
+        body: answerBody,
       },
       responses: {
         204: { description: 'Answered; the enquiring officer is notified.' },
@@ -297,7 +295,7 @@ export const enquiryApiRoutes: FastifyPluginAsync<{ services: Services }> = asyn
       description: '`note` is needed for `other`.',
       request: {
         params: idParams,
-        body: z.object({ outcome: z.enum(enquiryOutcomes), note: z.string().max(TEXT_MAX).optional() }),
+        body: closeBody,
       },
       responses: {
         204: { description: 'Closed.' },

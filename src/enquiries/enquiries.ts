@@ -8,16 +8,16 @@
  * enquiries is read by `read-enquiries.ts`.
  */
 import crypto from 'node:crypto';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { getUser } from '../identity/public.js';
 import { auditActor, type User } from '../platform/user.js';
 import { notify, laUsers } from '../notifications/public.js';
 import type { Db } from '../platform/database.js';
 import type { Selectable } from 'kysely';
-import type { EnquiriesTable, EnquiryAnswer, EnquiryOutcome, EnquiryState } from '../platform/schema.js';
+import type { EnquiriesTable, EnquiryState } from '../platform/schema.js';
 import { searchSpentLookup, type RepositoryDeps } from '../repository/public.js';
 import { childDetailsSchema } from '../platform/child-details.js';
-import { enquiryOutcomes } from '../platform/vocabulary.js';
+import { enquiryAnswers, enquiryOutcomes } from '../platform/vocabulary.js';
 import { fieldErrors, requiredText, type FieldError } from '../platform/validation.js';
 import { ctfsCarryingPerson } from '../leavers/public.js';
 import { spendLookup } from '../repository/public.js';
@@ -298,6 +298,39 @@ export async function approveEnquiry(
   return { kind: 'approved' };
 }
 
+const longText = `must be ${TEXT_MAX} characters or fewer`;
+
+/** A recipient LA's answer, as the page's form and the API's body both give it; the API document shows this schema. */
+export const answerBody = z
+  .object({
+    answer: z.enum(enquiryAnswers, {
+      error: 'Choose whether the child is known to you, not known, or you are still checking',
+    }),
+    detail: z
+      .string()
+      .trim()
+      .max(TEXT_MAX, longText)
+      .optional()
+      .describe('Where the child is known, e.g. the school they attend; needed for known'),
+  })
+  .refine((body) => body.answer !== 'known' || (body.detail ?? '') !== '', {
+    path: ['detail'],
+    message: 'Say where the child is known, for example the school they attend',
+  });
+
+/** How an enquiry ended, as the page's form and the API's body both give it. */
+export const closeBody = z
+  .object({
+    outcome: z.enum(enquiryOutcomes, {
+      error: 'Choose the outcome: found in a school, found elsewhere, not found, or other',
+    }),
+    note: z.string().trim().max(TEXT_MAX, longText).optional().describe('Needed for other'),
+  })
+  .refine((body) => body.outcome !== 'other' || (body.note ?? '') !== '', {
+    path: ['note'],
+    message: 'Describe the outcome',
+  });
+
 export type AnswerOutcome = { kind: 'answered' } | { kind: 'not-found' } | { kind: 'invalid'; errors: FieldError[] };
 
 /** A recipient LA answers: known (and where), not known, or still checking (which may later change). */
@@ -319,22 +352,14 @@ export async function answerEnquiry(
     .where('r.sent_at', 'is not', null)
     .executeTakeFirst();
   if (!recipient) return { kind: 'not-found' };
-  const answer = input.answer;
-  const detail = typeof input.detail === 'string' ? input.detail.trim() : '';
-  const errors: FieldError[] = [];
-  if (answer !== 'known' && answer !== 'not-known' && answer !== 'checking')
-    errors.push({
-      field: 'answer',
-      message: 'Choose whether the child is known to you, not known, or you are still checking',
-    });
-  if (answer === 'known' && detail.length === 0)
-    errors.push({ field: 'detail', message: 'Say where the child is known, for example the school they attend' });
-  if (detail.length > TEXT_MAX) errors.push({ field: 'detail', message: `must be ${TEXT_MAX} characters or fewer` });
-  if (errors.length > 0) return { kind: 'invalid', errors };
+  const parsed = answerBody.safeParse(input);
+  if (!parsed.success)
+    return { kind: 'invalid', errors: fieldErrors(parsed.error, 'Send answer, with detail for known.') };
+  const { answer, detail } = parsed.data;
   const now = deps.now();
   await deps.db
     .updateTable('enquiry_recipients')
-    .set({ answer: answer as EnquiryAnswer, answer_detail: detail || null, answered_by: user.id, answered_at: now })
+    .set({ answer, answer_detail: detail || null, answered_by: user.id, answered_at: now })
     .where('enquiry_id', '=', id)
     .where('la_code', '=', laCode)
     .execute();
@@ -353,8 +378,6 @@ export async function answerEnquiry(
   return { kind: 'answered' };
 }
 
-const outcomes: readonly EnquiryOutcome[] = enquiryOutcomes;
-
 export type CloseOutcome = { kind: 'closed' } | { kind: 'not-found' } | { kind: 'invalid'; errors: FieldError[] };
 
 export async function closeEnquiry(
@@ -366,22 +389,16 @@ export async function closeEnquiry(
 ): Promise<CloseOutcome> {
   const enquiry = await ownEnquiry(deps.db, officer, id);
   if (!enquiry || enquiry.state === 'closed') return { kind: 'not-found' };
-  const note = typeof input.note === 'string' ? input.note.trim() : '';
-  const errors: FieldError[] = [];
-  if (!outcomes.includes(input.outcome as EnquiryOutcome))
-    errors.push({
-      field: 'outcome',
-      message: 'Choose the outcome: found in a school, found elsewhere, not found, or other',
-    });
-  if (input.outcome === 'other' && note.length === 0) errors.push({ field: 'note', message: 'Describe the outcome' });
-  if (note.length > TEXT_MAX) errors.push({ field: 'note', message: `must be ${TEXT_MAX} characters or fewer` });
-  if (errors.length > 0) return { kind: 'invalid', errors };
+  const parsed = closeBody.safeParse(input);
+  if (!parsed.success)
+    return { kind: 'invalid', errors: fieldErrors(parsed.error, 'Send outcome, with note for other.') };
+  const { outcome, note } = parsed.data;
   await deps.db
     .updateTable('enquiries')
     .set({
       state: 'closed',
       closed_at: deps.now(),
-      outcome: input.outcome as EnquiryOutcome,
+      outcome,
       outcome_note: note || null,
     })
     .where('id', '=', id)
@@ -391,7 +408,7 @@ export async function closeEnquiry(
     actor: auditActor(officer),
     target: { kind: 'enquiry', id },
     sourceIp,
-    details: { outcome: input.outcome },
+    details: { outcome },
   });
   return { kind: 'closed' };
 }

@@ -7,14 +7,14 @@ import { z } from 'zod';
 import type { Services } from '../platform/services.js';
 import { contentDisposition } from '../platform/web/send-file.js';
 import {
+  foundBody,
   foundFromLa,
   markFound,
+  openBody,
   openRecord,
   recordContent,
   type OpenedRecord,
   type RecordContent,
-  REASON_MAX,
-  REASON_MIN,
 } from './record-access.js';
 import { parseSearch, searchRepository, searchSchema } from './search-repository.js';
 import { apiRoute, dateField, errorAnswer, idField, idParams, timestampField } from '../platform/web/api-route.js';
@@ -117,15 +117,6 @@ const foundRecord = z
   .meta({ id: 'FoundRecord' });
 
 /** How `markFound` reads its body: one outcome, with the school's number or a note to go with it. */
-const foundBody = z.object({
-  outcome: z.enum(foundOutcomes),
-  laestab: z
-    .string()
-    .regex(/^[0-9]{7}$/)
-    .optional()
-    .describe('Required when enrolled'),
-  note: z.string().max(500).optional().describe('Required when known elsewhere'),
-});
 
 export const repositoryApiRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   apiRoute(
@@ -170,7 +161,7 @@ export const repositoryApiRoutes: FastifyPluginAsync<{ services: Services }> = a
       summary: 'Open a record a search showed you, saying why',
       request: {
         params: idParams,
-        body: z.object({ reason: z.string().min(REASON_MIN).max(REASON_MAX) }),
+        body: openBody,
       },
       responses: {
         200: {

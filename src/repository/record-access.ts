@@ -6,11 +6,13 @@
  */
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
+import { z } from 'zod';
 import { extractPupilFrom, type CtfLayout } from '../ctf/index.js';
 import { auditActor, type User } from '../platform/user.js';
 import { childSummary, type ChildSummary } from './match-repository.js';
 import type { RepositoryDeps } from './search-repository.js';
 import { isUuid } from '../platform/ids.js';
+import { fieldErrors, type FieldError } from '../platform/validation.js';
 
 export interface RecordSummary extends ChildSummary {
   status: 'active' | 'found' | 'expired';
@@ -109,6 +111,18 @@ export const REASON_MAX = 500;
 export type OpenOutcome =
   { kind: 'opened'; record: OpenedRecord } | { kind: 'reason-needed'; message: string } | undefined;
 
+const reasonNeeded = `Say why you are opening this record, in ${REASON_MIN} to ${REASON_MAX} characters (for example, “Pupil joined Year 4 on 3 November without a CTF”)`;
+
+/** Why a record is opened, as the page's form and the API's body both give it; the API document shows this schema. */
+export const openBody = z.object({
+  reason: z
+    .string({ error: reasonNeeded })
+    .trim()
+    .min(REASON_MIN, reasonNeeded)
+    .max(REASON_MAX, reasonNeeded)
+    .describe('Why you are opening the record, for the audit trail'),
+});
+
 export async function openRecord(
   deps: RepositoryDeps,
   user: User,
@@ -117,13 +131,9 @@ export async function openRecord(
   sourceIp: string | null,
 ): Promise<OpenOutcome> {
   if (!(await shownRecord(deps, user, id))) return undefined;
-  const text = typeof reason === 'string' ? reason.trim() : '';
-  if (text.length < REASON_MIN || text.length > REASON_MAX) {
-    return {
-      kind: 'reason-needed',
-      message: `Say why you are opening this record, in ${REASON_MIN} to ${REASON_MAX} characters (for example, “Pupil joined Year 4 on 3 November without a CTF”)`,
-    };
-  }
+  const parsed = openBody.shape.reason.safeParse(reason);
+  if (!parsed.success) return { kind: 'reason-needed', message: reasonNeeded };
+  const text = parsed.data;
   const now = deps.now();
   const openingId = crypto.randomUUID();
   await deps.db
@@ -194,6 +204,45 @@ export async function recordContent(
   return { fileName: file.file_name, content };
 }
 
+/**
+ * Where a child was found, as the page's form and the API's body both give it: enrolled at a school (its LAEstab)
+ * or known to be elsewhere (a note). The API document is made from this schema, so it shows what is checked.
+ */
+const outcomeMissing = 'Select whether the child is enrolled at a school or known to be elsewhere';
+const laestabMissing = 'Enter the 7-digit LAEstab of the school the child is enrolled at';
+const noteMissing = 'Say where the child is known to be, in 3 to 500 characters';
+export const foundBody = z.discriminatedUnion(
+  'outcome',
+  [
+    z.object({
+      outcome: z.literal('enrolled'),
+      laestab: z
+        .string({ error: laestabMissing })
+        .trim()
+        .regex(/^[0-9]{7}$/, laestabMissing)
+        .describe('The LAEstab of the school the child is enrolled at'),
+      note: z.string().optional().describe('Ignored when enrolled'),
+    }),
+    z.object({
+      outcome: z.literal('known-elsewhere'),
+      note: z
+        .string({ error: noteMissing })
+        .trim()
+        .min(3, noteMissing)
+        .max(500, noteMissing)
+        .describe('Where the child is known to be'),
+      laestab: z.string().optional().describe('Ignored when known elsewhere'),
+    }),
+  ],
+  { error: outcomeMissing },
+);
+
+/** One problem a field, the first: a form shows one message under each field. */
+function firstErrorPerField(error: z.ZodError): FieldError[] {
+  const errors = fieldErrors(error, 'Send outcome, with laestab or note.');
+  return errors.filter((e, i) => errors.findIndex((other) => other.field === e.field) === i);
+}
+
 export interface FoundInput {
   outcome?: unknown;
   laestab?: unknown;
@@ -217,28 +266,21 @@ export async function markFound(
   const record = await openedByOrganisation(deps, user, id);
   if (!record) return undefined;
   if (record.status === 'found') return { kind: 'already-found' };
+  const parsed = foundBody.safeParse(input);
+  if (!parsed.success) return { kind: 'invalid', errors: firstErrorPerField(parsed.error) };
+  const found = parsed.data;
   const errors: { field: string; message: string }[] = [];
-  const outcome = input.outcome;
-  const laestab = typeof input.laestab === 'string' ? input.laestab.trim() : '';
-  const note = typeof input.note === 'string' ? input.note.trim() : '';
-  if (outcome !== 'enrolled' && outcome !== 'known-elsewhere') {
-    errors.push({
-      field: 'outcome',
-      message: 'Select whether the child is enrolled at a school or known to be elsewhere',
-    });
-  } else if (outcome === 'enrolled' && !/^[0-9]{7}$/.test(laestab)) {
-    errors.push({ field: 'laestab', message: 'Enter the 7-digit LAEstab of the school the child is enrolled at' });
-  } else if (outcome === 'known-elsewhere' && (note.length < 3 || note.length > 500)) {
-    errors.push({ field: 'note', message: 'Say where the child is known to be, in 3 to 500 characters' });
-  }
-  if (outcome === 'enrolled' && /^[0-9]{7}$/.test(laestab)) {
+  if (found.outcome === 'enrolled') {
     const school = await deps.db
       .selectFrom('establishments')
       .select('laestab')
-      .where('laestab', '=', laestab)
+      .where('laestab', '=', found.laestab)
       .executeTakeFirst();
     if (!school)
-      errors.push({ field: 'laestab', message: `No school has the LAEstab ${laestab}: check it in “Find a school”` });
+      errors.push({
+        field: 'laestab',
+        message: `No school has the LAEstab ${found.laestab}: check it in “Find a school”`,
+      });
   }
   if (errors.length > 0) return { kind: 'invalid', errors };
   const now = deps.now();
@@ -249,9 +291,9 @@ export async function markFound(
       found_at: now,
       found_by: user.id,
       found_by_org_code: user.orgCode,
-      found_outcome: outcome as 'enrolled' | 'known-elsewhere',
-      found_laestab: outcome === 'enrolled' ? laestab : null,
-      found_note: outcome === 'known-elsewhere' ? note : null,
+      found_outcome: found.outcome,
+      found_laestab: found.outcome === 'enrolled' ? found.laestab : null,
+      found_note: found.outcome === 'known-elsewhere' ? found.note : null,
     })
     .where('id', '=', id)
     .where('status', '=', 'active')
@@ -262,7 +304,11 @@ export async function markFound(
     actor: auditActor(user),
     target: { kind: 'repository-record', id },
     sourceIp,
-    details: { outcome, laestab: outcome === 'enrolled' ? laestab : null, leftLAEstab: record.left_laestab },
+    details: {
+      outcome: found.outcome,
+      laestab: found.outcome === 'enrolled' ? found.laestab : null,
+      leftLAEstab: record.left_laestab,
+    },
   });
   return { kind: 'found' };
 }

@@ -1490,6 +1490,7 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /** @description Why you are opening the record, for the audit trail */
           reason: string;
         };
       };
@@ -1560,14 +1561,23 @@ export interface operations {
     };
     requestBody: {
       content: {
-        'application/json': {
-          /** @enum {string} */
-          outcome: 'enrolled' | 'known-elsewhere';
-          /** @description Required when enrolled */
-          laestab?: string;
-          /** @description Required when known elsewhere */
-          note?: string;
-        };
+        'application/json':
+          | {
+              /** @constant */
+              outcome: 'enrolled';
+              /** @description The LAEstab of the school the child is enrolled at */
+              laestab: string;
+              /** @description Ignored when enrolled */
+              note?: string;
+            }
+          | {
+              /** @constant */
+              outcome: 'known-elsewhere';
+              /** @description Where the child is known to be */
+              note: string;
+              /** @description Ignored when known elsewhere */
+              laestab?: string;
+            };
       };
     };
     responses: {
@@ -2222,7 +2232,7 @@ export interface operations {
         'application/json': {
           /** @enum {string} */
           answer: 'known' | 'not-known' | 'checking';
-          /** @description Where the child is known, e.g. the school they attend */
+          /** @description Where the child is known, e.g. the school they attend; needed for known */
           detail?: string;
         };
       };
@@ -2265,6 +2275,7 @@ export interface operations {
         'application/json': {
           /** @enum {string} */
           outcome: 'found-in-school' | 'found-elsewhere' | 'not-found' | 'other';
+          /** @description Needed for other */
           note?: string;
         };
       };

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FastifyInstance } from 'fastify';
 import { testDatabases } from '../../../test/support/databases.js';
 import { testServices } from '../../../test/support/services.js';
 import { buildApp } from '../../app/app.js';
+import { answerBody, closeBody } from '../../enquiries/enquiries.js';
+import { foundBody, openBody } from '../../repository/record-access.js';
 import { servedDocument } from './api-docs.js';
 import { openApiPath, type OpenApiDocument } from './openapi.js';
 
@@ -88,5 +91,48 @@ describe('OpenAPI document', () => {
     const page = await app.inject({ url: '/api-docs' });
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /curl -H "Authorization: Bearer \$S2S_TOKEN" http:\/\/localhost:80\/api\/v1\/me/);
+  });
+
+  it('documents a body as the service checks it: each rule a JSON Schema can state, refused by both', () => {
+    const ajv = new Ajv2020({ strict: false });
+    ajv.addSchema({ $id: 'doc', components: document.components });
+    const bodySchema = (path: string) => {
+      const operation = document.paths[path]?.post as
+        { requestBody: { content: Record<string, { schema: object }> } } | undefined;
+      assert.ok(operation, `POST ${path} is not documented`);
+      const schema = JSON.stringify(operation.requestBody.content['application/json']!.schema);
+      return ajv.compile(JSON.parse(schema.replace(/"#\/components/g, '"doc#/components')));
+    };
+    const cases: Array<[string, { safeParse(v: unknown): { success: boolean } }, unknown[]]> = [
+      [
+        '/api/v1/repository/records/{id}/found',
+        foundBody,
+        [
+          { outcome: 'enrolled' },
+          { outcome: 'enrolled', laestab: '8232003' },
+          { outcome: 'enrolled', laestab: '823200' },
+          { outcome: 'known-elsewhere' },
+          { outcome: 'known-elsewhere', note: 'Educated at home' },
+          { outcome: 'moved' },
+          {},
+        ],
+      ],
+      [
+        '/api/v1/repository/records/{id}/open',
+        openBody,
+        [{ reason: 'Joined Year 4 without a CTF' }, { reason: 'short' }, { reason: 'x'.repeat(501) }, {}],
+      ],
+      [
+        '/api/v1/enquiries/{id}/answer',
+        answerBody,
+        [{ answer: 'not-known' }, { answer: 'maybe' }, { answer: 'checking', detail: 'x'.repeat(2001) }, {}],
+      ],
+      ['/api/v1/enquiries/{id}/close', closeBody, [{ outcome: 'not-found' }, { outcome: 'lost' }, {}]],
+    ];
+    for (const [path, schema, bodies] of cases) {
+      const documented = bodySchema(path);
+      for (const body of bodies)
+        assert.equal(documented(body), schema.safeParse(body).success, `${path} ${JSON.stringify(body)}`);
+    }
   });
 });
