@@ -18,7 +18,7 @@ for round in $(seq 1 "$rounds"); do
     tree=$PWD
     [ "$side" = before ] && tree=$before
     echo "== round $round, $side ($(git -C "$tree" rev-parse --short HEAD))" >&2
-    row=$( (cd "$tree" && node --import tsx bench/transfers/run.ts) | tee /dev/stderr | grep -E '^\| s2s, ' | head -1)
+    row=$( (cd "$tree" && node --import tsx bench/transfers/run.ts) | tee -a /dev/stderr | grep -E '^\| s2s, ' | head -1)
     results+=("| $side ($(git -C "$tree" rev-parse --short HEAD)), round $round: ${row#| }")
   done
 done
