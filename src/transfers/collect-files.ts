@@ -16,9 +16,12 @@ export interface FileSummary {
   fileName: string;
   fileType: string;
   source: string;
+  /** The sending school's or LA's name, when the register knows it. */
+  sourceName: string | null;
   destination: string;
   destinationKind: string;
   recipient: string | null;
+  recipientName: string | null;
   recipientLa: string | null;
   senderOrg: string;
   redirectedFrom: string | null;
@@ -58,7 +61,19 @@ const columns = [
 ] as const;
 
 function query(db: Db) {
-  return db.selectFrom('transfer_files as f').leftJoin('users as u', 'u.id', 'f.collected_by').select(columns);
+  // Names by the register, for a school (LAEstab) or an LA (its code): each join is on a primary key.
+  return db
+    .selectFrom('transfer_files as f')
+    .leftJoin('users as u', 'u.id', 'f.collected_by')
+    .leftJoin('establishments as source_school', 'source_school.laestab', 'f.source_code')
+    .leftJoin('local_authorities as source_la', 'source_la.code', 'f.source_code')
+    .leftJoin('establishments as recipient_school', 'recipient_school.laestab', 'f.recipient_org_code')
+    .leftJoin('local_authorities as recipient_la', 'recipient_la.code', 'f.recipient_org_code')
+    .select(columns)
+    .select((eb) => [
+      eb.fn.coalesce('source_school.name', 'source_la.name').as('source_name'),
+      eb.fn.coalesce('recipient_school.name', 'recipient_la.name').as('recipient_name'),
+    ]);
 }
 
 type Row = Awaited<ReturnType<ReturnType<typeof query>['execute']>>[number];
@@ -69,9 +84,11 @@ function summary(r: Row): FileSummary {
     fileName: r.file_name,
     fileType: r.file_type,
     source: r.source_code,
+    sourceName: r.source_name,
     destination: r.destination_code,
     destinationKind: r.destination_kind,
     recipient: r.recipient_org_code,
+    recipientName: r.recipient_name,
     recipientLa: r.recipient_la_code,
     senderOrg: r.sender_org_code,
     redirectedFrom: r.redirected_from,

@@ -77,6 +77,35 @@ describe('transfer pages', () => {
     assert.equal(files.length, 1, 'nothing from a forged form is stored');
   });
 
+  it('names the schools a file went between, not just their numbers', async () => {
+    const school = await signIn(app, services, await addUser(services, { role: 'school-user', org: '8232003' }));
+    const token = csrfFrom((await school.get('/send')).body);
+    const toSchool = ctfFile('8232003', '3304101', { seed: 'named' });
+    const unknown = ctfFile('8232003', 'XXXXXXX', { seed: 'named-unknown' });
+    const sent = await post(
+      school,
+      '/send',
+      form([
+        ['_csrf', token],
+        ['file', toSchool.name, toSchool.bytes],
+        ['file', unknown.name, unknown.bytes],
+      ]),
+    );
+    assert.equal(sent.statusCode, 200);
+    const list = (await school.get('/sent')).body;
+    assert.match(list, /<td class="govuk-table__cell">Brackenford High School \(3304101\)/);
+    assert.match(list, /<td class="govuk-table__cell">Unknown-destination repository \(XXXXXXX\)/);
+
+    const receiver = await signIn(app, services, await addUser(services, { role: 'school-user', org: '3304101' }));
+    const inbox = (await receiver.get('/inbox')).body;
+    assert.match(inbox, /<td class="govuk-table__cell">Hollins Lane Primary School \(8232003\)<\/td>/);
+    const id = /href="\/files\/([0-9a-f-]{36})"/.exec(inbox)?.[1];
+    assert.ok(id, 'the inbox links to the file');
+    const page = (await receiver.get(`/files/${id}`)).body;
+    assert.match(page, /Hollins Lane Primary School \(8232003\)/);
+    assert.match(page, /Brackenford High School \(3304101\)/);
+  });
+
   it('still requires the CSRF token when other forms are sent as multipart', async () => {
     const target = await addUser(services, { role: 'school-user', org: '8232002' });
     const response = await post(sender, `/users/${target.user.id}/disable`, form([['reason', 'x']]));

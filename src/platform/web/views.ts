@@ -29,6 +29,11 @@ export function createViews(): nunjucks.Environment {
     });
   });
   env.addFilter('date', longDate);
+  // An organisation as schools read it: its name, with the number that identifies it; the number alone when s2s
+  // does not know the name (a school closed before the register was imported, XXXXXXX).
+  env.addFilter('named', (code: string | null | undefined, name: string | null | undefined) =>
+    code ? (name ? `${name} (${code})` : code) : '',
+  );
   // Nunjucks' own `capitalize` lower-cases the rest ("Upn matches"): this only raises the first letter.
   env.addFilter('sentence', (value: string) => value.charAt(0).toUpperCase() + value.slice(1));
   return env;
