@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../platform/services.js';
+import { organisationNames } from '../establishments/public.js';
 import { AUDIT_PAGE, auditActions, readAuditTrail } from './audit-trail.js';
 
 const isoDate = z
@@ -51,9 +52,16 @@ export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
             before: String(next),
           }).toString()
         : undefined;
+      const orgNames = Object.fromEntries(
+        await organisationNames(
+          services.db,
+          events.map((e) => e.org_code),
+        ),
+      );
       return reply.render('audit/views/audit.njk', {
         title: 'Audit trail',
         events,
+        orgNames,
         filter,
         actions: (await auditActions(services.db)).map((a) => ({ value: a, text: a, selected: a === filter.action })),
         errors,

@@ -3,3 +3,4 @@
  * rule in .dependency-cruiser.cjs), so what is shared is named in one place and the rest can change freely.
  */
 export { otherSchoolProblem } from './other-school.js';
+export { organisationNames } from './organisation-names.js';

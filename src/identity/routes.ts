@@ -11,6 +11,7 @@ import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens.js';
 import { THROTTLE_WINDOW_MINUTES } from './sign-in-throttle.js';
 import { SESSION_COOKIE } from './authenticate.js';
 import { manageableRoles, roleNames } from '../platform/permissions.js';
+import { organisationNames } from '../establishments/public.js';
 import { safeNextPage, withNextPage } from './next-page.js';
 import { endSession, startSession } from './sessions.js';
 import {
@@ -248,7 +249,13 @@ export const identityRoutes: FastifyPluginAsync<{ services: Services }> = async 
   // --- Users (administrators) ----------------------------------------------------------------------------
   app.get('/users', { config: { access: 'users:manage' } }, async (request, reply) => {
     const users = await listUsersInReach(services.db, request.user!);
-    return reply.render('identity/views/users.njk', { title: 'Users', users, roleNames });
+    const orgNames = Object.fromEntries(
+      await organisationNames(
+        services.db,
+        users.map((u) => u.orgCode),
+      ),
+    );
+    return reply.render('identity/views/users.njk', { title: 'Users', users, roleNames, orgNames });
   });
 
   function newUserForm(
