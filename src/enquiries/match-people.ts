@@ -5,8 +5,14 @@
  * so a match means the same thing wherever it is shown.
  */
 import type { Db } from '../platform/database.js';
-import { oneDigitVariants, swappedDayMonth } from '../repository/public.js';
-import { MATCH_THRESHOLD, scoreMatch, type CandidateRecord, type SearchCriteria } from '../repository/public.js';
+import {
+  MATCH_THRESHOLD,
+  oneDigitVariants,
+  scoreMatch,
+  swappedDayMonth,
+  type CandidateRecord,
+  type SearchCriteria,
+} from '../repository/public.js';
 
 export interface Person {
   upn: string | null;

@@ -8,14 +8,12 @@
 import crypto from 'node:crypto';
 import { auditActor, type User } from '../platform/user.js';
 import type { Db } from '../platform/database.js';
-import type { RepositoryMatch } from '../repository/public.js';
-import { searchRepository, type RepositoryDeps } from '../repository/public.js';
+import { searchRepository, type RepositoryDeps, type RepositoryMatch } from '../repository/public.js';
 import { childDetailsSchema } from '../platform/child-details.js';
 import { fieldErrors, optionalLaestab, requiredDate, type FieldError } from '../platform/validation.js';
 import { addSchoolDays, londonDate } from '../platform/school-days.js';
-import { alertEnquiries } from '../enquiries/public.js';
 import { otherSchoolProblem } from '../establishments/public.js';
-import { criteriaOf, type Person } from '../enquiries/public.js';
+import { alertEnquiries, criteriaOf, type Person } from '../enquiries/public.js';
 import { ctfsCarryingPerson, type CtfCarryingUpn } from '../leavers/public.js';
 import { laUsers, notify, schoolUsers } from '../notifications/public.js';
 
