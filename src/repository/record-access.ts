@@ -12,7 +12,7 @@ import { auditActor, type User } from '../platform/user.js';
 import { childSummary, type ChildSummary } from './match-repository.js';
 import type { RepositoryDeps } from './search-repository.js';
 import { isUuid } from '../platform/ids.js';
-import { fieldErrors, type FieldError } from '../platform/validation.js';
+import { fieldErrors } from '../platform/validation.js';
 
 export interface RecordSummary extends ChildSummary {
   status: 'active' | 'found' | 'expired';
@@ -237,12 +237,6 @@ export const foundBody = z.discriminatedUnion(
   { error: outcomeMissing },
 );
 
-/** One problem a field, the first: a form shows one message under each field. */
-function firstErrorPerField(error: z.ZodError): FieldError[] {
-  const errors = fieldErrors(error, 'Send outcome, with laestab or note.');
-  return errors.filter((e, i) => errors.findIndex((other) => other.field === e.field) === i);
-}
-
 export interface FoundInput {
   outcome?: unknown;
   laestab?: unknown;
@@ -267,7 +261,8 @@ export async function markFound(
   if (!record) return undefined;
   if (record.status === 'found') return { kind: 'already-found' };
   const parsed = foundBody.safeParse(input);
-  if (!parsed.success) return { kind: 'invalid', errors: firstErrorPerField(parsed.error) };
+  if (!parsed.success)
+    return { kind: 'invalid', errors: fieldErrors(parsed.error, 'Send outcome, with laestab or note.') };
   const found = parsed.data;
   const errors: { field: string; message: string }[] = [];
   if (found.outcome === 'enrolled') {
