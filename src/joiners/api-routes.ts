@@ -10,7 +10,8 @@ import { answerRequest, listJoiners, requestsToAnswer, type Answer, type JoinerS
 import { joinerSchema, registerJoiner } from './register-joiner.js';
 import { repositoryMatch } from '../repository/public.js';
 import { apiRoute, dateField, errorAnswer, idField, idParams, timestampField } from '../platform/web/api-route.js';
-import { ctfRequestAnswers, joinerStates, withLaReasons } from '../platform/vocabulary.js';
+import { ctfRequestAnswers, joinerStates, matchVerdicts, withLaReasons } from '../platform/vocabulary.js';
+import { reviewMatch } from './review-match.js';
 import { isUuid } from '../platform/ids.js';
 import { fieldErrors } from '../platform/validation.js';
 
@@ -39,12 +40,30 @@ const newPupilSummary = z
     state: z.enum(joinerStates),
     withLaReason: z.enum(withLaReasons).nullable(),
     withLaAt: timestampField.nullable(),
-    ctfFileId: idField.nullable().describe('The CTF the previous school sent.'),
+    ctfFileId: idField
+      .nullable()
+      .describe('The CTF that carried the pupil: in your inbox, or in the unknown-destination repository.'),
+    matchToReview: idField
+      .nullable()
+      .describe(
+        'A repository record that strongly matches the pupil, which your school has not yet looked at: the search waits for you before it passes to your LA.',
+      ),
+    foundInRepository: idField
+      .nullable()
+      .describe('The repository record your school said is the pupil’s (the CTF is that record’s).'),
     request: z
       .object({
         requestedAt: timestampField,
         dueOn: dateField,
-        answer: z.enum(ctfRequestAnswers).nullable(),
+        answer: z
+          .enum(ctfRequestAnswers)
+          .nullable()
+          .describe(
+            'What the previous school answered; "sent" with state "seeking" means its CTF has not arrived yet.',
+          ),
+        arrivalDueOn: dateField
+          .nullable()
+          .describe('After a "sent" answer: the school day by which the CTF must arrive before the LA takes over.'),
         note: z.string().nullable(),
       })
       .nullable()
@@ -54,6 +73,11 @@ const newPupilSummary = z
 
 const registeredPupil = z.object({
   id: idField,
+  receivedIn: idField.nullable().describe('A CTF already in your inbox that carries the pupil: the search is over.'),
+  strongMatch: idField
+    .nullable()
+    .optional()
+    .describe('A repository record so like the pupil that the search waits for you to look at it (see matches).'),
   matchesChecked: z.boolean(),
   retryAfterSeconds: z.int().optional().describe('When matchesChecked is false: seconds until a lookup is allowed.'),
   matches: z.array(repositoryMatch),
@@ -87,6 +111,11 @@ const ctfRequest = z
     requestingSchoolName: z.string().nullable(),
     requestedAt: timestampField,
     dueOn: dateField,
+    answer: z
+      .enum(['sent'])
+      .nullable()
+      .describe('"sent": you said you had sent the CTF, and it has not yet reached the school carrying the pupil.'),
+    arrivalDueOn: dateField.nullable().describe('After "sent": the day by which it must arrive.'),
   })
   .meta({ id: 'CtfRequest' });
 
@@ -111,6 +140,12 @@ const answerBody = z.discriminatedUnion(
   { error: 'answer must be "sent" (the CTF has been sent) or "no-record"' },
 );
 
+const matchVerdictBody = z.strictObject({
+  verdict: z.enum(matchVerdicts, {
+    error: 'verdict must be "same-child" (the record is your pupil’s) or "not-this-child"',
+  }),
+});
+
 export const joinerApiRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   apiRoute(
     app,
@@ -120,7 +155,7 @@ export const joinerApiRoutes: FastifyPluginAsync<{ services: Services }> = async
       access: 'joiners:register',
       summary: 'Register a new pupil who joined without a CTF',
       description:
-        'For school users. s2s searches the unknown-destination repository with the details (counted and audited as your search), lists CTFs from the previous school already in your inbox, and asks the previous school for the CTF. With no previous school, the search passes to your LA at once. `matchesChecked` is false (with `retryAfterSeconds`) when your lookups in the last minute (searches, new pupils and enquiries together) reached the limit.',
+        'For school users. s2s searches the unknown-destination repository with the details (counted and audited as your search), lists CTFs from the previous school already in your inbox, and asks the previous school for the CTF; `receivedIn` names a CTF already in your inbox that carries the pupil. With no previous school, the search passes to your LA at once, unless a repository record matches so strongly (`strongMatch`) that it waits for you to say whether it is your pupil (`POST /api/v1/joiners/{id}/match`). `matchesChecked` is false (with `retryAfterSeconds`) when your lookups in the last minute (searches, new pupils and enquiries together) reached the limit.',
       request: { body: joinerSchema },
       responses: {
         201: { description: 'Registered.', body: registeredPupil },
@@ -138,10 +173,43 @@ export const joinerApiRoutes: FastifyPluginAsync<{ services: Services }> = async
         id: outcome.id,
         matchesChecked: outcome.matchesChecked,
         ...(outcome.matchesChecked ? {} : { retryAfterSeconds: outcome.retryAfterSeconds }),
+        receivedIn: outcome.receivedIn,
+        ...(outcome.matchesChecked ? { strongMatch: outcome.strongMatch } : {}),
         matches: outcome.matches,
         waitingFiles: outcome.waitingFiles.map((f) => ({ ...f, receivedAt: f.receivedAt.toISOString() })),
         ctfsForUpn: outcome.ctfsForUpn.map((f) => ({ ...f, sentAt: f.sentAt.toISOString() })),
       });
+    },
+  );
+
+  apiRoute<{ id: string }>(
+    app,
+    {
+      method: 'POST',
+      url: '/api/v1/joiners/:id/match',
+      access: 'joiners:register',
+      summary: 'Say whether the strongly matching repository record is your new pupil’s',
+      description:
+        '`same-child` ends the search with the record’s CTF (open the record to download it); `not-this-child` lets the search go on: to your LA at once when the previous school is not known.',
+      request: { params: idParams, body: matchVerdictBody },
+      responses: {
+        200: {
+          description: 'Recorded.',
+          body: z.object({ verdict: z.enum(matchVerdicts), recordId: idField, passedToLa: z.boolean() }),
+        },
+        404: errorAnswer('No new pupil of your school with a match waiting for you (NOT_FOUND).'),
+        422: errorAnswer('verdict is missing or not one of the two (INVALID_VERDICT).'),
+      },
+    },
+    async (request, reply) => {
+      const parsed = matchVerdictBody.safeParse(request.body ?? {});
+      if (!parsed.success) {
+        const fields = fieldErrors(parsed.error, 'Send verdict.');
+        return reply.code(422).send({ error: { code: 'INVALID_VERDICT', message: fields[0]!.message, fields } });
+      }
+      const outcome = await reviewMatch(services, request.user!, request.params.id, parsed.data.verdict, request.ip);
+      if (!outcome) return reply.callNotFound();
+      return { verdict: outcome.verdict, recordId: outcome.recordId, passedToLa: outcome.passedToLa };
     },
   );
 
@@ -181,7 +249,7 @@ export const joinerApiRoutes: FastifyPluginAsync<{ services: Services }> = async
       url: '/api/v1/ctf-requests',
       access: 'ctf-requests:answer',
       pupilData: true,
-      summary: 'Requests for your former pupils’ CTFs, waiting for your answer',
+      summary: 'Requests for your former pupils’ CTFs: waiting for your answer, or for the CTF you sent',
       responses: {
         200: { description: 'The requests waiting for an answer.', body: z.object({ requests: z.array(ctfRequest) }) },
       },
@@ -202,12 +270,16 @@ export const joinerApiRoutes: FastifyPluginAsync<{ services: Services }> = async
       access: 'ctf-requests:answer',
       summary: 'Answer a request: the CTF was sent, or you hold no record',
       description:
-        '`{ "answer": "sent" }` links the CTF your school sent to the requesting school (give `fileId` when you sent it more than one); `{ "answer": "no-record", "note": "…" }` passes the search to the new school’s LA.',
+        '`{ "answer": "sent" }` says your school has sent the CTF to the requesting school (optionally naming it by `fileId`). The request is answered when a CTF carrying the pupil (by UPN, or by name and date of birth) reaches that school: `state` is `received` when one of the CTFs you sent it already does, `said-sent` while none does; if none arrives by `arrivalDueOn`, the search passes to the new school’s LA. `{ "answer": "no-record", "note": "…" }` passes the search to the new school’s LA at once and tells the new school.',
       request: { params: idParams, body: answerBody },
       responses: {
         200: {
           description: 'Answered.',
-          body: z.object({ state: z.enum(['received', 'with-la']), fileId: idField.nullable() }),
+          body: z.object({
+            state: z.enum(['received', 'said-sent', 'with-la']),
+            fileId: idField.nullable().describe('The CTF that carried the pupil, when one has arrived.'),
+            arrivalDueOn: dateField.nullable(),
+          }),
         },
         409: errorAnswer('Already answered (ALREADY_ANSWERED).'),
         422: errorAnswer('Not a valid answer, or no CTF sent to that school yet (INVALID_ANSWER).'),
@@ -236,7 +308,7 @@ export const joinerApiRoutes: FastifyPluginAsync<{ services: Services }> = async
           },
         });
       }
-      return { state: outcome.state, fileId: outcome.fileId };
+      return { state: outcome.state, fileId: outcome.fileId, arrivalDueOn: outcome.arrivalDueOn };
     },
   );
 };

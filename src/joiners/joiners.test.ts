@@ -147,7 +147,7 @@ for (const database of await testDatabases()) {
       assert.ok(actions.includes('joiner.registered') && actions.includes('repository.searched'));
     });
 
-    it('links the CTF the previous school sends to the request, and shows the new school it has arrived', async () => {
+    it('answers a request only with a CTF that carries the pupil, whatever the previous school says', async () => {
       const registered = await register({
         surname: 'Okafor',
         forename: 'Chidi',
@@ -164,7 +164,7 @@ for (const database of await testDatabases()) {
 
       const early = await post(previousSchool, answerUrl, { answer: 'sent' });
       assert.equal(early.statusCode, 422);
-      assert.match(early.json().error.message, /has not sent a CTF to 3304101 yet/);
+      assert.match(early.json().error.message, /has not sent a CTF to Brackenford High School \(3304101\) yet/);
       assert.equal((await post(otherSchool, answerUrl, { answer: 'no-record' })).statusCode, 404);
       assert.equal((await post(previousSchool, answerUrl, { answer: 'maybe' })).statusCode, 422);
       // The body is checked by the schema the API document shows, and refused in words, field by field.
@@ -184,33 +184,159 @@ for (const database of await testDatabases()) {
         assert.match(refused.json().error.message, message);
       }
 
-      const ctf = await upload(app, previousSchool.token, [ctfFile('8232003', '3304101', { pupils: 1 })]);
-      assert.equal(ctf.statusCode, 201, ctf.body);
-      const fileId = ctf.json().files[0].id as string;
+      // Another pupil's CTF is there, and the previous school says "sent": the new school has still received nothing.
+      const other = await upload(app, previousSchool.token, [ctfFile('8232003', '3304101', { pupils: 1 })]);
+      assert.equal(other.statusCode, 201, other.body);
       const answered = await post(previousSchool, answerUrl, { answer: 'sent' });
       assert.equal(answered.statusCode, 200, answered.body);
-      assert.deepEqual(answered.json(), { state: 'received', fileId });
+      // Three school days from Monday 2 November 2026.
+      assert.deepEqual(answered.json(), { state: 'said-sent', fileId: null, arrivalDueOn: '2026-11-05' });
       assert.equal((await post(previousSchool, answerUrl, { answer: 'sent' })).statusCode, 409);
+      await services.jobs.runQueued();
+      const said = ((await get(newSchool, '/api/v1/joiners')).json().joiners as Array<Record<string, unknown>>).find(
+        (j) => j.id === joinerId,
+      )!;
+      assert.equal(said.state, 'seeking', 'a click is not a file');
+      assert.equal(said.ctfFileId, null);
+      assert.deepEqual(
+        [(said.request as { answer: string }).answer, (said.request as { arrivalDueOn: string }).arrivalDueOn],
+        ['sent', '2026-11-05'],
+      );
+      const pending = (await get(previousSchool, '/api/v1/ctf-requests')).json().requests as Array<{
+        id: string;
+        answer: string | null;
+      }>;
+      assert.equal(pending.find((r) => r.id === requestId)?.answer, 'sent', 'the previous school still sees it');
 
-      const mine = (await get(newSchool, '/api/v1/joiners')).json().joiners as Array<Record<string, unknown>>;
-      const chidi = mine.find((j) => j.id === joinerId)!;
-      assert.equal(chidi.state, 'received');
-      assert.equal(chidi.ctfFileId, fileId);
-      assert.equal(((await get(previousSchool, '/api/v1/ctf-requests')).json().requests as unknown[]).length, 1);
+      // Chidi's CTF arrives, his name as the previous school spells it: that answers the request.
+      const chidi = { ...amelia, forename: 'Chidi', surname: 'Okafor', sex: 'M' as const, dateOfBirth: '2014-09-09' };
+      const carrying = await upload(app, previousSchool.token, [ctfFile('8232003', '3304101', { people: [chidi] })]);
+      assert.equal(carrying.statusCode, 201, carrying.body);
+      const fileId = carrying.json().files[0].id as string;
+      assert.ok((await services.jobs.runQueued()) >= 1);
+      assert.deepEqual(await joinerState(joinerId), { state: 'received', with_la_reason: null, ctf_file_id: fileId });
+      const request = await services.db
+        .selectFrom('ctf_requests')
+        .select(['file_id', 'answer'])
+        .where('id', '=', requestId)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(request, { file_id: fileId, answer: 'sent' });
+      const notices = (await get(newSchool, '/api/v1/notifications')).json().notifications as Array<{ kind: string }>;
+      assert.ok(
+        notices.some((n) => n.kind === 'joiner-ctf-received'),
+        'the new school is told the CTF has come',
+      );
+      const left = (await get(previousSchool, '/api/v1/ctf-requests')).json().requests as Array<{ id: string }>;
+      assert.equal(
+        left.some((r) => r.id === requestId),
+        false,
+        'the request is answered',
+      );
+      const actions = (await services.db.selectFrom('audit_events').select('action').execute()).map((r) => r.action);
+      assert.ok(actions.includes('joiner.ctf-received'));
     });
 
-    it('shows a CTF already waiting from the previous school when the pupil is registered', async () => {
-      const waiting = await upload(app, previousSchool.token, [ctfFile('8232003', '3304101', { pupils: 1 })]);
+    it('passes the search to the LA when the CTF the previous school said it sent does not arrive', async () => {
+      services.clock.set(new Date('2026-11-02T09:00:00Z'));
+      const registered = await register({
+        surname: 'Kowalczyk',
+        forename: 'Marta',
+        dateOfBirth: '2013-05-17',
+        previousLAEstab: '8232003',
+        joinedOn: '2026-11-02',
+      });
+      const joinerId = registered.json().id as string;
+      const requestId = (
+        (await get(previousSchool, '/api/v1/ctf-requests')).json().requests as Array<{ id: string; joinerId: string }>
+      ).find((r) => r.joinerId === joinerId)!.id;
+      // The previous school sends a CTF, but not Marta's.
+      await upload(app, previousSchool.token, [ctfFile('8232003', '3304101', { pupils: 1 })]);
+      const answered = await post(previousSchool, `/api/v1/ctf-requests/${requestId}/answer`, { answer: 'sent' });
+      assert.equal(answered.json().state, 'said-sent', answered.body);
+      services.clock.set(new Date('2026-11-05T17:00:00Z'));
+      await passOverdueRequests(services);
+      assert.equal((await joinerState(joinerId)).state, 'seeking', 'still due on the third school day');
+      services.clock.set(new Date('2026-11-06T08:00:00Z'));
+      assert.ok((await passOverdueRequests(services)) >= 1);
+      assert.deepEqual(await joinerState(joinerId), {
+        state: 'with-la',
+        with_la_reason: 'sent-not-received',
+        ctf_file_id: null,
+      });
+      services.clock.set(new Date('2026-11-02T09:00:00Z'));
+    });
+
+    it('finds the CTF already in the inbox when the pupil is registered, by name and date of birth', async () => {
+      // Zofia's CTF came first, her day and month of birth swapped by the previous school's office.
+      const zofia = { ...amelia, forename: 'Zofia', surname: 'Nowak', dateOfBirth: '2015-01-12' };
+      const waiting = await upload(app, previousSchool.token, [ctfFile('8232003', '3304101', { people: [zofia] })]);
       const fileId = waiting.json().files[0].id as string;
       const registered = await register({
         surname: 'Nowak',
         forename: 'Zofia',
-        dateOfBirth: '2015-01-20',
+        dateOfBirth: '2015-12-01',
         previousLAEstab: '8232003',
         joinedOn: '2026-11-02',
       });
       assert.equal(registered.statusCode, 201);
+      assert.equal(registered.json().receivedIn, fileId);
       assert.ok((registered.json().waitingFiles as Array<{ id: string }>).some((f) => f.id === fileId));
+      assert.equal((await joinerState(registered.json().id)).state, 'received');
+      // Someone else with the same date of birth is not taken for her.
+      const other = await register({
+        surname: 'Brown',
+        forename: 'Oliver',
+        dateOfBirth: '2015-01-12',
+        previousLAEstab: '8232003',
+        joinedOn: '2026-11-02',
+      });
+      assert.equal(other.json().receivedIn, null);
+    });
+
+    it('keeps a new pupil with a strong repository match at the school until it has looked at the match', async () => {
+      const registered = await register({
+        surname: 'Hartley',
+        forename: 'Amelia',
+        dateOfBirth: '2016-03-04',
+        sex: 'F',
+        joinedOn: '2026-11-02',
+      });
+      assert.equal(registered.statusCode, 201, registered.body);
+      const { id, strongMatch } = registered.json() as { id: string; strongMatch: string | null };
+      assert.ok(strongMatch, 'the record is a strong match');
+      assert.equal((await joinerState(id)).state, 'seeking', 'not passed to the LA');
+      assert.equal(await passOverdueRequests(services), 0);
+      const listed = ((await get(newSchool, '/api/v1/joiners')).json().joiners as Array<Record<string, unknown>>).find(
+        (j) => j.id === id,
+      )!;
+      assert.equal(listed.matchToReview, strongMatch);
+      assert.equal(
+        (await post(otherSchool, `/api/v1/joiners/${id}/match`, { verdict: 'not-this-child' })).statusCode,
+        404,
+      );
+      assert.equal((await post(newSchool, `/api/v1/joiners/${id}/match`, { verdict: 'maybe' })).statusCode, 422);
+      const reviewed = await post(newSchool, `/api/v1/joiners/${id}/match`, { verdict: 'not-this-child' });
+      assert.deepEqual(reviewed.json(), { verdict: 'not-this-child', recordId: strongMatch, passedToLa: true });
+      assert.deepEqual(await joinerState(id), {
+        state: 'with-la',
+        with_la_reason: 'no-previous-school',
+        ctf_file_id: null,
+      });
+      assert.equal((await post(newSchool, `/api/v1/joiners/${id}/match`, { verdict: 'same-child' })).statusCode, 404);
+
+      // The same child registered again and recognised: the search ends with the record's CTF.
+      const again = await register({
+        surname: 'Hartley',
+        forename: 'Amelia',
+        dateOfBirth: '2016-03-04',
+        sex: 'F',
+        joinedOn: '2026-11-02',
+      });
+      const same = await post(newSchool, `/api/v1/joiners/${again.json().id}/match`, { verdict: 'same-child' });
+      assert.equal(same.statusCode, 200, same.body);
+      const state = await joinerState(again.json().id);
+      assert.equal(state.state, 'received');
+      assert.ok(state.ctf_file_id, 'the record’s file is the CTF');
     });
 
     it('given a UPN, shows where any school’s CTF carrying it went, and nothing for a UPN never sent', async () => {
@@ -316,6 +442,11 @@ for (const database of await testDatabases()) {
         with_la_reason: 'no-record',
         ctf_file_id: null,
       });
+      const told = (await get(newSchool, '/api/v1/notifications')).json().notifications as Array<{ kind: string }>;
+      assert.ok(
+        told.some((n) => n.kind === 'joiner-no-record'),
+        'the new school is told',
+      );
       const withLa = (await get(newSchoolLa, '/api/v1/joiners/with-la')).json().joiners as Array<{
         id: string;
         request: { note: string | null };

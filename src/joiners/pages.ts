@@ -9,6 +9,22 @@ import type { FieldError } from '../platform/validation.js';
 import { text, withDateErrors, type Form } from '../platform/web/date-parts.js';
 import { answerRequest, listJoiners, requestsToAnswer } from './ctf-requests.js';
 import { registerJoiner } from './register-joiner.js';
+import { matchForReview, reviewMatch, type MatchPage } from './review-match.js';
+
+/** What the school reads once it has answered a request, by the state the answer left it in. */
+const answeredBanners: Record<string, string> = {
+  received:
+    'Request answered: the CTF you sent carries this pupil, so the new school has it. There is nothing more to do.',
+  'said-sent':
+    'Thank you. None of the CTFs you have sent the new school carries this pupil yet: the request stays below until one does. Check that you sent this pupil’s CTF to the right school.',
+  'with-la': 'Thank you. The new school and its LA have been told that you hold no record of this pupil.',
+};
+
+/** What the school reads once it has looked at a strong match in the repository and said it is not its pupil. */
+const reviewedBanners: Record<string, string> = {
+  'not-this-child': 'Thank you. s2s goes on waiting for the CTF from the pupil’s previous school.',
+  'passed-to-la': 'Thank you. The search for the pupil’s record has passed to your LA.',
+};
 
 // The form's own boxes for the fields of the API body it adds to the child's, for linking an error to its box.
 const fieldIds: Record<string, string> = { previousLAEstab: 'previousLAEstab', joinedOn: 'joined-day' };
@@ -26,11 +42,56 @@ export const joinerPages: FastifyPluginAsync<{ services: Services }> = async (ap
     );
   }
 
-  app.get('/joiners', { config: { access: 'joiners:register', pupilData: true } }, async (request, reply) =>
-    reply.render('joiners/views/list.njk', {
-      title: 'New pupils without a CTF',
-      joiners: await listJoiners(services.db, request.user!),
-    }),
+  app.get<{ Querystring: { reviewed?: string } }>(
+    '/joiners',
+    { config: { access: 'joiners:register', pupilData: true } },
+    async (request, reply) =>
+      reply.render('joiners/views/list.njk', {
+        title: 'New pupils without a CTF',
+        joiners: await listJoiners(services.db, request.user!),
+        reviewed: reviewedBanners[request.query.reviewed ?? ''],
+      }),
+  );
+
+  function matchPage(reply: FastifyReply, page: NonNullable<MatchPage>, error?: string) {
+    return reply.render(
+      'joiners/views/match.njk',
+      {
+        title: 'Is this your new pupil?',
+        page,
+        results: page.searched.kind === 'rate-limited' ? [] : page.searched.results,
+        errors: error ? [{ text: error, href: '#verdict' }] : [],
+        backLink: '/joiners',
+      },
+      error ? 422 : 200,
+    );
+  }
+
+  app.get<{ Params: { id: string } }>(
+    '/joiners/:id/match',
+    { config: { access: 'joiners:register', pupilData: true } },
+    async (request, reply) => {
+      const page = await matchForReview(services, request.user!, request.params.id, request.ip);
+      if (!page) return reply.callNotFound();
+      return matchPage(reply, page);
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: Form }>(
+    '/joiners/:id/match',
+    { config: { access: 'joiners:register', pupilData: true } },
+    async (request, reply) => {
+      const verdict = text(request.body?.verdict);
+      if (verdict !== 'same-child' && verdict !== 'not-this-child') {
+        const page = await matchForReview(services, request.user!, request.params.id, request.ip);
+        if (!page) return reply.callNotFound();
+        return matchPage(reply, page, 'Select whether the record is your new pupil’s');
+      }
+      const outcome = await reviewMatch(services, request.user!, request.params.id, verdict, request.ip);
+      if (!outcome) return reply.callNotFound();
+      if (outcome.verdict === 'same-child') return reply.redirect(`/repository/records/${outcome.recordId}`, 303);
+      return reply.redirect(`/joiners?reviewed=${outcome.passedToLa ? 'passed-to-la' : 'not-this-child'}`, 303);
+    },
   );
 
   app.get('/joiners/new', { config: { access: 'joiners:register' } }, async (_request, reply) =>
@@ -65,20 +126,29 @@ export const joinerPages: FastifyPluginAsync<{ services: Services }> = async (ap
     }),
   );
 
-  async function requestsPage(reply: FastifyReply, user: Parameters<typeof requestsToAnswer>[1], problem?: string) {
+  async function requestsPage(
+    reply: FastifyReply,
+    user: Parameters<typeof requestsToAnswer>[1],
+    problem?: string,
+    answered?: string,
+  ) {
     return reply.render(
       'joiners/views/requests.njk',
       {
         title: 'Requests for CTFs',
         requests: await requestsToAnswer(services.db, user),
         errors: problem ? [{ text: problem, href: '#requests' }] : [],
+        answered: answeredBanners[answered ?? ''],
+        arrivalDays: services.config.ctfArrivalSchoolDays,
       },
       problem ? 422 : 200,
     );
   }
 
-  app.get('/ctf-requests', { config: { access: 'ctf-requests:answer', pupilData: true } }, async (request, reply) =>
-    requestsPage(reply, request.user!),
+  app.get<{ Querystring: { answered?: string } }>(
+    '/ctf-requests',
+    { config: { access: 'ctf-requests:answer', pupilData: true } },
+    async (request, reply) => requestsPage(reply, request.user!, undefined, request.query.answered),
   );
 
   app.post<{ Params: { id: string }; Body: Form }>(
@@ -96,7 +166,9 @@ export const joinerPages: FastifyPluginAsync<{ services: Services }> = async (ap
       const outcome = await answerRequest(services, request.user!, request.params.id, answer, request.ip);
       if (outcome.kind === 'not-found') return reply.callNotFound();
       if (outcome.kind === 'invalid') return requestsPage(reply, request.user!, outcome.message);
-      return reply.redirect('/ctf-requests?answered=1', 303);
+      if (outcome.kind === 'already-answered')
+        return requestsPage(reply, request.user!, 'This request has already been answered');
+      return reply.redirect(`/ctf-requests?answered=${outcome.state}`, 303);
     },
   );
 };

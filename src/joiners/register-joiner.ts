@@ -16,6 +16,7 @@ import { otherSchoolProblem } from '../establishments/public.js';
 import { alertEnquiries, criteriaOf, type Person } from '../enquiries/public.js';
 import { ctfsCarryingPerson, type CtfCarryingUpn } from '../leavers/public.js';
 import { laUsers, notify, schoolUsers } from '../notifications/public.js';
+import { findJoinersCtf } from './receive-ctfs.js';
 
 /** The notice to an LA's staff when the search for a new pupil's record passes to them. */
 export const PASSED_TO_LA = {
@@ -70,7 +71,11 @@ export type RegisterOutcome =
   | {
       kind: 'registered';
       id: string;
+      /** The CTF already in the school's inbox that carries the pupil, when there is one. */
+      receivedIn: string | null;
       matches: RepositoryMatch[];
+      /** The repository record the school should look at before the search passes to its LA. */
+      strongMatch: string | null;
       waitingFiles: WaitingFile[];
       ctfsForUpn: CtfCarryingUpn[];
       matchesChecked: true;
@@ -78,6 +83,7 @@ export type RegisterOutcome =
   | {
       kind: 'registered';
       id: string;
+      receivedIn: string | null;
       matches: [];
       waitingFiles: WaitingFile[];
       ctfsForUpn: CtfCarryingUpn[];
@@ -108,6 +114,23 @@ export async function registerJoiner(
 
   const id = crypto.randomUUID();
   const laCode = user.laCode ?? school.slice(0, 3);
+  const child: Person = {
+    upn: joiner.upn ?? null,
+    surname: joiner.surname,
+    forename: joiner.forename,
+    date_of_birth: joiner.dateOfBirth,
+    sex: joiner.sex ?? null,
+  };
+  // The repository is searched first, so that a strong match keeps the search at the school until it has looked.
+  // The search spends the school's lookup budget; the CTFs in flight are checked only when it is admitted.
+  const searched = await searchRepository(
+    deps,
+    user,
+    { ...criteriaOf(child), ...(joiner.previousLAEstab ? { leftLAEstab: joiner.previousLAEstab } : {}) },
+    sourceIp,
+  );
+  const strong = searched.kind === 'rate-limited' ? undefined : strongMatch(searched.results);
+  const toLa = !joiner.previousLAEstab && !strong;
   await deps.db.transaction().execute(async (trx) => {
     await trx
       .insertInto('joiners')
@@ -124,11 +147,14 @@ export async function registerJoiner(
         joined_on: joiner.joinedOn,
         registered_by: user.id,
         registered_at: now,
-        state: joiner.previousLAEstab ? 'seeking' : 'with-la',
-        with_la_reason: joiner.previousLAEstab ? null : 'no-previous-school',
-        with_la_at: joiner.previousLAEstab ? null : now,
+        state: toLa ? 'with-la' : 'seeking',
+        with_la_reason: toLa ? 'no-previous-school' : null,
+        with_la_at: toLa ? now : null,
         ctf_file_id: null,
         received_at: null,
+        match_record_id: strong?.id ?? null,
+        match_reviewed_at: null,
+        match_verdict: null,
       })
       .execute();
     if (joiner.previousLAEstab) {
@@ -146,6 +172,7 @@ export async function registerJoiner(
           answer: null,
           file_id: null,
           note: null,
+          arrival_due_on: null,
         })
         .execute();
     }
@@ -157,42 +184,30 @@ export async function registerJoiner(
     sourceIp,
     details: {
       previousLAEstab: joiner.previousLAEstab ?? null,
-      requestedFrom: joiner.previousLAEstab ?? `LA ${laCode}`,
+      requestedFrom: joiner.previousLAEstab ?? (toLa ? `LA ${laCode}` : null),
+      strongRepositoryMatch: strong?.id ?? null,
     },
   });
 
-  await notify(
-    deps.db,
-    now,
-    joiner.previousLAEstab
-      ? await schoolUsers(deps.db, joiner.previousLAEstab)
-      : await laUsers(deps.db, laCode, ['la-user', 'la-admin']),
-    joiner.previousLAEstab
-      ? { kind: 'ctf-request', message: 'A school has asked for a former pupil’s CTF', link: '/ctf-requests' }
-      : PASSED_TO_LA,
-  );
-
-  const child: Person = {
-    upn: joiner.upn ?? null,
-    surname: joiner.surname,
-    forename: joiner.forename,
-    date_of_birth: joiner.dateOfBirth,
-    sex: joiner.sex ?? null,
-  };
+  if (joiner.previousLAEstab) {
+    await notify(deps.db, now, await schoolUsers(deps.db, joiner.previousLAEstab), {
+      kind: 'ctf-request',
+      message: 'A school has asked for a former pupil’s CTF',
+      link: '/ctf-requests',
+    });
+  } else if (toLa) {
+    await notify(deps.db, now, await laUsers(deps.db, laCode, ['la-user', 'la-admin']), PASSED_TO_LA);
+  }
   await alertEnquiries(deps.db, now, [{ ...child, kind: 'joiner', id }]);
 
+  // The CTF may have come before the pupil was registered: the school's recent CTFs are read for them.
+  const receivedIn = await findJoinersCtf(deps, id, school);
   const waitingFiles = joiner.previousLAEstab ? await filesWaitingFrom(deps.db, school, joiner.previousLAEstab) : [];
-  // The search spends the school's lookup budget; the CTFs in flight are checked only when it is admitted.
-  const searched = await searchRepository(
-    deps,
-    user,
-    { ...criteriaOf(child), ...(joiner.previousLAEstab ? { leftLAEstab: joiner.previousLAEstab } : {}) },
-    sourceIp,
-  );
   if (searched.kind === 'rate-limited') {
     return {
       kind: 'registered',
       id,
+      receivedIn,
       matches: [],
       waitingFiles,
       ctfsForUpn: [],
@@ -202,7 +217,27 @@ export async function registerJoiner(
   }
   // With a UPN and agreeing name and date of birth, any school's CTF carrying it is found wherever it went.
   const ctfsForUpn = await ctfsCarryingPerson(deps.db, deps.keys.pupilIndexKey, child);
-  return { kind: 'registered', id, matches: searched.results, waitingFiles, ctfsForUpn, matchesChecked: true };
+  return {
+    kind: 'registered',
+    id,
+    receivedIn,
+    matches: searched.results,
+    strongMatch: strong?.id ?? null,
+    waitingFiles,
+    ctfsForUpn,
+    matchesChecked: true,
+  };
+}
+
+/**
+ * A repository match so close (the same UPN with agreeing details, or name and date of birth exactly) that the
+ * school should look at it before anyone else searches: the record is very likely their pupil's.
+ */
+export const STRONG_MATCH_SCORE = 95;
+
+function strongMatch(results: readonly RepositoryMatch[]): RepositoryMatch | undefined {
+  const [best] = [...results].sort((a, b) => b.score - a.score);
+  return best && best.score >= STRONG_MATCH_SCORE ? best : undefined;
 }
 
 /** CTFs from the previous school in the school's inbox, newest first (a school receives few from any one school). */

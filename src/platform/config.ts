@@ -332,6 +332,12 @@ export const settings = {
     '10',
     positiveInt(10, 100),
   ),
+  ctfArrivalSchoolDays: setting(
+    'S2S_CTF_ARRIVAL_SCHOOL_DAYS',
+    "School days within which a CTF the previous school says it has sent must reach the new school, carrying the pupil, before s2s passes the search to the new school's LA.",
+    '3',
+    positiveInt(3, 100),
+  ),
   enquiryLasWithoutApproval: setting(
     'S2S_ENQUIRY_LAS_WITHOUT_APPROVAL',
     'LAs a missing-pupil enquiry may go to on the officer’s word alone; sending to more needs the LA administrator’s approval.',

@@ -15,6 +15,7 @@ import type {
   JoinerState,
   LeaverDestination,
   LeaverReason,
+  MatchVerdict,
   OrgKind,
   RecordStatus,
   Role,
@@ -350,6 +351,10 @@ export interface JoinersTable {
   with_la_at: Timestamp | null;
   ctf_file_id: string | null;
   received_at: Timestamp | null;
+  /** A repository record that strongly matched the pupil when registered, for the school to look at. */
+  match_record_id: string | null;
+  match_reviewed_at: Timestamp | null;
+  match_verdict: MatchVerdict | null;
 }
 
 export interface CtfRequestsTable {
@@ -364,6 +369,8 @@ export interface CtfRequestsTable {
   answer: CtfRequestAnswer | null;
   file_id: string | null;
   note: string | null;
+  /** When the previous school says it has sent the CTF: the school day by which it must have arrived. */
+  arrival_due_on: DateOnly | null;
 }
 
 export interface EnquiriesTable {

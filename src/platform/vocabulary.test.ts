@@ -19,6 +19,7 @@ const columns: Array<[table: string, column: string, values: readonly string[]]>
   ['joiners', 'sex', vocabulary.sexes],
   ['joiners', 'state', vocabulary.joinerStates],
   ['joiners', 'with_la_reason', vocabulary.withLaReasons],
+  ['joiners', 'match_verdict', vocabulary.matchVerdicts],
   ['ctf_requests', 'answer', vocabulary.ctfRequestAnswers],
   ['enquiries', 'state', vocabulary.enquiryStates],
   ['enquiries', 'outcome', vocabulary.enquiryOutcomes],

@@ -31,7 +31,10 @@ export type FoundOutcome = (typeof foundOutcomes)[number];
 export const joinerStates = ['seeking', 'received', 'with-la'] as const;
 export type JoinerState = (typeof joinerStates)[number];
 
-export const withLaReasons = ['no-previous-school', 'unanswered', 'no-record'] as const;
+export const withLaReasons = ['no-previous-school', 'unanswered', 'no-record', 'sent-not-received'] as const;
+
+export const matchVerdicts = ['same-child', 'not-this-child'] as const;
+export type MatchVerdict = (typeof matchVerdicts)[number];
 export type WithLaReason = (typeof withLaReasons)[number];
 
 export const ctfRequestAnswers = ['sent', 'no-record'] as const;

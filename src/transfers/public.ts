@@ -5,3 +5,5 @@
 export type { TransferDeps } from './accept-file.js';
 export { afterCommitEffects, noticeOf, transferContributors } from './file-events.js';
 export type { AfterCommitEffect, TransferContributor } from './file-events.js';
+export { pupilsInFile } from './file-pupils.js';
+export type { FilePupil } from './file-pupils.js';

@@ -85,11 +85,16 @@ for (const database of await testDatabases()) {
       await request.getByLabel('Note (optional)').fill('No pupil of this name has been on roll here.');
       await request.getByRole('button', { name: 'No record held for Amelia Hartly' }).click();
       await previous.locator('#no-requests').waitFor();
+      assert.match(
+        await previous.locator('.govuk-notification-banner--success').innerText(),
+        /told that you hold no record/,
+      );
+      await expectAccessible(previous);
 
       await goTo(page, 'New pupils', 'New pupils without a CTF');
       assert.match(
         await page.locator('#joiners tbody tr', { hasText: 'Amelia Hartly' }).innerText(),
-        /Passed to the LA: Hollins Lane Primary School holds no record/,
+        /Passed to the LA: Hollins Lane Primary School \(8232003\) holds no record/,
       );
 
       const laPage = await suite.newPage();
@@ -98,6 +103,105 @@ for (const database of await testDatabases()) {
       const passed = laPage.locator('#joiners tbody tr', { hasText: 'Amelia Hartly' });
       assert.match(await passed.innerText(), /No pupil of this name has been on roll here/);
       await expectAccessible(laPage);
+    });
+
+    it('a request is answered by the CTF that carries the pupil, not by the previous school’s click', async () => {
+      const { services, app } = suite.running;
+      const newSchool = await addUser(services, { role: 'school-user', org: '3304101' });
+      const previousSchool = await addUser(services, { role: 'school-user', org: '8232003' });
+      const page = await suite.newPage();
+      await signIn(page, services, newSchool);
+      await page.goto(`${suite.running.baseUrl}/joiners/new`);
+      await page.getByLabel('Surname', { exact: true }).fill('Okafor');
+      await page.getByLabel('First name', { exact: true }).fill('Chidi');
+      await fillDate(page, 'Date of birth', '9', '9', '2014');
+      await page.getByLabel('Male', { exact: true }).check();
+      await page.getByLabel('Previous school’s LAEstab (optional)').fill('8232003');
+      await fillDate(page, 'Date the pupil joined', '2', '11', '2026');
+      await page.getByRole('button', { name: 'Register and look for the record' }).click();
+      await page.locator('.govuk-panel', { hasText: 'New pupil registered' }).waitFor();
+
+      // The previous school sends another pupil's CTF and says "sent".
+      const token = await tokenFor(services, previousSchool.user);
+      assert.equal((await upload(app, token, [ctfFile('8232003', '3304101', { pupils: 1 })])).statusCode, 201);
+      const previous = await suite.newPage();
+      await signIn(previous, services, previousSchool);
+      await goTo(previous, 'CTF requests', 'Requests for CTFs');
+      const request = previous.locator('#requests tbody tr', { hasText: 'Chidi Okafor' });
+      await request.getByRole('button', { name: 'CTF sent for Chidi Okafor' }).click();
+      await previous.locator('.govuk-notification-banner--success').waitFor();
+      assert.match(
+        await previous.locator('.govuk-notification-banner--success').innerText(),
+        /None of the CTFs you have sent the new school carries this pupil yet/,
+      );
+      assert.match(
+        await previous.locator('#requests tbody tr', { hasText: 'Chidi Okafor' }).innerText(),
+        /You said you have sent it/,
+      );
+      await expectAccessible(previous);
+      await services.jobs.runQueued();
+      await goTo(page, 'New pupils', 'New pupils without a CTF');
+      assert.match(
+        await page.locator('#joiners tbody tr', { hasText: 'Chidi Okafor' }).innerText(),
+        /Hollins Lane Primary School \(8232003\) says it has sent the CTF; not yet received/,
+      );
+
+      // His CTF arrives: the request is answered, and the new school can open the file.
+      const chidi = {
+        forename: 'Chidi',
+        surname: 'Okafor',
+        middleNames: null,
+        preferredSurname: null,
+        preferredForename: null,
+        formerSurname: null,
+        formerForename: null,
+        formerUpns: [],
+        dateOfBirth: '2014-09-09',
+        sex: 'M' as const,
+      };
+      assert.equal((await upload(app, token, [ctfFile('8232003', '3304101', { people: [chidi] })])).statusCode, 201);
+      await services.jobs.runQueued();
+      await goTo(page, 'New pupils', 'New pupils without a CTF');
+      const row = page.locator('#joiners tbody tr', { hasText: 'Chidi Okafor' });
+      assert.match(await row.innerText(), /CTF received/);
+      await row.getByRole('link', { name: 'open the file for Chidi Okafor' }).click();
+      await page
+        .getByRole('button', { name: /Download/ })
+        .or(page.getByRole('link', { name: /Download/ }))
+        .first()
+        .waitFor();
+      await expectAccessible(page);
+    });
+
+    it('a strong match in the repository waits for the school to look at it', async () => {
+      const { services } = suite.running;
+      const newSchool = await addUser(services, { role: 'school-user', org: '3304101' });
+      const page = await suite.newPage();
+      await signIn(page, services, newSchool);
+      await page.goto(`${suite.running.baseUrl}/joiners/new`);
+      await page.getByLabel('Surname', { exact: true }).fill('Hartley');
+      await page.getByLabel('First name', { exact: true }).fill('Amelia');
+      await fillDate(page, 'Date of birth', '4', '3', '2016');
+      await page.getByLabel('Female').check();
+      await fillDate(page, 'Date the pupil joined', '2', '11', '2026');
+      await page.getByRole('button', { name: 'Register and look for the record' }).click();
+      await page.locator('.govuk-panel', { hasText: 'New pupil registered' }).waitFor();
+      assert.match(await page.locator('#next').innerText(), /very likely this pupil’s/);
+      await page.locator('#next').getByRole('link').click();
+      await page.getByRole('heading', { level: 1, name: 'Is this your new pupil?' }).waitFor();
+      assert.equal(await page.locator('input[name=verdict]:checked').count(), 0, 'no answer is chosen for the school');
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      assert.match(await page.locator('.govuk-error-summary').innerText(), /Select whether the record is/);
+      await expectAccessible(page);
+      await page.getByLabel('No, none of these is our pupil').check();
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByRole('heading', { level: 1, name: 'New pupils without a CTF' }).waitFor();
+      assert.match(
+        await page.locator('.govuk-notification-banner--success').innerText(),
+        /The search for the pupil’s record has passed to your LA/,
+      );
+      await expectAccessible(page);
     });
   });
 }

@@ -244,9 +244,29 @@ export interface paths {
     put?: never;
     /**
      * Register a new pupil who joined without a CTF
-     * @description For school users. s2s searches the unknown-destination repository with the details (counted and audited as your search), lists CTFs from the previous school already in your inbox, and asks the previous school for the CTF. With no previous school, the search passes to your LA at once. `matchesChecked` is false (with `retryAfterSeconds`) when your lookups in the last minute (searches, new pupils and enquiries together) reached the limit.
+     * @description For school users. s2s searches the unknown-destination repository with the details (counted and audited as your search), lists CTFs from the previous school already in your inbox, and asks the previous school for the CTF; `receivedIn` names a CTF already in your inbox that carries the pupil. With no previous school, the search passes to your LA at once, unless a repository record matches so strongly (`strongMatch`) that it waits for you to say whether it is your pupil (`POST /api/v1/joiners/{id}/match`). `matchesChecked` is false (with `retryAfterSeconds`) when your lookups in the last minute (searches, new pupils and enquiries together) reached the limit.
      */
     post: operations['postApiV1Joiners'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/joiners/{id}/match': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Say whether the strongly matching repository record is your new pupil’s
+     * @description `same-child` ends the search with the record’s CTF (open the record to download it); `not-this-child` lets the search go on: to your LA at once when the previous school is not known.
+     */
+    post: operations['postApiV1JoinersByIdMatch'];
     delete?: never;
     options?: never;
     head?: never;
@@ -280,7 +300,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Requests for your former pupils’ CTFs, waiting for your answer */
+    /** Requests for your former pupils’ CTFs: waiting for your answer, or for the CTF you sent */
     get: operations['getApiV1CtfRequests'];
     put?: never;
     post?: never;
@@ -301,7 +321,7 @@ export interface paths {
     put?: never;
     /**
      * Answer a request: the CTF was sent, or you hold no record
-     * @description `{ "answer": "sent" }` links the CTF your school sent to the requesting school (give `fileId` when you sent it more than one); `{ "answer": "no-record", "note": "…" }` passes the search to the new school’s LA.
+     * @description `{ "answer": "sent" }` says your school has sent the CTF to the requesting school (optionally naming it by `fileId`). The request is answered when a CTF carrying the pupil (by UPN, or by name and date of birth) reaches that school: `state` is `received` when one of the CTFs you sent it already does, `said-sent` while none does; if none arrives by `arrivalDueOn`, the search passes to the new school’s LA. `{ "answer": "no-record", "note": "…" }` passes the search to the new school’s LA at once and tells the new school.
      */
     post: operations['postApiV1CtfRequestsByIdAnswer'];
     delete?: never;
@@ -862,17 +882,24 @@ export interface components {
       registeredAt: string;
       /** @enum {string} */
       state: 'seeking' | 'received' | 'with-la';
-      withLaReason: ('no-previous-school' | 'unanswered' | 'no-record') | null;
+      withLaReason: ('no-previous-school' | 'unanswered' | 'no-record' | 'sent-not-received') | null;
       withLaAt: string | null;
-      /** @description The CTF the previous school sent. */
+      /** @description The CTF that carried the pupil: in your inbox, or in the unknown-destination repository. */
       ctfFileId: string | null;
+      /** @description A repository record that strongly matches the pupil, which your school has not yet looked at: the search waits for you before it passes to your LA. */
+      matchToReview: string | null;
+      /** @description The repository record your school said is the pupil’s (the CTF is that record’s). */
+      foundInRepository: string | null;
       /** @description The request to the previous school for the CTF, if one was made. */
       request: {
         /** Format: date-time */
         requestedAt: string;
         /** Format: date */
         dueOn: string;
+        /** @description What the previous school answered; "sent" with state "seeking" means its CTF has not arrived yet. */
         answer: ('sent' | 'no-record') | null;
+        /** @description After a "sent" answer: the school day by which the CTF must arrive before the LA takes over. */
+        arrivalDueOn: string | null;
         note: string | null;
       } | null;
     };
@@ -892,6 +919,10 @@ export interface components {
       requestedAt: string;
       /** Format: date */
       dueOn: string;
+      /** @description "sent": you said you had sent the CTF, and it has not yet reached the school carrying the pupil. */
+      answer: 'sent' | null;
+      /** @description After "sent": the day by which it must arrive. */
+      arrivalDueOn: string | null;
     };
     LeaverSummary: {
       /** Format: uuid */
@@ -1693,6 +1724,10 @@ export interface operations {
           'application/json': {
             /** Format: uuid */
             id: string;
+            /** @description A CTF already in your inbox that carries the pupil: the search is over. */
+            receivedIn: string | null;
+            /** @description A repository record so like the pupil that the search waits for you to look at it (see matches). */
+            strongMatch?: string | null;
             matchesChecked: boolean;
             /** @description When matchesChecked is false: seconds until a lookup is allowed. */
             retryAfterSeconds?: number;
@@ -1724,6 +1759,63 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['Forbidden'];
       /** @description The details are not valid (INVALID_JOINER), with each field and why. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      503: components['responses']['Unavailable'];
+    };
+  };
+  postApiV1JoinersByIdMatch: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          verdict: 'same-child' | 'not-this-child';
+        };
+      };
+    };
+    responses: {
+      /** @description Recorded. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            verdict: 'same-child' | 'not-this-child';
+            /** Format: uuid */
+            recordId: string;
+            passedToLa: boolean;
+          };
+        };
+      };
+      400: components['responses']['BadAddress'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['Forbidden'];
+      /** @description No new pupil of your school with a match waiting for you (NOT_FOUND). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description verdict is missing or not one of the two (INVALID_VERDICT). */
       422: {
         headers: {
           [name: string]: unknown;
@@ -1822,8 +1914,10 @@ export interface operations {
         content: {
           'application/json': {
             /** @enum {string} */
-            state: 'received' | 'with-la';
+            state: 'received' | 'said-sent' | 'with-la';
+            /** @description The CTF that carried the pupil, when one has arrived. */
             fileId: string | null;
+            arrivalDueOn: string | null;
           };
         };
       };

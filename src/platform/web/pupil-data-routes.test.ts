@@ -251,6 +251,16 @@ describe('routes that show children’s details', () => {
       }),
       'joiner passed to the LA',
     );
+    // A new pupil whose details are exactly those of a repository record: the school is asked to look at it.
+    const strong = await apiPost(app, joinerSchool, '/api/v1/joiners', {
+      ...children['the child still sought in the repository']!,
+      upn: undefined,
+      previousLAEstab: '',
+      joinedOn: '2026-10-29',
+    });
+    ok(strong, 'joiner with a strong match');
+    assert.ok(strong.json().strongMatch, 'the record matches strongly');
+    const strongJoiner = (strong.json() as { id: string }).id;
     const made = await apiPost(app, officer, '/api/v1/enquiries', {
       ...children['the enquiry’s child']!,
       sex: 'M',
@@ -304,6 +314,9 @@ describe('routes that show children’s details', () => {
       'GET /repository/records/:id/download': `/repository/records/${record}/download`,
       'GET /api/v1/repository/records/:id/content': `/api/v1/repository/records/${record}/content`,
       'GET /enquiries/:id': `/enquiries/${enquiry}`,
+      'GET /joiners/:id/match': `/joiners/${strongJoiner}/match`,
+      'POST /joiners/:id/match': `/joiners/${strongJoiner}/match`,
+      'POST /api/v1/joiners/:id/match': `/api/v1/joiners/${strongJoiner}/match`,
       'GET /api/v1/enquiries/:id': `/api/v1/enquiries/${enquiry}`,
       'POST /users/:id/api-tokens/:tokenId/revoke': `/users/${someone.user.id}/api-tokens/${crypto.randomUUID()}/revoke`,
       'POST /users/:id/:change': `/users/${someone.user.id}/disable`,

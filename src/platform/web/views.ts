@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import nunjucks from 'nunjucks';
+import { nameWithNumber } from '../organisation-name.js';
 import { projectRoot } from './project-root.js';
 
 export function createViews(): nunjucks.Environment {
@@ -29,11 +30,7 @@ export function createViews(): nunjucks.Environment {
     });
   });
   env.addFilter('date', longDate);
-  // An organisation as schools read it: its name, with the number that identifies it; the number alone when s2s
-  // does not know the name (a school closed before the register was imported, XXXXXXX).
-  env.addFilter('named', (code: string | null | undefined, name: string | null | undefined) =>
-    code ? (name ? `${name} (${code})` : code) : '',
-  );
+  env.addFilter('named', nameWithNumber);
   // Nunjucks' own `capitalize` lower-cases the rest ("Upn matches"): this only raises the first letter.
   env.addFilter('sentence', (value: string) => value.charAt(0).toUpperCase() + value.slice(1));
   return env;
