@@ -68,7 +68,9 @@ export const cmePages: FastifyPluginAsync<{ services: Services }> = async (app, 
         const errors = withDateErrors(outcome.kind === 'invalid' ? outcome.errors : [], dateErrors);
         return registerPage(reply, request.user!, values, errors);
       }
-      return reply.redirect('/cme-cases', 303);
+      return reply
+        .confirm('The child is added to your register of children missing education.')
+        .redirect('/cme-cases', 303);
     },
   );
 
@@ -87,14 +89,18 @@ export const cmePages: FastifyPluginAsync<{ services: Services }> = async (app, 
       );
       if (outcome.kind === 'not-found') return reply.callNotFound();
       if (outcome.kind === 'invalid') {
+        // A part-filled date reads as none to the register: say what is wrong with what was typed.
+        const errors = outcome.errors.map((e) =>
+          e.field === 'resolvedOn' && resolved.error ? { ...e, message: resolved.error } : e,
+        );
         return registerPage(
           reply,
           request.user!,
           {},
-          outcome.errors.map((e) => ({ ...e, field: `${e.field}-${request.params.id}` })),
+          errors.map((e) => ({ ...e, field: `${e.field}-${request.params.id}` })),
         );
       }
-      return reply.redirect('/cme-cases', 303);
+      return reply.confirm('The case is closed, with its outcome recorded.').redirect('/cme-cases', 303);
     },
   );
 

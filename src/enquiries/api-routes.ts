@@ -12,6 +12,8 @@ import {
   answerEnquiry,
   approveEnquiry,
   closeBody,
+  sendBackBody,
+  sendBackEnquiry,
   closeEnquiry,
   createEnquiry,
   enquirySchema,
@@ -57,6 +59,10 @@ const enquiry = z
     sentAt: timestampField.nullable(),
     outcome: z.enum(enquiryOutcomes).nullable(),
     outcomeNote: z.string().nullable(),
+    sentBack: z
+      .object({ reason: z.string(), at: timestampField })
+      .nullable()
+      .describe('While a draft again: why your LA administrator sent it back.'),
     recipients: z.array(
       z.object({
         laCode: z.string(),
@@ -255,6 +261,36 @@ export const enquiryApiRoutes: FastifyPluginAsync<{ services: Services }> = asyn
           .send({ error: { code: 'NOT_AWAITING_APPROVAL', message: 'This enquiry is not waiting for approval.' } });
       }
       return { state: 'sent' };
+    },
+  );
+
+  apiRoute<{ id: string }>(
+    app,
+    {
+      method: 'POST',
+      url: '/api/v1/enquiries/:id/send-back',
+      access: 'enquiries:approve',
+      summary: 'Send an enquiry waiting for approval back to its officer, saying why (LA administrators)',
+      description:
+        'The enquiry is a draft again and nothing is sent to any LA; the officer is notified and reads the reason on the enquiry.',
+      request: { params: idParams, body: sendBackBody },
+      responses: {
+        200: { description: 'Sent back.', body: z.object({ state: z.literal('draft') }) },
+        409: errorAnswer('Not waiting for approval (NOT_AWAITING_APPROVAL).'),
+        422: errorAnswer('No reason, or one too short or too long (INVALID_REASON).'),
+      },
+    },
+    async (request, reply) => {
+      const outcome = await sendBackEnquiry(services, request.user!, request.params.id, request.body, request.ip);
+      if (outcome.kind === 'not-found') return reply.callNotFound();
+      if (outcome.kind === 'not-awaiting') {
+        return reply
+          .code(409)
+          .send({ error: { code: 'NOT_AWAITING_APPROVAL', message: 'This enquiry is not waiting for approval.' } });
+      }
+      if (outcome.kind === 'invalid')
+        return invalid(reply, 'INVALID_REASON', outcome.errors[0]!.message, outcome.errors);
+      return { state: 'draft' };
     },
   );
 

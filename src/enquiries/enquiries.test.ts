@@ -343,6 +343,30 @@ for (const database of await testDatabases()) {
       assert.equal((await post(admin, `/api/v1/enquiries/${id}/approve`, {})).statusCode, 409);
     });
 
+    it('lets the LA administrator send an enquiry to many LAs back to the officer, with a reason', async () => {
+      const { id } = await create();
+      const many = ['330', '909', '940', '660'].map((laCode) => ({ laCode, reason }));
+      await post(officer, `/api/v1/enquiries/${id}/send`, { recipients: many });
+      const url = `/api/v1/enquiries/${id}/send-back`;
+      assert.equal((await post(officer, url, { reason: 'Please choose fewer LAs' })).statusCode, 403);
+      const short = await post(admin, url, { reason: 'no' });
+      assert.equal(short.statusCode, 422);
+      assert.match(short.json().error.message, /Say why you are sending the enquiry back/);
+      const sentBack = await post(admin, url, { reason: 'Four LAs is too many: which has she a link to?' });
+      assert.equal(sentBack.statusCode, 200, sentBack.body);
+      const draft = (await get(officer, `/api/v1/enquiries/${id}`)).json();
+      assert.equal(draft.state, 'draft');
+      assert.equal(draft.sentBack.reason, 'Four LAs is too many: which has she a link to?');
+      assert.deepEqual(draft.recipients, [], 'its LAs are chosen afresh');
+      assert.ok((await notifications(officer)).some((n) => n.kind === 'enquiry-sent-back' && n.link.endsWith(id)));
+      assert.equal((await post(admin, url, { reason: 'Four LAs is too many, again' })).statusCode, 409);
+      assert.equal((await post(admin, `/api/v1/enquiries/${id}/approve`, {})).statusCode, 409, 'nothing to approve');
+      // Sent again to one LA, it goes at once.
+      const again = await post(officer, `/api/v1/enquiries/${id}/send`, { recipients: [{ laCode: '909', reason }] });
+      assert.equal(again.json().state, 'sent', again.body);
+      assert.equal((await get(officer, `/api/v1/enquiries/${id}`)).json().sentBack, null);
+    });
+
     it('records each chosen LA’s answer and tells the officer; others cannot answer', async () => {
       const { id } = await create();
       await post(officer, `/api/v1/enquiries/${id}/send`, { recipients: [{ laCode: '909', reason }] });

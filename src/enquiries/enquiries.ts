@@ -21,6 +21,7 @@ import { enquiryAnswers, enquiryOutcomes } from '../platform/vocabulary.js';
 import { fieldErrors, requiredText, type FieldError } from '../platform/validation.js';
 import { ctfsCarryingPerson } from '../leavers/public.js';
 import { isUuid } from '../platform/ids.js';
+import { nameWithNumber } from '../platform/organisation-name.js';
 import { criteriaOf, matchJoiners, type Person } from './match-people.js';
 import { ownEnquiry } from './read-enquiries.js';
 
@@ -151,7 +152,11 @@ async function recipientProblems(db: Db, ownLa: string, recipients: unknown): Pr
   }
   const errors: FieldError[] = [];
   const seen = new Set<string>();
-  const known = new Set((await db.selectFrom('local_authorities').select('code').execute()).map((r) => r.code));
+  const names = new Map(
+    (await db.selectFrom('local_authorities').select(['code', 'name']).execute()).map((r) => [r.code, r.name]),
+  );
+  const known = new Set(names.keys());
+  const la = (code: string) => nameWithNumber(code, names.get(code));
   recipients.forEach((raw: unknown, i) => {
     const r = (raw ?? {}) as Partial<Record<keyof RecipientInput, unknown>>;
     const laCode = typeof r.laCode === 'string' ? r.laCode.trim() : '';
@@ -161,12 +166,12 @@ async function recipientProblems(db: Db, ownLa: string, recipients: unknown): Pr
     else if (laCode === ownLa)
       errors.push({ field: `recipients.${i}.laCode`, message: 'The enquiry comes from your own LA: choose other LAs' });
     else if (seen.has(laCode))
-      errors.push({ field: `recipients.${i}.laCode`, message: `LA ${laCode} is chosen more than once` });
+      errors.push({ field: `recipients.${i}.laCode`, message: `${la(laCode)} is chosen more than once` });
     seen.add(laCode);
     if (reason.length < REASON_MIN || reason.length > TEXT_MAX) {
       errors.push({
         field: `recipients.${i}.reason`,
-        message: `Give the reason for sending to LA ${laCode || i + 1} (${REASON_MIN} to ${TEXT_MAX} characters), for example a known link to that area`,
+        message: `Give the reason for sending to ${laCode ? la(laCode) : `LA ${i + 1}`} (${REASON_MIN} to ${TEXT_MAX} characters), for example a known link to that area`,
       });
     }
   });
@@ -297,6 +302,67 @@ export async function approveEnquiry(
   return { kind: 'approved' };
 }
 
+export type SendBackOutcome =
+  { kind: 'sent-back' } | { kind: 'not-found' } | { kind: 'not-awaiting' } | { kind: 'invalid'; errors: FieldError[] };
+
+const sendBackReasonMissing = 'Say why you are sending the enquiry back, in 10 to 500 characters';
+
+/** Why an enquiry is sent back to its officer, as the page's form and the API's body both give it. */
+export const sendBackBody = z.strictObject({
+  reason: z
+    .string({ error: sendBackReasonMissing })
+    .trim()
+    .min(10, sendBackReasonMissing)
+    .max(500, sendBackReasonMissing)
+    .describe('What the officer should change before sending it again'),
+});
+
+/**
+ * The LA administrator sends an enquiry waiting for approval back to its officer, with a reason: it is a draft
+ * again, its LAs are chosen afresh, and nothing has been sent to any of them.
+ */
+export async function sendBackEnquiry(
+  deps: RepositoryDeps,
+  admin: User,
+  id: string,
+  input: unknown,
+  sourceIp: string | null,
+): Promise<SendBackOutcome> {
+  const enquiry = await ownEnquiry(deps.db, admin, id);
+  if (!enquiry) return { kind: 'not-found' };
+  if (enquiry.state !== 'awaiting-approval') return { kind: 'not-awaiting' };
+  const parsed = sendBackBody.safeParse(input ?? {});
+  if (!parsed.success) return { kind: 'invalid', errors: fieldErrors(parsed.error, 'Send reason.') };
+  const { reason } = parsed.data;
+  const now = deps.now();
+  const moved = await deps.db.transaction().execute(async (trx) => {
+    const claimed = await trx
+      .updateTable('enquiries')
+      .set({ state: 'draft', sent_back_reason: reason, sent_back_at: now, sent_back_by: admin.id })
+      .where('id', '=', id)
+      .where('state', '=', 'awaiting-approval')
+      .returning('id')
+      .executeTakeFirst();
+    if (!claimed) return false;
+    await trx.deleteFrom('enquiry_recipients').where('enquiry_id', '=', id).where('sent_at', 'is', null).execute();
+    return true;
+  });
+  if (!moved) return { kind: 'not-awaiting' };
+  await deps.audit({
+    action: 'enquiry.sent-back',
+    actor: auditActor(admin),
+    target: { kind: 'enquiry', id },
+    sourceIp,
+    details: { reason },
+  });
+  await notify(deps.db, now, [enquiry.officer_id], {
+    kind: 'enquiry-sent-back',
+    message: 'Your LA administrator sent your missing-pupil enquiry back to you, saying why.',
+    link: `/enquiries/${id}`,
+  });
+  return { kind: 'sent-back' };
+}
+
 const longText = `must be ${TEXT_MAX} characters or fewer`;
 
 /** A recipient LA's answer, as the page's form and the API's body both give it; the API document shows this schema. */
@@ -369,15 +435,25 @@ export async function answerEnquiry(
     sourceIp,
     details: { answer },
   });
+  const answering = await deps.db
+    .selectFrom('local_authorities')
+    .select('name')
+    .where('code', '=', laCode)
+    .executeTakeFirst();
   await notify(deps.db, now, [recipient.officer_id], {
     kind: 'enquiry-answered',
-    message: `LA ${laCode} answered your missing-pupil enquiry.`,
+    message: `${nameWithNumber(laCode, answering?.name)} answered your missing-pupil enquiry.`,
     link: `/enquiries/${id}`,
   });
   return { kind: 'answered' };
 }
 
-export type CloseOutcome = { kind: 'closed' } | { kind: 'not-found' } | { kind: 'invalid'; errors: FieldError[] };
+export type CloseOutcome =
+  | { kind: 'closed' }
+  /** With `onlyCheck`: the outcome is valid and would close the enquiry. */
+  | { kind: 'checked' }
+  | { kind: 'not-found' }
+  | { kind: 'invalid'; errors: FieldError[] };
 
 export async function closeEnquiry(
   deps: RepositoryDeps,
@@ -385,12 +461,14 @@ export async function closeEnquiry(
   id: string,
   input: { outcome?: unknown; note?: unknown },
   sourceIp: string | null,
+  { onlyCheck = false }: { onlyCheck?: boolean } = {},
 ): Promise<CloseOutcome> {
   const enquiry = await ownEnquiry(deps.db, officer, id);
   if (!enquiry || enquiry.state === 'closed') return { kind: 'not-found' };
   const parsed = closeBody.safeParse(input);
   if (!parsed.success)
     return { kind: 'invalid', errors: fieldErrors(parsed.error, 'Send outcome, with note for other.') };
+  if (onlyCheck) return { kind: 'checked' };
   const { outcome, note } = parsed.data;
   await deps.db
     .updateTable('enquiries')

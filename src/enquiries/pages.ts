@@ -8,8 +8,24 @@ import type { Services } from '../platform/services.js';
 import { errorLinks, readChildForm } from '../platform/child-details.js';
 import type { FieldError } from '../platform/validation.js';
 import { text, withDateErrors, type Form } from '../platform/web/date-parts.js';
-import { answerEnquiry, approveEnquiry, closeEnquiry, createEnquiry, sendEnquiry } from './enquiries.js';
+import { askAreYouSure, isConfirmed } from '../platform/web/are-you-sure.js';
+import {
+  answerEnquiry,
+  approveEnquiry,
+  closeEnquiry,
+  createEnquiry,
+  sendBackEnquiry,
+  sendEnquiry,
+} from './enquiries.js';
 import { enquiryFor, listEnquiries, receivedEnquiries } from './read-enquiries.js';
+
+/** How an enquiry ended, in the words of the form's options. */
+const outcomeWords: Record<string, string> = {
+  'found-in-school': 'Found on a school roll',
+  'found-elsewhere': 'Found, educated elsewhere',
+  'not-found': 'Not found',
+  other: 'Other',
+};
 
 /** Rows of the "send to" form: enough for a targeted enquiry; more LAs than this is what the API is for. */
 const RECIPIENT_ROWS = 5;
@@ -139,6 +155,14 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
         });
         return enquiryPage(request, reply, errors, values);
       }
+      if (outcome.kind === 'sent')
+        reply.confirm(
+          `Enquiry sent to ${outcome.recipients} ${outcome.recipients === 1 ? 'LA' : 'LAs'}. They are notified, and their answers appear below.`,
+        );
+      if (outcome.kind === 'awaiting-approval')
+        reply.confirm(
+          `The enquiry goes to ${outcome.recipients} LAs, so it waits for your LA administrator’s approval. Nothing has been sent yet.`,
+        );
       return reply.redirect(`/enquiries/${request.params.id}`, 303);
     },
   );
@@ -149,6 +173,27 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
     async (request, reply) => {
       const outcome = await approveEnquiry(services, request.user!, request.params.id, request.ip);
       if (outcome.kind === 'not-found') return reply.callNotFound();
+      if (outcome.kind === 'approved') reply.confirm('Enquiry approved and sent. The officer has been told.');
+      return reply.redirect(`/enquiries/${request.params.id}`, 303);
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: Form }>(
+    '/enquiries/:id/send-back',
+    { config: { access: 'enquiries:approve', pupilData: true } },
+    async (request, reply) => {
+      const reason = text(request.body?.reason);
+      const outcome = await sendBackEnquiry(services, request.user!, request.params.id, { reason }, request.ip);
+      if (outcome.kind === 'not-found') return reply.callNotFound();
+      if (outcome.kind === 'invalid') {
+        const errors = outcome.errors.map((e) => ({ ...e, field: 'send-back-reason' }));
+        return enquiryPage(request, reply, errors, { 'send-back-reason': reason });
+      }
+      if (outcome.kind === 'not-awaiting') {
+        const message = 'This enquiry is no longer waiting for approval, so it cannot be sent back';
+        return enquiryPage(request, reply, [{ field: 'state', message }], {}, 422);
+      }
+      reply.confirm('Enquiry sent back to the officer with your reason. Nothing has been sent to any LA.');
       return reply.redirect(`/enquiries/${request.params.id}`, 303);
     },
   );
@@ -158,9 +203,27 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
     { config: { access: 'enquiries:make', pupilData: true } },
     async (request, reply) => {
       const values = { outcome: text(request.body?.outcome), note: text(request.body?.note) };
-      const outcome = await closeEnquiry(services, request.user!, request.params.id, values, request.ip);
+      const onlyCheck = !isConfirmed(request.body);
+      const outcome = await closeEnquiry(services, request.user!, request.params.id, values, request.ip, { onlyCheck });
       if (outcome.kind === 'not-found') return reply.callNotFound();
       if (outcome.kind === 'invalid') return enquiryPage(request, reply, outcome.errors, values);
+      if (outcome.kind === 'checked') {
+        return askAreYouSure(reply, {
+          heading: 'Are you sure you want to close this enquiry?',
+          rows: [
+            { key: { text: 'Outcome' }, value: { text: outcomeWords[values.outcome] ?? values.outcome } },
+            ...(values.note ? [{ key: { text: 'Note' }, value: { text: values.note } }] : []),
+          ],
+          explanation: [
+            'The LAs you asked see that it is closed, and s2s stops looking for matches. You cannot open it again: start a new enquiry if the child goes missing again.',
+          ],
+          action: `/enquiries/${request.params.id}/close`,
+          fields: values,
+          confirm: 'Yes, close the enquiry',
+          cancel: `/enquiries/${request.params.id}`,
+        });
+      }
+      reply.confirm('Enquiry closed, with its outcome recorded.');
       return reply.redirect(`/enquiries/${request.params.id}`, 303);
     },
   );
@@ -184,6 +247,7 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
           422,
         );
       }
+      reply.confirm('Your answer has been sent to the LA that asked.');
       return reply.redirect('/enquiries/received', 303);
     },
   );

@@ -45,6 +45,8 @@ export interface Enquiry {
   sentAt: Date | null;
   outcome: EnquiryOutcome | null;
   outcomeNote: string | null;
+  /** While a draft again: why the LA administrator sent it back, and when. */
+  sentBack: { reason: string; at: Date } | null;
   recipients: EnquiryRecipient[];
   matches: EnquiryMatch[];
 }
@@ -158,6 +160,10 @@ async function describe(db: Db, enquiries: Selectable<EnquiriesTable>[]): Promis
     sentAt: e.sent_at ? new Date(e.sent_at) : null,
     outcome: e.outcome,
     outcomeNote: e.outcome_note,
+    sentBack:
+      e.state === 'draft' && e.sent_back_reason && e.sent_back_at
+        ? { reason: e.sent_back_reason, at: new Date(e.sent_back_at) }
+        : null,
     recipients: recipients
       .filter((r) => r.enquiry_id === e.id)
       .map((r) => ({

@@ -141,7 +141,13 @@ for (const database of await testDatabases()) {
       const { token } = await createApiToken(services, target.user, 'Office MIS', null);
       const me = () => app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
       assert.equal((await me()).statusCode, 200, 'the token works, and its check is now remembered');
-      const disabled = await admin.submit(`/users/${target.user.id}`, `/users/${target.user.id}/disable`, {});
+      // Asked first: the first post changes nothing.
+      const asked = await admin.submit(`/users/${target.user.id}`, `/users/${target.user.id}/disable`, {});
+      assert.match(asked.body, /Are you sure you want to stop .* signing in\?/);
+      assert.equal((await me()).statusCode, 200, 'nothing changed before the answer');
+      const disabled = await admin.submit(`/users/${target.user.id}`, `/users/${target.user.id}/disable`, {
+        confirmed: 'yes',
+      });
       assert.match(disabled.body, /can no longer sign in/);
       assert.equal((await targetBrowser.get('/')).headers.location, '/sign-in');
       assert.equal((await me()).statusCode, 401, 'a disabled user’s token stops working at once');
@@ -151,7 +157,9 @@ for (const database of await testDatabases()) {
       });
       assert.equal(refused.statusCode, 400);
       await admin.submit(`/users/${target.user.id}`, `/users/${target.user.id}/enable`, {});
-      await admin.submit(`/users/${target.user.id}`, `/users/${target.user.id}/reset-two-factor`, {});
+      const question = await admin.submit(`/users/${target.user.id}`, `/users/${target.user.id}/reset-two-factor`, {});
+      assert.match(question.body, /Are you sure you want to reset .* two-factor authentication\?/);
+      await admin.submit(`/users/${target.user.id}`, `/users/${target.user.id}/reset-two-factor`, { confirmed: 'yes' });
       const again = await new Browser(app).submit('/sign-in', '/sign-in', {
         email: target.user.email,
         password: target.password,
@@ -168,7 +176,9 @@ for (const database of await testDatabases()) {
         const me = () => app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
         assert.equal((await me()).statusCode, 200, 'the token works before');
         assert.equal((await targetBrowser.get('/')).statusCode, 200, 'the session works before');
-        const changed = await admin.submit(`/users/${target.user.id}`, `/users/${target.user.id}/${change}`, {});
+        const changed = await admin.submit(`/users/${target.user.id}`, `/users/${target.user.id}/${change}`, {
+          confirmed: 'yes',
+        });
         assert.equal(changed.statusCode, 200);
         assert.equal((await targetBrowser.get('/')).headers.location, '/sign-in', 'the session is refused after');
         assert.equal((await me()).statusCode, 401, 'the token is refused after');

@@ -2,6 +2,7 @@
  * Identity pages and API: sign-in with two-factor, account set-up links, sign-out, user management within an
  * administrator's reach, and the user's own API tokens. Handlers parse input, call one service, render.
  */
+import { askAreYouSure, isConfirmed } from '../platform/web/are-you-sure.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../platform/services.js';
@@ -328,18 +329,58 @@ export const identityRoutes: FastifyPluginAsync<{ services: Services }> = async 
       if (!target) return reply.callNotFound();
       const revoked = await revokeApiToken(services, target, request.params.tokenId, request.ip, request.user!);
       if (!revoked) return reply.callNotFound();
-      return reply.redirect(`/users/${target.id}#api-tokens`, 303);
+      return reply
+        .confirm('The API token is revoked: it no longer works.')
+        .redirect(`/users/${target.id}#api-tokens`, 303);
     },
   );
 
   const changes = ['disable', 'enable', 'reset-two-factor', 'reset-password'] as const;
-  app.post<{ Params: { id: string; change: string } }>(
+  /** The changes asked about first, with what they do. */
+  const questions: Partial<
+    Record<(typeof changes)[number], { heading: (name: string) => string; explanation: string; confirm: string }>
+  > = {
+    disable: {
+      heading: (name) => `Are you sure you want to stop ${name} signing in?`,
+      explanation: 'Their sessions end now and their API tokens stop working. You can let them sign in again later.',
+      confirm: 'Yes, stop them signing in',
+    },
+    'reset-two-factor': {
+      heading: (name) => `Are you sure you want to reset ${name}’s two-factor authentication?`,
+      explanation:
+        'Their authenticator app stops working for s2s. At their next sign-in they set up two-factor authentication again. Do this only when you have checked who is asking, for example by calling them at school.',
+      confirm: 'Yes, reset two-factor authentication',
+    },
+    'reset-password': {
+      heading: (name) => `Are you sure you want to reset ${name}’s password?`,
+      explanation:
+        'Their password stops working now. You will be given a set-up link to send them; it works once, for 7 days.',
+      confirm: 'Yes, reset the password',
+    },
+  };
+
+  app.post<{ Params: { id: string; change: string }; Body: Record<string, unknown> }>(
     '/users/:id/:change',
     { config: { access: 'users:manage' } },
     async (request, reply) => {
       const change = changes.find((c) => c === request.params.change);
       const target = await userInReach(services.db, request.user!, request.params.id);
       if (!change || !target) return reply.callNotFound();
+      const question = questions[change];
+      if (question && !isConfirmed(request.body)) {
+        return askAreYouSure(reply, {
+          heading: question.heading(target.name),
+          rows: [
+            { key: { text: 'Name' }, value: { text: target.name } },
+            { key: { text: 'Email' }, value: { text: target.email } },
+          ],
+          explanation: [question.explanation],
+          action: `/users/${target.id}/${change}`,
+          confirm: question.confirm,
+          cancel: `/users/${target.id}`,
+          destructive: change === 'disable',
+        });
+      }
       try {
         const result = await changeAccount(services, request.user!, target, change, request.ip);
         const messages: Record<(typeof changes)[number], string> = {
@@ -404,7 +445,7 @@ export const identityRoutes: FastifyPluginAsync<{ services: Services }> = async 
     async (request, reply) => {
       const revoked = await revokeApiToken(services, request.user!, request.params.id, request.ip);
       if (!revoked) return reply.callNotFound();
-      return reply.redirect('/account/api-tokens', 303);
+      return reply.confirm('The API token is revoked: it no longer works.').redirect('/account/api-tokens', 303);
     },
   );
 

@@ -12,7 +12,7 @@ import { registerJoiner } from './register-joiner.js';
 import { matchForReview, reviewMatch, type MatchPage } from './review-match.js';
 
 /** What the school reads once it has answered a request, by the state the answer left it in. */
-const answeredBanners: Record<string, string> = {
+const answeredBanners: Record<'received' | 'said-sent' | 'with-la', string> = {
   received:
     'Request answered: the CTF you sent carries this pupil, so the new school has it. There is nothing more to do.',
   'said-sent':
@@ -21,10 +21,10 @@ const answeredBanners: Record<string, string> = {
 };
 
 /** What the school reads once it has looked at a strong match in the repository and said it is not its pupil. */
-const reviewedBanners: Record<string, string> = {
+const reviewedBanners = {
   'not-this-child': 'Thank you. s2s goes on waiting for the CTF from the pupil’s previous school.',
   'passed-to-la': 'Thank you. The search for the pupil’s record has passed to your LA.',
-};
+} as const;
 
 // The form's own boxes for the fields of the API body it adds to the child's, for linking an error to its box.
 const fieldIds: Record<string, string> = { previousLAEstab: 'previousLAEstab', joinedOn: 'joined-day' };
@@ -42,15 +42,11 @@ export const joinerPages: FastifyPluginAsync<{ services: Services }> = async (ap
     );
   }
 
-  app.get<{ Querystring: { reviewed?: string } }>(
-    '/joiners',
-    { config: { access: 'joiners:register', pupilData: true } },
-    async (request, reply) =>
-      reply.render('joiners/views/list.njk', {
-        title: 'New pupils without a CTF',
-        joiners: await listJoiners(services.db, request.user!),
-        reviewed: reviewedBanners[request.query.reviewed ?? ''],
-      }),
+  app.get('/joiners', { config: { access: 'joiners:register', pupilData: true } }, async (request, reply) =>
+    reply.render('joiners/views/list.njk', {
+      title: 'New pupils without a CTF',
+      joiners: await listJoiners(services.db, request.user!),
+    }),
   );
 
   function matchPage(reply: FastifyReply, page: NonNullable<MatchPage>, error?: string) {
@@ -90,7 +86,9 @@ export const joinerPages: FastifyPluginAsync<{ services: Services }> = async (ap
       const outcome = await reviewMatch(services, request.user!, request.params.id, verdict, request.ip);
       if (!outcome) return reply.callNotFound();
       if (outcome.verdict === 'same-child') return reply.redirect(`/repository/records/${outcome.recordId}`, 303);
-      return reply.redirect(`/joiners?reviewed=${outcome.passedToLa ? 'passed-to-la' : 'not-this-child'}`, 303);
+      return reply
+        .confirm(outcome.passedToLa ? reviewedBanners['passed-to-la'] : reviewedBanners['not-this-child'])
+        .redirect('/joiners', 303);
     },
   );
 
@@ -126,29 +124,21 @@ export const joinerPages: FastifyPluginAsync<{ services: Services }> = async (ap
     }),
   );
 
-  async function requestsPage(
-    reply: FastifyReply,
-    user: Parameters<typeof requestsToAnswer>[1],
-    problem?: string,
-    answered?: string,
-  ) {
+  async function requestsPage(reply: FastifyReply, user: Parameters<typeof requestsToAnswer>[1], problem?: string) {
     return reply.render(
       'joiners/views/requests.njk',
       {
         title: 'Requests for CTFs',
         requests: await requestsToAnswer(services.db, user),
         errors: problem ? [{ text: problem, href: '#requests' }] : [],
-        answered: answeredBanners[answered ?? ''],
         arrivalDays: services.config.ctfArrivalSchoolDays,
       },
       problem ? 422 : 200,
     );
   }
 
-  app.get<{ Querystring: { answered?: string } }>(
-    '/ctf-requests',
-    { config: { access: 'ctf-requests:answer', pupilData: true } },
-    async (request, reply) => requestsPage(reply, request.user!, undefined, request.query.answered),
+  app.get('/ctf-requests', { config: { access: 'ctf-requests:answer', pupilData: true } }, async (request, reply) =>
+    requestsPage(reply, request.user!),
   );
 
   app.post<{ Params: { id: string }; Body: Form }>(
@@ -168,7 +158,7 @@ export const joinerPages: FastifyPluginAsync<{ services: Services }> = async (ap
       if (outcome.kind === 'invalid') return requestsPage(reply, request.user!, outcome.message);
       if (outcome.kind === 'already-answered')
         return requestsPage(reply, request.user!, 'This request has already been answered');
-      return reply.redirect(`/ctf-requests?answered=${outcome.state}`, 303);
+      return reply.confirm(answeredBanners[outcome.state]).redirect('/ctf-requests', 303);
     },
   );
 };

@@ -115,7 +115,9 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
         const first = identified.error ? { field: 'identifiedOn', message: identified.error } : outcome.errors[0]!;
         return oversightPage(reply, request.user!, first);
       }
-      return reply.redirect('/cme-cases', 303);
+      return reply
+        .confirm('The leaver is added to your register of children missing education.')
+        .redirect('/cme-cases', 303);
     },
   );
 };

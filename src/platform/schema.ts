@@ -391,6 +391,10 @@ export interface EnquiriesTable {
   closed_at: Timestamp | null;
   outcome: EnquiryOutcome | null;
   outcome_note: string | null;
+  /** Why the LA administrator sent it back to its officer, when it was. */
+  sent_back_reason: string | null;
+  sent_back_at: Timestamp | null;
+  sent_back_by: string | null;
 }
 
 export interface EnquiryRecipientsTable {

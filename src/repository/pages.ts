@@ -3,6 +3,7 @@
  * it is being opened, see the record and download the child's CTF, mark the child found; for LA staff, the
  * children from their schools who were found; for LA administrators, users whose searches were unusually many.
  */
+import { askAreYouSure, isConfirmed } from '../platform/web/are-you-sure.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../platform/services.js';
 import { errorLinks, readChildForm } from '../platform/child-details.js';
@@ -165,9 +166,23 @@ export const repositoryPages: FastifyPluginAsync<{ services: Services }> = async
     async (request, reply) => {
       const body = request.body ?? {};
       const values = { outcome: text(body.outcome), laestab: text(body.laestab), note: text(body.note) };
-      const outcome = await markFound(services, request.user!, request.params.id, values, request.ip);
+      const onlyCheck = !isConfirmed(body);
+      const outcome = await markFound(services, request.user!, request.params.id, values, request.ip, { onlyCheck });
       if (!outcome) return reply.callNotFound();
       if (outcome.kind === 'invalid') return openedPage(request, reply, outcome.errors, values);
+      if (outcome.kind === 'checked') {
+        return askAreYouSure(reply, {
+          heading: 'Are you sure this child is found?',
+          rows: [{ key: { text: 'Where the child is' }, value: { text: outcome.where } }],
+          explanation: [
+            'The record leaves active search: other schools and LAs will no longer find it. The LA of the school the child left sees who found them, and where.',
+          ],
+          action: `/repository/records/${request.params.id}/found`,
+          fields: values,
+          confirm: 'Yes, mark as found',
+          cancel: `/repository/records/${request.params.id}/opened`,
+        });
+      }
       return reply.redirect(`/repository/records/${request.params.id}/opened?found=1`, 303);
     },
   );

@@ -245,6 +245,8 @@ export interface FoundInput {
 
 export type FoundOutcome =
   | { kind: 'found' }
+  /** With `onlyCheck`: the answer is valid, and this is where the child is. */
+  | { kind: 'checked'; where: string }
   | { kind: 'already-found' }
   | { kind: 'invalid'; errors: { field: string; message: string }[] }
   | undefined;
@@ -256,6 +258,7 @@ export async function markFound(
   id: string,
   input: FoundInput,
   sourceIp: string | null,
+  { onlyCheck = false }: { onlyCheck?: boolean } = {},
 ): Promise<FoundOutcome> {
   const record = await openedByOrganisation(deps, user, id);
   if (!record) return undefined;
@@ -264,20 +267,20 @@ export async function markFound(
   if (!parsed.success)
     return { kind: 'invalid', errors: fieldErrors(parsed.error, 'Send outcome, with laestab or note.') };
   const found = parsed.data;
-  const errors: { field: string; message: string }[] = [];
+  let where = `Known elsewhere: ${found.outcome === 'known-elsewhere' ? found.note : ''}`;
   if (found.outcome === 'enrolled') {
     const school = await deps.db
       .selectFrom('establishments')
-      .select('laestab')
+      .select(['laestab', 'name'])
       .where('laestab', '=', found.laestab)
       .executeTakeFirst();
-    if (!school)
-      errors.push({
-        field: 'laestab',
-        message: `No school has the LAEstab ${found.laestab}: check it in “Find a school”`,
-      });
+    if (!school) {
+      const message = `No school has the LAEstab ${found.laestab}: check it in “Find a school”`;
+      return { kind: 'invalid', errors: [{ field: 'laestab', message }] };
+    }
+    where = `Enrolled at ${school.name} (${school.laestab})`;
   }
-  if (errors.length > 0) return { kind: 'invalid', errors };
+  if (onlyCheck) return { kind: 'checked', where };
   const now = deps.now();
   const updated = await deps.db
     .updateTable('repository_records')

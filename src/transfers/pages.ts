@@ -4,6 +4,8 @@
  * their schools. Every page works without JavaScript; the send page adds drag and drop and a progress bar when it
  * can.
  */
+import { askAreYouSure, isConfirmed } from '../platform/web/are-you-sure.js';
+import { nameWithNumber } from '../platform/organisation-name.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { HttpError } from '../platform/web/http-error.js';
 import type { Services } from '../platform/services.js';
@@ -196,15 +198,40 @@ export const transferPages: FastifyPluginAsync<{ services: Services }> = async (
     },
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
     '/files/:id/remove',
     { config: { access: 'transfers:send' } },
     async (request, reply) => {
-      const outcome = await removeFile(services, request.user!, request.params.id, request.ip);
+      const user = request.user!;
+      const file = await fileFor(services.db, user, request.params.id);
+      if (!file) return reply.callNotFound();
+      const to = nameWithNumber(file.recipient ?? file.destination, file.recipientName);
+      // Only a file the page offers to remove is asked about; removeFile refuses the rest in its own words.
+      if (!isConfirmed(request.body) && fileActions(user, file).remove) {
+        return askAreYouSure(reply, {
+          heading: 'Are you sure you want to remove this file?',
+          rows: [
+            { key: { text: 'File' }, value: { text: file.fileName } },
+            { key: { text: 'Sent to' }, value: { text: to } },
+            { key: { text: 'Pupils' }, value: { text: String(file.pupils) } },
+          ],
+          explanation: [
+            `${to} will no longer be able to download it, and its content is destroyed. Send the file again if it was right after all.`,
+          ],
+          warning: 'You cannot undo this.',
+          action: `/files/${file.id}/remove`,
+          confirm: 'Yes, remove the file',
+          cancel: `/files/${file.id}`,
+          destructive: true,
+        });
+      }
+      const outcome = await removeFile(services, user, request.params.id, request.ip);
       if (!outcome) return reply.callNotFound();
       if (outcome === 'collected')
         throw new HttpError(409, 'ALREADY_COLLECTED', 'The file has been collected, so it can no longer be removed.');
-      return reply.redirect('/sent', 303);
+      return reply
+        .confirm(`${file.fileName} has been removed: ${to} can no longer download it.`)
+        .redirect('/sent', 303);
     },
   );
 };

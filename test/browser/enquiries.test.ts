@@ -66,11 +66,15 @@ for (const database of await testDatabases()) {
       await page.locator('#la-0').selectOption('909');
       await page.getByRole('button', { name: 'Send enquiry' }).click();
       await page.waitForLoadState('load');
-      assert.match(await page.locator('.govuk-error-summary').innerText(), /Give the reason for sending to LA 909/);
+      assert.match(
+        await page.locator('.govuk-error-summary').innerText(),
+        /Give the reason for sending to Kestrel Moor \(909\)/,
+      );
       await expectAccessible(page);
       await page.locator('#reason-0').fill('His aunt lives in Kestrel Moor, known from the 2025 assessment');
       await page.getByRole('button', { name: 'Send enquiry' }).click();
       await page.locator('#recipients').waitFor();
+      assert.match(await page.locator('#confirmation').innerText(), /Enquiry sent to 1 LA/);
       assert.match(await page.locator('#state').innerText(), /Sent; 0 of 1 answered/);
       assert.match(await page.locator('#matches').innerText(), /Joined .* \(9092201\)/);
 
@@ -93,17 +97,73 @@ for (const database of await testDatabases()) {
         .getByRole('textbox', { name: /Where the child is known/ })
         .fill('On roll at Kestrel Moor Primary (9092201)');
       await enquiry.getByRole('button', { name: 'Send answer about Kyle Brennan' }).click();
-      await other.waitForLoadState('load');
+      await other.locator('#confirmation').waitFor();
+      assert.match(await other.locator('#confirmation').innerText(), /Your answer has been sent/);
+      await expectAccessible(other);
 
       await goTo(page, 'Notifications', 'Notifications');
-      await page.getByRole('link', { name: 'LA 909 answered your missing-pupil enquiry.' }).click();
+      await page.getByRole('link', { name: 'Kestrel Moor (909) answered your missing-pupil enquiry.' }).click();
       await page.getByRole('heading', { level: 1, name: 'Kyle Brennan' }).waitFor();
       assert.match(await page.locator('#recipients').innerText(), /Known: On roll at Kestrel Moor Primary \(9092201\)/);
       await page.getByLabel('Found on a school roll').check();
       await page.getByRole('button', { name: 'Close enquiry' }).click();
-      await page.waitForLoadState('load');
+      await page.getByRole('heading', { level: 1, name: 'Are you sure you want to close this enquiry?' }).waitFor();
+      assert.match(await page.locator('.govuk-summary-list').innerText(), /Found on a school roll/);
+      await expectAccessible(page);
+      await page.getByRole('link', { name: 'Cancel' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Kyle Brennan' }).waitFor();
+      assert.match(await page.locator('#state').innerText(), /Sent/, 'cancelling changes nothing');
+      await page.getByLabel('Found on a school roll').check();
+      await page.getByRole('button', { name: 'Close enquiry' }).click();
+      await page.getByRole('button', { name: 'Yes, close the enquiry' }).click();
+      await page.locator('#confirmation').waitFor();
       assert.match(await page.locator('#state').innerText(), /Closed: found in a school/);
       await expectAccessible(page);
+    });
+
+    it('an LA administrator sends an enquiry to many LAs back to the officer, saying why', async () => {
+      const { services, app } = suite.running;
+      const officer = await addUser(services, { role: 'la-user', org: '823' });
+      const admin = await addUser(services, { role: 'la-admin', org: '823' });
+      const token = await tokenFor(services, officer.user);
+      const call = (url: string, payload: Record<string, unknown>) =>
+        app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` }, payload });
+      const made = await call('/api/v1/enquiries', {
+        surname: 'Doyle',
+        forename: 'Aoife',
+        dateOfBirth: '2014-04-02',
+        lastAddress: '12 Mill Lane, Ashdown Vale',
+        concern: 'Not at school since 2 October; the house is empty.',
+      });
+      const id = made.json().id as string;
+      const reason = 'A cousin was seen there in the summer holidays';
+      const held = await call(`/api/v1/enquiries/${id}/send`, {
+        recipients: ['330', '909', '940', '660'].map((laCode) => ({ laCode, reason })),
+      });
+      assert.equal(held.json().state, 'awaiting-approval', held.body);
+
+      const page = await suite.newPage();
+      await signIn(page, services, admin);
+      await page.goto(`${suite.running.baseUrl}/enquiries/${id}`);
+      await page.getByRole('button', { name: 'Send back to the officer' }).click();
+      await page.waitForLoadState('load');
+      assert.match(await page.locator('.govuk-error-summary').innerText(), /Say why you are sending the enquiry back/);
+      await expectAccessible(page);
+      await page
+        .getByLabel('Or send it back to the officer')
+        .fill('Four LAs is too many: which two has she a link to?');
+      await page.getByRole('button', { name: 'Send back to the officer' }).click();
+      await page.locator('#confirmation').waitFor();
+      assert.match(await page.locator('#confirmation').innerText(), /sent back to the officer/);
+      await expectAccessible(page);
+
+      const officerPage = await suite.newPage();
+      await signIn(officerPage, services, officer);
+      await officerPage.goto(`${suite.running.baseUrl}/enquiries/${id}`);
+      assert.match(await officerPage.locator('#sent-back').innerText(), /Your LA administrator sent this enquiry back/);
+      assert.match(await officerPage.locator('.govuk-inset-text').innerText(), /Four LAs is too many/);
+      assert.equal(await officerPage.getByRole('button', { name: 'Send enquiry' }).count(), 1, 'a draft again');
+      await expectAccessible(officerPage);
     });
   });
 }

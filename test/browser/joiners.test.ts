@@ -85,10 +85,7 @@ for (const database of await testDatabases()) {
       await request.getByLabel('Note (optional)').fill('No pupil of this name has been on roll here.');
       await request.getByRole('button', { name: 'No record held for Amelia Hartly' }).click();
       await previous.locator('#no-requests').waitFor();
-      assert.match(
-        await previous.locator('.govuk-notification-banner--success').innerText(),
-        /told that you hold no record/,
-      );
+      assert.match(await previous.locator('#confirmation').innerText(), /told that you hold no record/);
       await expectAccessible(previous);
 
       await goTo(page, 'New pupils', 'New pupils without a CTF');
@@ -129,9 +126,9 @@ for (const database of await testDatabases()) {
       await goTo(previous, 'CTF requests', 'Requests for CTFs');
       const request = previous.locator('#requests tbody tr', { hasText: 'Chidi Okafor' });
       await request.getByRole('button', { name: 'CTF sent for Chidi Okafor' }).click();
-      await previous.locator('.govuk-notification-banner--success').waitFor();
+      await previous.locator('#confirmation').waitFor();
       assert.match(
-        await previous.locator('.govuk-notification-banner--success').innerText(),
+        await previous.locator('#confirmation').innerText(),
         /None of the CTFs you have sent the new school carries this pupil yet/,
       );
       assert.match(
@@ -198,7 +195,7 @@ for (const database of await testDatabases()) {
       await page.getByRole('button', { name: 'Continue' }).click();
       await page.getByRole('heading', { level: 1, name: 'New pupils without a CTF' }).waitFor();
       assert.match(
-        await page.locator('.govuk-notification-banner--success').innerText(),
+        await page.locator('#confirmation').innerText(),
         /The search for the pupil’s record has passed to your LA/,
       );
       await expectAccessible(page);

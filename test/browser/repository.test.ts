@@ -159,6 +159,13 @@ for (const database of await testDatabases()) {
       await page.getByLabel('Enrolled at a school').check();
       await page.getByLabel('LAEstab of the school').fill('3304101');
       await page.getByRole('button', { name: 'Mark as found' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Are you sure this child is found?' }).waitFor();
+      assert.match(
+        await page.locator('.govuk-summary-list').innerText(),
+        /Enrolled at Brackenford High School \(3304101\)/,
+      );
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Yes, mark as found' }).click();
       await page.locator('.govuk-notification-banner--success').waitFor();
       assert.match(await page.locator('.govuk-notification-banner').innerText(), /The child is marked as found/);
       assert.match(await page.locator('.govuk-summary-list').innerText(), /Status\s+Found on .+ enrolled at 3304101/);

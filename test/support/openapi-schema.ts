@@ -460,6 +460,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/enquiries/{id}/send-back': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send an enquiry waiting for approval back to its officer, saying why (LA administrators)
+     * @description The enquiry is a draft again and nothing is sent to any LA; the officer is notified and reads the reason on the enquiry.
+     */
+    post: operations['postApiV1EnquiriesByIdSendBack'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/enquiries/{id}/answer': {
     parameters: {
       query?: never;
@@ -988,6 +1008,12 @@ export interface components {
       sentAt: string | null;
       outcome: ('found-in-school' | 'found-elsewhere' | 'not-found' | 'other') | null;
       outcomeNote: string | null;
+      /** @description While a draft again: why your LA administrator sent it back. */
+      sentBack: {
+        reason: string;
+        /** Format: date-time */
+        at: string;
+      } | null;
       recipients: {
         laCode: string;
         laName: string | null;
@@ -2302,6 +2328,61 @@ export interface operations {
       404: components['responses']['NotFound'];
       /** @description Not waiting for approval (NOT_AWAITING_APPROVAL). */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      503: components['responses']['Unavailable'];
+    };
+  };
+  postApiV1EnquiriesByIdSendBack: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description What the officer should change before sending it again */
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Sent back. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @constant */
+            state: 'draft';
+          };
+        };
+      };
+      400: components['responses']['BadAddress'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description Not waiting for approval (NOT_AWAITING_APPROVAL). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No reason, or one too short or too long (INVALID_REASON). */
+      422: {
         headers: {
           [name: string]: unknown;
         };

@@ -20,6 +20,7 @@ import * as retryLeases from './0014-retry-leases.js';
 import * as blobChunkAges from './0015-blob-chunk-ages.js';
 import * as boundedSearchKeys from './0019-bounded-search-keys.js';
 import * as ctfRequestsAnsweredByFiles from './0020-ctf-requests-answered-by-files.js';
+import * as enquiriesSentBack from './0022-enquiries-sent-back.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -39,6 +40,7 @@ export const migrations: Record<string, Migration> = {
   '0015-blob-chunk-ages': blobChunkAges,
   '0019-bounded-search-keys': boundedSearchKeys,
   '0020-ctf-requests-answered-by-files': ctfRequestsAnsweredByFiles,
+  '0022-enquiries-sent-back': enquiriesSentBack,
 };
 
 export const migrationProvider: MigrationProvider = {

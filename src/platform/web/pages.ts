@@ -9,11 +9,14 @@ import { can } from '../permissions.js';
 import { randomToken } from '../keys.js';
 import type { Services } from '../services.js';
 import { ANONYMOUS_COOKIE, csrfToken } from './csrf.js';
+import { setConfirmation, takeConfirmation } from './confirmation.js';
 import { createViews } from './views.js';
 
 declare module 'fastify' {
   interface FastifyReply {
     render(template: string, context?: Record<string, unknown>, status?: number): FastifyReply;
+    /** Shows `message` in a success banner on the next page this browser is shown (see confirmation.ts). */
+    confirm(message: string): FastifyReply;
   }
 }
 
@@ -72,10 +75,18 @@ export const pages = fp<{
 }>(async (app, { services, demo, navigation, footer }) => {
   const views = createViews();
   const navigationItems = [HOME, ...navigation];
+  const secure = services.config.publicUrl.startsWith('https:');
+  app.decorateReply('confirm', function (this: FastifyReply, message: string) {
+    setConfirmation(this, services.keys.csrfKey, secure, message);
+    return this;
+  });
   app.decorateReply('render', function (this: FastifyReply, template: string, context = {}, status = 200) {
     const request = this.request;
+    // A page that refuses a form keeps the message for the page after it.
+    const confirmation = status < 300 ? takeConfirmation(request, this, services.keys.csrfKey) : undefined;
     const html = views.render(template, {
       ...context,
+      confirmation,
       user: request.user,
       organisationName: request.organisationName,
       navigation: navigationFor(request, navigationItems),

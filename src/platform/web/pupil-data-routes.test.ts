@@ -332,6 +332,8 @@ describe('routes that show children’s details', () => {
       'POST /leavers/:id/cme-case': `/leavers/${leaverRow.id}/cme-case`,
       'POST /api/v1/enquiries/:id/send': `/api/v1/enquiries/${draftEnquiry}/send`,
       'POST /api/v1/enquiries/:id/approve': `/api/v1/enquiries/${enquiry}/approve`,
+      'POST /api/v1/enquiries/:id/send-back': `/api/v1/enquiries/${enquiry}/send-back`,
+      'POST /enquiries/:id/send-back': `/enquiries/${enquiry}/send-back`,
       'POST /api/v1/enquiries/:id/answer': `/api/v1/enquiries/${enquiry}/answer`,
       'POST /api/v1/enquiries/:id/close': `/api/v1/enquiries/${enquiry}/close`,
       'POST /enquiries/:id/send': `/enquiries/${draftEnquiry}/send`,
