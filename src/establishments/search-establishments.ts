@@ -1,8 +1,8 @@
 /**
- * "Find a school": search the register by name (tolerating small misspellings), by LAEstab (with or without
+ * "Find a school": search the register by name (tolerating small misspellings and apostrophes typed or not), by LAEstab (with or without
  * a slash, as printed on letters: 823/2002), by URN, or list an LA's establishments by its 3-digit code.
  */
-import { sql } from 'kysely';
+import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Db } from '../platform/database.js';
 
 export interface EstablishmentSummary {
@@ -42,6 +42,40 @@ function baseQuery(db: Db) {
     ]);
 }
 
+/**
+ * A name as people type it, for comparing: lower case, apostrophes dropped (St Aidan's, St Aidans and St Aidan’s
+ * are one school) and every other run of punctuation a single space ("Cwm-Derwen", "Cwm Derwen"). Done in SQL,
+ * on the query and the names alike, so both are folded by the same rules.
+ */
+function folded(value: Expression<string>): RawBuilder<string> {
+  return sql<string>`regexp_replace(regexp_replace(lower(${value}), ${apostrophes}, '', 'g'), ${punctuation}, ' ', 'g')`;
+}
+const apostrophes = "['’‘`]";
+const punctuation = '[^[:alnum:]]+';
+
+/**
+ * How closely the typed name must match a stretch of the school's name (pg_trgm's word similarity, 0 to 1) for a
+ * misspelling to count: "St Aiden's" and "Holins Lane" pass, "St Andrew's" for "St Aidans" does not.
+ */
+export const NAME_SIMILARITY = 0.5;
+
+function byName(db: Db, query: string) {
+  const typed = folded(sql.val(query.trim()));
+  const name = folded(sql.ref('e.name'));
+  const contained = sql<boolean>`(strpos(${name}, trim(${typed})) > 0)`;
+  return baseQuery(db)
+    .where((eb) =>
+      eb.or([
+        contained,
+        eb(sql`word_similarity(trim(${typed}), ${name})`, '>=', NAME_SIMILARITY),
+        eb(sql`lower(e.name)`, sql`%`, query.trim().toLowerCase()),
+      ]),
+    )
+    .orderBy(contained, 'desc')
+    .orderBy(sql`word_similarity(trim(${typed}), ${name})`, 'desc')
+    .orderBy('e.name');
+}
+
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['execute']>>[number];
 
 function toSummary(r: Row): EstablishmentSummary {
@@ -61,7 +95,11 @@ function toSummary(r: Row): EstablishmentSummary {
   };
 }
 
-export async function searchEstablishments(db: Db, query: string): Promise<EstablishmentSummary[]> {
+export async function searchEstablishments(
+  db: Db,
+  query: string,
+  limit: number = MAX_RESULTS,
+): Promise<EstablishmentSummary[]> {
   const q = query.trim().slice(0, 100);
   if (q.length === 0) return [];
   const digits = q.replace(/[\s/]/g, '');
@@ -75,19 +113,12 @@ export async function searchEstablishments(db: Db, query: string): Promise<Estab
   } else if (/^\d{5,6}$/.test(digits)) {
     rows = await baseQuery(db).where('e.urn', '=', digits).execute();
   } else if (/^\d{3}$/.test(digits)) {
-    rows = await baseQuery(db).where('e.la_code', '=', digits).orderBy('e.name').limit(MAX_RESULTS).execute();
-  } else if (q.length < 2) {
+    rows = await baseQuery(db).where('e.la_code', '=', digits).orderBy('e.name').limit(limit).execute();
+  } else if (q.replace(/[^\p{L}\p{N}]/gu, '').length < 2) {
+    // Punctuation alone folds away to nothing, which every name would contain.
     return [];
   } else {
-    const lowered = q.toLowerCase();
-    const pattern = `%${lowered.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    rows = await baseQuery(db)
-      .where((eb) => eb.or([eb(sql`lower(e.name)`, 'like', pattern), eb(sql`lower(e.name)`, sql`%`, lowered)]))
-      .orderBy(sql`lower(e.name) like ${pattern}`, 'desc')
-      .orderBy(sql`similarity(lower(e.name), ${lowered})`, 'desc')
-      .orderBy('e.name')
-      .limit(MAX_RESULTS)
-      .execute();
+    rows = await byName(db, q).limit(limit).execute();
   }
   return rows.map(toSummary);
 }
