@@ -1,6 +1,7 @@
 /**
- * "Find a school": search the register by name (tolerating small misspellings and apostrophes typed or not), by LAEstab (with or without
- * a slash, as printed on letters: 823/2002), by URN, or list an LA's establishments by its 3-digit code.
+ * "Find a school": search the register by name (tolerating small misspellings, and apostrophes typed or not), by
+ * LAEstab (with or without a slash, as printed on letters: 823/2002), by URN, or list an LA's establishments by its
+ * 3-digit code.
  */
 import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Db } from '../platform/database.js';
@@ -47,7 +48,7 @@ function baseQuery(db: Db) {
  * are one school) and every other run of punctuation a single space ("Cwm-Derwen", "Cwm Derwen"). Done in SQL,
  * on the query and the names alike, so both are folded by the same rules.
  */
-function folded(value: Expression<string>): RawBuilder<string> {
+export function foldedName(value: Expression<string>): RawBuilder<string> {
   return sql<string>`regexp_replace(regexp_replace(lower(${value}), ${apostrophes}, '', 'g'), ${punctuation}, ' ', 'g')`;
 }
 const apostrophes = "['’‘`]";
@@ -60,8 +61,8 @@ const punctuation = '[^[:alnum:]]+';
 export const NAME_SIMILARITY = 0.5;
 
 function byName(db: Db, query: string) {
-  const typed = folded(sql.val(query.trim()));
-  const name = folded(sql.ref('e.name'));
+  const typed = foldedName(sql.val(query.trim()));
+  const name = foldedName(sql.ref('e.name'));
   const contained = sql<boolean>`(strpos(${name}, trim(${typed})) > 0)`;
   return baseQuery(db)
     .where((eb) =>
