@@ -7,7 +7,7 @@ import type { Services } from '../platform/services.js';
 import { z } from 'zod';
 import { MAX_RESULTS, searchEstablishments } from './search-establishments.js';
 import { apiRoute, dateField, errorAnswer } from '../platform/web/api-route.js';
-import { suggestOrganisations } from './suggest-organisations.js';
+import { organisationKinds, suggestOrganisations, type OrganisationKind } from './suggest-organisations.js';
 
 const establishment = z
   .object({
@@ -60,13 +60,13 @@ export const establishmentRoutes: FastifyPluginAsync<{ services: Services }> = a
     { config: { access: 'establishments:search' } },
     async (request, reply) => {
       const { q, kind } = request.query;
-      if (kind !== 'school' && kind !== 'la')
-        return reply.code(400).send({ error: 'kind must be school or la' });
+      if (!organisationKinds.includes(kind as OrganisationKind))
+        return reply.code(400).send({ error: 'kind must be school, la or any' });
       if (typeof q !== 'string' || q.length > 100)
         return reply.code(400).send({ error: 'q must be the name or number typed, at most 100 characters' });
       return reply
         .header('cache-control', 'private, no-store')
-        .send({ suggestions: await suggestOrganisations(services.db, kind, q) });
+        .send({ suggestions: await suggestOrganisations(services.db, kind as OrganisationKind, q) });
     },
   );
 

@@ -34,7 +34,10 @@ for (const database of await testDatabases()) {
       for (const [query, wanted] of Object.entries(expected)) {
         const found = await names(query);
         assert.ok(found.length > 0, `${query} finds something`);
-        assert.ok(found.every((name) => name.startsWith(wanted)), `${query} found ${found.join(', ')}`);
+        assert.ok(
+          found.every((name) => name.startsWith(wanted)),
+          `${query} found ${found.join(', ')}`,
+        );
       }
       assert.deepEqual(await names('St Andrews'), []);
     });

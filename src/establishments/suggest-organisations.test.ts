@@ -48,16 +48,26 @@ for (const database of await testDatabases()) {
     it('answers an LA’s name and code, by either', async () => {
       const browser = await clerk();
       assert.deepEqual(await suggest(browser, 'kind=la&q=brackenf'), [{ value: '330', label: 'Brackenford (330)' }]);
-      assert.deepEqual(await suggest(browser, 'kind=la&q=Kestral+Moor'), [{ value: '909', label: 'Kestrel Moor (909)' }]);
+      assert.deepEqual(await suggest(browser, 'kind=la&q=Kestral+Moor'), [
+        { value: '909', label: 'Kestrel Moor (909)' },
+      ]);
       assert.deepEqual(await suggest(browser, 'kind=la&q=94'), [{ value: '940', label: 'Northwold (940)' }]);
       assert.deepEqual(await suggest(browser, 'kind=la&q=%25'), []);
+      assert.deepEqual(await suggest(browser, 'kind=la&q=Hollins'), [], 'no schools among LAs');
+    });
+
+    it('answers LAs and then schools for a field that takes either', async () => {
+      const browser = await clerk();
+      const both = await suggest(browser, 'kind=any&q=Kestrel+Moor');
+      assert.deepEqual(both[0], { value: '909', label: 'Kestrel Moor (909)' });
+      assert.ok(both.slice(1).length > 0 && both.slice(1).every((s) => /^\d{7}$/.test(s.value)), JSON.stringify(both));
     });
 
     it('refuses a request without a kind or with too long a query, saying which', async () => {
       const browser = await clerk();
       const noKind = await browser.get('/establishments/suggest?q=Hollins');
       assert.equal(noKind.statusCode, 400);
-      assert.match(noKind.body, /kind must be school or la/);
+      assert.match(noKind.body, /kind must be school, la or any/);
       const long = await browser.get(`/establishments/suggest?kind=school&q=${'a'.repeat(101)}`);
       assert.equal(long.statusCode, 400);
       assert.match(long.body, /at most 100 characters/);

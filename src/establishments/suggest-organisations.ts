@@ -9,7 +9,10 @@ import { foldedName, NAME_SIMILARITY, searchEstablishments } from './search-esta
 
 export const MAX_SUGGESTIONS = 10;
 
-export type OrganisationKind = 'school' | 'la';
+/** `any` is for a field that takes either, such as a new user's organisation: LAs first, being fewer. */
+export type OrganisationKind = 'school' | 'la' | 'any';
+
+export const organisationKinds: readonly OrganisationKind[] = ['school', 'la', 'any'];
 
 export interface OrganisationSuggestion {
   /** What goes in the field: a 7-digit LAEstab or a 3-digit LA code. */
@@ -23,7 +26,10 @@ export async function suggestOrganisations(
   kind: OrganisationKind,
   query: string,
 ): Promise<OrganisationSuggestion[]> {
-  return kind === 'school' ? suggestSchools(db, query) : suggestLocalAuthorities(db, query);
+  if (kind === 'school') return suggestSchools(db, query);
+  if (kind === 'la') return suggestLocalAuthorities(db, query);
+  const [las, schools] = await Promise.all([suggestLocalAuthorities(db, query), suggestSchools(db, query)]);
+  return [...las, ...schools].slice(0, MAX_SUGGESTIONS);
 }
 
 async function suggestSchools(db: Db, query: string): Promise<OrganisationSuggestion[]> {

@@ -1,0 +1,92 @@
+// Choosing a school or LA by name: a text field marked data-s2s-organisation-picker="school", "la" or "any"
+// becomes GOV.UK's accessible autocomplete, which offers "Name, town (number)" as the user types and, once one is
+// chosen, puts its number in the field. The form still submits the number under the field's own name, so the
+// server checks it exactly as it checks a number typed by hand, and without this script the field is unchanged.
+
+const MIN_LENGTH = 2;
+const WAIT_MS = 150;
+
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
+// Suggestions for one field: asks after typing pauses, and drops an answer overtaken by a later question, so that
+// a slow reply never replaces the list for what is typed now.
+function suggestionSource(kind) {
+  let timer;
+  let latest = 0;
+  return (query, populateResults) => {
+    clearTimeout(timer);
+    const asked = ++latest;
+    timer = setTimeout(async () => {
+      try {
+        const params = new URLSearchParams({ kind, q: query });
+        const response = await fetch(`/establishments/suggest?${params}`, {
+          headers: { accept: 'application/json' },
+          credentials: 'same-origin',
+        });
+        if (!response.ok) throw new Error(`suggestions answered ${response.status}`);
+        const { suggestions } = await response.json();
+        if (asked === latest) populateResults(suggestions);
+      } catch {
+        // No suggestions is no worse than the plain field: the number can still be typed.
+        if (asked === latest) populateResults([]);
+      }
+    }, WAIT_MS);
+  };
+}
+
+// The autocomplete sets the input's aria-describedby to its own hint, dropping the field's GOV.UK hint and error
+// message; this puts them back whenever it does, so a screen reader still hears "7 digits" and any error.
+function keepDescriptions(input, ids) {
+  if (!ids) return;
+  const wanted = ids.split(/\s+/).filter(Boolean);
+  const merge = () => {
+    const current = (input.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
+    const missing = wanted.filter((id) => !current.includes(id));
+    if (missing.length) input.setAttribute('aria-describedby', [...current, ...missing].join(' '));
+  };
+  merge();
+  new MutationObserver(merge).observe(input, { attributes: true, attributeFilter: ['aria-describedby'] });
+}
+
+function enhance(accessibleAutocomplete, field) {
+  const kind = field.dataset.s2sOrganisationPicker;
+  const container = document.createElement('div');
+  container.className = 's2s-organisation-picker';
+  field.after(container);
+  const { id, name, value } = field;
+  const describedBy = field.getAttribute('aria-describedby');
+  const hasError = field.classList.contains('govuk-input--error');
+  field.remove();
+  accessibleAutocomplete({
+    element: container,
+    id,
+    name,
+    defaultValue: value,
+    minLength: MIN_LENGTH,
+    source: suggestionSource(kind),
+    showNoOptionsFound: true,
+    inputClasses: hasError ? 'govuk-input--error' : null,
+    templates: {
+      inputValue: (suggestion) => (suggestion ? suggestion.value : ''),
+      suggestion: (suggestion) =>
+        typeof suggestion === 'string' ? escapeHtml(suggestion) : escapeHtml(suggestion.label),
+    },
+    tNoResults: () => (kind === 'la' ? 'No local authority found' : 'No school found: you can still type its number'),
+    tStatusQueryTooShort: (length) => `Type ${length} or more characters of the name, or the number`,
+  });
+  const input = container.querySelector('input');
+  input.setAttribute('spellcheck', 'false');
+  keepDescriptions(input, describedBy);
+}
+
+export async function initOrganisationPickers(root = document) {
+  const fields = [...root.querySelectorAll('input[data-s2s-organisation-picker]')];
+  if (fields.length === 0) return;
+  // Loaded only on pages that have such a field. The bundle defines window.accessibleAutocomplete.
+  await import('/assets/accessible-autocomplete.min.js');
+  const { accessibleAutocomplete } = window;
+  if (typeof accessibleAutocomplete !== 'function') return;
+  for (const field of fields) enhance(accessibleAutocomplete, field);
+}
