@@ -69,7 +69,8 @@ function enhance(accessibleAutocomplete, field) {
     showNoOptionsFound: true,
     inputClasses: hasError ? 'govuk-input--error' : null,
     templates: {
-      inputValue: (suggestion) => (suggestion ? suggestion.value : ''),
+      // A string is what the field held when the page came (the autocomplete's first option): the number itself.
+      inputValue: (suggestion) => (typeof suggestion === 'string' ? suggestion : (suggestion?.value ?? '')),
       suggestion: (suggestion) =>
         typeof suggestion === 'string' ? escapeHtml(suggestion) : escapeHtml(suggestion.label),
     },

@@ -89,6 +89,7 @@ describe('choosing a school by name (browser)', { skip: browserSkip() }, () => {
     await submitAndWait(page, 'Register and look for the record');
     await page.locator('.govuk-panel', { hasText: 'New pupil registered' }).waitFor();
     assert.equal(await previousSchoolOf('Typed'), '8232002');
+    await expectAccessible(page); // and no script error on the way, leaving a field filled when the page came
   });
 
   it('takes the number typed by hand with JavaScript off', async () => {
