@@ -11,14 +11,15 @@ function escapeHtml(text) {
 }
 
 // Suggestions for one field: asks after typing pauses, and drops an answer overtaken by a later question, so that
-// a slow reply never replaces the list for what is typed now.
-function suggestionSource(kind) {
+// a slow reply never replaces the list for what is typed now. Each answer goes through `filter` first.
+function suggestionSource(kind, filter) {
   let timer;
   let latest = 0;
   return (query, populateResults) => {
     clearTimeout(timer);
     const asked = ++latest;
     timer = setTimeout(async () => {
+      let suggestions = [];
       try {
         const params = new URLSearchParams({ kind, q: query });
         const response = await fetch(`/establishments/suggest?${params}`, {
@@ -26,12 +27,11 @@ function suggestionSource(kind) {
           credentials: 'same-origin',
         });
         if (!response.ok) throw new Error(`suggestions answered ${response.status}`);
-        const { suggestions } = await response.json();
-        if (asked === latest) populateResults(suggestions);
+        ({ suggestions } = await response.json());
       } catch {
         // No suggestions is no worse than the plain field: the number can still be typed.
-        if (asked === latest) populateResults([]);
       }
+      if (asked === latest) populateResults(filter(suggestions, query));
     }, WAIT_MS);
   };
 }
@@ -50,6 +50,12 @@ function keepDescriptions(input, ids) {
   new MutationObserver(merge).observe(input, { attributes: true, attributeFilter: ['aria-describedby'] });
 }
 
+const noneFound = {
+  school: 'No school found: you can still type its LAEstab',
+  la: 'No local authority found: you can still type its code',
+  any: 'No school or local authority found: you can still type the number',
+};
+
 function enhance(accessibleAutocomplete, field) {
   const kind = field.dataset.s2sOrganisationPicker;
   const container = document.createElement('div');
@@ -59,13 +65,37 @@ function enhance(accessibleAutocomplete, field) {
   const describedBy = field.getAttribute('aria-describedby');
   const hasError = field.classList.contains('govuk-input--error');
   field.remove();
+
+  // The field shows a number once a school is chosen (or typed in full), so its name is shown under it.
+  const chosen = document.createElement('p');
+  chosen.className = 'govuk-body-s s2s-organisation-picker__chosen';
+  chosen.hidden = true;
+  let shown;
+  const show = (suggestion) => {
+    shown = suggestion;
+    chosen.textContent = suggestion ? suggestion.label : '';
+    chosen.hidden = !suggestion;
+  };
+  // A number typed in full needs no list to choose from: the list would only stand in the way of the button
+  // below, so its one match is named under the field instead.
+  let exact;
+  const filter = (suggestions, query) => {
+    exact = suggestions.find((suggestion) => suggestion.value === query.replace(/[\s/]/g, ''));
+    container.classList.toggle('s2s-organisation-picker--exact', Boolean(exact));
+    if (exact) show(exact);
+    return exact ? [] : suggestions;
+  };
+
   accessibleAutocomplete({
     element: container,
     id,
     name,
     defaultValue: value,
     minLength: MIN_LENGTH,
-    source: suggestionSource(kind),
+    // Over the page, not pushing it down: a list that closes as the user clicks the button below would move the
+    // button from under the pointer, and the click would be lost.
+    displayMenu: 'overlay',
+    source: suggestionSource(kind, filter),
     showNoOptionsFound: true,
     inputClasses: hasError ? 'govuk-input--error' : null,
     templates: {
@@ -74,11 +104,19 @@ function enhance(accessibleAutocomplete, field) {
       suggestion: (suggestion) =>
         typeof suggestion === 'string' ? escapeHtml(suggestion) : escapeHtml(suggestion.label),
     },
-    tNoResults: () => (kind === 'la' ? 'No local authority found' : 'No school found: you can still type its number'),
+    onConfirm: (suggestion) => {
+      if (suggestion && typeof suggestion === 'object') show(suggestion);
+    },
+    tNoResults: () => noneFound[kind] ?? noneFound.any,
+    tStatusNoResults: () => (exact ? exact.label : 'No search results'),
     tStatusQueryTooShort: (length) => `Type ${length} or more characters of the name, or the number`,
   });
+  container.append(chosen);
   const input = container.querySelector('input');
   input.setAttribute('spellcheck', 'false');
+  input.addEventListener('input', () => {
+    if (shown && input.value !== shown.value) show(undefined);
+  });
   keepDescriptions(input, describedBy);
 }
 

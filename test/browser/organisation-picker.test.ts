@@ -57,6 +57,7 @@ describe('choosing a school by name (browser)', { skip: browserSkip() }, () => {
 
       await option.click();
       assert.equal(await field.inputValue(), '8232002', 'choosing the school puts its number in the field');
+      assert.equal(await page.locator('.s2s-organisation-picker__chosen').innerText(), AIDANS, 'and names it');
       await submitAndWait(page, 'Register and look for the record');
       await page.locator('.govuk-panel', { hasText: 'New pupil registered' }).waitFor();
       assert.match(await page.locator('#next').innerText(), /asked school 8232002 for the CTF/);
@@ -85,7 +86,10 @@ describe('choosing a school by name (browser)', { skip: browserSkip() }, () => {
     await expectAccessible(page);
 
     await again.fill('8232002');
-    await page.getByRole('heading', { level: 1 }).click();
+    const chosen = page.locator('.s2s-organisation-picker__chosen');
+    await chosen.filter({ hasText: AIDANS }).waitFor();
+    assert.equal(await page.getByRole('listbox').isVisible(), false, 'a number typed in full needs no list');
+    await expectAccessible(page);
     await submitAndWait(page, 'Register and look for the record');
     await page.locator('.govuk-panel', { hasText: 'New pupil registered' }).waitFor();
     assert.equal(await previousSchoolOf('Typed'), '8232002');
