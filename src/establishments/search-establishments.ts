@@ -3,7 +3,7 @@
  * LAEstab (with or without a slash, as printed on letters: 823/2002), by URN, or list an LA's establishments by its
  * 3-digit code.
  */
-import { sql, type Expression, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../platform/database.js';
 
 export interface EstablishmentSummary {
@@ -44,37 +44,39 @@ function baseQuery(db: Db) {
 }
 
 /**
- * A name as people type it, for comparing: lower case, apostrophes dropped (St Aidan's, St Aidans and St Aidan’s
- * are one school) and every other run of punctuation a single space ("Cwm-Derwen", "Cwm Derwen"). Done in SQL,
- * on the query and the names alike, so both are folded by the same rules.
+ * What was typed, for comparing by trigrams: lower case, apostrophes dropped. pg_trgm splits words at every other
+ * mark (Pen-y-Bryn is pen, y, bryn) and at an apostrophe too (aidan's is aidan, s), so "St Aidans", typed without
+ * its apostrophe, shares the trigrams of "St Aidan's", and "St Aidan’s", typed with a curly one, does too.
  */
-export function foldedName(value: Expression<string>): RawBuilder<string> {
-  return sql<string>`regexp_replace(regexp_replace(lower(${value}), ${apostrophes}, '', 'g'), ${punctuation}, ' ', 'g')`;
+export function foldedQuery(query: string): string {
+  return query
+    .trim()
+    .toLowerCase()
+    .replace(/['’‘`]/g, '');
 }
-const apostrophes = "['’‘`]";
-const punctuation = '[^[:alnum:]]+';
 
 /**
- * How closely the typed name must match a stretch of the school's name (pg_trgm's word similarity, 0 to 1) for a
- * misspelling to count: "St Aiden's" and "Holins Lane" pass, "St Andrew's" for "St Aidans" does not.
+ * Whether a name column matches what was typed, and how well, in terms the trigram index on `lower(name)` serves:
+ * it contains the text as typed, or the typed words, apostrophes dropped, are close to a stretch of the name (`<%`,
+ * pg_trgm's word similarity at its default threshold of 0.6: "St Aiden's" and "Holins Lane" pass, "St Andrews" for
+ * "St Aidans" does not). Names that contain the text come first; the closeness of the others is worked out only for
+ * them, since on a national register a common word matches thousands.
  */
-export const NAME_SIMILARITY = 0.5;
+export function nameSearch(column: string, query: string) {
+  const lowered = query.trim().toLowerCase();
+  const pattern = `%${lowered.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const name = sql`lower(${sql.ref(column)})`;
+  const folded = foldedQuery(query);
+  const contains = sql<boolean>`(${name} like ${pattern})`;
+  return {
+    matches: sql<boolean>`(${contains} or ${folded} <% ${name})`,
+    rank: sql<number>`(case when ${contains} then 2 else word_similarity(${folded}, ${name}) end)`,
+  };
+}
 
 function byName(db: Db, query: string) {
-  const typed = foldedName(sql.val(query.trim()));
-  const name = foldedName(sql.ref('e.name'));
-  const contained = sql<boolean>`(strpos(${name}, trim(${typed})) > 0)`;
-  return baseQuery(db)
-    .where((eb) =>
-      eb.or([
-        contained,
-        eb(sql`word_similarity(trim(${typed}), ${name})`, '>=', NAME_SIMILARITY),
-        eb(sql`lower(e.name)`, sql`%`, query.trim().toLowerCase()),
-      ]),
-    )
-    .orderBy(contained, 'desc')
-    .orderBy(sql`word_similarity(trim(${typed}), ${name})`, 'desc')
-    .orderBy('e.name');
+  const { matches, rank } = nameSearch('e.name', query);
+  return baseQuery(db).where(matches).orderBy(rank, 'desc').orderBy('e.name');
 }
 
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['execute']>>[number];

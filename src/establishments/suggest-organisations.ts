@@ -3,9 +3,8 @@
  * the number the field wants and the words to show for it. Few and short, because they are fetched at every
  * key press and read out by screen readers.
  */
-import { sql } from 'kysely';
 import type { Db } from '../platform/database.js';
-import { foldedName, NAME_SIMILARITY, searchEstablishments } from './search-establishments.js';
+import { nameSearch, searchEstablishments } from './search-establishments.js';
 
 export const MAX_SUGGESTIONS = 10;
 
@@ -50,14 +49,8 @@ async function suggestLocalAuthorities(db: Db, query: string): Promise<Organisat
   } else if (q.replace(/[^\p{L}\p{N}]/gu, '').length < 2) {
     return [];
   } else {
-    const typed = sql`trim(${foldedName(sql.val(q))})`;
-    const name = foldedName(sql.ref('name'));
-    const contained = sql<boolean>`(strpos(${name}, ${typed}) > 0)`;
-    rows = await las
-      .where((eb) => eb.or([contained, eb(sql`word_similarity(${typed}, ${name})`, '>=', NAME_SIMILARITY)]))
-      .orderBy(contained, 'desc')
-      .orderBy('name')
-      .execute();
+    const { matches, rank } = nameSearch('name', q);
+    rows = await las.where(matches).orderBy(rank, 'desc').orderBy('name').execute();
   }
   return rows.map((la) => ({ value: la.code, label: `${la.name} (${la.code})` }));
 }
