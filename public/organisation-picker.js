@@ -50,6 +50,13 @@ function keepDescriptions(input, ids) {
   new MutationObserver(merge).observe(input, { attributes: true, attributeFilter: ['aria-describedby'] });
 }
 
+// Said after the field's own hint, which without this script asks for the number alone.
+const byName = {
+  school: 'Or start typing the school’s name and choose it from the list.',
+  la: 'Or start typing the local authority’s name and choose it from the list.',
+  any: 'Or start typing the name of the school or local authority and choose it from the list.',
+};
+
 const noneFound = {
   school: 'No school found: you can still type its LAEstab',
   la: 'No local authority found: you can still type its code',
@@ -118,6 +125,8 @@ function enhance(accessibleAutocomplete, field) {
     if (shown && input.value !== shown.value) show(undefined);
   });
   keepDescriptions(input, describedBy);
+  const hint = document.getElementById(`${id}-hint`);
+  if (hint) hint.append(` ${byName[kind] ?? byName.any}`);
 }
 
 export async function initOrganisationPickers(root = document) {

@@ -81,7 +81,7 @@ describe('choosing a school by name (browser)', { skip: browserSkip() }, () => {
     assert.equal(await again.inputValue(), '3304101', 'what was typed is shown again');
     const ids = ((await again.getAttribute('aria-describedby')) ?? '').split(/\s+/).filter(Boolean);
     const description = (await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).innerText()))).join(' ');
-    assert.match(description, /7 digits/);
+    assert.match(description, /7 digits.*Or start typing the school’s name/s);
     assert.match(description, /cannot be your own school/);
     await expectAccessible(page);
 
@@ -103,6 +103,7 @@ describe('choosing a school by name (browser)', { skip: browserSkip() }, () => {
     await signIn(page, services, clerk);
     await fillJoiner(page, 'Scriptless');
     assert.equal(await page.getByRole('combobox').count(), 0, 'the plain text field, not the picker');
+    assert.doesNotMatch(await page.locator('#previousLAEstab-hint').innerText(), /start typing/);
     await page.getByLabel(FIELD).fill('8232002');
     await expectAccessible(page);
     await submitAndWait(page, 'Register and look for the record');
