@@ -96,6 +96,25 @@ describe('choosing a school by name (browser)', { skip: browserSkip() }, () => {
     await expectAccessible(page); // and no script error on the way, leaving a field filled when the page came
   });
 
+  it('offers an LA by name in a field that takes an LA code', async () => {
+    const { services } = suite.running;
+    const clerk = await addUser(services, { role: 'school-user', org: '3304101' });
+    const page = await suite.newPage({ width: 320, height: 800 });
+    await signIn(page, services, clerk);
+    await page.goto('/repository');
+    await page.getByText('More details (optional)').click();
+    const field = page.getByRole('combobox', { name: 'LA the pupil left' });
+    await field.pressSequentially('Brackenfrod', { delay: 20 });
+    const option = page.getByRole('option', { name: 'Brackenford (330)' });
+    await option.waitFor();
+    assert.equal(await page.getByRole('option').count(), 1, 'LAs only, no schools');
+    assert.equal(await overflow(page), 0);
+    await expectAccessible(page);
+    await option.click();
+    assert.equal(await field.inputValue(), '330');
+    await expectAccessible(page);
+  });
+
   it('takes the number typed by hand with JavaScript off', async () => {
     const { services } = suite.running;
     const clerk = await addUser(services, { role: 'school-user', org: '3304101' });
