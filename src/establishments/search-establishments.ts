@@ -48,7 +48,7 @@ function baseQuery(db: Db) {
  * mark (Pen-y-Bryn is pen, y, bryn) and at an apostrophe too (aidan's is aidan, s), so "St Aidans", typed without
  * its apostrophe, shares the trigrams of "St Aidan's", and "St Aidan’s", typed with a curly one, does too.
  */
-export function foldedQuery(query: string): string {
+function foldedQuery(query: string): string {
   return query
     .trim()
     .toLowerCase()
