@@ -43,6 +43,8 @@ export default tseslint.config(
         DOMParser: 'readonly',
         HTMLScriptElement: 'readonly',
         fetch: 'readonly',
+        URLSearchParams: 'readonly',
+        MutationObserver: 'readonly',
       },
     },
   },

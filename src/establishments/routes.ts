@@ -1,9 +1,13 @@
-/** "Find a school" page and `GET /api/v1/establishments?q=`. */
+/**
+ * "Find a school" page, `GET /api/v1/establishments?q=`, and the suggestions a school or LA field fetches as its
+ * name is typed (`GET /establishments/suggest`).
+ */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../platform/services.js';
 import { z } from 'zod';
 import { MAX_RESULTS, searchEstablishments } from './search-establishments.js';
 import { apiRoute, dateField, errorAnswer } from '../platform/web/api-route.js';
+import { organisationKinds, suggestOrganisations, type OrganisationKind } from './suggest-organisations.js';
 
 const establishment = z
   .object({
@@ -46,6 +50,23 @@ export const establishmentRoutes: FastifyPluginAsync<{ services: Services }> = a
         errors,
         max: MAX_RESULTS,
       });
+    },
+  );
+
+  // For the pages' own script, not the API: it answers the session's user, and a field's value is still checked
+  // by the form that receives it, so a suggestion is never trusted.
+  app.get<{ Querystring: Record<string, unknown> }>(
+    '/establishments/suggest',
+    { config: { access: 'establishments:search' } },
+    async (request, reply) => {
+      const { q, kind } = request.query;
+      if (!organisationKinds.includes(kind as OrganisationKind))
+        return reply.code(400).send({ error: 'kind must be school, la or any' });
+      if (typeof q !== 'string' || q.length > 100)
+        return reply.code(400).send({ error: 'q must be the name or number typed, at most 100 characters' });
+      return reply
+        .header('cache-control', 'private, no-store')
+        .send({ suggestions: await suggestOrganisations(services.db, kind as OrganisationKind, q) });
     },
   );
 

@@ -1,6 +1,7 @@
 /**
- * "Find a school": search the register by name (tolerating small misspellings), by LAEstab (with or without
- * a slash, as printed on letters: 823/2002), by URN, or list an LA's establishments by its 3-digit code.
+ * "Find a school": search the register by name (tolerating small misspellings, and apostrophes typed or not), by
+ * LAEstab (with or without a slash, as printed on letters: 823/2002), by URN, or list an LA's establishments by its
+ * 3-digit code.
  */
 import { sql } from 'kysely';
 import type { Db } from '../platform/database.js';
@@ -42,6 +43,42 @@ function baseQuery(db: Db) {
     ]);
 }
 
+/**
+ * What was typed, for comparing by trigrams: lower case, apostrophes dropped. pg_trgm splits words at every other
+ * mark (Pen-y-Bryn is pen, y, bryn) and at an apostrophe too (aidan's is aidan, s), so "St Aidans", typed without
+ * its apostrophe, shares the trigrams of "St Aidan's", and "St Aidan’s", typed with a curly one, does too.
+ */
+function foldedQuery(query: string): string {
+  return query
+    .trim()
+    .toLowerCase()
+    .replace(/['’‘`]/g, '');
+}
+
+/**
+ * Whether a name column matches what was typed, and how well, in terms the trigram index on `lower(name)` serves:
+ * it contains the text as typed, or the typed words, apostrophes dropped, are close to a stretch of the name (`<%`,
+ * pg_trgm's word similarity at its default threshold of 0.6: "St Aiden's" and "Holins Lane" pass, "St Andrews" for
+ * "St Aidans" does not). Names that contain the text come first; the closeness of the others is worked out only for
+ * them, since on a national register a common word matches thousands.
+ */
+export function nameSearch(column: string, query: string) {
+  const lowered = query.trim().toLowerCase();
+  const pattern = `%${lowered.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const name = sql`lower(${sql.ref(column)})`;
+  const folded = foldedQuery(query);
+  const contains = sql<boolean>`(${name} like ${pattern})`;
+  return {
+    matches: sql<boolean>`(${contains} or ${folded} <% ${name})`,
+    rank: sql<number>`(case when ${contains} then 2 else word_similarity(${folded}, ${name}) end)`,
+  };
+}
+
+function byName(db: Db, query: string) {
+  const { matches, rank } = nameSearch('e.name', query);
+  return baseQuery(db).where(matches).orderBy(rank, 'desc').orderBy('e.name');
+}
+
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['execute']>>[number];
 
 function toSummary(r: Row): EstablishmentSummary {
@@ -61,7 +98,11 @@ function toSummary(r: Row): EstablishmentSummary {
   };
 }
 
-export async function searchEstablishments(db: Db, query: string): Promise<EstablishmentSummary[]> {
+export async function searchEstablishments(
+  db: Db,
+  query: string,
+  limit: number = MAX_RESULTS,
+): Promise<EstablishmentSummary[]> {
   const q = query.trim().slice(0, 100);
   if (q.length === 0) return [];
   const digits = q.replace(/[\s/]/g, '');
@@ -75,19 +116,12 @@ export async function searchEstablishments(db: Db, query: string): Promise<Estab
   } else if (/^\d{5,6}$/.test(digits)) {
     rows = await baseQuery(db).where('e.urn', '=', digits).execute();
   } else if (/^\d{3}$/.test(digits)) {
-    rows = await baseQuery(db).where('e.la_code', '=', digits).orderBy('e.name').limit(MAX_RESULTS).execute();
-  } else if (q.length < 2) {
+    rows = await baseQuery(db).where('e.la_code', '=', digits).orderBy('e.name').limit(limit).execute();
+  } else if (q.replace(/[^\p{L}\p{N}]/gu, '').length < 2) {
+    // Punctuation alone folds away to nothing, which every name would contain.
     return [];
   } else {
-    const lowered = q.toLowerCase();
-    const pattern = `%${lowered.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    rows = await baseQuery(db)
-      .where((eb) => eb.or([eb(sql`lower(e.name)`, 'like', pattern), eb(sql`lower(e.name)`, sql`%`, lowered)]))
-      .orderBy(sql`lower(e.name) like ${pattern}`, 'desc')
-      .orderBy(sql`similarity(lower(e.name), ${lowered})`, 'desc')
-      .orderBy('e.name')
-      .limit(MAX_RESULTS)
-      .execute();
+    rows = await byName(db, q).limit(limit).execute();
   }
   return rows.map(toSummary);
 }

@@ -46,6 +46,11 @@ for (const database of await testDatabases()) {
       const css = await app.inject({ url: '/assets/govuk-frontend.min.css' });
       assert.equal(css.statusCode, 200);
       assert.match(String(css.headers['cache-control']), /max-age/);
+      for (const file of ['accessible-autocomplete.min.js', 'accessible-autocomplete.min.css']) {
+        const asset = await app.inject({ url: `/assets/${file}` });
+        assert.equal(asset.statusCode, 200, file);
+        assert.match(asset.body, file.endsWith('.css') ? /autocomplete__input/ : /accessibleAutocomplete/, file);
+      }
     });
 
     it('shows plain error pages that reveal nothing internal', async () => {
