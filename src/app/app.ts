@@ -201,7 +201,11 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 
   // 10. Capabilities: each brings its routes, pages and bulk-job handlers in its manifest.
   await app.register(healthRoutes, { services });
-  await app.register(homeRoutes, { tiles: capabilities.flatMap((capability) => capability.homeTiles ?? []) });
+  await app.register(homeRoutes, {
+    services,
+    tiles: capabilities.flatMap((capability) => capability.homeTiles ?? []),
+    toDo: capabilities.flatMap((capability) => capability.toDo ?? []),
+  });
   for (const capability of capabilities) {
     for (const routes of capability.routes ?? []) await app.register(routes, { services });
   }

@@ -106,6 +106,7 @@ const notification = z
     link: z.string(),
     createdAt: timestampField,
     read: z.boolean(),
+    times: z.int().describe('How many times the same notice came while unread (its newest time is createdAt).'),
   })
   .meta({ id: 'Notification' });
 

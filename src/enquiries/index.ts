@@ -5,9 +5,11 @@ import { afterCommitEffects } from '../transfers/public.js';
 import { enquiryApiRoutes } from './api-routes.js';
 import { enquiryAlertEffect } from './enquiry-alert-effect.js';
 import { enquiryPages } from './pages.js';
+import { enquiriesToDo } from './to-do.js';
 
 export const enquiries: Capability = {
   name: 'enquiries',
+  toDo: enquiriesToDo,
   routes: [enquiryApiRoutes, enquiryPages],
   navigation: [
     { href: '/enquiries', text: 'Missing-pupil enquiries', permission: 'enquiries:make' },

@@ -6,9 +6,11 @@ import { joinerApiRoutes } from './api-routes.js';
 import { passOverdueRequests } from './ctf-requests.js';
 import { joinerPages } from './pages.js';
 import { joinerCtfEffect } from './receive-ctfs.js';
+import { joinersToDo } from './to-do.js';
 
 export const joiners: Capability = {
   name: 'joiners',
+  toDo: joinersToDo,
   routes: [joinerApiRoutes, joinerPages],
   navigation: [
     { href: '/joiners', text: 'New pupils', permission: 'joiners:register' },

@@ -6,9 +6,11 @@ import { leaverApiRoutes } from './api-routes.js';
 import { leaversContributors } from './leavers-contributors.js';
 import { leaverPages } from './pages.js';
 import { forgetOldSentPupils, remindLeavers } from './remind-leavers.js';
+import { leaversToDo } from './to-do.js';
 
 export const leavers: Capability = {
   name: 'leavers',
+  toDo: leaversToDo,
   routes: [leaverApiRoutes, leaverPages],
   navigation: [
     { href: '/leavers', text: 'Leavers', permission: 'leavers:record' },

@@ -15,8 +15,14 @@ export interface Notification {
   link: string;
   createdAt: Date;
   read: boolean;
+  /** How many times it came while unread; 1 for a notice that came once. */
+  times: number;
 }
 
+/**
+ * Tells each user in `userIds`. The same notice again while the first is still unread is counted on it, and the
+ * notice moves to the top, rather than added again: a weekly reminder is one line that says how often it came.
+ */
 export async function notify(
   db: Db,
   now: Date,
@@ -24,9 +30,22 @@ export async function notify(
   notice: { kind: string; message: string; link: string },
 ): Promise<void> {
   if (userIds.length === 0) return;
+  const repeated = await db
+    .updateTable('notifications')
+    .set((eb) => ({ repeats: eb('repeats', '+', 1), created_at: now }))
+    .where('user_id', 'in', [...userIds])
+    .where('kind', '=', notice.kind)
+    .where('link', '=', notice.link)
+    .where('message', '=', notice.message)
+    .where('read_at', 'is', null)
+    .returning('user_id')
+    .execute();
+  const told = new Set(repeated.map((r) => r.user_id));
+  const fresh = [...new Set(userIds)].filter((id) => !told.has(id));
+  if (fresh.length === 0) return;
   await db
     .insertInto('notifications')
-    .values(userIds.map((userId) => ({ id: crypto.randomUUID(), user_id: userId, ...notice, created_at: now })))
+    .values(fresh.map((userId) => ({ id: crypto.randomUUID(), user_id: userId, ...notice, created_at: now })))
     .execute();
 }
 
@@ -74,7 +93,7 @@ export async function inboxWaiting(db: Db, user: User, now: Date): Promise<{ wai
 export async function listNotifications(db: Db, user: User): Promise<Notification[]> {
   const rows = await db
     .selectFrom('notifications')
-    .select(['id', 'kind', 'message', 'link', 'created_at', 'read_at'])
+    .select(['id', 'kind', 'message', 'link', 'created_at', 'read_at', 'repeats'])
     .where('user_id', '=', user.id)
     .orderBy('created_at', 'desc')
     .limit(100)
@@ -86,6 +105,7 @@ export async function listNotifications(db: Db, user: User): Promise<Notificatio
     link: r.link,
     createdAt: new Date(r.created_at),
     read: r.read_at !== null,
+    times: r.repeats,
   }));
 }
 

@@ -33,6 +33,18 @@ export interface HomeTile {
 }
 
 /**
+ * Something waiting for the signed-in user, counted afresh for the home page: files to collect, requests to
+ * answer. Shown only when there are some, with its count, so the home page says what needs doing today.
+ */
+export interface ToDo {
+  permission: Permission;
+  href: string;
+  count(services: Services, user: User): Promise<number>;
+  /** The line for a count above zero: "3 files waiting in your inbox". */
+  text(count: number): string;
+}
+
+/**
  * One periodic task. It returns what it did, by name (`{ files: 3 }`): the counts are merged into housekeeping's
  * report, and those named in `purged` are counted in the purge metric under that kind.
  */
@@ -65,6 +77,8 @@ export interface Capability {
   navigation?: readonly NavigationEntry[];
   footer?: readonly FooterLink[];
   homeTiles?: readonly HomeTile[];
+  /** What the home page counts as waiting for its users. */
+  toDo?: readonly ToDo[];
   housekeeping?: readonly HousekeepingTask[];
   periodic?: readonly PeriodicTask[];
   jobs?: readonly JobKind[];

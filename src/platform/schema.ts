@@ -284,6 +284,8 @@ export interface ProbingAlertsTable {
   org_code: string;
   refusals: number;
   raised_at: Timestamp;
+  reviewed_at: Timestamp | null;
+  reviewed_by: string | null;
   /** The UTC day the flag is for: one flag per user and day. */
   day: ColumnType<DateOnly, DateOnly, never>;
 }
@@ -295,6 +297,8 @@ export interface RepositorySearchAlertsTable {
   org_code: string;
   searches: number;
   raised_at: Timestamp;
+  reviewed_at: Timestamp | null;
+  reviewed_by: string | null;
   /** The UTC day the flag is for: one flag per user and day (null only on duplicates from before the key). */
   day: ColumnType<DateOnly | null, DateOnly, never>;
 }
@@ -425,6 +429,8 @@ export interface NotificationsTable {
   link: string;
   created_at: Timestamp;
   read_at: Timestamp | null;
+  /** How many times the same notice came while this one was unread. */
+  repeats: Generated<number>;
   email_state: Generated<'pending' | 'sending' | 'sent' | 'failed' | 'off'>;
   email_attempts: Generated<number>;
   email_claimed_at: Timestamp | null;

@@ -20,6 +20,7 @@ export interface DayFlag {
   raisedAt: Date;
   /** The UTC day the flag is for, `YYYY-MM-DD` (null only on search flags from before flags had a day). */
   day: string | null;
+  reviewedAt: Date | null;
 }
 
 /** The flags in `table` for users in the administrator's LA, newest first. */
@@ -27,7 +28,14 @@ export async function flagsInLa(db: Db, table: DayFlagTable, user: User): Promis
   const rows = await db
     .selectFrom(table)
     .innerJoin('users as u', 'u.id', `${table}.user_id`)
-    .select([`${table}.id`, 'u.email', `${table}.org_code`, `${table}.raised_at`, `${table}.day`])
+    .select([
+      `${table}.id`,
+      'u.email',
+      `${table}.org_code`,
+      `${table}.raised_at`,
+      `${table}.day`,
+      `${table}.reviewed_at`,
+    ])
     .select(sql<number>`${sql.ref(`${table}.${countColumn[table]}`)}`.as('count'))
     .where(`${table}.la_code`, '=', user.laCode ?? user.orgCode)
     .orderBy(`${table}.raised_at`, 'desc')
@@ -40,5 +48,6 @@ export async function flagsInLa(db: Db, table: DayFlagTable, user: User): Promis
     count: Number(r.count),
     raisedAt: new Date(r.raised_at),
     day: r.day === null ? null : String(r.day).slice(0, 10),
+    reviewedAt: r.reviewed_at ? new Date(r.reviewed_at) : null,
   }));
 }

@@ -5,9 +5,11 @@ import { transferContributors } from '../transfers/public.js';
 import { repositoryApiRoutes } from './api-routes.js';
 import { repositoryPages } from './pages.js';
 import { repositoryContributors } from './repository-records.js';
+import { repositoryToDo } from './to-do.js';
 
 export const repository: Capability = {
   name: 'repository',
+  toDo: repositoryToDo,
   routes: [repositoryApiRoutes, repositoryPages],
   navigation: [
     { href: '/repository', text: 'Find a pupil’s record', permission: 'repository:search' },

@@ -12,6 +12,7 @@ import { auditActor, type User } from '../platform/user.js';
 import type { Db } from '../platform/database.js';
 import type { LookupBudgetsTable } from '../platform/schema.js';
 import type { TransferDeps } from '../transfers/public.js';
+import { tellAdministrators } from './review-alerts.js';
 
 /** The paths a lookup comes by, as the audit names them. */
 export type LookupPath = 'repository-search' | 'joiner-registration' | 'enquiry' | 'sent-ctfs-check';
@@ -123,6 +124,7 @@ async function flagUnusualVolume(
     .returning('id')
     .executeTakeFirst();
   if (!raised) return;
+  await tellAdministrators(deps.db, now, laCode);
   await deps.audit({
     action: 'repository.search-volume-flagged',
     actor: auditActor(user),

@@ -4,6 +4,7 @@
  * children from their schools who were found; for LA administrators, users whose searches were unusually many.
  */
 import { askAreYouSure, isConfirmed } from '../platform/web/are-you-sure.js';
+import { markAlertReviewed } from './review-alerts.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../platform/services.js';
 import { errorLinks, readChildForm } from '../platform/child-details.js';
@@ -202,5 +203,19 @@ export const repositoryPages: FastifyPluginAsync<{ services: Services }> = async
       probingAlerts: await flagsInLa(services.db, 'probing_alerts', request.user!),
       probesPerDay: services.config.probeAlertPerDay,
     }),
+  );
+
+  app.post<{ Params: { kind: string; id: string } }>(
+    '/repository/alerts/:kind/:id/reviewed',
+    { config: { access: 'repository:alerts' } },
+    async (request, reply) => {
+      const table = { searches: 'repository_search_alerts', refusals: 'probing_alerts' } as const;
+      const kind =
+        request.params.kind === 'searches' || request.params.kind === 'refusals' ? request.params.kind : null;
+      if (!kind) return reply.callNotFound();
+      const marked = await markAlertReviewed(services, request.user!, table[kind], request.params.id, request.ip);
+      if (!marked) return reply.callNotFound();
+      return reply.confirm('The alert is marked reviewed.').redirect('/repository/alerts', 303);
+    },
   );
 };

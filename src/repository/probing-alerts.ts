@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { auditActor, type User } from '../platform/user.js';
 import type { TransferDeps } from '../transfers/public.js';
 import { countToday } from './lookup-budget.js';
+import { tellAdministrators } from './review-alerts.js';
 
 type ProbingDeps = Pick<TransferDeps, 'db' | 'now' | 'audit' | 'config'>;
 
@@ -42,6 +43,7 @@ export async function countRefusalById(deps: ProbingDeps, user: User, sourceIp: 
       .execute();
     return;
   }
+  await tellAdministrators(deps.db, now, laCode);
   await deps.audit({
     action: 'request.probing-flagged',
     actor: auditActor(user),

@@ -5,9 +5,11 @@ import { IDEMPOTENCY_HOURS } from './idempotency.js';
 import { transferPages } from './pages.js';
 import { purgeExpired } from './retention.js';
 import { UNZIP_JOB, unpackZip, type ZipPayload } from './unpack-zip.js';
+import { transfersToDo } from './to-do.js';
 
 export const transfers: Capability = {
   name: 'transfers',
+  toDo: transfersToDo,
   routes: [transferApiRoutes, transferPages],
   navigation: [
     { href: '/inbox', text: 'Inbox', permission: 'transfers:receive' },

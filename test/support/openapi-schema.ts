@@ -1066,6 +1066,8 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
       read: boolean;
+      /** @description How many times the same notice came while unread (its newest time is createdAt). */
+      times: number;
     };
     CmeCase: {
       /** Format: uuid */

@@ -66,6 +66,7 @@ describe('authorisation matrix', () => {
       tokenId: crypto.randomUUID(),
       token: 'x'.repeat(43),
       change: 'disable',
+      kind: 'refusals',
       '*': 'govuk-frontend.min.css',
     };
   });

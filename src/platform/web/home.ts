@@ -1,9 +1,17 @@
-/** The home page: what the signed-in user can do, by role, from the cards the capabilities offer. */
+/**
+ * The home page: what needs doing today, counted from the records for the signed-in user, then what they can do,
+ * by role, from the cards the capabilities offer.
+ */
 import type { FastifyPluginAsync } from 'fastify';
-import type { HomeTile } from '../capability.js';
+import type { HomeTile, ToDo } from '../capability.js';
 import { can, roleNames } from '../permissions.js';
+import type { Services } from '../services.js';
 
-export const homeRoutes: FastifyPluginAsync<{ tiles: readonly HomeTile[] }> = async (app, { tiles }) => {
+export const homeRoutes: FastifyPluginAsync<{
+  services: Services;
+  tiles: readonly HomeTile[];
+  toDo: readonly ToDo[];
+}> = async (app, { services, tiles, toDo }) => {
   app.get('/', { config: { access: 'signed-in' } }, async (request, reply) => {
     const user = request.user!;
     const shown = tiles
@@ -13,6 +21,16 @@ export const homeRoutes: FastifyPluginAsync<{ tiles: readonly HomeTile[] }> = as
         title: tile.title,
         text: typeof tile.text === 'function' ? tile.text(user) : tile.text,
       }));
-    return reply.render('platform/views/home.njk', { title: 'Home', tasks: shown, roleName: roleNames[user.role] });
+    const mine = toDo.filter((item) => can(user.role, item.permission));
+    const counts = await Promise.all(mine.map((item) => item.count(services, user)));
+    const waiting = mine
+      .map((item, i) => ({ href: item.href, count: counts[i]!, text: counts[i]! > 0 ? item.text(counts[i]!) : '' }))
+      .filter((item) => item.count > 0);
+    return reply.render('platform/views/home.njk', {
+      title: 'Home',
+      tasks: shown,
+      waiting,
+      roleName: roleNames[user.role],
+    });
   });
 };

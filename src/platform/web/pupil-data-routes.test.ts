@@ -334,6 +334,7 @@ describe('routes that show children’s details', () => {
       'POST /api/v1/enquiries/:id/approve': `/api/v1/enquiries/${enquiry}/approve`,
       'POST /api/v1/enquiries/:id/send-back': `/api/v1/enquiries/${enquiry}/send-back`,
       'POST /enquiries/:id/send-back': `/enquiries/${enquiry}/send-back`,
+      'POST /repository/alerts/:kind/:id/reviewed': `/repository/alerts/refusals/${crypto.randomUUID()}/reviewed`,
       'POST /api/v1/enquiries/:id/answer': `/api/v1/enquiries/${enquiry}/answer`,
       'POST /api/v1/enquiries/:id/close': `/api/v1/enquiries/${enquiry}/close`,
       'POST /enquiries/:id/send': `/enquiries/${draftEnquiry}/send`,

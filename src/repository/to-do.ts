@@ -1,0 +1,25 @@
+/** What the repository puts on the home page: search alerts an LA administrator has not yet reviewed. */
+import type { ToDo } from '../platform/capability.js';
+import { counted } from '../platform/words.js';
+
+export const repositoryToDo: ToDo[] = [
+  {
+    permission: 'repository:alerts',
+    href: '/repository/alerts',
+    async count(services, user) {
+      const la = user.laCode ?? user.orgCode;
+      let total = 0;
+      for (const table of ['repository_search_alerts', 'probing_alerts'] as const) {
+        const row = await services.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('la_code', '=', la)
+          .where('reviewed_at', 'is', null)
+          .executeTakeFirstOrThrow();
+        total += Number(row.n);
+      }
+      return total;
+    },
+    text: (n) => `${counted(n, 'search alert', 'search alerts')} to review`,
+  },
+];
