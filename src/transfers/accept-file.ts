@@ -328,6 +328,10 @@ export async function acceptFile(
     at: now,
     expiresAt: new Date(fileRow.expires_at),
   };
+  // Cautions are read before the file's statement, so that the file's row carries them and the answer tells them.
+  const cautions = (await Promise.all(shares.map((share) => share.cautions?.(deps.db, event) ?? []))).flat();
+  fileRow.cautions = JSON.stringify(cautions);
+  warnings = [...warnings, ...cautions];
   // A file is one statement: its body's key row (and, in PostgreSQL, its body), what contributors add to it (a
   // school's CTF marks its leavers sent), the jobs of the effects that follow it, and its own row, together; so an
   // upload waits for the database once. Contributors with more to write (a repository file's pupils) make it a

@@ -31,7 +31,7 @@ const problem = z
     code: z
       .string()
       .describe(
-        'Stable code, e.g. UPN_CHECK_LETTER, FILE_NAME_INVALID, DESTINATION_CLOSED, DUPLICATE, FILE_TOO_LARGE, TOO_MANY_PUPILS (more pupils than S2S_MAX_PUPILS_PER_FILE, 15,000, in one file), NOT_A_CTF_FOR_REPOSITORY (only a CTF can go to XXXXXXX or MMMMMMM); as a warning, FILE_NAME_TYPE_MISMATCH (the name gives another type than the content, which decides)',
+        'Stable code, e.g. UPN_CHECK_LETTER, FILE_NAME_INVALID, DESTINATION_CLOSED, DUPLICATE, FILE_TOO_LARGE, TOO_MANY_PUPILS (more pupils than S2S_MAX_PUPILS_PER_FILE, 15,000, in one file), NOT_A_CTF_FOR_REPOSITORY (only a CTF can go to XXXXXXX or MMMMMMM); as a warning, FILE_NAME_TYPE_MISMATCH (the name gives another type than the content, which decides) and UPN_SEEN_WITH_OTHER_IDENTITY (a pupil’s UPN was seen before with a different name or date of birth: check the pupil’s identity before importing)',
       ),
     message: z.string().describe('What is wrong and what to do, in plain English'),
     line: z.int().optional(),
@@ -119,6 +119,11 @@ const inboxFile = z
     size: z.int(),
     receivedAt: timestampField,
     collectedAt: timestampField.nullable(),
+    cautions: z
+      .array(problem)
+      .describe(
+        'What s2s found when the file arrived that its sender and recipient should know, e.g. UPN_SEEN_WITH_OTHER_IDENTITY: a pupil’s UPN was seen before with a different name or date of birth (never saying which, or who sent it). Empty for most files.',
+      ),
   })
   .meta({ id: 'InboxFile' });
 
@@ -145,6 +150,7 @@ function inboxEntry(f: FileSummary) {
     size: f.size,
     receivedAt: f.receivedAt.toISOString(),
     collectedAt: f.collectedAt?.toISOString() ?? null,
+    cautions: f.cautions,
   };
 }
 

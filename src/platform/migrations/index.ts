@@ -19,6 +19,7 @@ import * as masterKeyIds from './0013-master-key-ids.js';
 import * as retryLeases from './0014-retry-leases.js';
 import * as blobChunkAges from './0015-blob-chunk-ages.js';
 import * as boundedSearchKeys from './0019-bounded-search-keys.js';
+import * as pupilIdentityDigests from './0021-pupil-identity-digests.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   '0014-retry-leases': retryLeases,
   '0015-blob-chunk-ages': blobChunkAges,
   '0019-bounded-search-keys': boundedSearchKeys,
+  '0021-pupil-identity-digests': pupilIdentityDigests,
 };
 
 export const migrationProvider: MigrationProvider = {
