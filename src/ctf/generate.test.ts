@@ -88,6 +88,10 @@ describe('synthetic generator', () => {
       () => generateCtfFiles({ seed: 5, establishments, files: 1, to: 'YYYYYYY' }).next(),
       /not a destination/,
     );
+    assert.throws(
+      () => generateCtfFiles({ seed: 5, establishments, files: 1, from: '8232003', to: '8232003' }).next(),
+      /would send to itself/,
+    );
   });
 
   it('writes correctly named, valid files marked fictitious, one pupil each to XXXXXXX and MMMMMMM', async () => {

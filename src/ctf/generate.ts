@@ -503,6 +503,9 @@ export function* generateCtfFiles(options: FilesOptions): Generator<GeneratedFil
   if (options.to !== undefined && classifyDestination(options.to) === null) {
     throw new Error(`generateCtfFiles: ${options.to} is not a destination`);
   }
+  if (options.to !== undefined && options.to === options.from) {
+    throw new Error(`generateCtfFiles: ${options.to} would send to itself`);
+  }
   for (let f = 0; f < options.files; f++) {
     const source = from ?? random.pick(establishments);
     let destination: string;
