@@ -27,9 +27,9 @@ export const leaversContributors: TransferContributor = {
         if (pupil.upn && pupil.surname && pupil.dateOfBirth)
           identities.set(upnKey(pupil.upn), identityDigest(key, pupil.surname, pupil.dateOfBirth));
       },
-      async cautions(db, event) {
+      async cautions(db) {
         // A file in the repository is for nobody yet; whoever finds the pupil there compares the record themselves.
-        if (event.to !== 'inbox' || identities.size === 0) return [];
+        if (file.to !== 'inbox' || identities.size === 0) return [];
         const differing = await pupilsSeenOtherwise(db, key, identities);
         return differing > 0 ? [identityCaution(differing)] : [];
       },

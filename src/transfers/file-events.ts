@@ -96,10 +96,11 @@ export interface FileCaution {
 export interface FileShare {
   onPupil?: (pupil: CtfPupil) => void;
   /**
-   * Reads, before the file is recorded, what the file's sender and recipient should be told about it. Only a read:
-   * the file's own statement stays one, and a caution never stops a file.
+   * Reads, once the file's pupils have been read and before it is recorded, what its sender and recipient should be
+   * told about it. Only a read, made while the body is still being sealed: the file's own statement stays one, and
+   * a caution never stops a file.
    */
-  cautions?(db: Db, event: FileAccepted): Promise<FileCaution[]>;
+  cautions?(db: Db): Promise<FileCaution[]>;
   writes(event: FileAccepted | FileRepaired): FileWrites | undefined;
 }
 
