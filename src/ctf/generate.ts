@@ -461,7 +461,8 @@ export interface FilesOptions extends GeneratorOptions {
   to?: string;
   /**
    * The pupils (and the file's choices) come from this generator instead of a new one from the options, so that
-   * several batches of files share its UPN counters and never give one UPN to two of their pupils.
+   * several batches of files share its UPN counters and never give one UPN to two of their pupils. Its own seed,
+   * academic year, date and UPN space then stand in for those of the options.
    */
   generator?: PupilGenerator;
 }
