@@ -11,6 +11,7 @@ import { openSampleEstablishments } from '../establishments/sample-register.js';
 import { upnDigest } from '../leavers/sent-ctfs.js';
 import { isSchoolDay, londonDate } from '../platform/school-days.js';
 import { matchRepository } from '../repository/match-repository.js';
+import { ctfDateTime } from './demo-pupils.js';
 import { demoAccounts, seedDemo } from './seed-demo.js';
 
 /**
@@ -220,6 +221,25 @@ describe('the demo', () => {
     for (const l of leavers) {
       assert.ok(l.left_on <= londonDate(l.recorded_at), 'recorded once left');
       if (l.ctf_sent_at) assert.ok(l.left_on <= londonDate(l.ctf_sent_at), 'CTF sent once left');
+    }
+    // Each CTF was written before it was sent, by a school in the weeks played, for pupils who had already left;
+    // and no two demo children share a UPN, so no file is flagged for one arriving with another name.
+    const ctfs = await services.db
+      .selectFrom('transfer_files')
+      .select(['blob_id', 'file_name', 'received_at', 'cautions'])
+      .where('file_type', '=', 'CTF')
+      .execute();
+    for (const f of ctfs) {
+      const xml = (await services.blobs.read(f.blob_id)).toString('utf8');
+      const written = /<DateTime>([^<]+)<\/DateTime>/.exec(xml)?.[1] ?? '';
+      const sent = ctfDateTime(f.received_at);
+      assert.ok(
+        written < sent && written.slice(0, 10) >= twelveWeeksBack,
+        `${f.file_name}: written ${written}, sent ${sent}`,
+      );
+      for (const [, left] of xml.matchAll(/<LeavingDate>([^<]+)<\/LeavingDate>/g))
+        assert.ok(left! <= sent.slice(0, 10), `${f.file_name}: a pupil leaves on ${left}, after it was sent`);
+      assert.deepEqual(f.cautions, [], f.file_name);
     }
     // The audit trail reads in the order things happened.
     const trail = await services.db.selectFrom('audit_events').select(['seq', 'at']).orderBy('seq').execute();
