@@ -99,6 +99,36 @@ for (const database of await testDatabases()) {
       assert.ok(!page.body.includes('Quill') && !page.body.includes('8232004'));
     });
 
+    it('holds nothing against a file of a CTF its sender removed', async () => {
+      const cara = {
+        forename: 'Cara',
+        surname: 'Spindle',
+        dateOfBirth: '2014-03-02',
+        sex: 'F',
+        upn: makeUpn('823200316702'),
+      };
+      const mistaken = await send(hollins, '8232003', '3304101', [{ ...cara, surname: 'Spindel' }]);
+      const removed = await app.inject({
+        method: 'DELETE',
+        url: `/api/v1/files/${mistaken.id}`,
+        headers: { authorization: `Bearer ${hollins.token}` },
+      });
+      assert.equal(removed.statusCode, 204, removed.body);
+      assert.deepEqual(cautionCodes(await send(hollins, '8232003', '3304101', [cara])), []);
+      // While the one before it stands, the correction is flagged.
+      const dan = {
+        forename: 'Dan',
+        surname: 'Tolley',
+        dateOfBirth: '2014-04-02',
+        sex: 'M',
+        upn: makeUpn('823200316703'),
+      };
+      await send(hollins, '8232003', '3304101', [{ ...dan, surname: 'Tolly' }]);
+      assert.deepEqual(cautionCodes(await send(hollins, '8232003', '3304101', [dan])), [
+        'UPN_SEEN_WITH_OTHER_IDENTITY',
+      ]);
+    });
+
     it('keeps only keyed digests of who each pupil was', async () => {
       const rows = await services.db.selectFrom('ctf_pupils_sent').select('identity_digest').execute();
       assert.ok(rows.length > 0 && rows.every((r) => r.identity_digest?.length === 32));

@@ -37,8 +37,8 @@ export function upnKey(upn: string): string {
 }
 
 /**
- * How many of `identities` (UPN → identity digest) s2s has seen before, in any school's CTF, with another identity.
- * Pupils sent before identities were kept carry none and agree with anything.
+ * How many of `identities` (UPN → identity digest) s2s has seen before, in any school's CTF not removed by its
+ * sender, with another identity. Pupils sent before identities were kept carry none and agree with anything.
  */
 export async function pupilsSeenOtherwise(
   db: Db,
@@ -52,10 +52,13 @@ export async function pupilsSeenOtherwise(
   for (let start = 0; start < digests.length; start += LOOKUP_BATCH) {
     const batch = digests.slice(start, start + LOOKUP_BATCH).map((hex) => Buffer.from(hex, 'hex'));
     const seen = await db
-      .selectFrom('ctf_pupils_sent')
-      .select(['upn_digest', 'identity_digest'])
-      .where('upn_digest', 'in', batch)
-      .where('identity_digest', 'is not', null)
+      .selectFrom('ctf_pupils_sent as p')
+      .innerJoin('transfer_files as f', 'f.id', 'p.file_id')
+      .select(['p.upn_digest', 'p.identity_digest'])
+      .where('p.upn_digest', 'in', batch)
+      .where('p.identity_digest', 'is not', null)
+      // A file its sender removed (often for being wrong) is not held against the one that corrects it.
+      .where('f.status', '<>', 'removed')
       .execute();
     for (const row of seen) {
       const hex = row.upn_digest.toString('hex');
