@@ -6,7 +6,6 @@
 import { isSchoolDay, londonDate } from '../platform/school-days.js';
 import type { Services } from '../platform/services.js';
 
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 /** The twelve weeks the README promises. */
 export const DEMO_WEEKS = 12;
@@ -40,10 +39,12 @@ export interface DemoTimeline {
 export function demoTimeline(services: Services): DemoTimeline {
   const startedAt = services.now();
   const today = londonDate(startedAt);
+  const [year, month, dayOfMonth] = today.split('-').map(Number) as [number, number, number];
   const days: string[] = [];
+  // Counted in calendar dates, not in 24 hours back from the start, which a change of the clocks would skew.
   for (let back = DEMO_WEEKS * 7; back >= 1; back--) {
-    const date = londonDate(new Date(startedAt.getTime() - back * DAY_MS));
-    if (date < today && isSchoolDay(date) && days.at(-1) !== date) days.push(date);
+    const date = new Date(Date.UTC(year, month - 1, dayOfMonth - back)).toISOString().slice(0, 10);
+    if (isSchoolDay(date)) days.push(date);
   }
   let clock = londonTime(days[0]!, 7).getTime();
   const then: Services = { ...services, ...services.overDatabase(services.db, () => new Date(clock)) };
