@@ -339,7 +339,6 @@ export async function acceptFile(
   // Read before the file's statement, so that the file's row carries them and the answer tells them.
   const cautions = await cautionsRead;
   fileRow.cautions = JSON.stringify(cautions);
-  warnings = [...warnings, ...cautions];
   // A file is one statement: its body's key row (and, in PostgreSQL, its body), what contributors add to it (a
   // school's CTF marks its leavers sent), the jobs of the effects that follow it, and its own row, together; so an
   // upload waits for the database once. Contributors with more to write (a repository file's pupils) make it a
@@ -372,6 +371,7 @@ export async function acceptFile(
     sha256: blob.sha256,
     status,
     ...(warnings.length > 0 ? { warnings } : {}),
+    ...(cautions.length > 0 ? { cautions } : {}),
     ...(route.to === 'inbox' && route.redirectedFrom ? { redirectedFrom: route.redirectedFrom } : {}),
   });
   try {

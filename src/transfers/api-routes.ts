@@ -31,7 +31,7 @@ const problem = z
     code: z
       .string()
       .describe(
-        'Stable code, e.g. UPN_CHECK_LETTER, FILE_NAME_INVALID, DESTINATION_CLOSED, DUPLICATE, FILE_TOO_LARGE, TOO_MANY_PUPILS (more pupils than S2S_MAX_PUPILS_PER_FILE, 15,000, in one file), NOT_A_CTF_FOR_REPOSITORY (only a CTF can go to XXXXXXX or MMMMMMM); as a warning, FILE_NAME_TYPE_MISMATCH (the name gives another type than the content, which decides) and UPN_SEEN_WITH_OTHER_IDENTITY (a pupil’s UPN was seen before with a different name or date of birth: check the pupil’s identity before importing)',
+        'Stable code, e.g. UPN_CHECK_LETTER, FILE_NAME_INVALID, DESTINATION_CLOSED, DUPLICATE, FILE_TOO_LARGE, TOO_MANY_PUPILS (more pupils than S2S_MAX_PUPILS_PER_FILE, 15,000, in one file), NOT_A_CTF_FOR_REPOSITORY (only a CTF can go to XXXXXXX or MMMMMMM); as a warning, FILE_NAME_TYPE_MISMATCH (the name gives another type than the content, which decides); as a caution, UPN_SEEN_WITH_OTHER_IDENTITY (a pupil’s UPN was seen before with a different name or date of birth: check the pupil’s identity before importing)',
       ),
     message: z.string().describe('What is wrong and what to do, in plain English'),
     line: z.int().optional(),
@@ -56,6 +56,12 @@ const uploadResult = z
     status: z.enum(['delivered', 'in-repository', 'rejected']),
     errors: z.array(problem).optional(),
     warnings: z.array(problem).optional(),
+    cautions: z
+      .array(problem)
+      .optional()
+      .describe(
+        'What the recipient is told about the accepted file too, and should be checked: UPN_SEEN_WITH_OTHER_IDENTITY, a pupil’s UPN seen before with a different name or date of birth. Absent when there are none.',
+      ),
     redirectedFrom: z.string().optional().describe('The old number the sender used'),
     duplicateOf: idField
       .optional()

@@ -134,7 +134,6 @@ for (const database of await testDatabases()) {
       await sendFrom(sender, first);
       assert.doesNotMatch(await sender.locator('main').innerText(), /has seen before/);
       await sendFrom(sender, second);
-      await sender.getByText('1 warning').click();
       assert.match(await sender.locator('table').innerText(), new RegExp(warning));
       await expectAccessible(sender);
 
