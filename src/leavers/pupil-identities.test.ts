@@ -91,6 +91,9 @@ for (const database of await testDatabases()) {
       assert.ok(listing.body.includes(WARNING), 'the inbox shows it');
       const page = await receiver.get(`/files/${otherName.id}`);
       assert.ok(page.body.includes(WARNING), 'the file’s page shows it');
+      const office = await signIn(app, services, await addUser(services, { role: 'school-user', org: '8232003' }));
+      const sentList = await office.get('/sent');
+      assert.ok(sentList.body.includes(WARNING), 'the sender’s list of sent files shows it');
       // Never the other name, nor where it was seen.
       assert.ok(!page.body.includes('Quill') && !page.body.includes('8232004'));
     });

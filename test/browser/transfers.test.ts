@@ -136,6 +136,9 @@ for (const database of await testDatabases()) {
       await sendFrom(sender, second);
       assert.match(await sender.locator('table').innerText(), new RegExp(warning));
       await expectAccessible(sender);
+      await sender.goto('/sent');
+      assert.match(await sender.locator('tr', { hasText: second.name }).innerText(), new RegExp(warning));
+      await expectAccessible(sender);
 
       const receiver = await newPage(false);
       await signIn(receiver, services, b);
