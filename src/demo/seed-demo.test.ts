@@ -241,6 +241,9 @@ describe('the demo', () => {
         assert.ok(left! <= sent.slice(0, 10), `${f.file_name}: a pupil leaves on ${left}, after it was sent`);
       assert.deepEqual(f.cautions, [], f.file_name);
     }
+    // Bulk jobs (an enquiry checked against each CTF in the repository) ran when they were queued, not at the start.
+    const jobs = await services.db.selectFrom('jobs').select(['state', 'created_at', 'finished_at']).execute();
+    assert.ok(jobs.length > 0 && jobs.every((j) => j.state === 'done' && j.finished_at! >= j.created_at));
     // The audit trail reads in the order things happened.
     const trail = await services.db.selectFrom('audit_events').select(['seq', 'at']).orderBy('seq').execute();
     for (let i = 1; i < trail.length; i++) assert.ok(trail[i]!.at >= trail[i - 1]!.at, `audit row ${trail[i]!.seq}`);

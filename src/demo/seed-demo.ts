@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { capabilities } from '../app/capabilities.js';
 import { importRegister } from '../establishments/import-register.js';
 import { createUser } from '../identity/accounts.js';
 import type { User } from '../platform/user.js';
@@ -84,7 +85,10 @@ export async function seedDemo(services: Services): Promise<DemoCredentials[]> {
 async function seedEmptyDatabase(services: Services): Promise<DemoCredentials[]> {
   // Everything happens at its moment in the twelve weeks before the start: the register and the accounts on their
   // first school day, before anyone acts.
-  const timeline = demoTimeline(services);
+  const timeline = demoTimeline(
+    services,
+    capabilities.flatMap((capability) => capability.jobs ?? []),
+  );
   const { then } = timeline;
   timeline.now(0, 7, 0);
   await importRegister(then.db, sampleRegisterFile, then.now());
