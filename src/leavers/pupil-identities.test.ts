@@ -9,7 +9,7 @@ import { addUser, seedRegister, signIn, type Browser, type TestServices } from '
 import { buildApp } from '../app/app.js';
 import { makeUpn } from '../ctf/upn.js';
 import type { FileResult } from '../transfers/file-result.js';
-import { identityDigest } from './pupil-identities.js';
+import { identityCaution, identityDigest, normalisedSurname } from './pupil-identities.js';
 
 const WARNING =
   'One pupil in this file has a UPN that s2s has seen before with a different name or date of birth. Check the pupil’s identity before importing.';
@@ -34,6 +34,26 @@ interface InboxEntry {
   id: string;
   cautions: Array<{ code: string; message: string }>;
 }
+
+describe('a pupil’s identity digest', () => {
+  const key = Buffer.alloc(32, 7);
+  it('is the same for the same surname however an MIS writes it, and differs for another surname or birthday', () => {
+    assert.equal(normalisedSurname(' O’Brien-Smith '), 'OBRIENSMITH');
+    assert.equal(normalisedSurname('Nováková'), 'NOVAKOVA');
+    const digest = identityDigest(key, 'O’Brien-Smith', '2015-01-09');
+    assert.ok(digest.equals(identityDigest(key, "o'brien smith", '2015-01-09')));
+    assert.ok(!digest.equals(identityDigest(key, 'OBrien', '2015-01-09')));
+    assert.ok(!digest.equals(identityDigest(key, 'O’Brien-Smith', '2015-01-10')));
+    assert.ok(!digest.equals(identityDigest(Buffer.alloc(32, 8), 'O’Brien-Smith', '2015-01-09')), 'keyed');
+  });
+
+  it('is warned of with a count when more than one pupil is', () => {
+    assert.equal(
+      identityCaution(3).message,
+      '3 pupils in this file have UPNs that s2s has seen before with a different name or date of birth. Check these pupils’ identities before importing.',
+    );
+  });
+});
 
 for (const database of await testDatabases()) {
   describe(`a UPN seen before with another identity (${database.name})`, () => {
