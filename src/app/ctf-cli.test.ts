@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -78,6 +78,35 @@ describe('s2s ctf', () => {
     const nowhere = await run(['generate', '--out', dir, '--to', 'YYYYYYY']);
     assert.equal(nowhere.code, 2);
     assert.match(nowhere.err, /--to YYYYYYY is not a destination/);
+    for (const notLaestab of ['823200', '82320031', '823LLLL', 'XXXXXXX', '823-2003']) {
+      const shape = await run(['generate', '--out', join(dir, 'refused'), '--from', notLaestab]);
+      assert.equal(shape.code, 2, notLaestab);
+      assert.match(shape.err, new RegExp(`--from ${notLaestab} is not a LAEstab: give the sending school's 7 digits`));
+    }
+    const itself = await run(['generate', '--out', join(dir, 'refused'), '--from', '8232003', '--to', '8232003']);
+    assert.equal(itself.code, 2);
+    assert.match(itself.err, /--to 8232003 is the sending school itself/);
+    await assert.rejects(readdir(join(dir, 'refused')), { code: 'ENOENT' }, 'a refused command writes nothing');
+  });
+
+  it('generate --from names the sender in every header and file name, to a school or an LA', async () => {
+    const out = join(dir, 'from-school');
+    const g = await run(['generate', '--out', out, '--files', '4', '--from', '3304101', '--to', '823llll']);
+    assert.equal(g.code, 0, g.err);
+    const names = (await readdir(out)).sort();
+    assert.deepEqual(
+      names,
+      [1, 2, 3, 4].map((n) => `3304101_CTF_823LLLL_00${n}.XML`),
+    );
+    const v = await run(['validate', ...names.map((n) => join(out, n)), '--json']);
+    assert.equal(v.code, 0, v.out);
+    const xml = await readFile(join(out, names[0]!), 'utf8');
+    assert.match(xml, /<SourceSchool>\s*<LEA>330<\/LEA>\s*<Estab>4101<\/Estab>/);
+    assert.match(xml, /<DestSchool>\s*<LEA>823<\/LEA>\s*<Estab>LLLL<\/Estab>/);
+    // Without --from or --to, files come from the sample schools and go anywhere.
+    const any = join(dir, 'defaults');
+    assert.equal((await run(['generate', '--out', any, '--files', '5'])).code, 0);
+    assert.equal((await readdir(any)).length, 5);
   });
 
   it('generate --from --to writes every file between the two', async () => {

@@ -133,6 +133,13 @@ async function generateCommand(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const establishments = openSampleEstablishments();
+  if (v.from !== undefined && !/^[0-9]{7}$/.test(v.from)) {
+    print(
+      io.stderr,
+      `--from ${v.from} is not a LAEstab: give the sending school's 7 digits, its LA's 3 then its establishment number's 4 (for example 8232003).`,
+    );
+    return 2;
+  }
   if (v.from !== undefined && !establishments.some((e) => e.laestab === v.from)) {
     print(
       io.stderr,
@@ -146,6 +153,10 @@ async function generateCommand(args: string[], io: CliIo): Promise<number> {
       io.stderr,
       `--to ${v.to} is not a destination: give a LAEstab (7 digits), an LA as 823LLLL, XXXXXXX (destination unknown) or MMMMMMM (leaving the maintained sector).`,
     );
+    return 2;
+  }
+  if (to !== undefined && to === v.from) {
+    print(io.stderr, `--to ${to} is the sending school itself: a school does not send a CTF to itself.`);
     return 2;
   }
   try {

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ageOn, isRealDate } from './dates.js';
 import { parseFileName } from './file-names.js';
-import { generateCtfChunks, generateCtfFiles, generateIdentities, syntheticSupplierId } from './generate.js';
+import {
+  createPupilGenerator,
+  generateCtfChunks,
+  generateCtfFiles,
+  generateIdentities,
+  syntheticSupplierId,
+} from './generate.js';
 import { parseCtf } from './parse.js';
 import { createRandom } from './random.js';
 import { establishments } from './test-support.js';
@@ -40,6 +46,35 @@ describe('synthetic generator', () => {
     assert.ok(shared > 0, 'seeds do meet the same UPNs, and then the same child');
   });
 
+  it('keeps the demo’s UPNs apart from every other run’s, whatever the seeds', () => {
+    const upnsOf = (upnSpace: 'demo' | 'synthetic', seed: string) => {
+      const found = new Set<string>();
+      for (const file of generateCtfFiles({ seed, establishments, files: 30, pupilsPerFile: 40, upnSpace }))
+        for (const p of file.pupils) for (const upn of [p.upn!, ...p.formerUpns]) found.add(upn);
+      return found;
+    };
+    const demo = upnsOf('demo', 'demo');
+    let compared = 0;
+    for (const seed of ['1', '2', 'demo']) {
+      for (const upn of upnsOf('synthetic', seed)) {
+        compared++;
+        assert.ok(!demo.has(upn), `${upn} is in both`);
+      }
+    }
+    assert.ok(demo.size > 500 && compared > 3000);
+    // One generator shared by several batches never gives one UPN to two of its pupils.
+    const shared = createPupilGenerator({ seed: 's', establishments, upnSpace: 'demo' });
+    const seen = new Set<string>();
+    for (let batch = 0; batch < 3; batch++) {
+      for (const file of generateCtfFiles({ seed: 'unused', establishments, files: 10, generator: shared })) {
+        for (const p of file.pupils) {
+          assert.ok(!seen.has(p.upn!), `${p.upn} twice`);
+          seen.add(p.upn!);
+        }
+      }
+    }
+  });
+
   it('writes every file from --from to --to when given', () => {
     const files = [...generateCtfFiles({ seed: 5, establishments, files: 6, from: '8232003', to: 'XXXXXXX' })];
     assert.ok(files.every((f) => /^8232003_CTF_XXXXXXX_00\d\.XML$/.test(f.fileName) && f.pupils.length === 1));
@@ -52,6 +87,10 @@ describe('synthetic generator', () => {
     assert.throws(
       () => generateCtfFiles({ seed: 5, establishments, files: 1, to: 'YYYYYYY' }).next(),
       /not a destination/,
+    );
+    assert.throws(
+      () => generateCtfFiles({ seed: 5, establishments, files: 1, from: '8232003', to: '8232003' }).next(),
+      /would send to itself/,
     );
   });
 

@@ -46,7 +46,25 @@ export interface GeneratorOptions {
   academicYear?: number;
   /** The moment files are written, `YYYY-MM-DDThh:mm:ss` (default 10 July of the academic year's second calendar year). */
   dateTime?: string;
+  /**
+   * Which UPNs the pupils get: `demo` for the demo's own pupils, `synthetic` (the default) for everything else. The
+   * two never share a UPN (see `upnSpaces`), so a generated file can never carry a demo child's UPN under another
+   * child's name.
+   */
+  upnSpace?: UpnSpace;
 }
+
+export type UpnSpace = 'synthetic' | 'demo';
+
+/**
+ * How each serial range of a UPN's structure (a school's year of allocation, an LA's overflow, its temporary UPNs) is
+ * shared out: the demo takes its top fifth, every other run the rest. A UPN's serial is fixed by the range it is drawn
+ * from, so the two can never meet whatever the seed or however many pupils.
+ */
+export const upnSpaces: Readonly<Record<UpnSpace, { from: number; to: number }>> = {
+  synthetic: { from: 0, to: 0.8 },
+  demo: { from: 0.8, to: 1 },
+};
 
 export interface SyntheticIdentity extends CtfPupilIdentity {
   /** The school the pupil is on roll at (the CTF's source). */
@@ -124,10 +142,15 @@ export function createPupilGenerator(options: GeneratorOptions): PupilGenerator 
    * the year of allocation, so they take separate halves of each serial range; otherwise the same UPN could be a
    * nursery child in one run and a reception child, born a year earlier, in another.
    */
+  const space = upnSpaces[options.upnSpace ?? 'synthetic'];
+  const share = (lo: number, hi: number): [number, number] => [
+    lo + Math.round((hi - lo) * space.from),
+    lo + Math.round((hi - lo) * space.to),
+  ];
   const part = (ncYear: number, yy: string, lo: number, hi: number): [number, number] => {
-    if (yy !== pad(academicYear % 100, 2)) return [lo, hi];
+    if (yy !== pad(academicYear % 100, 2)) return share(lo, hi);
     const middle = lo + (hi - lo) / 2;
-    return ncYear < 0 ? [middle, hi] : [lo, middle];
+    return ncYear < 0 ? share(middle, hi) : share(lo, middle);
   };
   const next = (counters: Map<string, number>, key: string): number => {
     const n = counters.get(key) ?? 0;
@@ -436,6 +459,12 @@ export interface FilesOptions extends GeneratorOptions {
   from?: string;
   /** Where every file goes: a LAEstab, `823LLLL`, `XXXXXXX` or `MMMMMMM`; default a random destination a file. */
   to?: string;
+  /**
+   * The pupils (and the file's choices) come from this generator instead of a new one from the options, so that
+   * several batches of files share its UPN counters and never give one UPN to two of their pupils. Its own seed,
+   * academic year, date and UPN space then stand in for those of the options.
+   */
+  generator?: PupilGenerator;
 }
 
 function headerFor(
@@ -464,7 +493,7 @@ function headerFor(
 
 /** Correctly named CTFs between the given establishments, some to XXXXXXX or MMMMMMM (each with one pupil). */
 export function* generateCtfFiles(options: FilesOptions): Generator<GeneratedFile> {
-  const generator = createPupilGenerator(options);
+  const generator = options.generator ?? createPupilGenerator(options);
   const { random } = generator;
   const perFile = Math.max(1, options.pupilsPerFile ?? 30);
   const rate = options.unknownDestinationRate ?? 0.1;
@@ -474,6 +503,9 @@ export function* generateCtfFiles(options: FilesOptions): Generator<GeneratedFil
   if (options.from !== undefined && !from) throw new Error(`generateCtfFiles: ${options.from} is not an establishment`);
   if (options.to !== undefined && classifyDestination(options.to) === null) {
     throw new Error(`generateCtfFiles: ${options.to} is not a destination`);
+  }
+  if (options.to !== undefined && options.to === options.from) {
+    throw new Error(`generateCtfFiles: ${options.to} would send to itself`);
   }
   for (let f = 0; f < options.files; f++) {
     const source = from ?? random.pick(establishments);

@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { capabilities } from '../app/capabilities.js';
 import { importRegister } from '../establishments/import-register.js';
 import { createUser } from '../identity/accounts.js';
 import type { User } from '../platform/user.js';
@@ -12,6 +13,8 @@ import { hashPassword } from '../identity/passwords.js';
 import type { Role } from '../platform/schema.js';
 import { servicesInOneTransaction, type Services } from '../platform/services.js';
 import { projectRoot } from '../platform/web/project-root.js';
+import { demoPupils } from './demo-pupils.js';
+import { demoTimeline } from './demo-timeline.js';
 import { DEMO_LEAVER_SCHOOL, seedRepositoryDemo } from './seed-repository.js';
 import { seedTermDemo } from './seed-term.js';
 
@@ -80,25 +83,36 @@ export async function seedDemo(services: Services): Promise<DemoCredentials[]> {
 }
 
 async function seedEmptyDatabase(services: Services): Promise<DemoCredentials[]> {
-  await importRegister(services.db, sampleRegisterFile, services.now());
+  // Everything happens at its moment in the twelve weeks before the start: the register and the accounts on their
+  // first school day, before anyone acts.
+  const timeline = demoTimeline(
+    services,
+    capabilities.flatMap((capability) => capability.jobs ?? []),
+  );
+  const { then } = timeline;
+  timeline.now(0, 7, 0);
+  await importRegister(then.db, sampleRegisterFile, then.now());
   const credentials: DemoCredentials[] = [];
   let leaverSchoolUser: User | undefined;
   const officers: Record<string, User> = {};
   for (const account of demoAccounts) {
-    const { user } = await createUser(services, account, null);
+    const { user } = await createUser(then, account, null);
     if (account.org === DEMO_LEAVER_SCHOOL) leaverSchoolUser = user;
     if (account.role === 'la-user') officers[account.org] = user;
     // 96 random bits: shown once, so it need not be memorable.
     const password = crypto.randomBytes(12).toString('base64url');
-    await services.db
+    await then.db
       .updateTable('users')
       .set({ password_hash: await hashPassword(password), setup_token_hash: null, setup_expires_at: null })
       .where('id', '=', user.id)
       .execute();
     credentials.push({ email: account.email, password, role: account.role, describe: account.describe });
   }
-  if (leaverSchoolUser) await seedRepositoryDemo(services, leaverSchoolUser);
-  await seedTermDemo(services, officers);
+  // One generator for all the demo's pupils: its counters give each a UPN of its own, from the demo's UPN space.
+  const pupils = demoPupils(timeline);
+  if (leaverSchoolUser) seedRepositoryDemo(timeline, pupils, leaverSchoolUser);
+  seedTermDemo(timeline, pupils, officers);
+  await timeline.run();
   return credentials;
 }
 

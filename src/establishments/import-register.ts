@@ -262,7 +262,7 @@ export async function importRegister(db: Db, source: string | AsyncIterable<stri
       if (!existing) {
         await trx
           .insertInto('local_authorities')
-          .values({ code, name, nation: nationOf(code) })
+          .values({ code, name, nation: nationOf(code), created_at: now, updated_at: now })
           .execute();
         report.localAuthorities.added++;
       } else if (existing.name !== name) {

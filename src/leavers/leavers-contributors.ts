@@ -1,12 +1,15 @@
 /**
- * Leavers' part in files: a school's CTF leaves a keyed digest of each pupil's UPN and marks sent any of the
- * school's leavers it carries, in the file's own statement; a removed CTF no longer counts as sent for them.
+ * Leavers' part in files: a school's CTF leaves a keyed digest of each pupil's UPN (and of who the pupil is) and marks
+ * sent any of the school's leavers it carries, in the file's own statement; a removed CTF no longer counts as sent
+ * for them. A CTF for a school or LA is first compared with those digests, and cautions its sender and recipient
+ * when a UPN in it was seen before with another identity.
  */
 import type { QueryCreator } from 'kysely';
 import type { Db } from '../platform/database.js';
 import type { Database } from '../platform/schema.js';
 import { londonDate } from '../platform/school-days.js';
 import type { TransferContributor } from '../transfers/public.js';
+import { identityCaution, identityDigest, pupilsSeenOtherwise, upnKey } from './pupil-identities.js';
 import { sentFromSchool, upnDigest } from './sent-ctfs.js';
 
 /** Pupils per statement: a few bound values each, well inside PostgreSQL's 65,535. */
@@ -16,7 +19,20 @@ export const leaversContributors: TransferContributor = {
   name: 'leavers',
   arriving(file, deps) {
     if (file.fileType !== 'CTF' || !sentFromSchool(file.source)) return undefined;
+    const key = deps.keys.pupilIndexKey;
+    // Each pupil's identity digest, by UPN, kept as the file is read (32 bytes a pupil, no name).
+    const identities = new Map<string, Buffer>();
     return {
+      onPupil(pupil) {
+        if (pupil.upn && pupil.surname && pupil.dateOfBirth)
+          identities.set(upnKey(pupil.upn), identityDigest(key, pupil.surname, pupil.dateOfBirth));
+      },
+      async cautions(db) {
+        // A file in the repository is for nobody yet; whoever finds the pupil there compares the record themselves.
+        if (file.to !== 'inbox' || identities.size === 0) return [];
+        const differing = await pupilsSeenOtherwise(db, key, identities);
+        return differing > 0 ? [identityCaution(differing)] : [];
+      },
       writes(event) {
         if (event.kind !== 'file.accepted' || event.upns.length === 0) return undefined;
         const markSent = (q: QueryCreator<Database>, batch: readonly string[]) =>
@@ -26,7 +42,8 @@ export const leaversContributors: TransferContributor = {
                 batch.map((upn) => ({
                   file_id: event.fileId,
                   source_laestab: event.source,
-                  upn_digest: upnDigest(deps.keys.pupilIndexKey, upn),
+                  upn_digest: upnDigest(key, upn),
+                  identity_digest: identities.get(upnKey(upn)) ?? null,
                   sent_at: event.at,
                 })),
               ),

@@ -208,6 +208,8 @@ export interface TransferFilesTable {
   purged_at: Timestamp | null;
   /** False until the sender has been sent the answer that stored the file (true for files from before it was kept). */
   acknowledged: Generated<boolean>;
+  /** What contributors found when the file arrived that its sender and recipient should know (a UPN seen before with another identity). */
+  cautions: ColumnType<Array<{ code: string; message: string }>, string | undefined, string>;
 }
 
 export interface TransferDownloadsTable {
@@ -484,6 +486,8 @@ export interface CtfPupilsSentTable {
   file_id: string;
   source_laestab: string;
   upn_digest: Buffer;
+  /** Keyed digest of the pupil's normalised surname and date of birth; null for pupils sent before it was kept. */
+  identity_digest: Buffer | null;
   sent_at: Timestamp;
 }
 

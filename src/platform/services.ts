@@ -131,11 +131,12 @@ export async function createServices(config: Config, options: ServiceOptions = {
     pauses: { ...POLL_PAUSES, idleMs: config.jobPollSeconds * 1000 },
     wakeups: jobWakeups,
   };
-  // What writes to the database, built again over another handle by `servicesInOneTransaction`.
-  const overDatabase = (handle: Db) => ({
+  // What writes to the database, built again over another handle by `servicesInOneTransaction`, and with another
+  // clock by the demo, which plays out weeks of activity at the times it happened.
+  const overDatabase = (handle: Db, clock: () => Date = now) => ({
     db: handle,
-    audit: auditRecorder(handle, keys.auditKey, now),
-    jobs: jobQueue(handle, now, jobOptions),
+    audit: auditRecorder(handle, keys.auditKey, clock),
+    jobs: jobQueue(handle, clock, jobOptions),
     blobs: createBlobStore({ db: handle, blobKeys: keys.blobKeys, kind: config.blobStore, dir: blobDir, storage }),
   });
   const { jobs, ...bound } = overDatabase(db);

@@ -30,7 +30,7 @@ import type { Keys } from '../platform/keys.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { Database, TransferFilesTable } from '../platform/schema.js';
 import type { Extensions } from '../platform/extensions.js';
-import { outboxRows, sharesIn, transferListeners, type FileAccepted } from './file-events.js';
+import { outboxRows, sharesIn, transferListeners, type FileAccepted, type FileCaution } from './file-events.js';
 import { rejected, type FileProblem, type FileResult } from './file-result.js';
 import { routeDestination } from './route-destination.js';
 
@@ -268,6 +268,14 @@ export async function acceptFile(
     await storing.catch(() => undefined);
     throw error;
   }
+  // Cautions are read while the body's last bytes are sealed, so the read adds little to the upload's wait; none
+  // for a file the engine refused.
+  const cautionsRead: Promise<FileCaution[]> =
+    errors.length === 0 && !tooLarge
+      ? Promise.all(shares.map((share) => share.cautions?.(deps.db) ?? [])).then((found) => found.flat())
+      : Promise.resolve([]);
+  // A file refused below never reads what was found; a failed read fails the upload only when it is read.
+  cautionsRead.catch(() => undefined);
   const blob = await storing;
   if (tooLarge) {
     errors = [{ code: 'FILE_TOO_LARGE', message: `The file is larger than the limit of ${deps.config.maxFileMb} MB.` }];
@@ -328,6 +336,9 @@ export async function acceptFile(
     at: now,
     expiresAt: new Date(fileRow.expires_at),
   };
+  // Read before the file's statement, so that the file's row carries them and the answer tells them.
+  const cautions = await cautionsRead;
+  fileRow.cautions = JSON.stringify(cautions);
   // A file is one statement: its body's key row (and, in PostgreSQL, its body), what contributors add to it (a
   // school's CTF marks its leavers sent), the jobs of the effects that follow it, and its own row, together; so an
   // upload waits for the database once. Contributors with more to write (a repository file's pupils) make it a
@@ -360,6 +371,7 @@ export async function acceptFile(
     sha256: blob.sha256,
     status,
     ...(warnings.length > 0 ? { warnings } : {}),
+    ...(cautions.length > 0 ? { cautions } : {}),
     ...(route.to === 'inbox' && route.redirectedFrom ? { redirectedFrom: route.redirectedFrom } : {}),
   });
   try {

@@ -31,7 +31,7 @@ const problem = z
     code: z
       .string()
       .describe(
-        'Stable code, e.g. UPN_CHECK_LETTER, FILE_NAME_INVALID, DESTINATION_CLOSED, DUPLICATE, FILE_TOO_LARGE, TOO_MANY_PUPILS (more pupils than S2S_MAX_PUPILS_PER_FILE, 15,000, in one file), NOT_A_CTF_FOR_REPOSITORY (only a CTF can go to XXXXXXX or MMMMMMM); as a warning, FILE_NAME_TYPE_MISMATCH (the name gives another type than the content, which decides)',
+        'Stable code, e.g. UPN_CHECK_LETTER, FILE_NAME_INVALID, DESTINATION_CLOSED, DUPLICATE, FILE_TOO_LARGE, TOO_MANY_PUPILS (more pupils than S2S_MAX_PUPILS_PER_FILE, 15,000, in one file), NOT_A_CTF_FOR_REPOSITORY (only a CTF can go to XXXXXXX or MMMMMMM); as a warning, FILE_NAME_TYPE_MISMATCH (the name gives another type than the content, which decides); as a caution, UPN_SEEN_WITH_OTHER_IDENTITY (a pupil’s UPN was seen before with a different name or date of birth: check the pupil’s identity before importing)',
       ),
     message: z.string().describe('What is wrong and what to do, in plain English'),
     line: z.int().optional(),
@@ -56,6 +56,12 @@ const uploadResult = z
     status: z.enum(['delivered', 'in-repository', 'rejected']),
     errors: z.array(problem).optional(),
     warnings: z.array(problem).optional(),
+    cautions: z
+      .array(problem)
+      .optional()
+      .describe(
+        'What the recipient is told about the accepted file too, and should be checked: UPN_SEEN_WITH_OTHER_IDENTITY, a pupil’s UPN seen before with a different name or date of birth. Absent when there are none.',
+      ),
     redirectedFrom: z.string().optional().describe('The old number the sender used'),
     duplicateOf: idField
       .optional()
@@ -119,6 +125,11 @@ const inboxFile = z
     size: z.int(),
     receivedAt: timestampField,
     collectedAt: timestampField.nullable(),
+    cautions: z
+      .array(problem)
+      .describe(
+        'What s2s found when the file arrived that its sender and recipient should know, e.g. UPN_SEEN_WITH_OTHER_IDENTITY: a pupil’s UPN was seen before with a different name or date of birth (never saying which, or who sent it). Empty for most files.',
+      ),
   })
   .meta({ id: 'InboxFile' });
 
@@ -145,6 +156,7 @@ function inboxEntry(f: FileSummary) {
     size: f.size,
     receivedAt: f.receivedAt.toISOString(),
     collectedAt: f.collectedAt?.toISOString() ?? null,
+    cautions: f.cautions,
   };
 }
 

@@ -34,6 +34,8 @@ export interface FileSummary {
   collectedBy: string | null;
   expiresAt: Date;
   removedAt: Date | null;
+  /** What its sender and recipient were told about it when it arrived (a UPN seen with another identity). */
+  cautions: Array<{ code: string; message: string }>;
 }
 
 const columns = [
@@ -56,6 +58,7 @@ const columns = [
   'f.collected_at',
   'f.expires_at',
   'f.removed_at',
+  'f.cautions',
   'f.blob_id',
   'u.email as collected_by_email',
 ] as const;
@@ -101,6 +104,7 @@ function summary(r: Row): FileSummary {
     collectedBy: r.collected_by_email,
     expiresAt: new Date(r.expires_at),
     removedAt: r.removed_at ? new Date(r.removed_at) : null,
+    cautions: r.cautions,
   };
 }
 

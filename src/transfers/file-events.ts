@@ -84,9 +84,23 @@ export interface FileWrites {
   afterFile?: (trx: Db) => Promise<void>;
 }
 
+/** Something about an arriving file its sender and its recipient should know, though the file is fine to send. */
+export interface FileCaution {
+  /** Stable, e.g. `UPN_SEEN_WITH_OTHER_IDENTITY`. */
+  code: string;
+  /** In words the school office acts on; stored with the file, so it says the same on every later visit. */
+  message: string;
+}
+
 /** A contributor's part in one arriving file: what it keeps of each pupil as they are read, then what it writes. */
 export interface FileShare {
   onPupil?: (pupil: CtfPupil) => void;
+  /**
+   * Reads, once the file's pupils have been read and before it is recorded, what its sender and recipient should be
+   * told about it. Only a read, made while the body is still being sealed: the file's own statement stays one, and
+   * a caution never stops a file.
+   */
+  cautions?(db: Db): Promise<FileCaution[]>;
   writes(event: FileAccepted | FileRepaired): FileWrites | undefined;
 }
 

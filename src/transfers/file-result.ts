@@ -21,6 +21,8 @@ export interface FileResult {
   status: 'delivered' | 'in-repository' | 'rejected';
   errors?: FileProblem[];
   warnings?: FileProblem[];
+  /** What the sender and the recipient are both told about an accepted file (a UPN seen with another identity). */
+  cautions?: FileProblem[];
   /** The number the sender used, when the school has been renumbered and the file went to its new number. */
   redirectedFrom?: string;
   /**

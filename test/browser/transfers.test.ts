@@ -2,7 +2,8 @@
  * Browser journey for transfers: school A sends a CTF to school B from the "Send files" page (with JavaScript, so
  * the enhanced upload and its progress bar are used, and once without); B finds it in the inbox and downloads
  * exactly the bytes sent; school C sees nothing of it; A's sent list shows who collected it. A zip still being
- * unpacked when the upload answers is followed on "Your .zip uploads".
+ * unpacked when the upload answers is followed on "Your .zip uploads". A UPN that arrives with another name than
+ * before is warned of on both sides.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -14,6 +15,7 @@ import { browserSkip, expectAccessible, signIn, browserSuite } from '../support/
 import { testDatabases } from '../support/databases.js';
 import { ctfFile, makeZip } from '../support/transfers.js';
 import { addUser } from '../support/world.js';
+import { makeUpn } from '../../src/ctf/upn.js';
 
 for (const database of await testDatabases()) {
   describe(`sending and collecting a CTF (browser, ${database.name})`, { skip: browserSkip() }, () => {
@@ -114,6 +116,39 @@ for (const database of await testDatabases()) {
       await page.getByRole('link', { name: 'Your .zip uploads' }).click();
       assert.match(await page.locator('table').innerText(), /leavers\.zip[\s\S]*Done[\s\S]*2/);
       await expectAccessible(page);
+    });
+
+    it('warns the sender and the receiving school, without JavaScript, of a UPN seen with another identity', async () => {
+      const { services } = suite.running;
+      const a = await addUser(services, { role: 'school-user', org: '8232003' });
+      const b = await addUser(services, { role: 'school-user', org: '3304101' });
+      const child = { forename: 'Iris', surname: 'Vane', dateOfBirth: '2015-02-03', sex: 'F' as const };
+      const upn = makeUpn('823200315750');
+      const first = ctfFile('8232003', '8232004', { people: [{ ...child, upn }] });
+      const second = ctfFile('8232003', '3304101', { people: [{ ...child, surname: 'Crane', upn }] });
+      const warning =
+        'One pupil in this file has a UPN that s2s has seen before with a different name or date of birth. Check the pupil’s identity before importing.';
+
+      const sender = await newPage(false);
+      await signIn(sender, services, a);
+      await sendFrom(sender, first);
+      assert.doesNotMatch(await sender.locator('main').innerText(), /has seen before/);
+      await sendFrom(sender, second);
+      assert.match(await sender.locator('table').innerText(), new RegExp(warning));
+      await expectAccessible(sender);
+      await sender.goto('/sent');
+      assert.match(await sender.locator('tr', { hasText: second.name }).innerText(), new RegExp(warning));
+      await expectAccessible(sender);
+
+      const receiver = await newPage(false);
+      await signIn(receiver, services, b);
+      await receiver.goto('/inbox');
+      assert.match(await receiver.locator('tr', { hasText: second.name }).innerText(), new RegExp(warning));
+      await expectAccessible(receiver);
+      await receiver.getByRole('link', { name: second.name }).click();
+      assert.match(await receiver.locator('.govuk-warning-text').innerText(), new RegExp(warning));
+      assert.doesNotMatch(await receiver.locator('main').innerText(), /Vane|8232004/);
+      await expectAccessible(receiver);
     });
 
     it('works without JavaScript, and shows refusals with their line and reason', async () => {

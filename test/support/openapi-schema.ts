@@ -700,6 +700,8 @@ export interface components {
       status: 'delivered' | 'in-repository' | 'rejected';
       errors?: components['schemas']['Problem'][];
       warnings?: components['schemas']['Problem'][];
+      /** @description What the recipient is told about the accepted file too, and should be checked: UPN_SEEN_WITH_OTHER_IDENTITY, a pupil’s UPN seen before with a different name or date of birth. Absent when there are none. */
+      cautions?: components['schemas']['Problem'][];
       /** @description The old number the sender used */
       redirectedFrom?: string;
       /**
@@ -709,7 +711,7 @@ export interface components {
       duplicateOf?: string;
     };
     Problem: {
-      /** @description Stable code, e.g. UPN_CHECK_LETTER, FILE_NAME_INVALID, DESTINATION_CLOSED, DUPLICATE, FILE_TOO_LARGE, TOO_MANY_PUPILS (more pupils than S2S_MAX_PUPILS_PER_FILE, 15,000, in one file), NOT_A_CTF_FOR_REPOSITORY (only a CTF can go to XXXXXXX or MMMMMMM); as a warning, FILE_NAME_TYPE_MISMATCH (the name gives another type than the content, which decides) */
+      /** @description Stable code, e.g. UPN_CHECK_LETTER, FILE_NAME_INVALID, DESTINATION_CLOSED, DUPLICATE, FILE_TOO_LARGE, TOO_MANY_PUPILS (more pupils than S2S_MAX_PUPILS_PER_FILE, 15,000, in one file), NOT_A_CTF_FOR_REPOSITORY (only a CTF can go to XXXXXXX or MMMMMMM); as a warning, FILE_NAME_TYPE_MISMATCH (the name gives another type than the content, which decides); as a caution, UPN_SEEN_WITH_OTHER_IDENTITY (a pupil’s UPN was seen before with a different name or date of birth: check the pupil’s identity before importing) */
       code: string;
       /** @description What is wrong and what to do, in plain English */
       message: string;
@@ -762,6 +764,8 @@ export interface components {
       /** Format: date-time */
       receivedAt: string;
       collectedAt: string | null;
+      /** @description What s2s found when the file arrived that its sender and recipient should know, e.g. UPN_SEEN_WITH_OTHER_IDENTITY: a pupil’s UPN was seen before with a different name or date of birth (never saying which, or who sent it). Empty for most files. */
+      cautions: components['schemas']['Problem'][];
     };
     SentFile: {
       /** Format: uuid */
@@ -777,6 +781,8 @@ export interface components {
       /** Format: date-time */
       receivedAt: string;
       collectedAt: string | null;
+      /** @description What s2s found when the file arrived that its sender and recipient should know, e.g. UPN_SEEN_WITH_OTHER_IDENTITY: a pupil’s UPN was seen before with a different name or date of birth (never saying which, or who sent it). Empty for most files. */
+      cautions: components['schemas']['Problem'][];
       deliveredTo: string | null;
       redirectedFrom: string | null;
       /** @enum {string} */

@@ -20,6 +20,7 @@ import * as retryLeases from './0014-retry-leases.js';
 import * as blobChunkAges from './0015-blob-chunk-ages.js';
 import * as boundedSearchKeys from './0019-bounded-search-keys.js';
 import * as ctfRequestsAnsweredByFiles from './0020-ctf-requests-answered-by-files.js';
+import * as pupilIdentityDigests from './0021-pupil-identity-digests.js';
 import * as enquiriesSentBack from './0022-enquiries-sent-back.js';
 import * as whatNeedsDoing from './0023-what-needs-doing.js';
 
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   '0015-blob-chunk-ages': blobChunkAges,
   '0019-bounded-search-keys': boundedSearchKeys,
   '0020-ctf-requests-answered-by-files': ctfRequestsAnsweredByFiles,
+  '0021-pupil-identity-digests': pupilIdentityDigests,
   '0022-enquiries-sent-back': enquiriesSentBack,
   '0023-what-needs-doing': whatNeedsDoing,
 };
