@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { testDatabases } from '../../test/support/databases.js';
 import { testServices } from '../../test/support/services.js';
-import { tokenFor } from '../../test/support/transfers.js';
+import { ctfFile, tokenFor, upload } from '../../test/support/transfers.js';
+import { makeUpn } from '../ctf/upn.js';
 import { addUser, seedRegister, signIn, type TestServices } from '../../test/support/world.js';
 import { buildApp } from '../app/app.js';
 
@@ -270,6 +271,69 @@ for (const database of await testDatabases()) {
       assert.equal(refused.statusCode, 422);
       assert.match(refused.body, /govuk-error-summary/);
       assert.match(refused.body, /<a href="#last-day">Date last in education must be on or after 1 January 2000/);
+    });
+
+    it('tells one child’s story on their case page, and does not put a found child on the register', async () => {
+      // Two pupils leave Hollins Lane for an unknown destination; their CTFs go to XXXXXXX.
+      const pupils = [
+        { surname: 'Fairweather', forename: 'Isla', dateOfBirth: '2014-05-05', upn: makeUpn('823200377701') },
+        { surname: 'Blackwood', forename: 'Rory', dateOfBirth: '2013-06-06', upn: makeUpn('823200377702') },
+      ];
+      const leaverIds: string[] = [];
+      for (const pupil of pupils) {
+        const recorded = await call('school', 'POST', '/api/v1/leavers', {
+          ...pupil,
+          leftOn: '2026-10-30',
+          destination: 'unknown',
+          reason: 'moved-address-unknown',
+        });
+        assert.equal(recorded.statusCode, 201, recorded.body);
+        leaverIds.push(recorded.json().id as string);
+        const sent = await upload(app, tokens.get('school')!, [ctfFile('8232003', 'XXXXXXX', { people: [pupil] })]);
+        assert.equal(sent.statusCode, 201, sent.body);
+      }
+      // Brackenford finds Isla from her record.
+      const search = await call('brackenford', 'POST', '/api/v1/repository/search', {
+        surname: 'Fairweather',
+        forename: 'Isla',
+        dateOfBirth: '2014-05-05',
+      });
+      const record = (search.json().results as Array<{ id: string }>)[0]!.id;
+      const reason = { reason: 'Joined a Brackenford school without a CTF' };
+      assert.equal(
+        (await call('brackenford', 'POST', `/api/v1/repository/records/${record}/open`, reason)).statusCode,
+        200,
+      );
+      const found = await call('brackenford', 'POST', `/api/v1/repository/records/${record}/found`, {
+        outcome: 'enrolled',
+        laestab: '3304101',
+      });
+      assert.equal(found.statusCode, 204, found.body);
+
+      const refused = await call('ashdown', 'POST', '/api/v1/cme-cases', {
+        leaverId: leaverIds[0],
+        identifiedOn: '2026-11-02',
+      });
+      assert.equal(refused.statusCode, 422);
+      assert.match(refused.body, /was found on .* from their record in the repository/);
+      const officer = await signIn(app, services, await addUser(services, { role: 'la-user', org: '823' }));
+      const list = (await officer.get('/leavers/at-your-schools')).body;
+      assert.match(list, /Found on .*: enrolled at Brackenford High School \(3304101\)/);
+      assert.equal(list.includes(`/leavers/${leaverIds[0]}/cme-case`), false, 'a found child is not offered');
+      assert.ok(list.includes(`/leavers/${leaverIds[1]}/cme-case`), 'a child still missing is');
+
+      const id = await open('ashdown', { leaverId: leaverIds[1]!, identifiedOn: '2026-11-02' } as Record<
+        string,
+        string
+      >);
+      const page = await officer.get(`/cme-cases/${id}`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Left Hollins Lane Primary School \(8232003\) on 30 October 2026/);
+      assert.match(page.body, /no school has found them from it yet/);
+      assert.match(page.body, /The school recorded the child as a leaver/);
+      assert.match(page.body, /Added to the register of children missing education/);
+      const elsewhere = await signIn(app, services, await addUser(services, { role: 'la-user', org: '330' }));
+      assert.equal((await elsewhere.get(`/cme-cases/${id}`)).statusCode, 404, 'another LA’s case');
     });
   });
 }

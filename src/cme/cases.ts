@@ -76,7 +76,7 @@ export async function openCase(
   } else if (details.leaverId) {
     const leaver = await deps.db
       .selectFrom('leavers')
-      .select(['surname', 'forename', 'date_of_birth', 'sex', 'upn', 'left_on'])
+      .select(['surname', 'forename', 'date_of_birth', 'sex', 'upn', 'left_on', 'ctf_file_id'])
       .where('id', '=', details.leaverId)
       .where('la_code', '=', laCode)
       .executeTakeFirst();
@@ -85,6 +85,25 @@ export async function openCase(
         kind: 'invalid',
         errors: [{ field: 'leaverId', message: 'No leaver from your LA’s schools has that id' }],
       };
+    // A child found from the record their CTF became is not missing education.
+    const found = leaver.ctf_file_id
+      ? await deps.db
+          .selectFrom('repository_records')
+          .select('found_at')
+          .where('file_id', '=', leaver.ctf_file_id)
+          .where('status', '=', 'found')
+          .executeTakeFirst()
+      : undefined;
+    if (found)
+      return {
+        kind: 'invalid',
+        errors: [
+          {
+            field: 'leaverId',
+            message: `This child was found on ${longDate(found.found_at)} from their record in the repository: they are not missing education`,
+          },
+        ],
+      };
     const already = await deps.db
       .selectFrom('cme_cases')
       .select('id')
@@ -92,7 +111,7 @@ export async function openCase(
       .executeTakeFirst();
     if (already)
       return { kind: 'invalid', errors: [{ field: 'leaverId', message: 'This leaver is already on your register' }] };
-    const { left_on: leftOn, ...identity } = leaver;
+    const { left_on: leftOn, ctf_file_id: _ctf, ...identity } = leaver;
     child = identity;
     lastInEducationOn ??= leftOn;
   } else {

@@ -12,6 +12,7 @@ import { barChartSvg } from './reports/bar-chart.js';
 import { notAYearPage, sendCsv, yearAsked } from './reports/report-replies.js';
 import { nationalFigures } from './reports/national.js';
 import { displayCount, SUPPRESSION_NOTE } from './reports/suppress.js';
+import { caseStory } from './case-story.js';
 
 // The dates the register's form asks for besides the child's date of birth.
 const dateFields = {
@@ -46,6 +47,38 @@ export const cmePages: FastifyPluginAsync<{ services: Services }> = async (app, 
 
   app.get('/cme-cases', { config: { access: 'cme:cases', pupilData: true } }, async (request, reply) =>
     registerPage(reply, request.user!),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/cme-cases/:id',
+    { config: { access: 'cme:cases', pupilData: true } },
+    async (request, reply) => {
+      const story = await caseStory(services.db, request.user!, request.params.id);
+      if (!story) return reply.callNotFound();
+      return reply.render('cme/views/case.njk', {
+        title: `${story.forename} ${story.surname}`,
+        story,
+        outcomeWords: {
+          'back-in-school': 'back in school',
+          'educated-otherwise': 'educated otherwise',
+          'left-the-area': 'left the area',
+          other: 'other',
+        },
+        enquiryStates: {
+          draft: 'a draft',
+          'awaiting-approval': 'waiting for approval',
+          sent: 'sent',
+          closed: 'closed',
+        },
+        enquiryOutcomes: {
+          'found-in-school': 'found on a school roll',
+          'found-elsewhere': 'found, educated elsewhere',
+          'not-found': 'not found',
+          other: 'other',
+        },
+        backLink: '/cme-cases',
+      });
+    },
   );
 
   app.post<{ Body: Form }>(

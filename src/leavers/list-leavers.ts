@@ -31,6 +31,8 @@ export interface LeaverSummary {
   ctfSentAt: Date | null;
   /** For LA staff: the case on their CME register opened from this leaver, if any. */
   cmeCaseId: string | null;
+  /** The leaver's CTF went to the repository, and a school or LA found the child from it. */
+  found: { at: Date; laestab: string | null; schoolName: string | null } | null;
 }
 
 export type LeaverView = 'school' | 'without-ctf' | 'destination-unknown';
@@ -42,7 +44,15 @@ export async function listLeavers(db: Db, user: User, view: LeaverView, now: Dat
     .leftJoin('establishments as s', 's.laestab', 'l.school_laestab')
     .leftJoin('establishments as d', 'd.laestab', 'l.destination_laestab')
     .leftJoin('cme_cases as c', 'c.leaver_id', 'l.id')
+    // A CTF to XXXXXXX carries one pupil: its record, if the child has been found from it.
+    .leftJoin('repository_records as rr', (join) =>
+      join.onRef('rr.file_id', '=', 'l.ctf_file_id').on('rr.status', '=', 'found'),
+    )
+    .leftJoin('establishments as fe', 'fe.laestab', 'rr.found_laestab')
     .select([
+      'rr.found_at',
+      'rr.found_laestab',
+      'fe.name as found_school_name',
       'l.id',
       'l.school_laestab',
       's.name as school_name',
@@ -97,6 +107,9 @@ export async function listLeavers(db: Db, user: User, view: LeaverView, now: Dat
       ctfSentTo: r.ctf_sent_to,
       ctfSentAt: r.ctf_sent_at ? new Date(r.ctf_sent_at) : null,
       cmeCaseId: view === 'school' ? null : r.case_id,
+      found: r.found_at
+        ? { at: new Date(r.found_at), laestab: r.found_laestab, schoolName: r.found_school_name }
+        : null,
     };
   });
 }

@@ -315,6 +315,7 @@ describe('routes that show children’s details', () => {
       'GET /api/v1/repository/records/:id/content': `/api/v1/repository/records/${record}/content`,
       'GET /enquiries/:id': `/enquiries/${enquiry}`,
       'GET /joiners/:id/match': `/joiners/${strongJoiner}/match`,
+      'GET /cme-cases/:id': `/cme-cases/${cmeCase.id}`,
       'POST /joiners/:id/match': `/joiners/${strongJoiner}/match`,
       'POST /api/v1/joiners/:id/match': `/api/v1/joiners/${strongJoiner}/match`,
       'GET /api/v1/enquiries/:id': `/api/v1/enquiries/${enquiry}`,
