@@ -4,7 +4,9 @@
  * became (and whether someone found the child from it), and the missing-pupil enquiry — each in its current state,
  * with the history of what was done, by whom and when, from the audit trail.
  */
+import { sql } from 'kysely';
 import type { Db } from '../platform/database.js';
+import { sameChild } from '../platform/same-child.js';
 import { isUuid } from '../platform/ids.js';
 import type { User } from '../platform/user.js';
 import type { CmeOutcome, EnquiryState } from '../platform/schema.js';
@@ -115,16 +117,10 @@ export async function caseStory(db: Db, user: User, id: string): Promise<CaseSto
     .selectFrom('enquiries')
     .select(['id', 'state', 'outcome'])
     .where('la_code', '=', c.la_code)
-    .where((eb) =>
+    .where(
       c.enquiry_id
-        ? eb('id', '=', c.enquiry_id)
-        : eb.and([
-            eb('date_of_birth', '=', c.date_of_birth),
-            eb.or([
-              ...(c.upn ? [eb('upn', '=', c.upn)] : []),
-              eb.and([eb('surname', '=', c.surname), eb('forename', '=', c.forename)]),
-            ]),
-          ]),
+        ? sql<boolean>`id = ${c.enquiry_id}`
+        : sameChild({ upn: c.upn, surname: c.surname, forename: c.forename, dateOfBirth: c.date_of_birth }),
     )
     .orderBy('created_at', 'desc')
     .executeTakeFirst();

@@ -298,7 +298,9 @@ for (const database of await testDatabases()) {
         forename: 'Isla',
         dateOfBirth: '2014-05-05',
       });
-      const record = (search.json().results as Array<{ id: string }>)[0]!.id;
+      const [shown] = search.json().results as Array<{ id: string; leftOn: string | null }>;
+      assert.equal(shown!.leftOn, '2026-10-30', 'the record says she left when the school recorded she did');
+      const record = shown!.id;
       const reason = { reason: 'Joined a Brackenford school without a CTF' };
       assert.equal(
         (await call('brackenford', 'POST', `/api/v1/repository/records/${record}/open`, reason)).statusCode,
@@ -334,6 +336,39 @@ for (const database of await testDatabases()) {
       assert.match(page.body, /Added to the register of children missing education/);
       const elsewhere = await signIn(app, services, await addUser(services, { role: 'la-user', org: '330' }));
       assert.equal((await elsewhere.get(`/cme-cases/${id}`)).statusCode, 404, 'another LA’s case');
+    });
+
+    it('offers, on an enquiry closed with its outcome, to record it on the child’s register case', async () => {
+      const made = await call('ashdown', 'POST', '/api/v1/enquiries', {
+        surname: 'Okonkwo',
+        forename: 'Ada',
+        dateOfBirth: '2012-02-02',
+        lastAddress: '1 Quay Street, Ashdown Vale',
+        concern: 'Not at school since 5 October.',
+      });
+      assert.equal(made.statusCode, 201, made.body);
+      const enquiry = made.json().id as string;
+      const officer = await signIn(app, services, await addUser(services, { role: 'la-user', org: '823' }));
+      assert.equal((await officer.get(`/enquiries/${enquiry}`)).body.includes('register-case'), false);
+      const caseId = await open('ashdown', {
+        surname: 'Okonkwo',
+        forename: 'Ada',
+        dateOfBirth: '2012-02-02',
+        lastInEducationOn: '2026-10-05',
+        identifiedOn: '2026-10-20',
+      });
+      const sent = await call('ashdown', 'POST', `/api/v1/enquiries/${enquiry}/send`, {
+        recipients: [{ laCode: '330', reason: 'Her grandmother lives in Brackenford' }],
+      });
+      assert.equal(sent.statusCode, 200, sent.body);
+      const closed = await officer.submit(`/enquiries/${enquiry}`, `/enquiries/${enquiry}/close`, {
+        outcome: 'found-in-school',
+        confirmed: 'yes',
+      });
+      assert.equal(closed.statusCode, 303);
+      const page = (await officer.get(`/enquiries/${enquiry}`)).body;
+      assert.match(page, /Enquiry closed, with its outcome recorded/);
+      assert.match(page, new RegExp(`href="/cme-cases/${caseId}">Record the outcome on the register case`));
     });
   });
 }

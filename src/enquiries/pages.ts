@@ -9,6 +9,7 @@ import { errorLinks, readChildForm } from '../platform/child-details.js';
 import type { FieldError } from '../platform/validation.js';
 import { text, withDateErrors, type Form } from '../platform/web/date-parts.js';
 import { askAreYouSure, isConfirmed } from '../platform/web/are-you-sure.js';
+import { registerCaseOf } from '../cme/public.js';
 import {
   answerEnquiry,
   approveEnquiry,
@@ -70,11 +71,13 @@ export const enquiryPages: FastifyPluginAsync<{ services: Services }> = async (a
   ) {
     const enquiry = await enquiryFor(services.db, request.user!, request.params.id);
     if (!enquiry) return reply.callNotFound();
+    const registerCase = await registerCaseOf(services.db, enquiry.laCode, { ...enquiry, enquiryId: enquiry.id });
     return reply.render(
       'enquiries/views/enquiry.njk',
       {
         title: 'Missing-pupil enquiry',
         enquiry,
+        registerCase,
         rows: recipientRows(
           (await localAuthorities()).filter((la) => la.code !== enquiry.laCode),
           values,

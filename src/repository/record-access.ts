@@ -12,6 +12,7 @@ import { auditActor, type User } from '../platform/user.js';
 import { childSummary, type ChildSummary } from './match-repository.js';
 import type { RepositoryDeps } from './search-repository.js';
 import { isUuid } from '../platform/ids.js';
+import { leftOnAsRecorded } from './left-on.js';
 import { fieldErrors } from '../platform/validation.js';
 
 export interface RecordSummary extends ChildSummary {
@@ -41,7 +42,10 @@ export interface OpenedRecord extends RecordSummary {
 
 async function findRecord(deps: RepositoryDeps, id: string) {
   if (!isUuid(id)) return undefined;
-  return deps.db.selectFrom('repository_records').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await deps.db.selectFrom('repository_records').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const recorded = (await leftOnAsRecorded(deps.db, [id])).get(id);
+  return recorded ? { ...row, left_on: recorded } : row;
 }
 
 type RecordRow = NonNullable<Awaited<ReturnType<typeof findRecord>>>;

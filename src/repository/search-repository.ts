@@ -13,6 +13,7 @@ import type { TransferDeps } from '../transfers/public.js';
 import { spendLookup } from './lookup-budget.js';
 import { matchRepository, type RepositoryMatch } from './match-repository.js';
 import type { SearchCriteria } from './score-match.js';
+import { withLeftOnAsRecorded } from './left-on.js';
 
 export type RepositoryDeps = TransferDeps;
 
@@ -105,7 +106,7 @@ export async function searchSpentLookup(
   sourceIp: string | null,
 ): Promise<{ searchId: string; results: RepositoryMatch[] }> {
   const now = deps.now();
-  const results = await matchRepository(deps.db, criteria, { now });
+  const results = await withLeftOnAsRecorded(deps.db, await matchRepository(deps.db, criteria, { now }));
   const searchId = crypto.randomUUID();
   const laCode = user.laCode ?? user.orgCode;
   await deps.db.transaction().execute(async (trx) => {
