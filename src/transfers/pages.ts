@@ -25,6 +25,7 @@ import { sendFiles, zipsUnpacking, type UploadPart } from './send-files.js';
 import { recentZipJobs, zipJob, type ZipJobState } from './zip-jobs.js';
 import { gateRefusal, sentState, uploadGateFor } from './upload-support.js';
 import { sendDownload } from '../platform/web/send-file.js';
+import { destinationNames } from './destination-names.js';
 
 const stateTags: Record<string, { text: string; classes: string }> = {
   waiting: { text: 'Waiting', classes: 'govuk-tag--blue' },
@@ -110,6 +111,10 @@ export const transferPages: FastifyPluginAsync<{ services: Services }> = async (
       return reply.render('transfers/views/sent-results.njk', {
         title: titles[status],
         results,
+        names: await destinationNames(
+          services.db,
+          results.map((r) => r.destination),
+        ),
         accepted: results.filter((r) => r.status !== 'rejected').length,
         unpacking,
         zips: jobs.length > 0,
@@ -149,6 +154,10 @@ export const transferPages: FastifyPluginAsync<{ services: Services }> = async (
     return reply.render('transfers/views/zip.njk', {
       title: job.zipName,
       job,
+      names: await destinationNames(
+        services.db,
+        job.files.map((r) => r.destination),
+      ),
       tag: zipTags[job.state],
       backLink: '/zips',
       backLinkText: 'Your .zip uploads',
