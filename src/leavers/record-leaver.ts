@@ -135,24 +135,45 @@ export type RecordOutcome =
   | { kind: 'recorded'; id: string; dueOn: string; ctfSent: { fileId: string; sentTo: string; sentAt: Date } | null }
   | { kind: 'invalid'; errors: FieldError[] };
 
+/** Checks a leaver's details and that the new school is another school s2s knows, without recording anything. */
+export async function checkLeaver(
+  deps: RepositoryDeps,
+  user: User,
+  input: unknown,
+): Promise<{ ok: true; leaver: LeaverInput } | { ok: false; errors: FieldError[] }> {
+  const parsed = parseLeaver(input, londonDate(deps.now()));
+  if (!parsed.ok) return parsed;
+  const leaver = parsed.leaver;
+  if (leaver.destinationLAEstab) {
+    const problem = await otherSchoolProblem(deps.db, user.orgCode, leaver.destinationLAEstab, 'destinationLAEstab', {
+      own: 'The new school cannot be your own school',
+      unknownHint: '; if the pupil went to an independent school, choose “Outside the maintained sector”.',
+    });
+    if (problem) return { ok: false, errors: [problem] };
+  }
+  return parsed;
+}
+
 export async function recordLeaver(
   deps: RepositoryDeps,
   user: User,
   input: unknown,
   sourceIp: string | null,
 ): Promise<RecordOutcome> {
+  const checked = await checkLeaver(deps, user, input);
+  if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
+  return insertLeaver(deps, user, checked.leaver, sourceIp);
+}
+
+/** Records a leaver already checked by `checkLeaver`, and audits it. */
+export async function insertLeaver(
+  deps: RepositoryDeps,
+  user: User,
+  leaver: LeaverInput,
+  sourceIp: string | null,
+): Promise<RecordOutcome> {
   const now = deps.now();
-  const parsed = parseLeaver(input, londonDate(now));
-  if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
-  const leaver = parsed.leaver;
   const school = user.orgCode;
-  if (leaver.destinationLAEstab) {
-    const problem = await otherSchoolProblem(deps.db, school, leaver.destinationLAEstab, 'destinationLAEstab', {
-      own: 'The new school cannot be your own school',
-      unknownHint: '; if the pupil went to an independent school, choose “Outside the maintained sector”.',
-    });
-    if (problem) return { kind: 'invalid', errors: [problem] };
-  }
   const dueOn = addSchoolDays(leaver.leftOn, CTF_DUE_SCHOOL_DAYS);
   const sentEarliest = new Date(Date.parse(`${leaver.leftOn}T00:00:00Z`) - SENT_EARLY_DAYS * 86_400_000);
   const sent = await findSentCtf(deps.db, deps.keys.pupilIndexKey, school, leaver.upn, sentEarliest);
