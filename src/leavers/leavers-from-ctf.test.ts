@@ -52,8 +52,13 @@ for (const database of await testDatabases()) {
       });
     };
     const audited = async () =>
-      (await services.db.selectFrom('audit_events').select('target_id').where('action', '=', 'leaver.recorded').execute())
-        .length;
+      (
+        await services.db
+          .selectFrom('audit_events')
+          .select('target_id')
+          .where('action', '=', 'leaver.recorded')
+          .execute()
+      ).length;
 
     before(async () => {
       services = await testServices(await database.open());
@@ -107,9 +112,9 @@ for (const database of await testDatabases()) {
 
       const ok = await postMultipart(file, 'leftOn=2026-10-30&reason=not-returned');
       assert.equal(ok.statusCode, 201, ok.body);
-      const leaver = (await apiGet(app, school, '/api/v1/leavers')).json().leavers.find(
-        (l: { upn: string }) => l.upn === cara.upn,
-      );
+      const leaver = (await apiGet(app, school, '/api/v1/leavers'))
+        .json()
+        .leavers.find((l: { upn: string }) => l.upn === cara.upn);
       assert.equal(leaver.destination, 'unknown');
       assert.equal(leaver.reason, 'not-returned');
     });
@@ -125,7 +130,9 @@ for (const database of await testDatabases()) {
       assert.doesNotMatch(fields[0]!.message, /[A-Z]+_[A-Z_]+/, 'no engine codes in the words');
 
       const doctype = Buffer.from(
-        file.bytes.toString('utf8').replace('<CTfile', '<!DOCTYPE CTfile [<!ENTITY x SYSTEM "file:///etc/passwd">]><CTfile'),
+        file.bytes
+          .toString('utf8')
+          .replace('<CTfile', '<!DOCTYPE CTfile [<!ENTITY x SYSTEM "file:///etc/passwd">]><CTfile'),
       );
       const entity = await postXml({ name: file.name, bytes: doctype }, 'leftOn=2026-10-30');
       assert.equal(entity.statusCode, 422, entity.body);
@@ -157,7 +164,10 @@ for (const database of await testDatabases()) {
           method: 'POST',
           url: '/leavers/from-ctf',
           payload: body,
-          headers: { 'content-type': contentType, cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+          headers: {
+            'content-type': contentType,
+            cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+          },
         });
       };
       const sealedFrom = (html: string) => /name="sealed" value="([^"]+)"/.exec(html)![1]!;

@@ -178,7 +178,9 @@ export async function recordLeaversFromCtf(
       leftOn: details.leftOn,
       destination: leavers.destination,
       ...(leavers.destinationLAEstab ? { destinationLAEstab: leavers.destinationLAEstab } : {}),
-      ...(leavers.destination === 'school' ? {} : { reason: details.reason ?? '', reasonNote: details.reasonNote ?? '' }),
+      ...(leavers.destination === 'school'
+        ? {}
+        : { reason: details.reason ?? '', reasonNote: details.reasonNote ?? '' }),
     });
     if (outcome.ok) {
       checked.push({ pupil, leaver: outcome.leaver });

@@ -12,13 +12,7 @@ import type { FieldError } from '../platform/validation.js';
 import { dateFromParts, withDateErrors, type Form } from '../platform/web/date-parts.js';
 import { readUploadForm, type CtfProblem } from '../platform/ctf-upload.js';
 import { listLeavers } from './list-leavers.js';
-import {
-  openLeavers,
-  readLeaversCtf,
-  recordLeaversFromCtf,
-  sealLeavers,
-  type CtfLeavers,
-} from './leavers-from-ctf.js';
+import { openLeavers, readLeaversCtf, recordLeaversFromCtf, sealLeavers, type CtfLeavers } from './leavers-from-ctf.js';
 import { CTF_DUE_SCHOOL_DAYS, outsideReasons, reasonText, recordLeaver, unknownReasons } from './record-leaver.js';
 
 const choices = (reasons: readonly (keyof typeof reasonText)[]) =>
@@ -139,16 +133,20 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
     fromCtfPage(reply, 200, []),
   );
 
-  app.post('/leavers/from-ctf', { config: { access: 'leavers:record', csrfInHandler: true } }, async (request, reply) => {
-    const maxBytes = services.config.maxFileMb * 1024 * 1024;
-    const upload = await readUploadForm(request, services.keys.csrfKey, maxBytes);
-    if (!upload) return fromCtfPage(reply, 400, [], 'Choose the CTF to read');
-    if (upload.tooLarge)
-      return fromCtfPage(reply, 413, [], `The file is larger than the limit of ${services.config.maxFileMb} MB`);
-    const read = await readLeaversCtf(services, request.user!, upload.bytes, upload.fileName);
-    if (!read.ok) return fromCtfPage(reply, 422, read.problems);
-    return checkPage(reply, request.user!, read.leavers, {});
-  });
+  app.post(
+    '/leavers/from-ctf',
+    { config: { access: 'leavers:record', csrfInHandler: true } },
+    async (request, reply) => {
+      const maxBytes = services.config.maxFileMb * 1024 * 1024;
+      const upload = await readUploadForm(request, services.keys.csrfKey, maxBytes);
+      if (!upload) return fromCtfPage(reply, 400, [], 'Choose the CTF to read');
+      if (upload.tooLarge)
+        return fromCtfPage(reply, 413, [], `The file is larger than the limit of ${services.config.maxFileMb} MB`);
+      const read = await readLeaversCtf(services, request.user!, upload.bytes, upload.fileName);
+      if (!read.ok) return fromCtfPage(reply, 422, read.problems);
+      return checkPage(reply, request.user!, read.leavers, {});
+    },
+  );
 
   app.post<{ Body: Form }>(
     '/leavers/from-ctf/confirm',

@@ -108,7 +108,11 @@ export async function readUploadForm(
   maxBytes: number,
 ): Promise<UploadedFile | null> {
   const refused = () =>
-    new HttpError(403, 'CSRF', 'This form has expired or did not come from s2s. Go back, reload the page and try again.');
+    new HttpError(
+      403,
+      'CSRF',
+      'This form has expired or did not come from s2s. Go back, reload the page and try again.',
+    );
   if (!request.isMultipart()) throw new HttpError(400, 'NOT_MULTIPART', 'Choose a file to upload.');
   let csrfChecked = false;
   let upload: UploadedFile | null = null;
