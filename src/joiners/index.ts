@@ -4,12 +4,13 @@ import { extension } from '../platform/extensions.js';
 import { afterCommitEffects } from '../transfers/public.js';
 import { joinerApiRoutes } from './api-routes.js';
 import { passOverdueRequests } from './ctf-requests.js';
+import { joinerFromCtfPages } from './from-ctf-pages.js';
 import { joinerPages } from './pages.js';
 import { joinerCtfEffect } from './receive-ctfs.js';
 
 export const joiners: Capability = {
   name: 'joiners',
-  routes: [joinerApiRoutes, joinerPages],
+  routes: [joinerApiRoutes, joinerPages, joinerFromCtfPages],
   navigation: [
     { href: '/joiners', text: 'New pupils', permission: 'joiners:register' },
     { href: '/ctf-requests', text: 'CTF requests', permission: 'ctf-requests:answer' },
