@@ -181,7 +181,7 @@ for (const database of await testDatabases()) {
         const fay = pupil('Fay', 'Varley', '823200310006');
         const check = await upload(ctfFile('8232003', '3304101', { people: [eve, fay, ada] }));
         assert.equal(check.statusCode, 200, check.body);
-        for (const shown of ['Eve Umber', 'Fay Varley', eve.upn, '17 May 2016', 'school 3304101'])
+        for (const shown of ['Eve Umber', 'Fay Varley', eve.upn, '17 May 2016', 'Brackenford High School (3304101)'])
           assert.ok(check.body.includes(shown), shown);
         const sealed = sealedFrom(check.body);
 

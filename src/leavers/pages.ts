@@ -4,6 +4,8 @@
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { openCase } from '../cme/public.js';
+import { organisationNames } from '../establishments/public.js';
+import { nameWithNumber } from '../platform/organisation-name.js';
 import { londonDate } from '../platform/school-days.js';
 import type { User } from '../platform/user.js';
 import type { Services } from '../platform/services.js';
@@ -96,10 +98,17 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
     );
   }
 
-  function checkPage(reply: FastifyReply, user: User, leavers: CtfLeavers, values: Form, errors: FieldError[] = []) {
+  async function checkPage(
+    reply: FastifyReply,
+    user: User,
+    leavers: CtfLeavers,
+    values: Form,
+    errors: FieldError[] = [],
+  ) {
+    const school = leavers.destinationLAEstab;
     const destinationText =
       leavers.destination === 'school'
-        ? `school ${leavers.destinationLAEstab}`
+        ? nameWithNumber(school, (await organisationNames(services.db, [school])).get(school ?? ''))
         : leavers.destination === 'unknown'
           ? 'XXXXXXX (destination not known)'
           : 'MMMMMMM (outside the maintained sector)';

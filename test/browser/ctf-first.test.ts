@@ -89,7 +89,7 @@ for (const database of await testDatabases()) {
         await page.getByRole('heading', { level: 1, name: `Check the leavers in ${file.name}` }).waitFor();
         const rows = await page.locator('#ctf-pupils tbody').innerText();
         assert.match(rows, new RegExp(`Imogen ${surname}[\\s\\S]*3 June 2015[\\s\\S]*${people[0]!.upn}`));
-        assert.match(rows, /school 3304101/);
+        assert.match(rows, /Brackenford High School \(3304101\)/);
         await checkPage(page);
 
         await page.getByRole('button', { name: 'Record 2 leavers' }).click();
