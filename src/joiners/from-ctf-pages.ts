@@ -6,6 +6,8 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { readCtfPupils, readUploadForm, type CtfProblem } from '../platform/ctf-upload.js';
 import type { Services } from '../platform/services.js';
+import { HttpError } from '../platform/web/http-error.js';
+import { gateRefusal, uploadGateFor } from '../transfers/public.js';
 import type { Form } from '../platform/web/date-parts.js';
 import {
   MAX_PUPILS_TO_CHOOSE,
@@ -61,7 +63,19 @@ export const joinerFromCtfPages: FastifyPluginAsync<{ services: Services }> = as
     { config: { access: 'joiners:register', csrfInHandler: true } },
     async (request, reply) => {
       const user = request.user!;
-      const upload = await readUploadForm(request, services.keys.csrfKey, services.config.maxFileMb * 1024 * 1024);
+      // The file is held in memory while it is read: uploads share the process's bounded slots with sending files.
+      const entered = uploadGateFor(services).enter(user);
+      if ('refused' in entered) {
+        const { statusCode, code, message } = gateRefusal(entered.refused);
+        reply.header('retry-after', '10');
+        throw new HttpError(statusCode, code, message);
+      }
+      let upload;
+      try {
+        upload = await readUploadForm(request, services.keys.csrfKey, services.config.maxFileMb * 1024 * 1024);
+      } finally {
+        entered.release();
+      }
       if (!upload) return registerPage(reply, { error: 'Choose the CTF the pupil brought', status: 400 });
       if (upload.tooLarge)
         return registerPage(reply, {

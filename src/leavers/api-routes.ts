@@ -8,8 +8,9 @@ import type { Services } from '../platform/services.js';
 import { listLeavers, type LeaverSummary } from './list-leavers.js';
 import { leaverSchema, recordLeaver } from './record-leaver.js';
 import { readLeaversCtf, recordLeaversFromCtf } from './leavers-from-ctf.js';
-import { problemText, readLimited } from '../platform/ctf-upload.js';
-import { apiRoute, dateField, errorAnswer, idField, timestampField } from '../platform/web/api-route.js';
+import { problemText, readLimited, uploadedName } from '../platform/ctf-upload.js';
+import { gateRefusal, uploadGateFor } from '../transfers/public.js';
+import { apiRoute, dateField, errorAnswer, idField, retryAfter, timestampField } from '../platform/web/api-route.js';
 import { leaverDestinations, leaverReasons } from '../platform/vocabulary.js';
 
 function leaverEntry(l: LeaverSummary) {
@@ -133,6 +134,10 @@ export const leaverApiRoutes: FastifyPluginAsync<{ services: Services }> = async
       responses: {
         201: { description: 'Recorded: each leaver, and the pupils skipped as already recorded.', body: fromCtfAnswer },
         400: errorAnswer('No file in the request (NO_FILE), or BAD_ADDRESS.'),
+        429: errorAnswer(
+          'You, or your organisation, already have as many uploads in progress as one may at once (TOO_MANY_UPLOADS): retry after Retry-After seconds.',
+          retryAfter('Seconds to wait before retrying.'),
+        ),
         413: errorAnswer(`The file is larger than the upload limit, S2S_MAX_FILE_MB (FILE_TOO_LARGE).`),
         415: errorAnswer('The body is neither XML nor multipart/form-data (UNSUPPORTED_BODY).'),
         422: errorAnswer(
@@ -142,16 +147,27 @@ export const leaverApiRoutes: FastifyPluginAsync<{ services: Services }> = async
     },
     async (request, reply) => {
       let bytes: Buffer;
-      let fileName = 'upload.xml';
+      // A body has no name of its own; a multipart part's is checked against the file's header.
+      let fileName = 'the request body';
       if (request.isMultipart()) {
+        // The file is held in memory while it is read: uploads share the process's bounded slots with sending files.
+        const entered = uploadGateFor(services).enter(request.user!);
+        if ('refused' in entered) {
+          const { statusCode, code, message } = gateRefusal(entered.refused);
+          return reply.code(statusCode).header('retry-after', '10').send({ error: { code, message } });
+        }
         let found: { bytes: Buffer; tooLarge: boolean } | null = null;
-        for await (const part of request.parts()) {
-          if (part.type !== 'file') continue;
-          const read = await readLimited(part.file, services.config.maxFileMb * 1024 * 1024);
-          if (found === null && part.fieldname === 'file') {
-            found = read;
-            fileName = part.filename || fileName;
+        try {
+          for await (const part of request.parts()) {
+            if (part.type !== 'file') continue;
+            const read = await readLimited(part.file, services.config.maxFileMb * 1024 * 1024);
+            if (found === null && part.fieldname === 'file') {
+              found = read;
+              if (part.filename) fileName = uploadedName(part.filename);
+            }
           }
+        } finally {
+          entered.release();
         }
         if (!found)
           return reply.code(400).send({ error: { code: 'NO_FILE', message: 'Send the CTF as a part named "file".' } });

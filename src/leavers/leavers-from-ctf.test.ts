@@ -80,6 +80,13 @@ for (const database of await testDatabases()) {
       assert.deepEqual(recorded.map((r) => r.surname).sort(), ['Quill', 'Rowntree']);
       assert.equal(recorded[0]!.ctfDueOn, '2026-11-20');
       assert.equal(await audited(), before + 2, 'each leaver recorded is audited');
+      const trail = await services.db
+        .selectFrom('audit_events')
+        .select('details')
+        .where('action', '=', 'leaver.recorded')
+        .where('target_id', '=', recorded[0]!.id)
+        .executeTakeFirstOrThrow();
+      assert.match(JSON.stringify(trail.details), /"readFromCtf":"the request body"/);
       const leavers = (await apiGet(app, school, '/api/v1/leavers')).json().leavers as Array<{
         upn: string;
         destination: string;
@@ -117,6 +124,13 @@ for (const database of await testDatabases()) {
         .leavers.find((l: { upn: string }) => l.upn === cara.upn);
       assert.equal(leaver.destination, 'unknown');
       assert.equal(leaver.reason, 'not-returned');
+      const trail = await services.db
+        .selectFrom('audit_events')
+        .select('details')
+        .where('action', '=', 'leaver.recorded')
+        .where('target_id', '=', leaver.id)
+        .executeTakeFirstOrThrow();
+      assert.match(JSON.stringify(trail.details), new RegExp(`"readFromCtf":"${file.name}"`));
     });
 
     it('refuses a broken file with each problem’s line and why, a file from another school, and other bodies', async () => {

@@ -220,7 +220,7 @@ export async function recordLeaversFromCtf(
       continue;
     }
     known.add(leaver.upn);
-    const outcome = await insertLeaver(deps, user, leaver, sourceIp);
+    const outcome = await insertLeaver(deps, user, leaver, sourceIp, { ctfFileName: leavers.fileName });
     // Recorded meanwhile (another tab, the same file twice at once): the database keeps one.
     if (outcome.kind === 'invalid') {
       alreadyRecorded.push(pupil);

@@ -165,12 +165,13 @@ export async function recordLeaver(
   return insertLeaver(deps, user, checked.leaver, sourceIp);
 }
 
-/** Records a leaver already checked by `checkLeaver`, and audits it. */
+/** Records a leaver already checked by `checkLeaver`, and audits it (with the CTF it was read from, if any). */
 export async function insertLeaver(
   deps: RepositoryDeps,
   user: User,
   leaver: LeaverInput,
   sourceIp: string | null,
+  readFrom?: { ctfFileName: string },
 ): Promise<RecordOutcome> {
   const now = deps.now();
   const school = user.orgCode;
@@ -218,7 +219,11 @@ export async function insertLeaver(
     actor: auditActor(user),
     target: { kind: 'leaver', id },
     sourceIp,
-    details: { destination: leaver.destinationLAEstab ?? leaver.destination, ctfAlreadySent: sent?.fileId ?? null },
+    details: {
+      destination: leaver.destinationLAEstab ?? leaver.destination,
+      ctfAlreadySent: sent?.fileId ?? null,
+      ...(readFrom ? { readFromCtf: readFrom.ctfFileName } : {}),
+    },
   });
   return { kind: 'recorded', id, dueOn, ctfSent: sent ?? null };
 }

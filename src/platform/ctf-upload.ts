@@ -125,10 +125,15 @@ export async function readUploadForm(
     }
     if (!csrfChecked) throw refused();
     const read = await readLimited(part.file, maxBytes);
-    if (part.filename !== '' && upload === null) upload = { fileName: part.filename, ...read, fields };
+    if (part.filename !== '' && upload === null) upload = { fileName: uploadedName(part.filename), ...read, fields };
   }
   if (!csrfChecked) throw refused();
   return upload;
+}
+
+/** A file's name as the browser or client gave it, without any folders, and short enough to show and record. */
+export function uploadedName(given: string): string {
+  return (given.split(/[\\/]/).pop() ?? '').slice(0, 200) || 'the file';
 }
 
 /** Reads a stream into memory up to `maxBytes`; past it the rest is read and dropped, so the request ends cleanly. */

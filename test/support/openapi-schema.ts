@@ -2157,6 +2157,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description You, or your organisation, already have as many uploads in progress as one may at once (TOO_MANY_UPLOADS): retry after Retry-After seconds. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       503: components['responses']['Unavailable'];
     };
   };
