@@ -5,6 +5,8 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { openCase } from '../cme/public.js';
 import { organisationNames } from '../establishments/public.js';
+import { gateRefusal, uploadGateFor } from '../transfers/public.js';
+import { HttpError } from '../platform/web/http-error.js';
 import { nameWithNumber } from '../platform/organisation-name.js';
 import { londonDate } from '../platform/school-days.js';
 import type { User } from '../platform/user.js';
@@ -147,7 +149,19 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
     { config: { access: 'leavers:record', csrfInHandler: true } },
     async (request, reply) => {
       const maxBytes = services.config.maxFileMb * 1024 * 1024;
-      const upload = await readUploadForm(request, services.keys.csrfKey, maxBytes);
+      // The file is held in memory while it is read: uploads share the process's bounded slots with sending files.
+      const entered = uploadGateFor(services).enter(request.user!);
+      if ('refused' in entered) {
+        const { statusCode, code, message } = gateRefusal(entered.refused);
+        reply.header('retry-after', '10');
+        throw new HttpError(statusCode, code, message);
+      }
+      let upload;
+      try {
+        upload = await readUploadForm(request, services.keys.csrfKey, maxBytes);
+      } finally {
+        entered.release();
+      }
       if (!upload) return fromCtfPage(reply, 400, [], 'Choose the CTF to read');
       if (upload.tooLarge)
         return fromCtfPage(reply, 413, [], `The file is larger than the limit of ${services.config.maxFileMb} MB`);
