@@ -8,6 +8,7 @@ import { ctfFile, multipart, noOtherNames, type TestFile } from '../../test/supp
 import { csrfFrom, seedRegister, signIn, type Browser, type TestServices } from '../../test/support/world.js';
 import { makeUpn } from '../ctf/upn.js';
 import { buildApp } from '../app/app.js';
+import { uploadGateFor } from '../transfers/public.js';
 
 // Pupils of Hollins Lane Primary (8232003); the clock starts on Monday 2 November 2026.
 const pupil = (forename: string, surname: string, upnBody: string) => ({
@@ -167,6 +168,22 @@ for (const database of await testDatabases()) {
         (await services.db.selectFrom('leavers').select('id').where('surname', '=', 'Tolley').execute()).length,
         0,
       );
+    });
+
+    it('refuses a multipart upload while the user already holds every upload slot, reading none of it', async () => {
+      const gate = uploadGateFor(services);
+      const held: Array<{ release: () => void }> = [];
+      for (let i = 0; i < services.config.maxConcurrentUploadsPerUser; i++) {
+        const entered = gate.enter(school.account.user);
+        if ('release' in entered) held.push(entered);
+      }
+      try {
+        const refused = await postMultipart(ctfFile('8232003', 'MMMMMMM'), 'leftOn=2026-10-30&reason=abroad');
+        assert.equal(refused.statusCode, 429, refused.body);
+        assert.equal(refused.json().error.code, 'TOO_MANY_UPLOADS');
+      } finally {
+        for (const slot of held) slot.release();
+      }
     });
 
     describe('the pages', () => {
