@@ -1,7 +1,7 @@
 /**
  * Browser journeys that start from the CTF instead of the keyboard, on a desktop and on a 320-pixel screen (no page
  * scrolling sideways), every page checked with axe: a school records its leavers by uploading the CTF it is
- * sending them with; another school's inbox names each file's pupils, filters to the files not yet downloaded, and
+ * sending them with; a school registers a new pupil picked from the CTF the family brought; another school's inbox names each file's pupils, filters to the files not yet downloaded, and
  * downloads two files as one zip.
  */
 import assert from 'node:assert/strict';
@@ -109,6 +109,44 @@ for (const database of await testDatabases()) {
 
         await page.getByRole('link', { name: 'Go to your leavers' }).click();
         assert.match(await page.locator('#leavers').innerText(), new RegExp(`Imogen ${surname}`));
+        await checkPage(page);
+      });
+
+      it(`registers a new pupil picked from the CTF the family brought (${screen.name})`, async () => {
+        const { services } = suite.running;
+        const school = await addUser(services, { role: 'school-user', org: '8232002' });
+        const surname = ['Quennell', 'Quarrie'][n]!;
+        const file = ctfFile('3304101', '8232002', {
+          people: [
+            { ...noOtherNames, forename: 'Tobias', surname, dateOfBirth: '2014-11-02', sex: 'M' },
+            { ...noOtherNames, forename: 'Ursula', surname, dateOfBirth: '2016-08-19', sex: 'F' },
+          ],
+        });
+        const local = path.join(folder, `joiner-${n}-${file.name}`);
+        fs.writeFileSync(local, file.bytes);
+
+        const page = await suite.newPage({ width: screen.width, height: screen.height });
+        await signIn(page, services, school);
+        await page.goto('/joiners/new');
+        await checkPage(page);
+        await page.getByLabel('Did the pupil bring a CTF?').setInputFiles(local);
+        await page.getByRole('button', { name: 'Fill in from the CTF' }).click();
+        await page.getByRole('heading', { level: 1, name: 'Which pupil are you registering?' }).waitFor();
+        await checkPage(page);
+        await page.getByRole('button', { name: 'Continue' }).click();
+        await page.waitForLoadState('load');
+        assert.match(await page.locator('.govuk-error-summary').innerText(), /Select the pupil you are registering/);
+        await checkPage(page);
+
+        await page.getByLabel(`Ursula ${surname}`).check();
+        await page.getByRole('button', { name: 'Continue' }).click();
+        await page.getByRole('heading', { level: 1, name: 'Register a new pupil' }).waitFor();
+        assert.equal(await page.getByLabel('First name', { exact: true }).inputValue(), 'Ursula');
+        assert.equal(await page.getByLabel('Previous school’s LAEstab (optional)').inputValue(), '3304101');
+        await checkPage(page);
+        await fillDate(page, 'Date the pupil joined', '29', '10', '2026');
+        await page.getByRole('button', { name: 'Register and look for the record' }).click();
+        await page.getByRole('heading', { level: 1, name: 'New pupil registered' }).waitFor();
         await checkPage(page);
       });
 
