@@ -226,6 +226,7 @@ for (const database of await testDatabases()) {
         assert.equal(partDate.statusCode, 422);
         assert.match(partDate.body, /Date left must include a day, month and year/);
         assert.match(partDate.body, /Eve Umber/, 'the pupils are still listed');
+        assert.match(partDate.body, /href="#left-day"/, 'the error links to the date');
 
         const tampered = await browser.post('/leavers/from-ctf/confirm', {
           _csrf: csrfFrom(check.body),
@@ -249,6 +250,37 @@ for (const database of await testDatabases()) {
         assert.match(done.body, /Already recorded[\s\S]*Ada Quill/);
         const list = await browser.get('/leavers');
         assert.match(list.body, /Eve Umber/);
+      });
+
+      it('asks why for a file to MMMMMMM, and names every problem at once, each linked to its place', async () => {
+        const odd = pupil('Hal', 'Yarrow2', '823200310008');
+        const check = await upload(ctfFile('8232003', 'MMMMMMM', { people: [odd] }));
+        assert.equal(check.statusCode, 200, check.body);
+        assert.match(check.body, /MMMMMMM \(outside the maintained sector\)/);
+        assert.match(check.body, /Where did the pupils go outside the maintained sector\?/);
+        const refused = await browser.post('/leavers/from-ctf/confirm', {
+          _csrf: csrfFrom(check.body),
+          sealed: sealedFrom(check.body),
+        });
+        assert.equal(refused.statusCode, 422);
+        const summary = refused.body.slice(refused.body.indexOf('govuk-error-summary'));
+        assert.match(summary, /href="#left-day">Enter the date the pupil left/);
+        assert.match(summary, /href="#reason">Choose where the pupil went outside the maintained sector/);
+        assert.match(summary, /href="#ctf-pupils">Hal Yarrow2: Surname can only include letters/);
+
+        const other = await browser.post('/leavers/from-ctf/confirm', {
+          _csrf: csrfFrom(check.body),
+          sealed: sealedFrom(check.body),
+          'left-day': '30',
+          'left-month': '10',
+          'left-year': '2026',
+          reason: 'other',
+        });
+        assert.match(other.body, /href="#reasonNote">Say what happened, for “Other”/);
+        assert.equal(
+          (await services.db.selectFrom('leavers').select('id').where('surname', '=', 'Yarrow2').execute()).length,
+          0,
+        );
       });
 
       it('shows a bad file’s problems in words, with the codes only under technical details', async () => {

@@ -14,7 +14,7 @@ import type { LeaverDestination } from '../platform/schema.js';
 import type { User } from '../platform/user.js';
 import type { FieldError } from '../platform/validation.js';
 import type { RepositoryDeps } from '../repository/public.js';
-import { checkLeaver, insertLeaver, type LeaverInput } from './record-leaver.js';
+import { checkLeaver, insertLeaver, reasonProblem, type LeaverInput } from './record-leaver.js';
 
 /** Leavers recorded from one file at most: a whole year group moving on fits, and the sealed form stays small. */
 export const MAX_LEAVERS_PER_CTF = 300;
@@ -167,6 +167,12 @@ export async function recordLeaversFromCtf(
   sourceIp: string | null,
 ): Promise<FromCtfOutcome> {
   const errors: FieldError[] = [];
+  // The reason is asked once for the whole file, so it is checked here even when the date is also missing, which
+  // stops the per-pupil check before it gets to the reason: the school sees every problem at once.
+  if (leavers.destination !== 'school') {
+    const problem = reasonProblem(leavers.destination, details.reason, details.reasonNote);
+    if (problem) errors.push(problem);
+  }
   const checked: Array<{ pupil: CtfPupilRead; leaver: LeaverInput }> = [];
   for (const pupil of leavers.pupils) {
     const outcome = await checkLeaver(deps, user, {

@@ -100,6 +100,15 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
     );
   }
 
+  const checkPageBoxes: Record<string, string> = {
+    leftOn: 'left-day',
+    reason: 'reason',
+    reasonNote: 'reasonNote',
+    ...Object.fromEntries(
+      ['surname', 'forename', 'dateOfBirth', 'sex', 'upn', 'destinationLAEstab'].map((f) => [f, 'ctf-pupils']),
+    ),
+  };
+
   async function checkPage(
     reply: FastifyReply,
     user: User,
@@ -134,7 +143,8 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
             : 'Where did the pupils go outside the maintained sector?',
         values,
         sealed: sealLeavers(services.keys.csrfKey, user, leavers, services.now()),
-        errors: errorLinks(errors, { ids: { leftOn: 'left-day', reason: 'reason' }, otherwise: 'left-day' }),
+        // A problem with a pupil's own details (or the school the file is addressed to) points to the list of pupils.
+        errors: errorLinks(errors, { ids: checkPageBoxes, otherwise: 'ctf-pupils' }),
       },
       errors.length > 0 ? 422 : 200,
     );

@@ -92,21 +92,12 @@ export function parseLeaver(input: unknown, today: string): ParsedLeaver {
       message: `Date left must be one s2s can count the CTF’s ${CTF_DUE_SCHOOL_DAYS} school days from: its school calendar runs from ${longDate(calendarRange.first)} to ${longDate(calendarRange.last)}`,
     });
 
-  const reasons: readonly string[] =
-    d.destination === 'unknown' ? unknownReasons : d.destination === 'outside-maintained-sector' ? outsideReasons : [];
   if (d.destination === 'school') {
     if (!d.destinationLAEstab)
       errors.push({ field: 'destinationLAEstab', message: 'Enter the new school’s LAEstab (7 digits)' });
-  } else if (!d.reason || !reasons.includes(d.reason)) {
-    errors.push({
-      field: 'reason',
-      message:
-        d.destination === 'unknown'
-          ? 'Choose why the destination is not known'
-          : 'Choose where the pupil went outside the maintained sector',
-    });
-  } else if (d.reason === 'other' && !d.reasonNote) {
-    errors.push({ field: 'reasonNote', message: 'Say what happened, for “Other”' });
+  } else {
+    const problem = reasonProblem(d.destination, d.reason, d.reasonNote);
+    if (problem) errors.push(problem);
   }
   if (errors.length > 0) return { ok: false, errors };
   return {
@@ -124,6 +115,25 @@ export function parseLeaver(input: unknown, today: string): ParsedLeaver {
       ...(d.destination !== 'school' && d.reasonNote ? { reasonNote: d.reasonNote } : {}),
     },
   };
+}
+
+/** What is wrong with the reason given for a leaver not going to a school, if anything. */
+export function reasonProblem(
+  destination: Exclude<LeaverDestination, 'school'>,
+  reason: string | undefined,
+  note: string | undefined,
+): FieldError | undefined {
+  const reasons: readonly string[] = destination === 'unknown' ? unknownReasons : outsideReasons;
+  if (!reason || !reasons.includes(reason))
+    return {
+      field: 'reason',
+      message:
+        destination === 'unknown'
+          ? 'Choose why the destination is not known'
+          : 'Choose where the pupil went outside the maintained sector',
+    };
+  if (reason === 'other' && !note?.trim()) return { field: 'reasonNote', message: 'Say what happened, for “Other”' };
+  return undefined;
 }
 
 /** When the school is next reminded of a CTF not yet sent: 5 school days before it is due, then on the day. */
