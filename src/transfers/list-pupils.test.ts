@@ -29,4 +29,22 @@ describe('the names a list shows for its files', () => {
     assert.equal(named[51]!.names, undefined, 'files past the newest 50 CTFs show no names');
     assert.equal(named[50]!.names?.shown.length, 5, 'the 50th CTF (the 51st file) is read');
   });
+
+  it('shows no names for a file it cannot read, and says why, without failing the list', async () => {
+    const failed: string[] = [];
+    const named = await withPupilNames(
+      [
+        { id: 'broken', fileType: 'CTF', pupils: 1 },
+        { id: 'fine', fileType: 'CTF', pupils: 1 },
+      ],
+      async (id) => {
+        if (id === 'broken') throw new Error('the blob is gone');
+        return [{ upn: null, surname: 'Oakes', forename: 'Wyn', dateOfBirth: '2015-01-01', sex: null }];
+      },
+      (id) => failed.push(id),
+    );
+    assert.deepEqual(failed, ['broken']);
+    assert.equal(named[0]!.names, undefined);
+    assert.equal(named[1]!.names?.shown[0]?.surname, 'Oakes');
+  });
 });

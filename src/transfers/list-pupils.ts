@@ -25,6 +25,8 @@ export interface PupilNames {
 export async function withPupilNames<F extends { id: string; fileType: string; pupils: number }>(
   files: readonly F[],
   read: (fileId: string, max: number) => Promise<FilePupil[] | null>,
+  /** A file that cannot be read shows no names, rather than taking the whole list down; this hears why. */
+  onError: (fileId: string, error: unknown) => void = () => undefined,
 ): Promise<Array<F & { names?: PupilNames }>> {
   const out: Array<F & { names?: PupilNames }> = files.map((f) => ({ ...f }));
   const toRead = out.filter((f) => f.fileType === 'CTF').slice(0, FILES_WITH_NAMES);
@@ -32,7 +34,12 @@ export async function withPupilNames<F extends { id: string; fileType: string; p
   const worker = async () => {
     while (next < toRead.length) {
       const file = toRead[next++]!;
-      const pupils = await read(file.id, NAMES_PER_FILE);
+      let pupils: FilePupil[] | null = null;
+      try {
+        pupils = await read(file.id, NAMES_PER_FILE);
+      } catch (error) {
+        onError(file.id, error);
+      }
       if (pupils) file.names = { shown: pupils, more: Math.max(0, file.pupils - pupils.length) };
     }
   };

@@ -140,8 +140,10 @@ export const transferPages: FastifyPluginAsync<{ services: Services }> = async (
     async (request, reply) => {
       const user = request.user!;
       const notDownloaded = request.query.show === 'not-downloaded';
-      const files = await withPupilNames(await listInbox(services.db, user, { notDownloaded }), (id, max) =>
-        pupilsInFile(services, id, user.orgCode, max),
+      const files = await withPupilNames(
+        await listInbox(services.db, user, { notDownloaded }),
+        (id, max) => pupilsInFile(services, id, user.orgCode, max),
+        (fileId, error) => request.log.error({ err: error, fileId }, 'could not read a file’s pupils for the inbox'),
       );
       const problem = zipProblems[request.query.problem ?? ''];
       return reply.render(
@@ -208,7 +210,11 @@ export const transferPages: FastifyPluginAsync<{ services: Services }> = async (
       state: stateTags[sentState(f)],
       expiringSoon: expiresSoon(f, now),
     }));
-    const files = await withPupilNames(sent, (id, max) => pupilsInSentFile(services, id, user, max));
+    const files = await withPupilNames(
+      sent,
+      (id, max) => pupilsInSentFile(services, id, user, max),
+      (fileId, error) => request.log.error({ err: error, fileId }, 'could not read a file’s pupils for the sent list'),
+    );
     return reply.render('transfers/views/sent.njk', { title: 'Sent files', files });
   });
 
