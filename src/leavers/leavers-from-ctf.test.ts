@@ -157,6 +157,10 @@ for (const database of await testDatabases()) {
       assert.equal(theirs.statusCode, 422);
       assert.match(JSON.stringify(theirs.json().error.fields), /from 3304101.*not from your school \(8232003\)/);
 
+      const toLa = await postXml(ctfFile('8232003', '823LLLL'), 'leftOn=2026-10-30');
+      assert.equal(toLa.statusCode, 422);
+      assert.match(JSON.stringify(toLa.json().error.fields), /addressed to 823LLLL, which is not a school/);
+
       const json = await app.inject({
         method: 'POST',
         url: '/api/v1/leavers/from-ctf?leftOn=2026-10-30',
