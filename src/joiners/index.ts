@@ -4,6 +4,7 @@ import { extension } from '../platform/extensions.js';
 import { afterCommitEffects } from '../transfers/public.js';
 import { joinerApiRoutes } from './api-routes.js';
 import { passOverdueRequests } from './ctf-requests.js';
+import { joinerFromCtfPages } from './from-ctf-pages.js';
 import { joinerPages } from './pages.js';
 import { joinerCtfEffect } from './receive-ctfs.js';
 import { joinersToDo } from './to-do.js';
@@ -11,7 +12,7 @@ import { joinersToDo } from './to-do.js';
 export const joiners: Capability = {
   name: 'joiners',
   toDo: joinersToDo,
-  routes: [joinerApiRoutes, joinerPages],
+  routes: [joinerApiRoutes, joinerPages, joinerFromCtfPages],
   navigation: [
     { href: '/joiners', text: 'New pupils', permission: 'joiners:register' },
     { href: '/ctf-requests', text: 'CTF requests', permission: 'ctf-requests:answer' },

@@ -4,13 +4,19 @@
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { openCase } from '../cme/public.js';
+import { organisationNames } from '../establishments/public.js';
+import { gateRefusal, uploadGateFor } from '../transfers/public.js';
+import { HttpError } from '../platform/web/http-error.js';
+import { nameWithNumber } from '../platform/organisation-name.js';
 import { londonDate } from '../platform/school-days.js';
 import type { User } from '../platform/user.js';
 import type { Services } from '../platform/services.js';
 import { errorLinks, readChildForm } from '../platform/child-details.js';
 import type { FieldError } from '../platform/validation.js';
 import { dateFromParts, withDateErrors, type Form } from '../platform/web/date-parts.js';
+import { readUploadForm, type CtfProblem } from '../platform/ctf-upload.js';
 import { listLeavers } from './list-leavers.js';
+import { openLeavers, readLeaversCtf, recordLeaversFromCtf, sealLeavers, type CtfLeavers } from './leavers-from-ctf.js';
 import { CTF_DUE_SCHOOL_DAYS, outsideReasons, reasonText, recordLeaver, unknownReasons } from './record-leaver.js';
 
 const choices = (reasons: readonly (keyof typeof reasonText)[]) =>
@@ -48,6 +54,7 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
         leavers,
         recorded: leavers.find((l) => l.id === request.query.recorded),
         reasonText,
+        maxFileMb: services.config.maxFileMb,
       });
     },
   );
@@ -77,6 +84,144 @@ export const leaverPages: FastifyPluginAsync<{ services: Services }> = async (ap
     if (outcome.kind === 'invalid') return recordPage(reply, values, withDateErrors(outcome.errors, dateErrors));
     return reply.redirect(`/leavers?recorded=${outcome.id}`, 303);
   });
+
+  // Recording leavers from the CTF the school is sending: upload, check the pupils read and give the day they left.
+  function fromCtfPage(reply: FastifyReply, status: number, problems: CtfProblem[], error?: string) {
+    const message = error ?? (problems.length > 0 ? 'The file is not a CTF s2s can read: see what is wrong below' : '');
+    return reply.render(
+      'leavers/views/from-ctf.njk',
+      {
+        title: 'Record leavers from their CTF',
+        maxFileMb: services.config.maxFileMb,
+        problems,
+        errors: message ? [{ text: message, href: problems.length > 0 ? '#file-problems' : '#ctf' }] : [],
+      },
+      status,
+    );
+  }
+
+  const checkPageBoxes: Record<string, string> = {
+    leftOn: 'left-day',
+    reason: 'reason',
+    reasonNote: 'reasonNote',
+    ...Object.fromEntries(
+      ['surname', 'forename', 'dateOfBirth', 'sex', 'upn', 'destinationLAEstab'].map((f) => [f, 'ctf-pupils']),
+    ),
+  };
+
+  async function checkPage(
+    reply: FastifyReply,
+    user: User,
+    leavers: CtfLeavers,
+    values: Form,
+    errors: FieldError[] = [],
+  ) {
+    const school = leavers.destinationLAEstab;
+    const destinationText =
+      leavers.destination === 'school'
+        ? nameWithNumber(school, (await organisationNames(services.db, [school])).get(school ?? ''))
+        : leavers.destination === 'unknown'
+          ? 'XXXXXXX (destination not known)'
+          : 'MMMMMMM (outside the maintained sector)';
+    const reasons =
+      leavers.destination === 'unknown'
+        ? choices(unknownReasons)
+        : leavers.destination === 'outside-maintained-sector'
+          ? choices(outsideReasons)
+          : null;
+    return reply.render(
+      'leavers/views/from-ctf-check.njk',
+      {
+        title: `Check the leavers in ${leavers.fileName}`,
+        fileName: leavers.fileName,
+        pupils: leavers.pupils,
+        destinationText,
+        reasons,
+        reasonQuestion:
+          leavers.destination === 'unknown'
+            ? 'Why is the pupils’ destination not known?'
+            : 'Where did the pupils go outside the maintained sector?',
+        values,
+        sealed: sealLeavers(services.keys.csrfKey, user, leavers, services.now()),
+        // A problem with a pupil's own details (or the school the file is addressed to) points to the list of pupils.
+        errors: errorLinks(errors, { ids: checkPageBoxes, otherwise: 'ctf-pupils' }),
+      },
+      errors.length > 0 ? 422 : 200,
+    );
+  }
+
+  app.get('/leavers/from-ctf', { config: { access: 'leavers:record' } }, async (_request, reply) =>
+    fromCtfPage(reply, 200, []),
+  );
+
+  app.post(
+    '/leavers/from-ctf',
+    { config: { access: 'leavers:record', csrfInHandler: true } },
+    async (request, reply) => {
+      const maxBytes = services.config.maxFileMb * 1024 * 1024;
+      // The file is held in memory while it is read: uploads share the process's bounded slots with sending files.
+      const entered = uploadGateFor(services).enter(request.user!);
+      if ('refused' in entered) {
+        const { statusCode, code, message } = gateRefusal(entered.refused);
+        reply.header('retry-after', '10');
+        throw new HttpError(statusCode, code, message);
+      }
+      let upload;
+      try {
+        upload = await readUploadForm(request, services.keys.csrfKey, maxBytes);
+      } finally {
+        entered.release();
+      }
+      if (!upload) return fromCtfPage(reply, 400, [], 'Choose the CTF to read');
+      if (upload.tooLarge)
+        return fromCtfPage(reply, 413, [], `The file is larger than the limit of ${services.config.maxFileMb} MB`);
+      const read = await readLeaversCtf(services, request.user!, upload.bytes, upload.fileName);
+      if (!read.ok) return fromCtfPage(reply, 422, read.problems);
+      return checkPage(reply, request.user!, read.leavers, {});
+    },
+  );
+
+  app.post<{ Body: Form }>(
+    '/leavers/from-ctf/confirm',
+    { config: { access: 'leavers:record' } },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const user = request.user!;
+      const leavers = openLeavers(services.keys.csrfKey, user, body.sealed, services.now());
+      if (!leavers)
+        return fromCtfPage(
+          reply,
+          400,
+          [],
+          'The check page has expired or was changed. Choose the CTF again to read its pupils afresh',
+        );
+      const left = dateFromParts(body, 'left', 'Date left');
+      const values: Form = {
+        'left-day': body['left-day'] ?? '',
+        'left-month': body['left-month'] ?? '',
+        'left-year': body['left-year'] ?? '',
+        reason: body.reason ?? '',
+        reasonNote: body.reasonNote ?? '',
+      };
+      const outcome = await recordLeaversFromCtf(
+        services,
+        user,
+        leavers,
+        { leftOn: left.value, reason: values.reason, reasonNote: values.reasonNote },
+        request.ip,
+      );
+      if (outcome.kind === 'invalid') {
+        const dateErrors = left.error ? [{ field: 'leftOn', message: left.error }] : [];
+        return checkPage(reply, user, leavers, values, withDateErrors(outcome.errors, dateErrors));
+      }
+      return reply.render('leavers/views/from-ctf-recorded.njk', {
+        title: outcome.recorded.length === 1 ? '1 leaver recorded' : `${outcome.recorded.length} leavers recorded`,
+        fileName: leavers.fileName,
+        recorded: outcome.recorded,
+        alreadyRecorded: outcome.alreadyRecorded,
+      });
+    },
+  );
 
   async function oversightPage(reply: FastifyReply, user: User, problem?: FieldError) {
     const now = services.now();

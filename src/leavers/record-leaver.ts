@@ -92,21 +92,12 @@ export function parseLeaver(input: unknown, today: string): ParsedLeaver {
       message: `Date left must be one s2s can count the CTF’s ${CTF_DUE_SCHOOL_DAYS} school days from: its school calendar runs from ${longDate(calendarRange.first)} to ${longDate(calendarRange.last)}`,
     });
 
-  const reasons: readonly string[] =
-    d.destination === 'unknown' ? unknownReasons : d.destination === 'outside-maintained-sector' ? outsideReasons : [];
   if (d.destination === 'school') {
     if (!d.destinationLAEstab)
       errors.push({ field: 'destinationLAEstab', message: 'Enter the new school’s LAEstab (7 digits)' });
-  } else if (!d.reason || !reasons.includes(d.reason)) {
-    errors.push({
-      field: 'reason',
-      message:
-        d.destination === 'unknown'
-          ? 'Choose why the destination is not known'
-          : 'Choose where the pupil went outside the maintained sector',
-    });
-  } else if (d.reason === 'other' && !d.reasonNote) {
-    errors.push({ field: 'reasonNote', message: 'Say what happened, for “Other”' });
+  } else {
+    const problem = reasonProblem(d.destination, d.reason, d.reasonNote);
+    if (problem) errors.push(problem);
   }
   if (errors.length > 0) return { ok: false, errors };
   return {
@@ -126,6 +117,25 @@ export function parseLeaver(input: unknown, today: string): ParsedLeaver {
   };
 }
 
+/** What is wrong with the reason given for a leaver not going to a school, if anything. */
+export function reasonProblem(
+  destination: Exclude<LeaverDestination, 'school'>,
+  reason: string | undefined,
+  note: string | undefined,
+): FieldError | undefined {
+  const reasons: readonly string[] = destination === 'unknown' ? unknownReasons : outsideReasons;
+  if (!reason || !reasons.includes(reason))
+    return {
+      field: 'reason',
+      message:
+        destination === 'unknown'
+          ? 'Choose why the destination is not known'
+          : 'Choose where the pupil went outside the maintained sector',
+    };
+  if (reason === 'other' && !note?.trim()) return { field: 'reasonNote', message: 'Say what happened, for “Other”' };
+  return undefined;
+}
+
 /** When the school is next reminded of a CTF not yet sent: 5 school days before it is due, then on the day. */
 export function firstReminderOn(leftOn: string): string {
   return addSchoolDays(leftOn, CTF_DUE_SCHOOL_DAYS - FIRST_REMINDER_DAYS_LEFT);
@@ -135,24 +145,46 @@ export type RecordOutcome =
   | { kind: 'recorded'; id: string; dueOn: string; ctfSent: { fileId: string; sentTo: string; sentAt: Date } | null }
   | { kind: 'invalid'; errors: FieldError[] };
 
+/** Checks a leaver's details and that the new school is another school s2s knows, without recording anything. */
+export async function checkLeaver(
+  deps: RepositoryDeps,
+  user: User,
+  input: unknown,
+): Promise<{ ok: true; leaver: LeaverInput } | { ok: false; errors: FieldError[] }> {
+  const parsed = parseLeaver(input, londonDate(deps.now()));
+  if (!parsed.ok) return parsed;
+  const leaver = parsed.leaver;
+  if (leaver.destinationLAEstab) {
+    const problem = await otherSchoolProblem(deps.db, user.orgCode, leaver.destinationLAEstab, 'destinationLAEstab', {
+      own: 'The new school cannot be your own school',
+      unknownHint: '; if the pupil went to an independent school, choose “Outside the maintained sector”.',
+    });
+    if (problem) return { ok: false, errors: [problem] };
+  }
+  return parsed;
+}
+
 export async function recordLeaver(
   deps: RepositoryDeps,
   user: User,
   input: unknown,
   sourceIp: string | null,
 ): Promise<RecordOutcome> {
+  const checked = await checkLeaver(deps, user, input);
+  if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
+  return insertLeaver(deps, user, checked.leaver, sourceIp);
+}
+
+/** Records a leaver already checked by `checkLeaver`, and audits it (with the CTF it was read from, if any). */
+export async function insertLeaver(
+  deps: RepositoryDeps,
+  user: User,
+  leaver: LeaverInput,
+  sourceIp: string | null,
+  readFrom?: { ctfFileName: string },
+): Promise<RecordOutcome> {
   const now = deps.now();
-  const parsed = parseLeaver(input, londonDate(now));
-  if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
-  const leaver = parsed.leaver;
   const school = user.orgCode;
-  if (leaver.destinationLAEstab) {
-    const problem = await otherSchoolProblem(deps.db, school, leaver.destinationLAEstab, 'destinationLAEstab', {
-      own: 'The new school cannot be your own school',
-      unknownHint: '; if the pupil went to an independent school, choose “Outside the maintained sector”.',
-    });
-    if (problem) return { kind: 'invalid', errors: [problem] };
-  }
   const dueOn = addSchoolDays(leaver.leftOn, CTF_DUE_SCHOOL_DAYS);
   const sentEarliest = new Date(Date.parse(`${leaver.leftOn}T00:00:00Z`) - SENT_EARLY_DAYS * 86_400_000);
   const sent = await findSentCtf(deps.db, deps.keys.pupilIndexKey, school, leaver.upn, sentEarliest);
@@ -197,7 +229,11 @@ export async function recordLeaver(
     actor: auditActor(user),
     target: { kind: 'leaver', id },
     sourceIp,
-    details: { destination: leaver.destinationLAEstab ?? leaver.destination, ctfAlreadySent: sent?.fileId ?? null },
+    details: {
+      destination: leaver.destinationLAEstab ?? leaver.destination,
+      ctfAlreadySent: sent?.fileId ?? null,
+      ...(readFrom ? { readFromCtf: readFrom.ctfFileName } : {}),
+    },
   });
   return { kind: 'recorded', id, dueOn, ctfSent: sent ?? null };
 }

@@ -123,12 +123,16 @@ function isRecipientsLa(user: User, r: Row): boolean {
 
 export const INBOX_LIMIT = 500;
 
-/** Files waiting for (or recently collected by) the user's organisation, newest first. */
-export async function listInbox(db: Db, user: User): Promise<FileSummary[]> {
+/**
+ * Files waiting for (or recently collected by) the user's organisation, newest first; with `notDownloaded`, only
+ * those the organisation has not downloaded yet.
+ */
+export async function listInbox(db: Db, user: User, options: { notDownloaded?: boolean } = {}): Promise<FileSummary[]> {
   const rows = await query(db)
     .where('f.recipient_org_kind', '=', user.orgKind === 'school' ? 'school' : 'la')
     .where('f.recipient_org_code', '=', user.orgCode)
     .where('f.status', '=', 'delivered')
+    .$if(options.notDownloaded === true, (qb) => qb.where('f.collected_at', 'is', null))
     .orderBy('f.received_at', 'desc')
     .limit(INBOX_LIMIT)
     .execute();

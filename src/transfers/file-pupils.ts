@@ -7,6 +7,7 @@
 import { parseCtf } from '../ctf/index.js';
 import type { BlobStore } from '../platform/blobs.js';
 import type { Db } from '../platform/database.js';
+import type { OrgKind } from '../platform/schema.js';
 
 export interface FilePupil {
   upn: string | null;
@@ -28,6 +29,7 @@ export async function pupilsInFile(
   deps: { db: Db; blobs: BlobStore },
   fileId: string,
   recipient: string,
+  max = MAX_PUPILS_READ,
 ): Promise<FilePupil[] | null> {
   const file = await deps.db
     .selectFrom('transfer_files')
@@ -37,14 +39,43 @@ export async function pupilsInFile(
     .where('file_type', '=', 'CTF')
     .where('status', '=', 'delivered')
     .executeTakeFirst();
-  if (!file) return null;
+  return file ? readPupils(deps, file, max) : null;
+}
+
+/**
+ * The pupils of a CTF `sender` (an organisation's code and kind) sent, still held for its destination or in the
+ * unknown-destination repository, or null when it is not one: the sender sent these details, so may see them.
+ */
+export async function pupilsInSentFile(
+  deps: { db: Db; blobs: BlobStore },
+  fileId: string,
+  sender: { orgCode: string; orgKind: string },
+  max = MAX_PUPILS_READ,
+): Promise<FilePupil[] | null> {
+  const file = await deps.db
+    .selectFrom('transfer_files')
+    .select(['blob_id', 'file_name'])
+    .where('id', '=', fileId)
+    .where('sender_org_code', '=', sender.orgCode)
+    .where('sender_org_kind', '=', sender.orgKind as OrgKind)
+    .where('file_type', '=', 'CTF')
+    .where('status', 'in', ['delivered', 'in-repository'])
+    .executeTakeFirst();
+  return file ? readPupils(deps, file, max) : null;
+}
+
+async function readPupils(
+  deps: { blobs: BlobStore },
+  file: { blob_id: string; file_name: string },
+  max: number,
+): Promise<FilePupil[]> {
   const pupils: FilePupil[] = [];
   await parseCtf(await deps.blobs.get(file.blob_id), {
     fileName: file.file_name,
     retainPupils: false,
     consumeAll: true,
     onPupil: (p) => {
-      if (pupils.length >= MAX_PUPILS_READ || !p.surname || !p.forename) return;
+      if (pupils.length >= max || !p.surname || !p.forename) return;
       if (!p.dateOfBirth || !/^\d{4}-\d{2}-\d{2}$/.test(p.dateOfBirth)) return;
       pupils.push({ upn: p.upn, surname: p.surname, forename: p.forename, dateOfBirth: p.dateOfBirth, sex: p.sex });
     },

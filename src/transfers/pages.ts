@@ -24,7 +24,13 @@ import { expiresSoon } from './retention.js';
 import { sendFiles, zipsUnpacking, type UploadPart } from './send-files.js';
 import { recentZipJobs, zipJob, type ZipJobState } from './zip-jobs.js';
 import { gateRefusal, sentState, uploadGateFor } from './upload-support.js';
-import { sendDownload } from '../platform/web/send-file.js';
+import { contentDisposition, sendDownload } from '../platform/web/send-file.js';
+import { Readable } from 'node:stream';
+import { isUuid } from '../platform/ids.js';
+import { londonDate } from '../platform/school-days.js';
+import { writeZip, type ZipEntryInput } from '../platform/zip-writer.js';
+import { pupilsInFile, pupilsInSentFile } from './file-pupils.js';
+import { withPupilNames } from './list-pupils.js';
 import { destinationNames } from './destination-names.js';
 
 const stateTags: Record<string, { text: string; classes: string }> = {
@@ -33,6 +39,15 @@ const stateTags: Record<string, { text: string; classes: string }> = {
   'in-repository': { text: 'In unknown-destination repository', classes: 'govuk-tag--purple' },
   expired: { text: 'Expired', classes: 'govuk-tag--grey' },
   removed: { text: 'Removed', classes: 'govuk-tag--grey' },
+};
+
+/** Files one zip of the inbox may hold: a page's worth, chosen one by one. */
+export const MAX_FILES_PER_ZIP = 50;
+
+/** What a refused zip download is told on the inbox it came from. */
+const zipProblems: Record<string, string> = {
+  'none-chosen': 'Select the files to download as a zip',
+  'too-many': `Select at most ${MAX_FILES_PER_ZIP} files to download as one zip`,
 };
 
 const zipTags: Record<ZipJobState, { text: string; classes: string }> = {
@@ -124,18 +139,89 @@ export const transferPages: FastifyPluginAsync<{ services: Services }> = async (
     }
   });
 
-  app.get('/inbox', { config: { access: 'transfers:receive' } }, async (request, reply) => {
-    const files = await listInbox(services.db, request.user!);
-    return reply.render('transfers/views/inbox.njk', { title: 'Inbox', files });
-  });
+  // The inbox names each file's pupils (read from the file: the organisation is entitled to them), so it is a read of
+  // pupil data, audited as one.
+  app.get<{ Querystring: { show?: string; problem?: string } }>(
+    '/inbox',
+    { config: { access: 'transfers:receive', pupilData: true } },
+    async (request, reply) => {
+      const user = request.user!;
+      const notDownloaded = request.query.show === 'not-downloaded';
+      const files = await withPupilNames(
+        await listInbox(services.db, user, { notDownloaded }),
+        (id, max) => pupilsInFile(services, id, user.orgCode, max),
+        (fileId, error) => request.log.error({ err: error, fileId }, 'could not read a file’s pupils for the inbox'),
+      );
+      const problem = zipProblems[request.query.problem ?? ''];
+      return reply.render(
+        'transfers/views/inbox.njk',
+        {
+          title: 'Inbox',
+          files,
+          show: notDownloaded ? 'not-downloaded' : 'all',
+          maxFilesPerZip: MAX_FILES_PER_ZIP,
+          errors: problem ? [{ text: problem, href: '#inbox-files' }] : [],
+        },
+        // 422 like any refused form shown again, which the audit of pupil data counts as a read.
+        problem ? 422 : 200,
+      );
+    },
+  );
 
-  app.get('/sent', { config: { access: 'transfers:send' } }, async (request, reply) => {
+  // Several files at once, as one zip streamed as it is written: each file is downloaded exactly as one alone is
+  // (recorded, collected on the first download, audited), when its turn in the zip comes.
+  app.post<{ Body: { file?: string | string[] } }>(
+    '/inbox/download',
+    { config: { access: 'transfers:receive' } },
+    async (request, reply) => {
+      const user = request.user!;
+      const chosen = [request.body?.file ?? []].flat().filter((id): id is string => typeof id === 'string');
+      const ids = [...new Set(chosen)];
+      if (ids.length === 0) return reply.redirect('/inbox?problem=none-chosen', 303);
+      if (ids.length > MAX_FILES_PER_ZIP) return reply.redirect('/inbox?problem=too-many', 303);
+      // Every file is checked before the zip starts, so that one not the user's refuses the request whole.
+      const files = [];
+      for (const id of ids) {
+        const file = isUuid(id) ? await fileFor(services.db, user, id) : undefined;
+        if (!file || file.status !== 'delivered' || !fileActions(user, file).download) return reply.callNotFound();
+        files.push(file);
+      }
+      const names = new Set<string>();
+      const entries: ZipEntryInput[] = files.map((file) => {
+        let name = file.fileName;
+        for (let n = 2; names.has(name.toUpperCase()); n++) name = `${n}_${file.fileName}`;
+        names.add(name.toUpperCase());
+        return {
+          name,
+          modified: file.receivedAt,
+          open: async () => {
+            const download = await downloadFile(services, user, file.id, request.ip);
+            if (!download) throw new Error('a file of the zip could no longer be downloaded');
+            return download.content;
+          },
+        };
+      });
+      return reply
+        .header('content-type', 'application/zip')
+        .header('content-disposition', contentDisposition(`inbox-${londonDate(services.now())}.zip`))
+        .send(Readable.from(writeZip(entries)));
+    },
+  );
+
+  // The sent list names each CTF's pupils: the sender sent them. A read of pupil data, audited as one.
+  app.get('/sent', { config: { access: 'transfers:send', pupilData: true } }, async (request, reply) => {
     const now = services.now();
-    const files = (await listSent(services.db, request.user!)).map((f) => ({
+    const user = request.user!;
+    const sent = (await listSent(services.db, user)).map((f) => ({
       ...f,
       state: stateTags[sentState(f)],
       expiringSoon: expiresSoon(f, now),
     }));
+    const files = await withPupilNames(
+      sent,
+      (id, max) => pupilsInSentFile(services, id, user, max),
+      (fileId, error) => request.log.error({ err: error, fileId }, 'could not read a file’s pupils for the sent list'),
+    );
     return reply.render('transfers/views/sent.njk', { title: 'Sent files', files });
   });
 

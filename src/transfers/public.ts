@@ -7,3 +7,4 @@ export { afterCommitEffects, noticeOf, transferContributors } from './file-event
 export type { AfterCommitEffect, TransferContributor } from './file-events.js';
 export { pupilsInFile } from './file-pupils.js';
 export type { FilePupil } from './file-pupils.js';
+export { gateRefusal, uploadGateFor } from './upload-support.js';

@@ -351,6 +351,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/leavers/from-ctf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record every pupil of a CTF your school is sending as a leaver
+     * @description Send the CTF as the body (Content-Type application/xml) or as multipart/form-data with one part named "file". The file is read, not stored or sent. It must be from your school, addressed to a school (its LAEstab), XXXXXXX (destination not known) or MMMMMMM (outside the maintained sector); each pupil becomes a leaver going there, on `leftOn`. For XXXXXXX and MMMMMMM give `reason` (and `reasonNote` for "other"), as for one leaver. Pupils your school already recorded as leaving in the last year are skipped and named in `alreadyRecorded`. Nothing is recorded when the file or any pupil has a problem.
+     */
+    post: operations['postApiV1LeaversFromCtf'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/leavers/at-your-schools': {
     parameters: {
       query?: never;
@@ -2064,6 +2084,118 @@ export interface operations {
       /** @description The details are not valid (INVALID_LEAVER), with each field and why; also when the same pupil is already recorded as leaving that day. */
       422: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      503: components['responses']['Unavailable'];
+    };
+  };
+  postApiV1LeaversFromCtf: {
+    parameters: {
+      query: {
+        /** @description The day the pupils left, YYYY-MM-DD. */
+        leftOn: string;
+        /** @description For a file to XXXXXXX or MMMMMMM: why, or where. */
+        reason?:
+          | 'moved-address-unknown'
+          | 'not-returned'
+          | 'independent-school'
+          | 'abroad'
+          | 'scotland-or-northern-ireland'
+          | 'other';
+        /** @description Needed when `reason` is "other". */
+        reasonNote?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          /**
+           * Format: binary
+           * @description The CTF.
+           */
+          file: Blob;
+        };
+        'application/xml': string;
+      };
+    };
+    responses: {
+      /** @description Recorded: each leaver, and the pupils skipped as already recorded. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            recorded: {
+              /** Format: uuid */
+              id: string;
+              surname: string;
+              forename: string;
+              upn: string;
+              /** Format: date */
+              ctfDueOn: string;
+              /** @description A CTF from your school carrying the pupil has already been sent. */
+              ctfSent: boolean;
+            }[];
+            /** @description Pupils of the file your school had already recorded as leaving in the last year: left as they were. */
+            alreadyRecorded: {
+              surname: string;
+              forename: string;
+              upn: string;
+            }[];
+          };
+        };
+      };
+      /** @description No file in the request (NO_FILE), or BAD_ADDRESS. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['Forbidden'];
+      /** @description The file is larger than the upload limit, S2S_MAX_FILE_MB (FILE_TOO_LARGE). */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is neither XML nor multipart/form-data (UNSUPPORTED_BODY). */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The file is not a CTF s2s can read, or not one of your school’s leavers (INVALID_CTF), each problem in `fields` as "file" with its line and column; or the leaving details are not valid (INVALID_LEAVER), each field and why. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description You, or your organisation, already have as many uploads in progress as one may at once (TOO_MANY_UPLOADS): retry after Retry-After seconds. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {

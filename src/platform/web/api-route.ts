@@ -33,6 +33,8 @@ export interface ApiRequest {
   body?: z.ZodType;
   /** A multipart/form-data body, described by its parts. */
   multipart?: z.ZodObject;
+  /** Other bodies the operation takes, by media type (a file's own bytes), besides or instead of those above. */
+  content?: Record<string, z.ZodType>;
   /** Fastify checks the querystring against the schema and answers 400 before the handler runs. */
   checkQuery?: boolean;
 }

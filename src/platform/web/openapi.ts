@@ -126,11 +126,14 @@ export function openApiDocument(operations: readonly ApiOperation[]) {
       ...parameters('query', request.query),
       ...parameters('header', request.headers),
     ];
-    const body = request.body
-      ? { 'application/json': { schema: toJson(request.body, 'input') } }
-      : request.multipart
-        ? { 'multipart/form-data': { schema: toJson(request.multipart, 'input') } }
-        : undefined;
+    const bodies = {
+      ...(request.body ? { 'application/json': { schema: toJson(request.body, 'input') } } : {}),
+      ...(request.multipart ? { 'multipart/form-data': { schema: toJson(request.multipart, 'input') } } : {}),
+      ...Object.fromEntries(
+        Object.entries(request.content ?? {}).map(([type, schema]) => [type, { schema: toJson(schema, 'input') }]),
+      ),
+    };
+    const body = Object.keys(bodies).length > 0 ? bodies : undefined;
     const responses = Object.fromEntries(
       Object.entries(withCommonAnswers(op)).map(([status, a]) => [
         status,
