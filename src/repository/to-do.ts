@@ -1,5 +1,6 @@
 /** What the repository puts on the home page: search alerts an LA administrator has not yet reviewed. */
 import type { ToDo } from '../platform/capability.js';
+import { countRows } from '../platform/count-rows.js';
 import { counted } from '../platform/words.js';
 
 export const repositoryToDo: ToDo[] = [
@@ -10,13 +11,9 @@ export const repositoryToDo: ToDo[] = [
       const la = user.laCode ?? user.orgCode;
       let total = 0;
       for (const table of ['repository_search_alerts', 'probing_alerts'] as const) {
-        const row = await services.db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('la_code', '=', la)
-          .where('reviewed_at', 'is', null)
-          .executeTakeFirstOrThrow();
-        total += Number(row.n);
+        total += await countRows(
+          services.db.selectFrom(table).where('la_code', '=', la).where('reviewed_at', 'is', null),
+        );
       }
       return total;
     },
