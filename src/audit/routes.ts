@@ -3,7 +3,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../platform/services.js';
 import { organisationNames } from '../establishments/public.js';
+import { actionWords, targetLink } from './action-words.js';
 import { AUDIT_PAGE, auditActions, readAuditTrail } from './audit-trail.js';
+import { childrenOfRows } from './target-children.js';
 
 const isoDate = z
   .string()
@@ -28,7 +30,8 @@ const filterSchema = z.object({
 export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.get<{ Querystring: Record<string, string> }>(
     '/audit',
-    { config: { access: 'audit:view' } },
+    // An LA administrator reads the names of the children the rows are about.
+    { config: { access: 'audit:view', pupilData: true } },
     async (request, reply) => {
       const parsed = filterSchema.safeParse(request.query);
       const errors = parsed.success
@@ -58,12 +61,30 @@ export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
           events.map((e) => e.org_code),
         ),
       );
+      const user = request.user!;
+      const children = user.role === 'la-admin' ? await childrenOfRows(services.db, events) : {};
       return reply.render('audit/views/audit.njk', {
         title: 'Audit trail',
-        events,
+        events: events.map((e) => {
+          const details = (typeof e.details === 'object' && e.details !== null ? e.details : {}) as Record<
+            string,
+            unknown
+          >;
+          return {
+            ...e,
+            words: actionWords(e.action),
+            reason: typeof details.reason === 'string' ? details.reason : null,
+            child: e.target_kind && e.target_id ? (children[`${e.target_kind}:${e.target_id}`] ?? null) : null,
+            link: targetLink(e.target_kind, e.target_id),
+          };
+        }),
         orgNames,
         filter,
-        actions: (await auditActions(services.db)).map((a) => ({ value: a, text: a, selected: a === filter.action })),
+        actions: (await auditActions(services.db)).map((a) => ({
+          value: a,
+          text: actionWords(a),
+          selected: a === filter.action,
+        })),
         errors,
         nextQuery,
         scope: request.user!.role === 'la-admin' ? 'your local authority and its schools' : 'every organisation',

@@ -1,12 +1,12 @@
 /** New pupils: registering a joiner, requests for their CTF, and those passed to the LA. */
 import type { Capability } from '../platform/capability.js';
 import { extension } from '../platform/extensions.js';
-import { afterCommitEffects } from '../transfers/public.js';
+import { transferContributors } from '../transfers/public.js';
 import { joinerApiRoutes } from './api-routes.js';
 import { passOverdueRequests } from './ctf-requests.js';
 import { joinerFromCtfPages } from './from-ctf-pages.js';
 import { joinerPages } from './pages.js';
-import { joinerCtfEffect } from './receive-ctfs.js';
+import { joinerCtfContributor, joinerCtfJob } from './receive-ctfs.js';
 import { joinersToDo } from './to-do.js';
 
 export const joiners: Capability = {
@@ -24,7 +24,7 @@ export const joiners: Capability = {
       run: async (services) => ({ requestsPassedToLa: await passOverdueRequests(services) }),
     },
   ],
-  // A CTF delivered to a school is read for the new pupils waiting for it, once its upload commits.
-  jobs: [joinerCtfEffect],
-  extensions: [extension(afterCommitEffects, joinerCtfEffect)],
+  // A CTF delivered to a school waiting for one is read for the new pupils waiting for it, once its upload commits.
+  jobs: [joinerCtfJob],
+  extensions: [extension(transferContributors, joinerCtfContributor)],
 };

@@ -1,17 +1,20 @@
 /**
  * A new pupil's CTF counts as received only when a CTF carrying that pupil reaches the school: by the same UPN, or
  * by name and date of birth within the repository's tolerances. Whatever the previous school says, the file decides.
- * Each CTF arriving in a school's inbox is read, moments after its upload commits, against the school's new pupils
- * still without one; a new pupil registered after their CTF came is checked against the inbox at once; a previous
+ * Each CTF arriving in a school's inbox that is waiting for one is read, moments after its upload commits, against
+ * the school's new pupils still without one; a new pupil registered after their CTF came is checked against the inbox at once; a previous
  * school saying "sent" has its CTFs to the school checked there and then.
  */
-import { sql } from 'kysely';
+import { sql, type QueryCreator } from 'kysely';
+import type { JobKind } from '../platform/capability.js';
+import { queuedJob } from '../platform/jobs.js';
+import type { Database } from '../platform/schema.js';
 import type { RecordAudit } from '../platform/audit/record-audit.js';
 import type { BlobStore } from '../platform/blobs.js';
 import type { Db } from '../platform/database.js';
 import { criteriaOf, scorePeople, type Person } from '../enquiries/public.js';
 import { notify, schoolUsers } from '../notifications/public.js';
-import { noticeOf, pupilsInFile, type AfterCommitEffect, type FilePupil } from '../transfers/public.js';
+import { noticeOf, pupilsInFile, type FilePupil, type TransferContributor } from '../transfers/public.js';
 
 export interface ReceiveDeps {
   db: Db;
@@ -154,13 +157,51 @@ export async function findJoinersCtf(
 
 export const JOINER_CTF_JOB = 'joiner-ctfs';
 
-/** CTFs delivered to schools are read for the new pupils waiting for them, once their upload commits. */
-export const joinerCtfEffect: AfterCommitEffect = {
+/** Reads a CTF just delivered to a school for the new pupils waiting for it, once its upload has committed. */
+export const joinerCtfJob: JobKind = {
   kind: JOINER_CTF_JOB,
-  on: ['file.accepted'],
-  wants: (event) => event.kind === 'file.accepted' && event.to === 'inbox' && event.fileType === 'CTF',
   handler: (services) => async (job) => {
     const { fileId } = noticeOf(job.payload);
     return { received: await receiveArrivedCtf(services, fileId) };
+  },
+};
+
+/**
+ * Queues that reading in the file's own statement, and only when the school has a new pupil still waiting for a
+ * CTF: most CTFs reach schools that are waiting for none, and cost them no job at all.
+ */
+export const joinerCtfContributor: TransferContributor = {
+  name: 'joiners',
+  arriving(file) {
+    if (file.to !== 'inbox' || file.fileType !== 'CTF') return undefined;
+    return {
+      writes(event) {
+        if (event.kind !== 'file.accepted') return undefined;
+        const job = queuedJob(JOINER_CTF_JOB, event.sentTo, { event: event.kind, fileId: event.fileId }, event.at);
+        return {
+          withFile: (q) =>
+            q.with('joiner_ctf_job', (w) =>
+              w
+                .insertInto('jobs')
+                .columns(['id', 'kind', 'org_code', 'payload', 'state', 'created_at'])
+                .expression(
+                  w
+                    .selectFrom('joiners')
+                    .select([
+                      sql<string>`${job.id}`.as('id'),
+                      sql<string>`${job.kind}`.as('kind'),
+                      sql<string>`${job.org_code}`.as('org_code'),
+                      sql<string>`CAST(${job.payload} AS jsonb)`.as('payload'),
+                      sql<string>`${'queued'}`.as('state'),
+                      sql<Date>`CAST(${event.at.toISOString()} AS timestamptz)`.as('created_at'),
+                    ])
+                    .where('school_laestab', '=', event.sentTo)
+                    .where('state', '<>', 'received')
+                    .limit(1),
+                ),
+            ) as unknown as QueryCreator<Database>,
+        };
+      },
+    };
   },
 };
