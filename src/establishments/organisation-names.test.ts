@@ -22,7 +22,7 @@ describe(`organisations by name (${database!.name})`, () => {
   });
 
   it('names the organisations on the users list and in the audit trail', async () => {
-    await addUser(suite.services, { role: 'school-user', org: '8232003', name: 'Sam Office' });
+    const sam = await addUser(suite.services, { role: 'school-user', org: '8232003', name: 'Sam Office' });
     const admin = await signIn(
       suite.app,
       suite.services,
@@ -30,6 +30,8 @@ describe(`organisations by name (${database!.name})`, () => {
     );
     const users = (await admin.get('/users')).body;
     assert.match(users, /<td class="govuk-table__cell">Hollins Lane Primary School \(8232003\)<\/td>/);
+    const user = (await admin.get(`/users/${sam.user.id}`)).body;
+    assert.match(user, /Hollins Lane Primary School \(8232003\)/, 'and on the user’s own page');
     const audit = (await admin.get('/audit')).body;
     assert.match(audit, /<span class="govuk-body-s">Ashdown Vale[^<(]*\(823\)<\/span>/);
   });

@@ -314,6 +314,7 @@ export const identityRoutes: FastifyPluginAsync<{ services: Services }> = async 
     return reply.render('identity/views/user.njk', {
       title: target.name,
       target,
+      organisation: (await organisationNames(services.db, [target.orgCode])).get(target.orgCode) ?? null,
       roleNames,
       tokens: await listApiTokens(services.db, target.id),
       backLink: '/users',
@@ -402,6 +403,7 @@ export const identityRoutes: FastifyPluginAsync<{ services: Services }> = async 
           {
             title: target.name,
             target,
+            organisation: (await organisationNames(services.db, [target.orgCode])).get(target.orgCode) ?? null,
             roleNames,
             tokens: await listApiTokens(services.db, target.id),
             backLink: '/users',
