@@ -110,8 +110,8 @@ describe('managing users (browser)', { skip: browserSkip() }, () => {
     await adminPage.waitForURL(`${suite.running.baseUrl}/audit`);
     const created = adminPage
       .getByRole('row')
-      .filter({ has: adminPage.getByRole('cell', { name: 'user.created', exact: true }) });
-    assert.ok((await created.count()) >= 1, 'the audit trail lists user.created');
+      .filter({ has: adminPage.getByRole('cell', { name: 'Added a user', exact: true }) });
+    assert.ok((await created.count()) >= 1, 'the audit trail lists the user’s creation, in words');
     await expectAccessible(adminPage);
   });
 });
