@@ -39,39 +39,43 @@ describe(
       const pauses: number[] = [];
       const lost: unknown[] = [];
       const back: number[] = [];
-      queue.start(2, {
-        onPollFailed: (_error, pauseMs) => pauses.push(pauseMs),
-        onPollingLost: (error) => lost.push(error),
-        onPollingBack: (afterMs) => back.push(afterMs),
-      });
-      await sleep(200);
-      assert.deepEqual([lost, pauses], [[], []], 'polls succeed while the database is up');
-
-      await cluster.stop();
+      // Stopped however the test ends: workers left polling would keep the test process alive for ever.
       try {
-        await waitFor('the workers to reach the cap', () => pauses.filter((p) => p === 800).length >= 4);
-      } finally {
-        await cluster.start();
-      }
-      await waitFor('the workers to poll again', () => back.length > 0);
-      // Each worker doubles its pause from 100 ms and stays at 800 ms: some ten polls in three seconds, where two
-      // workers polling at their idle pace of 50 ms would have made over a hundred.
-      const counts = (pause: number) => pauses.filter((p) => p === pause).length;
-      assert.deepEqual([counts(100), counts(200), counts(400)], [2, 2, 2]);
-      assert.ok(
-        pauses.every((p) => [100, 200, 400, 800].includes(p)),
-        String(pauses),
-      );
-      assert.equal(lost.length, 1, 'the outage is reported once');
-      // Refused, reset mid-read or terminated: whichever way the connection went, it is the one outage.
-      assert.match(String(lost[0]), /ECONNREFUSED|ECONNRESET|connect|terminat/i);
+        queue.start(2, {
+          onPollFailed: (_error, pauseMs) => pauses.push(pauseMs),
+          onPollingLost: (error) => lost.push(error),
+          onPollingBack: (afterMs) => back.push(afterMs),
+        });
+        await sleep(200);
+        assert.deepEqual([lost, pauses], [[], []], 'polls succeed while the database is up');
 
-      const id = await queue.enqueue('work', '823', {});
-      assert.equal((await queue.waitFor(id, 30_000)).state, 'done');
-      await sleep(300);
-      assert.equal(back.length, 1, 'its end is reported once');
-      assert.equal(lost.length, 1);
-      await queue.stop();
+        await cluster.stop();
+        try {
+          await waitFor('the workers to reach the cap', () => pauses.filter((p) => p === 800).length >= 4);
+        } finally {
+          await cluster.start();
+        }
+        await waitFor('the workers to poll again', () => back.length > 0);
+        // Each worker doubles its pause from 100 ms and stays at 800 ms: some ten polls in three seconds, where two
+        // workers polling at their idle pace of 50 ms would have made over a hundred.
+        const counts = (pause: number) => pauses.filter((p) => p === pause).length;
+        assert.deepEqual([counts(100), counts(200), counts(400)], [2, 2, 2]);
+        assert.ok(
+          pauses.every((p) => [100, 200, 400, 800].includes(p)),
+          String(pauses),
+        );
+        assert.equal(lost.length, 1, 'the outage is reported once');
+        // Refused, reset mid-read or terminated: whichever way the connection went, it is the one outage.
+        assert.match(String(lost[0]), /ECONNREFUSED|ECONNRESET|connect|terminat/i);
+
+        const id = await queue.enqueue('work', '823', {});
+        assert.equal((await queue.waitFor(id, 30_000)).state, 'done');
+        await sleep(300);
+        assert.equal(back.length, 1, 'its end is reported once');
+        assert.equal(lost.length, 1);
+      } finally {
+        await queue.stop();
+      }
     });
 
     it(
