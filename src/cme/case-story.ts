@@ -49,7 +49,8 @@ export interface CaseStory {
   events: StoryEvent[];
 }
 
-const outcomeWords: Record<string, string> = {
+/** A register case's outcome in the words a sentence uses ("Case closed: back in school"). */
+export const outcomeWords: Record<string, string> = {
   'back-in-school': 'back in school',
   'educated-otherwise': 'educated otherwise',
   'left-the-area': 'left the area',

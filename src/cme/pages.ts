@@ -12,7 +12,7 @@ import { barChartSvg } from './reports/bar-chart.js';
 import { notAYearPage, sendCsv, yearAsked } from './reports/report-replies.js';
 import { nationalFigures } from './reports/national.js';
 import { displayCount, SUPPRESSION_NOTE } from './reports/suppress.js';
-import { caseStory } from './case-story.js';
+import { caseStory, outcomeWords } from './case-story.js';
 
 // The dates the register's form asks for besides the child's date of birth.
 const dateFields = {
@@ -58,12 +58,7 @@ export const cmePages: FastifyPluginAsync<{ services: Services }> = async (app, 
       return reply.render('cme/views/case.njk', {
         title: `${story.forename} ${story.surname}`,
         story,
-        outcomeWords: {
-          'back-in-school': 'back in school',
-          'educated-otherwise': 'educated otherwise',
-          'left-the-area': 'left the area',
-          other: 'other',
-        },
+        outcomeWords,
         enquiryStates: {
           draft: 'a draft',
           'awaiting-approval': 'waiting for approval',
